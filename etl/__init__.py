@@ -1,0 +1,1 @@
+"""Twin Impact ETL: source files → contract check → raw → staging → marts."""

@@ -1,0 +1,110 @@
+"""The `twinimpact` command line (CONTRACT §3). Parses arguments, then hands over."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from etl.contracts import KINDS
+from etl.errors import UsageError, UserError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="twinimpact",
+        description="Load twin-usage, booking and crew-employment data; measure displacement.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def cmd(name: str, help_: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_, description=help_)
+        sp.add_argument("--db", metavar="PATH", help="warehouse file (default: $TWINIMPACT_DB "
+                        "or data/warehouse.duckdb)")
+        return sp
+
+    sp = cmd("demo", "build the simulated industry, write its source files and load them")
+    sp.add_argument("--seed", type=int, default=42)
+    sp.add_argument("--scale", choices=["small", "medium", "large"], default="small")
+    sp.add_argument("--out", metavar="DIR", help="where to write the files (default data/demo)")
+    sp.add_argument("--dirty", action="store_true", help="inject realistic bad rows")
+    sp.add_argument("--json", action="store_true", help="print the load results as JSON lines")
+
+    sp = cmd("load", "load source files of one KIND into the warehouse")
+    sp.add_argument("kind", metavar="KIND", choices=KINDS, help=" | ".join(KINDS))
+    sp.add_argument("files", metavar="FILE", nargs="+")
+    sp.add_argument("--json", action="store_true", help="one JSON object per file on stdout")
+    sp.add_argument("--encoding", help="text encoding of CSV/TSV files (default utf-8)")
+    sp.add_argument("--decimal", choices=[".", ","], default=".", help="decimal separator")
+    sp.add_argument("--currency", default=None,
+                    help="reporting currency, ISO 4217 (default EUR, or the warehouse's)")
+
+    sp = cmd("status", "what the warehouse holds and every load attempt")
+    sp.add_argument("--json", action="store_true")
+
+    sp = cmd("quarantine", "list or export quarantined rows")
+    sp.add_argument("--kind", choices=KINDS)
+    sp.add_argument("--out", metavar="FILE.csv")
+
+    sp = cmd("fetch-bls", "fetch OEWS figures from the BLS Public Data API (key: BLS_API_KEY)")
+    sp.add_argument("--from", dest="from_year", type=int, default=2019, metavar="YEAR")
+    sp.add_argument("--to", dest="to_year", type=int, default=2024, metavar="YEAR")
+
+    sp = cmd("report", "write one brand's workforce-impact report as a self-contained HTML file")
+    sp.add_argument("--brand", required=True, metavar="BRAND_ID")
+    sp.add_argument("--from", dest="from_month", metavar="YYYY-MM")
+    sp.add_argument("--to", dest="to_month", metavar="YYYY-MM")
+    sp.add_argument("--out", required=True, metavar="FILE.html")
+
+    sp = cmd("dashboard", "serve the dashboard (127.0.0.1 unless --public says otherwise)")
+    sp.add_argument("--port", type=int, default=8501)
+    sp.add_argument("--public", action="store_true",
+                    help="public mode: suppress cells of fewer than k people (TWINIMPACT_K, 5)")
+    sp.add_argument("--address", default="127.0.0.1",
+                    help="address to listen on (default 127.0.0.1: this machine only)")
+
+    sp = cmd("bench", "measure load, marts and dashboard speed beside bare DuckDB")
+    sp.add_argument("--events", type=int, default=1_000_000)
+    sp.add_argument("--json", action="store_true")
+    return p
+
+
+# command → "module:function"; imported on use so `twinimpact load` never imports streamlit.
+HANDLERS = {
+    "demo": "etl.simulate:cmd_demo",
+    "load": "etl.load:cmd_load",
+    "status": "etl.status:cmd_status",
+    "quarantine": "etl.status:cmd_quarantine",
+    "fetch-bls": "etl.bls:cmd_fetch_bls",
+    "report": "etl.report:cmd_report",
+    "dashboard": "dashboard.serve:cmd_dashboard",
+    "bench": "etl.bench:cmd_bench",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    module, func = HANDLERS[args.command].split(":")
+    try:
+        return int(getattr(importlib.import_module(module), func)(args) or 0)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; the warehouse is unchanged", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 — no traceback reaches the user
+        if os.environ.get("TWINIMPACT_DEBUG"):
+            raise
+        one_line = " ".join(f"{type(exc).__name__}: {exc}".split())
+        print(f"error: internal error ({one_line}); the warehouse is unchanged. "
+              "Rerun with TWINIMPACT_DEBUG=1 for details and report it.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

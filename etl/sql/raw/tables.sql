@@ -1,0 +1,157 @@
+-- The warehouse's stored tables: provenance (meta), the six source kinds as loaded (raw),
+-- reference rates (ref) and the simulator's ground truth (sim). Created if missing.
+-- Every raw row carries _load_id (→ meta.loads), _line (its line/row number in that file)
+-- and _hash (of its contract values, to tell "updated" from "unchanged" on reload).
+-- Keys are enforced by the loader's merge, not by indexes (ART indexes slow multi-million-row
+-- merges and DuckDB's over-eager constraint checks reject some valid updates).
+-- Money: the amount as given in `currency`, plus *_rep in the reporting currency at the ECB
+-- rate of fx_date (the latest fixing on or before the row's date), fx_rate = rep per unit.
+
+create schema if not exists meta;
+create schema if not exists raw;
+create schema if not exists ref;
+create schema if not exists sim;
+create schema if not exists staging;
+create schema if not exists marts;
+
+create table if not exists meta.settings (key varchar primary key, value varchar);
+
+create sequence if not exists meta.load_seq start 1;
+
+create table if not exists meta.loads (
+    load_id bigint primary key,
+    kind varchar not null,
+    file varchar not null,          -- the name as given on the command line
+    sha256 varchar,                 -- of the file's bytes; null if unreadable
+    status varchar not null,        -- loaded | skipped | rejected
+    started_at timestamptz not null,
+    finished_at timestamptz,
+    rows_in bigint not null default 0,
+    inserted bigint not null default 0,
+    updated bigint not null default 0,
+    unchanged bigint not null default 0,
+    quarantined bigint not null default 0,
+    ignored_columns varchar[],
+    error varchar,
+    simulated boolean not null default false  -- written by `twinimpact demo`
+);
+
+create table if not exists meta.quarantine (
+    load_id bigint not null,
+    kind varchar not null,
+    file varchar not null,
+    line bigint not null,           -- CSV/TSV/XLSX: file line (header = 1); JSONL: line; Parquet: row
+    reason varchar not null,        -- names the column and the rule broken
+    raw json not null               -- the row's values as given
+);
+
+create table if not exists raw.twins (
+    twin_id varchar not null,         -- key
+    model_id varchar not null,
+    created_on date not null,
+    platform varchar,
+    status varchar not null,        -- active | retired
+    _load_id bigint not null, _line bigint not null, _hash ubigint not null
+);
+
+create table if not exists raw.licenses (
+    license_id varchar not null,         -- key
+    twin_id varchar not null,
+    brand_id varchar not null,
+    granted_on date not null,
+    valid_from date not null,
+    valid_to date,                  -- inclusive; null = open-ended
+    channels varchar[] not null,    -- ['*'] = every channel
+    regions varchar[] not null,     -- ['*'] = every country
+    fee_model varchar not null,     -- per_asset | flat_monthly | per_campaign
+    fee_amount decimal(18, 4) not null,
+    currency varchar not null,
+    revoked_on date,
+    fee_amount_rep decimal(18, 4) not null,
+    fx_rate double not null,
+    fx_date date not null,
+    _load_id bigint not null, _line bigint not null, _hash ubigint not null
+);
+
+create table if not exists raw.twin_usage (
+    usage_id varchar not null,         -- key
+    used_on date not null,
+    used_at timestamp,              -- when the source gave a timestamp
+    twin_id varchar not null,
+    brand_id varchar not null,
+    license_id varchar,
+    channel varchar not null,
+    region varchar not null,
+    assets integer not null,
+    fee_paid decimal(18, 4) not null,
+    currency varchar not null,
+    watermarked boolean not null,
+    disclosed boolean not null,
+    fee_paid_rep decimal(18, 4) not null,
+    fx_rate double not null,
+    fx_date date not null,
+    _load_id bigint not null, _line bigint not null, _hash ubigint not null
+);
+
+create table if not exists raw.bookings (
+    booking_id varchar not null,         -- key
+    brand_id varchar not null,
+    shoot_date date not null,
+    channel varchar not null,
+    region varchar not null,
+    days decimal(6, 2) not null,
+    assets integer not null,
+    status varchar not null,        -- confirmed | completed | cancelled
+    cancel_reason varchar,
+    _load_id bigint not null, _line bigint not null, _hash ubigint not null
+);
+
+create table if not exists raw.booking_crew (
+    booking_id varchar not null,
+    person_id varchar not null,
+    role varchar not null,
+    days decimal(6, 2) not null,
+    day_rate decimal(18, 4) not null,
+    fee_total decimal(18, 4) not null,  -- as given, else days × day_rate
+    currency varchar not null,
+    -- no converted amounts here: the rate's date is the booking's shoot_date, which may
+    -- arrive in a later load; staging converts crew money through ref.fx_rates.
+    _load_id bigint not null, _line bigint not null, _hash ubigint not null
+    -- key: (booking_id, person_id, role)
+);
+
+create table if not exists raw.crew_employment (
+    period varchar not null,        -- YYYY | YYYY-Qn | YYYY-MM
+    period_start date not null,
+    period_end date not null,
+    area varchar not null,
+    role varchar not null,
+    employed bigint not null,
+    hours_worked decimal(18, 2),
+    median_earnings decimal(18, 4),
+    mean_earnings decimal(18, 4),
+    earnings_basis varchar,         -- hour | day | week | month | year
+    currency varchar,
+    source varchar not null,
+    source_url varchar,             -- optional extra column we keep (BLS pages)
+    _load_id bigint not null, _line bigint not null, _hash ubigint not null
+    -- key: (period, area, role, source)
+);
+
+-- ECB euro reference rates: units of `currency` per 1 EUR on rate_date (EUR itself = 1).
+create table if not exists ref.fx_rates (
+    currency varchar not null,
+    rate_date date not null,
+    per_eur double not null,
+    primary key (currency, rate_date)
+);
+
+-- The simulator's ground truth (CONTRACT §5); the marts never read it.
+create table if not exists sim.truth_monthly (
+    month date not null,
+    brand_id varchar not null,
+    channel varchar not null,
+    counterfactual_shoot_days decimal(12, 2) not null,
+    actual_shoot_days decimal(12, 2) not null,
+    primary key (month, brand_id, channel)
+);
