@@ -18,7 +18,6 @@ def run_cli(*args: str, env: dict | None = None, input: str | None = None,
             timeout: float = 600) -> subprocess.CompletedProcess:
     """Run `python -m etl ARGS` as a user would, capturing stdout/stderr as text."""
     full_env = {**os.environ, **(env or {})}
-    full_env.pop("TWINIMPACT_DB", None) if env is None or "TWINIMPACT_DB" not in env else None
     return subprocess.run(
         [sys.executable, "-m", "etl", *map(str, args)],
         cwd=ROOT, env=full_env, input=input, capture_output=True, text=True, timeout=timeout,
