@@ -77,7 +77,7 @@ HANDLERS = {
     "status": "etl.status:cmd_status",
     "quarantine": "etl.status:cmd_quarantine",
     "fetch-bls": "etl.bls:cmd_fetch_bls",
-    "report": "etl.report:cmd_report",
+    "report": "dashboard.report:cmd_report",
     "dashboard": "dashboard.serve:cmd_dashboard",
     "bench": "etl.bench:cmd_bench",
 }
