@@ -1,0 +1,225 @@
+"""`twinimpact status` and `twinimpact quarantine`: read-only views of the meta tables."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import config, safe_csv
+from etl.contracts import BY_NAME, KIND_LIST
+from etl.errors import UserError
+from etl.warehouse import reader
+
+LOAD_COLUMNS = (
+    "load_id", "kind", "file", "sha256", "status", "started_at", "finished_at", "rows_in",
+    "inserted", "updated", "unchanged", "quarantined", "ignored_columns", "error", "simulated",
+)
+QUARANTINE_COLUMNS = ("load_id", "kind", "file", "line", "reason", "raw")
+LISTING_ROWS = 20  # quarantine without --out shows this many rows
+
+
+def _iso(value: object) -> object:
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.isoformat()
+    return value
+
+
+def _as_of(db: Path) -> str:
+    """When the published warehouse was last written (now, if there is none)."""
+    try:
+        ts = datetime.fromtimestamp(db.stat().st_mtime, UTC)
+    except FileNotFoundError:
+        ts = datetime.now(UTC)
+    return ts.isoformat(timespec="seconds")
+
+
+def _existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "select schema_name || '.' || table_name from duckdb_tables()").fetchall()
+    return {r[0] for r in rows}
+
+
+def collect(db: Path) -> dict:
+    """The status document of CONTRACT §3 (zeros for a warehouse that does not exist yet)."""
+    db = Path(db)
+    status = {
+        "tables": {k.name: 0 for k in KIND_LIST},
+        "loads": [],
+        "quarantined": 0,
+        "as_of": _as_of(db),
+    }
+    if not db.exists():
+        return status
+    if db.is_dir():
+        raise UserError(f"{db} is a directory, not a warehouse file; "
+                        "pass the .duckdb file with --db")
+    try:
+        with reader(db) as con:
+            tables = _existing_tables(con)
+            for kind in KIND_LIST:
+                if f"raw.{kind.table}" in tables:
+                    status["tables"][kind.name] = con.execute(
+                        f"select count(*) from raw.{kind.table}"  # noqa: S608 — our identifier
+                    ).fetchone()[0]
+            if "meta.loads" in tables:
+                cur = con.execute(
+                    f"select {', '.join(LOAD_COLUMNS)} from meta.loads "  # noqa: S608 — ours
+                    "order by load_id")
+                status["loads"] = [
+                    {c: _iso(v) for c, v in zip(LOAD_COLUMNS, row, strict=True)}
+                    for row in cur.fetchall()
+                ]
+            if "meta.quarantine" in tables:
+                status["quarantined"] = con.execute(
+                    "select count(*) from meta.quarantine").fetchone()[0]
+    except duckdb.Error as exc:
+        raise UserError(
+            f"cannot read {db} as a Twin Impact warehouse ({_one_line(exc)}); check --db "
+            "points at a .duckdb file written by `twinimpact load` or `twinimpact demo`"
+        ) from exc
+    return status
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200]
+
+
+def _fmt_int(n: object) -> str:
+    return f"{n:,}" if isinstance(n, int) else ("" if n is None else str(n))
+
+
+def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
+def render(db: Path, status: dict, max_loads: int = 20) -> str:
+    """The status document as text tables for a terminal."""
+    out = [f"Warehouse {db}", f"as of {status['as_of']}", ""]
+    if not db.exists():
+        out += ["No warehouse here yet. Load files with `twinimpact load KIND FILE...` "
+                "or build the demo with `twinimpact demo`.", ""]
+    out += _table(["kind", "rows"],
+                  [[k, _fmt_int(n)] for k, n in status["tables"].items()], right={1})
+    q = status["quarantined"]
+    out += ["", f"Quarantined rows: {q:,}"
+            + (" (list them with `twinimpact quarantine`)" if q else "")]
+    loads = status["loads"]
+    out += ["", f"Load attempts: {len(loads):,}"]
+    if loads:
+        shown = loads[-max_loads:]
+        if len(shown) < len(loads):
+            out.append(f"(the latest {len(shown)}; `twinimpact status --json` lists all)")
+        rows = []
+        for ld in shown:
+            finished = ld["finished_at"] or ""
+            rows.append([
+                str(ld["load_id"]), str(ld["kind"]), Path(str(ld["file"])).name,
+                str(ld["status"]) + (" (sim)" if ld.get("simulated") else ""),
+                *(_fmt_int(ld[c]) for c in ("rows_in", "inserted", "updated", "unchanged",
+                                            "quarantined")),
+                str(finished)[:19].replace("T", " "),
+            ])
+        out += _table(["id", "kind", "file", "status", "rows_in", "inserted", "updated",
+                       "unchanged", "quarantined", "finished (UTC)"], rows,
+                      right={0, 4, 5, 6, 7, 8})
+        errors = [ld for ld in shown if ld.get("error")]
+        if errors:
+            out += ["", "Rejected:"]
+            out += [f"  #{ld['load_id']} {ld['file']}: {ld['error']}" for ld in errors]
+    return "\n".join(out)
+
+
+def cmd_status(args) -> int:
+    """`twinimpact status [--json]`."""
+    db = config.db_path(args.db)
+    status = collect(db)
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False))
+    else:
+        print(render(db, status))
+    return 0
+
+
+def quarantined_rows(db: Path, kind: str | None = None) -> pd.DataFrame:
+    """Every quarantined row (optionally of one KIND), oldest load first."""
+    db = Path(db)
+    empty = pd.DataFrame({c: pd.Series(dtype="object") for c in QUARANTINE_COLUMNS})
+    if not db.exists():
+        return empty
+    # The loader may record the CLI name (twin-usage) or the table name (twin_usage).
+    names = [kind, BY_NAME[kind].table] if kind else None
+    try:
+        with reader(db) as con:
+            if "meta.quarantine" not in _existing_tables(con):
+                return empty
+            df = con.execute(
+                "select load_id, kind, file, line, reason, cast(raw as varchar) as raw "
+                "from meta.quarantine where $all or kind in ($kind, $table) "
+                "order by load_id, line, reason",
+                {"all": names is None, "kind": kind, "table": names[1] if names else None},
+            ).df()
+    except duckdb.Error as exc:
+        raise UserError(
+            f"cannot read {db} as a Twin Impact warehouse ({_one_line(exc)}); check --db "
+            "points at a .duckdb file written by `twinimpact load` or `twinimpact demo`"
+        ) from exc
+    return df
+
+
+def _check_out(out: Path) -> None:
+    if out.is_dir():
+        raise UserError(f"--out {out} is a directory; give a file name such as "
+                        f"{out / 'quarantine.csv'}")
+    if not out.parent.is_dir():
+        raise UserError(f"cannot write {out}: folder {out.parent} does not exist; "
+                        "create it or choose another --out path")
+
+
+def cmd_quarantine(args) -> int:
+    """`twinimpact quarantine [--kind K] [--out FILE.csv]`."""
+    db = config.db_path(args.db)
+    out = Path(args.out).expanduser() if args.out else None
+    if out is not None:
+        _check_out(out)
+    df = quarantined_rows(db, args.kind)
+    what = f"{args.kind} " if args.kind else ""
+    if out is not None:
+        try:
+            safe_csv.write_csv(df, out)
+        except OSError as exc:
+            raise UserError(f"cannot write {out}: {exc.strerror or exc}; choose another "
+                            "--out path or check its permissions") from exc
+        print(f"wrote {len(df):,} quarantined {what}rows to {out}", file=sys.stderr)
+        return 0
+    if df.empty:
+        where = "" if db.exists() else f" (no warehouse at {db} yet)"
+        print(f"No quarantined {what}rows{where}.")
+        return 0
+    print(f"{len(df):,} quarantined {what}rows in {db}")
+    shown = df.head(LISTING_ROWS)
+    rows = [[str(r.load_id), str(r.kind), Path(str(r.file)).name, str(r.line),
+             _clip(str(r.reason), 60), _clip(str(r.raw), 60)] for r in shown.itertuples()]
+    print("\n".join(_table(["load", "kind", "file", "line", "reason", "raw"], rows,
+                           right={0, 3})))
+    if len(df) > LISTING_ROWS:
+        print(f"… and {len(df) - LISTING_ROWS:,} more: export them all with "
+              "`twinimpact quarantine --out quarantine.csv`")
+    return 0
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
