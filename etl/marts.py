@@ -1,9 +1,114 @@
-"""Rebuild staging views and marts from the .sql files (placeholder until the analysis lands)."""
+"""Rebuild staging views and marts from the .sql files, in dependency order.
+
+Each file in sql/staging becomes `staging.<stem>` (a view, or a table when its first lines say
+`-- materialized: table`: heavy aggregates read by several marts are computed once); each file
+in sql/marts becomes the table `marts.<stem>` (tables, so the dashboard reads them fast). The
+grain line (`-- grain: ...`) at the top of each file becomes the relation's comment.
+"""
 
 from __future__ import annotations
 
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
 import duckdb
 
+from etl import config
 
-def rebuild(con: duckdb.DuckDBPyConnection) -> None:
-    """Recreate every staging view and mart inside the writer's transaction."""
+_REF = re.compile(r"\b(staging|marts)\.([a-z_][a-z0-9_]*)\b")
+_GRAIN = re.compile(r"^--\s*grain:\s*(.+)$", re.MULTILINE)
+_MATERIALIZED = re.compile(r"^--\s*materialized:\s*table\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Model:
+    """One .sql file: the relation it produces and what it reads."""
+
+    schema: str
+    name: str
+    sql: str
+    grain: str
+    table: bool
+    depends: frozenset[str]
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+def load_models(sql_dir: Path = config.SQL_DIR) -> list[Model]:
+    """Every staging and mart model, sorted so each comes after what it reads."""
+    models: dict[str, Model] = {}
+    for schema in ("staging", "marts"):
+        for path in sorted((sql_dir / schema).glob("*.sql")):
+            text = path.read_text()
+            body = _strip_comments(text).strip().rstrip(";")
+            grain = _GRAIN.search(text)
+            model = Model(
+                schema=schema,
+                name=path.stem,
+                sql=body,
+                grain=grain.group(1).strip() if grain else "",
+                table=schema == "marts" or bool(_MATERIALIZED.search(text)),
+                depends=frozenset(f"{s}.{n}" for s, n in _REF.findall(body)) - {
+                    f"{schema}.{path.stem}"},
+            )
+            models[model.qualified] = model
+    return _topological(models)
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line.split("--", 1)[0] if "--" in line else line
+                     for line in sql.splitlines())
+
+
+def _topological(models: dict[str, Model]) -> list[Model]:
+    ordered: list[Model] = []
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+
+    def visit(name: str, chain: tuple[str, ...]) -> None:
+        if state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            raise ValueError(f"SQL models form a cycle: {' -> '.join(chain + (name,))}")
+        state[name] = 1
+        for dep in sorted(models[name].depends):
+            if dep in models:
+                visit(dep, chain + (name,))
+        state[name] = 2
+        ordered.append(models[name])
+
+    for name in sorted(models, key=lambda n: (not n.startswith("staging."), n)):
+        visit(name, ())
+    return ordered
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Recreate every staging view and mart inside the writer's transaction.
+
+    Returns the seconds each model took (for `bench`).
+    """
+    con.execute("create schema if not exists staging")
+    con.execute("create schema if not exists marts")
+    timings: dict[str, float] = {}
+    for model in load_models():
+        started = time.perf_counter()
+        kind = "table" if model.table else "view"
+        # Identifiers come from our own file names, never from user input.
+        if model.table:
+            con.execute(f"drop view if exists {model.qualified}")
+        else:
+            con.execute(f"drop table if exists {model.qualified}")
+        con.execute(f"create or replace {kind} {model.qualified} as\n{model.sql}")
+        if model.grain:
+            con.execute(f"comment on {kind} {model.qualified} is "
+                        + _sql_string(f"grain: {model.grain}"))
+        timings[model.qualified] = time.perf_counter() - started
+    return timings
+
+
+def _sql_string(text: str) -> str:
+    # COMMENT ON takes no bound parameters; the text is our own file's grain line.
+    return "'" + text.replace("'", "''") + "'"

@@ -1,0 +1,91 @@
+-- grain: one row per booking_id × person_id × role
+-- Crew money is converted here, not at load: its rate date is the booking's shoot_date,
+-- known only once the booking is loaded. Rate: the latest ECB fixing on or before that date
+-- (cross rate through EUR). A crew row whose booking is unknown uses the latest fixing the
+-- warehouse holds; such rows carry booking_known = false and the marts leave them out.
+with crew as (
+    select * from raw.booking_crew
+),
+
+bookings as (
+    select * from staging.stg_bookings
+),
+
+rates as (
+    select * from ref.fx_rates
+),
+
+settings as (
+    select coalesce(max(value) filter (where key = 'reporting_currency'), 'EUR') as reporting_currency
+    from meta.settings
+),
+
+last_fixing as (
+    select max(rate_date) as rate_date from rates
+),
+
+joined as (
+    select
+        crew.booking_id,
+        crew.person_id,
+        crew.role,
+        crew.days,
+        crew.day_rate,
+        crew.fee_total,
+        crew.currency,
+        bookings.booking_id is not null as booking_known,
+        bookings.brand_id,
+        bookings.shoot_date,
+        bookings.month,
+        bookings.channel,
+        bookings.region,
+        bookings.is_cancelled,
+        coalesce(bookings.shoot_date, last_fixing.rate_date) as rate_on,
+        settings.reporting_currency
+    from crew
+    left join bookings on bookings.booking_id = crew.booking_id
+    cross join last_fixing
+    cross join settings
+),
+
+with_source_rate as (
+    select joined.*, src.per_eur as source_per_eur, src.rate_date as fx_date
+    from joined
+    asof left join rates as src
+        on src.currency = joined.currency and src.rate_date <= joined.rate_on
+),
+
+with_rates as (
+    select with_source_rate.*, rep.per_eur as reporting_per_eur
+    from with_source_rate
+    asof left join rates as rep
+        on rep.currency = with_source_rate.reporting_currency
+        and rep.rate_date <= with_source_rate.rate_on
+),
+
+final as (
+    select
+        booking_id,
+        person_id,
+        role,
+        days,
+        day_rate,
+        fee_total,
+        currency,
+        reporting_per_eur / source_per_eur as fx_rate,
+        fx_date,
+        round(day_rate::double * reporting_per_eur / source_per_eur, 4)::decimal(18, 4)
+            as day_rate_rep,
+        round(fee_total::double * reporting_per_eur / source_per_eur, 4)::decimal(18, 4)
+            as fee_total_rep,
+        booking_known,
+        brand_id,
+        shoot_date,
+        month,
+        channel,
+        region,
+        is_cancelled
+    from with_rates
+)
+
+select * from final
