@@ -11,8 +11,15 @@ from etl.contracts import KINDS
 from etl.errors import UsageError, UserError
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one `error:` line (exit 2) saying where to look."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {message}; see `{self.prog} --help`\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="twinimpact",
         description="Load twin-usage, booking and crew-employment data; measure displacement.",
     )
