@@ -179,6 +179,11 @@ industry_all_time as (
     group by all
 ),
 
+industry_all_channels as (
+    select sum(shoot_days) as shoot_days, sum(shoot_assets) as shoot_assets
+    from industry_channel
+),
+
 parameters as (
     -- one row per adopting brand × channel: the estimators' fixed inputs
     select
@@ -204,6 +209,8 @@ parameters as (
                 then pre_industry.industry_assets / pre_industry.industry_days
             when industry_all_time.shoot_days > 0 and industry_all_time.shoot_assets > 0
                 then industry_all_time.shoot_assets / industry_all_time.shoot_days
+            when industry_all_channels.shoot_days > 0 and industry_all_channels.shoot_assets > 0
+                then industry_all_channels.shoot_assets / industry_all_channels.shoot_days
         end as assets_per_shoot_day,
         case
             when pre.pre_shoot_days > 0 and pre.pre_shoot_assets > 0 then 'brand_pre_period'
@@ -211,6 +218,8 @@ parameters as (
                 then 'industry_pre_period'
             when industry_all_time.shoot_days > 0 and industry_all_time.shoot_assets > 0
                 then 'industry_all_time'
+            when industry_all_channels.shoot_days > 0 and industry_all_channels.shoot_assets > 0
+                then 'industry_all_channels'
             else 'none'
         end as upper_rate_source
     from pre
@@ -218,6 +227,7 @@ parameters as (
     inner join pre_control_all using (brand_id, channel)
     inner join pre_industry using (brand_id, channel)
     left join industry_all_time using (channel)
+    cross join industry_all_channels
 ),
 
 estimated as (
