@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import pytest
-
 import marts_fixture as mf
+import pytest
 
 JAN, FEB, MAR, APR = (date(2023, m, 1) for m in (1, 2, 3, 4))
 
