@@ -1,0 +1,28 @@
+"""Twin Impact dashboard: page config and navigation only (pages live in views/)."""
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+# `streamlit run dashboard/app.py` puts dashboard/, not the project root, on sys.path; an
+# editable install fixes that, a plain checkout needs this.
+_ROOT = str(Path(__file__).resolve().parents[1])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+st.set_page_config(page_title="Twin Impact", page_icon="🧵", layout="wide",
+                   menu_items={"About": "Twin Impact: job displacement and income shifts "
+                                        "from AI digital twins of fashion models."})
+
+_VIEWS = Path(__file__).resolve().parent / "views"
+pages = [
+    st.Page(_VIEWS / "overview.py", title="Overview", url_path="overview", default=True),
+    st.Page(_VIEWS / "displacement.py", title="Displacement", url_path="displacement"),
+    st.Page(_VIEWS / "income.py", title="Income", url_path="income"),
+    st.Page(_VIEWS / "consent.py", title="Consent", url_path="consent"),
+    st.Page(_VIEWS / "employment.py", title="Employment", url_path="employment"),
+    st.Page(_VIEWS / "brand_report.py", title="Brand report", url_path="brand-report"),
+    st.Page(_VIEWS / "data_sources.py", title="Data & method", url_path="data"),
+]
+st.navigation(pages).run()

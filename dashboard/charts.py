@@ -1,0 +1,309 @@
+"""DataFrame → plotly Figure. No Streamlit, no SQL; the look comes from `theme`."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import theme
+from dashboard.privacy import SUPPRESSED_COL
+
+
+def _suppressed(df: pd.DataFrame) -> pd.Series:
+    if SUPPRESSED_COL in df.columns:
+        return df[SUPPRESSED_COL].fillna("") != ""
+    return pd.Series(False, index=df.index)
+
+
+def empty(title: str, message: str) -> go.Figure:
+    """A chart-sized box that says why there is nothing to draw."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper",
+                       showarrow=False, font={"size": 14, "color": theme.GREY})
+    theme.layout(fig, title, height=240)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def _short(event: str) -> str:
+    """`H&M releases first images…` → `H&M`: the actor, for a label that fits."""
+    first = event.split()[0]
+    return first.removesuffix("'s").removesuffix("’s").rstrip(":,")
+
+
+def add_events(fig: go.Figure, events: pd.DataFrame, x_min, x_max) -> go.Figure:
+    """Industry events inside the x range as dotted lines with a short label (full text on hover)."""
+    if events is None or events.empty or x_min is None or x_max is None:
+        return fig
+    lo, hi = pd.Timestamp(x_min), pd.Timestamp(x_max)
+    shown = events[(events["date"] >= lo) & (events["date"] <= hi)].sort_values("date")
+    for i, row in enumerate(shown.itertuples()):
+        fig.add_shape(type="line", x0=row.date, x1=row.date, y0=0, y1=1, yref="paper",
+                      line={"color": theme.GREY, "width": 1, "dash": "dot"}, layer="below")
+        fig.add_annotation(
+            x=row.date, y=1.0 - 0.07 * (i % 2), yref="paper", text=_short(row.event),
+            hovertext=f"{row.date:%Y-%m-%d}: {row.event}", showarrow=False,
+            xanchor="left", yanchor="top", font={"size": 10, "color": theme.GREY},
+            bgcolor="rgba(255,255,255,0.8)",
+        )
+    return fig
+
+
+def _time_range(df: pd.DataFrame, col: str = "month"):
+    if df.empty:
+        return None, None
+    return df[col].min(), df[col].max()
+
+
+def twin_share_by_channel(df: pd.DataFrame, events: pd.DataFrame | None = None) -> go.Figure:
+    """Lines: share of images made with twins, one per channel, by month."""
+    title = "Share of images made with digital twins, by channel"
+    if df.empty:
+        return empty(title, "No shoots or twin use in this selection")
+    fig = go.Figure()
+    for i, (channel, part) in enumerate(df.groupby("channel", sort=True)):
+        fig.add_trace(go.Scatter(
+            x=part["month"], y=part["twin_share"], name=str(channel), mode="lines",
+            line={"color": theme.colour_for(str(channel), i), "width": 2},
+            hovertemplate="%{y:.1%}"))
+    theme.layout(fig, title, y_title="twin images ÷ all images", percent=True)
+    fig.update_yaxes(range=[0, 1])
+    return add_events(fig, events, *_time_range(df))
+
+
+def twin_share_overall(df: pd.DataFrame, events: pd.DataFrame | None = None) -> go.Figure:
+    """One line: all channels' twin share by month (from twin_share_by_channel's rows)."""
+    title = "Share of all fashion images made with digital twins"
+    if df.empty:
+        return empty(title, "No shoots or twin use in this selection")
+    m = df.groupby("month", as_index=False)[["twin_assets", "shoot_assets"]].sum()
+    m["twin_share"] = m["twin_assets"] / (m["twin_assets"] + m["shoot_assets"]).where(
+        lambda s: s > 0)
+    fig = go.Figure(go.Scatter(x=m["month"], y=m["twin_share"], mode="lines", name="all channels",
+                               line={"color": theme.BLUE, "width": 2.5},
+                               hovertemplate="%{y:.1%}"))
+    theme.layout(fig, title, y_title="twin images ÷ all images", percent=True)
+    return add_events(fig, events, *_time_range(m))
+
+
+def shoot_days_vs_expected(df: pd.DataFrame, events: pd.DataFrame | None = None) -> go.Figure:
+    """Actual shoot days against the no-twin expectation (DiD) and the substitution bound."""
+    title = "Shoot days: actual against what was expected without twins"
+    if df.empty:
+        return empty(title, "No shoots in this selection")
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=df["month"], y=df["expected_upper"], mode="lines",
+                             name="upper bound (every twin image replaced shoot output)",
+                             line={"color": theme.VERMILLION, "dash": "dash", "width": 1.5},
+                             hovertemplate="%{y:,.0f}"))
+    fig.add_trace(go.Scatter(x=df["month"], y=df["expected_did"], mode="lines",
+                             name="expected without twins (difference in differences)",
+                             line={"color": theme.ORANGE, "width": 2},
+                             hovertemplate="%{y:,.0f}"))
+    fig.add_trace(go.Scatter(x=df["month"], y=df["actual_shoot_days"], mode="lines",
+                             name="actual shoot days", fill="tonexty",
+                             fillcolor="rgba(230,159,0,0.15)",
+                             line={"color": theme.BLUE, "width": 2.5},
+                             hovertemplate="%{y:,.0f}"))
+    theme.layout(fig, title, y_title="shoot days per month", height=420)
+    fig.update_layout(margin={"t": 110})
+    return add_events(fig, events, *_time_range(df))
+
+
+def by_role_bars(df: pd.DataFrame, value: str, title: str, axis: str,
+                 money: bool = False) -> go.Figure:
+    """Horizontal bars per role; rows hidden in public mode drawn empty and labelled."""
+    if df.empty:
+        return empty(title, "No crew bookings in this selection")
+    d = df.copy()
+    hidden = _suppressed(d)
+    d = d.assign(_v=d[value].fillna(0)).sort_values("_v")
+    hidden = hidden.loc[d.index]
+    fmt = "€%{x:,.0f}" if money else "%{x:,.0f}"
+    fig = go.Figure(go.Bar(
+        x=d["_v"], y=d["role"], orientation="h", marker={"color": theme.BLUE},
+        text=["suppressed (<k people)" if h else "" for h in hidden],
+        textposition="outside", hovertemplate=fmt + "<extra>%{y}</extra>", name=axis))
+    theme.layout(fig, title, x_title=axis, height=max(260, 40 + 32 * len(d)))
+    fig.update_layout(hovermode="closest", showlegend=False)
+    fig.update_yaxes(rangemode=None)
+    return fig
+
+
+def brands_ranked(df: pd.DataFrame) -> go.Figure:
+    """Displaced shoot days per brand (DiD bar, substitution bound as a marker)."""
+    title = "Shoot days displaced by twins, by brand"
+    if df.empty:
+        return empty(title, "No brands in this selection")
+    d = df.sort_values("displaced_did")
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=d["displaced_did"], y=d["brand_id"], orientation="h",
+                         name="difference in differences", marker={"color": theme.ORANGE},
+                         hovertemplate="%{x:,.0f} days<extra>DiD</extra>"))
+    fig.add_trace(go.Scatter(x=d["displaced_upper"], y=d["brand_id"], mode="markers",
+                             name="upper bound", marker={"color": theme.VERMILLION,
+                                                         "symbol": "line-ns-open", "size": 14,
+                                                         "line": {"width": 3}},
+                             hovertemplate="%{x:,.0f} days<extra>upper bound</extra>"))
+    theme.layout(fig, title, x_title="shoot days", height=max(280, 60 + 28 * len(d)))
+    fig.update_layout(hovermode="closest")
+    fig.update_yaxes(rangemode=None, type="category")
+    return fig
+
+
+def model_income(df: pd.DataFrame, events: pd.DataFrame | None = None) -> go.Figure:
+    """Stacked areas: all models' income from shoots and from their twins, by month."""
+    title = "Models' income: from shoots and from their twins (all models, per month)"
+    if df.empty:
+        return empty(title, "No model income in this selection")
+    fig = go.Figure()
+    for col, name, colour in (("shoot_income", "from shoots", theme.BLUE),
+                              ("twin_income", "from twin licences", theme.ORANGE)):
+        fig.add_trace(go.Scatter(x=df["month"], y=df[col], name=name, mode="lines",
+                                 stackgroup="income", line={"color": colour, "width": 1},
+                                 hovertemplate="€%{y:,.0f}"))
+    theme.layout(fig, title, y_title="EUR per month")
+    return add_events(fig, events, *_time_range(df))
+
+
+COHORT_NAMES = {"all": "all models", "twin_holders": "models with a twin",
+                "no_twin": "models without a twin"}
+
+
+def lorenz(df: pd.DataFrame, year: int) -> go.Figure:
+    """Lorenz curves of models' yearly income by cohort, with the line of equality."""
+    title = f"How unequal is models' income? Lorenz curves, {year}"
+    if df.empty:
+        return empty(title, f"No model income in {year}")
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfect equality",
+                               line={"color": theme.GREY, "dash": "dot", "width": 1}))
+    for i, (cohort, part) in enumerate(df.groupby("cohort", sort=True)):
+        fig.add_trace(go.Scatter(
+            x=part["pop_share"], y=part["income_share"], mode="lines",
+            name=f"{COHORT_NAMES.get(cohort, cohort)} ({int(part['models'].iloc[0]):,})",
+            line={"color": theme.colour_for(str(cohort), i), "width": 2},
+            hovertemplate="poorest %{x:.0%} earn %{y:.1%}<extra></extra>"))
+    theme.layout(fig, title, x_title="share of models, poorest first",
+                 y_title="share of income", percent=True, height=420)
+    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def distribution_by_year(df: pd.DataFrame, value: str, title: str, axis: str) -> go.Figure:
+    """One line per cohort over years (Gini, top-10% share)."""
+    if df.empty or df[value].isna().all():
+        return empty(title, "No yearly income distribution in this selection")
+    fig = go.Figure()
+    for i, (cohort, part) in enumerate(df.groupby("cohort", sort=True)):
+        fig.add_trace(go.Scatter(x=part["year"], y=part[value], mode="lines+markers",
+                                 name=COHORT_NAMES.get(cohort, cohort),
+                                 line={"color": theme.colour_for(str(cohort), i)},
+                                 hovertemplate="%{y:.2f}"))
+    theme.layout(fig, title, y_title=axis, height=320)
+    fig.update_xaxes(dtick=1)
+    return fig
+
+
+def crew_income_by_role(df: pd.DataFrame) -> go.Figure:
+    """Stacked bars: crew income per year, one colour per role."""
+    title = "Crew income from shoots, by role and year"
+    if df.empty:
+        return empty(title, "No crew bookings in this selection")
+    fig = go.Figure()
+    for i, (role, part) in enumerate(df.groupby("role", sort=True)):
+        fig.add_trace(go.Bar(x=part["year"].astype(str), y=part["crew_income"], name=str(role),
+                             marker={"color": theme.OKABE_ITO[i % 7]},
+                             hovertemplate="€%{y:,.0f}"))
+    theme.layout(fig, title, y_title="EUR", height=400)
+    fig.update_layout(barmode="stack", margin={"t": 110})
+    return fig
+
+
+def consent_over_time(df: pd.DataFrame, events: pd.DataFrame | None = None) -> go.Figure:
+    """Stacked bars: twin images covered by a valid licence and those that were not."""
+    title = "Twin images with and without a valid licence, by month"
+    if df.empty:
+        return empty(title, "No twin use in this selection")
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=df["month"], y=df["licensed_assets"], name="licensed",
+                         marker={"color": theme.GREEN}, hovertemplate="%{y:,}"))
+    fig.add_trace(go.Bar(x=df["month"], y=df["unlicensed_assets"], name="unlicensed",
+                         marker={"color": theme.VERMILLION}, hovertemplate="%{y:,}"))
+    theme.layout(fig, title, y_title="twin images")
+    fig.update_layout(barmode="stack")
+    return add_events(fig, events, *_time_range(df))
+
+
+REASON_NAMES = {"no_licence": "no licence", "no_license": "no licence", "expired": "expired",
+                "revoked": "revoked", "out_of_scope": "outside the licence's channels/regions",
+                "not_yet_valid": "before the licence started", "unknown_twin": "unknown twin"}
+
+
+def unlicensed_reasons(df: pd.DataFrame) -> go.Figure:
+    """Bars: unlicensed twin images by why no licence covered them."""
+    title = "Why twin images were not covered by a licence"
+    if df.empty:
+        return empty(title, "Every twin image in this selection was licensed")
+    d = df.sort_values("assets")
+    fig = go.Figure(go.Bar(x=d["assets"], y=[REASON_NAMES.get(r, r) for r in d["reason"]],
+                           orientation="h", marker={"color": theme.VERMILLION},
+                           hovertemplate="%{x:,} images<extra></extra>"))
+    theme.layout(fig, title, x_title="twin images", height=max(240, 60 + 36 * len(d)))
+    fig.update_layout(hovermode="closest", showlegend=False)
+    fig.update_yaxes(rangemode=None)
+    return fig
+
+
+def compliance_by_brand(df: pd.DataFrame) -> go.Figure:
+    """Grouped bars per brand: licensed, watermarked and disclosed shares of twin images."""
+    title = "Licensed, watermarked and disclosed: share of each brand's twin images"
+    if df.empty:
+        return empty(title, "No twin use in this selection")
+    d = df.sort_values("brand_id", ascending=False)
+    fig = go.Figure()
+    for col, name, colour in (("licensed_share", "licensed", theme.GREEN),
+                              ("watermarked_share", "watermarked", theme.BLUE),
+                              ("disclosed_share", "disclosed as AI", theme.ORANGE)):
+        fig.add_trace(go.Bar(x=d[col], y=d["brand_id"], orientation="h", name=name,
+                             marker={"color": colour}, hovertemplate="%{x:.0%}"))
+    theme.layout(fig, title, x_title="share of the brand's twin images",
+                 height=max(300, 80 + 45 * len(d)))
+    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(rangemode=None, type="category")
+    fig.update_layout(barmode="group", hovermode="y unified")
+    return fig
+
+
+def employment_by_role(df: pd.DataFrame) -> go.Figure:
+    """Lines: people employed per role over the survey's periods (areas summed)."""
+    title = "People working in each role (union survey)"
+    if df.empty or df["employed"].isna().all():
+        return empty(title, "No survey figures in this selection")
+    d = df.groupby(["period", "role"], as_index=False)["employed"].sum(min_count=1)
+    fig = go.Figure()
+    for i, (role, part) in enumerate(d.groupby("role", sort=True)):
+        fig.add_trace(go.Scatter(x=part["period"], y=part["employed"], name=str(role),
+                                 mode="lines+markers",
+                                 line={"color": theme.OKABE_ITO[i % 7]},
+                                 hovertemplate="%{y:,}"))
+    theme.layout(fig, title, y_title="people", height=400)
+    fig.update_xaxes(type="category")
+    fig.update_layout(margin={"t": 110})
+    return fig
+
+
+def bls_employment(df: pd.DataFrame) -> go.Figure:
+    """Bars: BLS OEWS employment per occupation and reference period."""
+    title = "US employees in the occupation (BLS OEWS, excludes the self-employed)"
+    if df.empty:
+        return empty(title, "No BLS figures loaded")
+    labels = [f"{r} ({p})" for r, p in zip(df["role"], df["period"], strict=True)]
+    fig = go.Figure(go.Bar(x=df["employed"], y=labels, orientation="h",
+                           marker={"color": theme.SKY}, hovertemplate="%{x:,}<extra></extra>"))
+    theme.layout(fig, title, x_title="employees", height=max(240, 60 + 36 * len(df)))
+    fig.update_layout(hovermode="closest", showlegend=False)
+    fig.update_xaxes(type="log")
+    fig.update_yaxes(rangemode=None)
+    return fig

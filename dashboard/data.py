@@ -1,0 +1,63 @@
+"""The thin Streamlit layer over `queries`: results cached per warehouse data version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries
+from etl import config
+from etl.warehouse import data_version
+
+
+def db() -> Path:
+    return config.db_path()
+
+
+def k() -> int | None:
+    """The suppression threshold in public mode; None when every figure may be shown."""
+    return config.k_threshold() if config.public_mode() else None
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _cached(name: str, db_path: str, version: str, args: tuple):
+    # `version` is only part of the key: a published load changes it, so new data shows
+    # on the next run without a restart and old entries age out.
+    fn = _EXTRA.get(name) or getattr(queries, name)
+    return fn(Path(db_path), *args)
+
+
+def _brand_numbers(db: Path, f, k):
+    from dashboard import report
+    return report.key_numbers(db, f, k)
+
+
+def _brand_html(db: Path, f, k):
+    from dashboard import report
+    return report.build_html(db, f, k)
+
+
+_EXTRA = {"brand_numbers": _brand_numbers, "brand_html": _brand_html}
+
+
+def get(name: str, *args):
+    """`queries.<name>(db, *args)`, cached until the warehouse is republished."""
+    path = db()
+    return _cached(name, str(path), data_version(path), args)
+
+
+@st.cache_data(show_spinner=False)
+def events() -> pd.DataFrame:
+    return queries.events()
+
+
+def ready() -> bool:
+    path = db()
+    return _ready(str(path), data_version(path))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _ready(db_path: str, version: str) -> bool:
+    return queries.warehouse_ready(Path(db_path))

@@ -1,0 +1,81 @@
+"""Three to five plain sentences of findings, written from the query results."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+CHANNEL_NAMES = {"ecommerce": "e-commerce", "campaign": "campaign", "editorial": "editorial",
+                 "lookbook": "lookbook", "social": "social-media", "other": "other"}
+
+
+def pct(x: float | None, digits: int = 0) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return f"{100 * x:.{digits}f}%"
+
+
+def num(x: float | None) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return f"{x:,.0f}"
+
+
+def eur(x: float | None) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    if abs(x) >= 1e6:
+        return f"€{x / 1e6:,.1f} million"
+    return f"€{x:,.0f}"
+
+
+def share_sentence(halves: pd.DataFrame) -> str | None:
+    """The channel with the highest twin share in the latest full half-year, against a year before."""
+    full = halves[halves["months"] == 6]
+    if full.empty:
+        return None
+    latest = sorted(full["half"].unique())[-1]
+    now = full[full["half"] == latest].dropna(subset=["twin_share"])
+    if now.empty:
+        return None
+    top = now.sort_values(["twin_share", "channel"], ascending=[False, True]).iloc[0]
+    year, h = latest.split(" ")
+    before_half = f"{int(year) - 1} {h}"
+    before = halves[(halves["half"] == before_half) & (halves["channel"] == top["channel"])]
+    name = CHANNEL_NAMES.get(top["channel"], top["channel"])
+    text = f"Twin assets made up {pct(top['twin_share'])} of {name} images in {latest}"
+    if not before.empty and pd.notna(before["twin_share"].iloc[0]):
+        prev = before["twin_share"].iloc[0]
+        direction = "up" if top["twin_share"] >= prev else "down"
+        text += f", {direction} from {pct(prev)} a year before"
+    return text + "."
+
+
+def sentences(halves: pd.DataFrame, disp: pd.Series, crew: pd.Series, top_role: str | None,
+              income: pd.Series, consent: pd.Series, period: str) -> list[str]:
+    """Findings for the period; each sentence only when its numbers exist."""
+    out: list[str] = []
+    s = share_sentence(halves)
+    if s:
+        out.append(s)
+    if disp["shoot_days"] > 0:
+        out.append(
+            f"In {period} brands booked {num(disp['shoot_days'])} shoot days; against brands "
+            f"that use no twins, about {num(disp['displaced_did'])} more days would have been "
+            f"expected without twins (at most {num(disp['displaced_upper'])} if every twin "
+            f"image replaced shoot output).")
+    if crew["displaced_crew_days"] > 0:
+        role = f", most of them for the role {top_role}" if top_role else ""
+        out.append(f"That is about {num(crew['displaced_crew_days'])} crew days and "
+                   f"{eur(crew['displaced_crew_income'])} of crew income lost{role}.")
+    total = income["shoot_income"] + income["twin_income"]
+    if total > 0 and income["twin_income"] > 0:
+        out.append(f"Models earned {eur(income['twin_income'])} from licensing their twins "
+                   f"against {eur(income['shoot_income'])} from shoots: "
+                   f"{pct(income['twin_income'] / total, 1)} of their income.")
+    if consent["twin_assets"] > 0:
+        out.append(f"{pct(consent['unlicensed_assets'] / consent['twin_assets'], 1)} of twin "
+                   f"images were used without a valid licence, and "
+                   f"{pct(consent['disclosed_share'])} were disclosed as AI-made.")
+    return out[:5]

@@ -1,0 +1,479 @@
+"""The dashboard's only data access: one function per chart, each returning a small DataFrame.
+
+Every function opens a short-lived read-only connection (so a load can publish meanwhile),
+reads the published marts (and meta.loads / meta.quarantine), and binds every value. Filter
+lists are bound as arrays: an empty list means "all". No Streamlit here: the report and the
+benchmark call these directly; `dashboard.data` adds the cache.
+
+Row shapes are given in each docstring as `columns`.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from dashboard.filters import Filters, Known, previous_period
+from etl import config
+from etl.warehouse import reader
+
+# Shared filter predicate pieces, bound by name. `len(list) = 0` means no filter.
+_BRAND = "(len($brand::varchar[]) = 0 or brand_id in (select unnest($brand::varchar[])))"
+_CHANNEL = "(len($channel::varchar[]) = 0 or channel in (select unnest($channel::varchar[])))"
+_ROLE = "(len($role::varchar[]) = 0 or role in (select unnest($role::varchar[])))"
+_PERIOD = "month between $start::date and $end::date"
+# Brand-level marts carry the brand's home region (marts.brands); employment has areas.
+_HOME_REGION = "(len($region::varchar[]) = 0 or region in (select unnest($region::varchar[])))"
+
+
+Source = Path | duckdb.DuckDBPyConnection  # a warehouse path, or an open reader to reuse
+
+
+def _run(src: Source, sql: str, params: dict | None = None) -> pd.DataFrame:
+    if isinstance(src, duckdb.DuckDBPyConnection):
+        return src.execute(sql, params or {}).df()
+    with reader(src) as con:
+        return con.execute(sql, params or {}).df()
+
+
+def _params(f: Filters, *names: str, start: date | None = None,
+            end: date | None = None) -> dict:
+    """Bound parameters for the named filters (only those the SQL uses)."""
+    values = {
+        "start": start or f.start(), "end": end or f.end(),
+        "brand": list(f.brand), "channel": list(f.channel), "role": list(f.role),
+        "region": list(f.region),
+    }
+    return {n: values[n] for n in names}
+
+
+def known_values(db: Path) -> Known:
+    """Months, brands and regions present in the marts (URL values are checked against these)."""
+    with reader(db) as con:
+        months = [r[0] for r in con.execute(
+            "select distinct strftime(month, '%Y-%m') as m from marts.displacement_monthly "
+            "union select distinct strftime(month, '%Y-%m') from marts.model_income_monthly "
+            "order by 1").fetchall()]
+        brands = [r[0] for r in con.execute(
+            "select distinct brand_id from marts.displacement_monthly "
+            "union select distinct brand_id from marts.consent_monthly order by 1").fetchall()]
+        regions = [r[0] for r in con.execute(
+            "select distinct home_region from marts.brands where home_region is not null union "
+            "select distinct left(area, 2) from marts.employment "
+            "where regexp_full_match(left(area, 2), '[A-Z]{2}') order by 1").fetchall()]
+    return Known(months=tuple(months), brands=tuple(brands), regions=tuple(regions))
+
+
+def warehouse_ready(db: Path) -> bool:
+    """True when the warehouse exists and publishes the marts the pages read."""
+    if not Path(db).exists():
+        return False
+    try:
+        with reader(db) as con:
+            n = con.execute(
+                "select count(*) from information_schema.tables where table_schema = 'marts' "
+                "and table_name in ('displacement_monthly', 'crew_impact_monthly', "
+                "'model_income_monthly', 'income_distribution_yearly', 'consent_monthly', "
+                "'employment')").fetchone()[0]
+        return n == 6
+    except Exception:  # noqa: BLE001 — a half-written or foreign file is "not ready"
+        return False
+
+
+def provenance(db: Source) -> pd.DataFrame:
+    """One row: as_of (last successful load), simulated (any simulated load), loads, files."""
+    return _run(db, """
+        select max(coalesce(finished_at, started_at)) filter (where status in ('loaded', 'skipped'))
+                   as as_of,
+               coalesce(bool_or(simulated) filter (where status = 'loaded'), false) as simulated,
+               count(*) as loads,
+               count(distinct file) filter (where status = 'loaded') as files
+        from meta.loads
+    """)
+
+
+def events() -> pd.DataFrame:
+    """Dated industry events shipped with the project: date, event, kind, source_url."""
+    path = config.INDUSTRY_EVENTS_CSV
+    if not path.exists():
+        return pd.DataFrame(columns=["date", "event", "kind", "source_url", "confidence"])
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    df = pd.DataFrame(rows, columns=["date", "event", "kind", "source_url", "confidence"])
+    df["date"] = pd.to_datetime(df["date"])
+    return df
+
+
+# ---- displacement -------------------------------------------------------------------------
+
+def displacement_totals(db: Source, f: Filters, previous: bool = False) -> pd.DataFrame:
+    """One row of period totals: shoot_days, shoot_assets, twin_assets, twin_share,
+    cancelled_for_twin_days, displaced_did, displaced_upper (previous=True: the prior period)."""
+    start, end = f.start(), f.end()
+    if previous and start and end:
+        start, end = previous_period(start, end)
+    return _run(db, f"""
+        select coalesce(sum(shoot_days), 0)::double as shoot_days,
+               coalesce(sum(shoot_assets), 0)::bigint as shoot_assets,
+               coalesce(sum(twin_assets), 0)::bigint as twin_assets,
+               sum(twin_assets) / nullif(sum(twin_assets) + sum(shoot_assets), 0) as twin_share,
+               coalesce(sum(cancelled_for_twin_days), 0)::double as cancelled_for_twin_days,
+               coalesce(sum(displaced_shoot_days_did), 0)::double as displaced_did,
+               coalesce(sum(displaced_shoot_days_upper), 0)::double as displaced_upper,
+               count(*) as cells
+        from marts.displacement_monthly
+        where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
+    """, _params(f, "start", "end", "brand", "channel", "region", start=start, end=end))  # noqa: S608
+
+
+def twin_share_by_channel(db: Source, f: Filters) -> pd.DataFrame:
+    """month, channel, shoot_assets, twin_assets, twin_share."""
+    return _run(db, f"""
+        select month, channel,
+               sum(shoot_assets)::bigint as shoot_assets,
+               sum(twin_assets)::bigint as twin_assets,
+               sum(twin_assets) / nullif(sum(twin_assets) + sum(shoot_assets), 0) as twin_share
+        from marts.displacement_monthly
+        where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
+        group by month, channel
+        order by month, channel
+    """, _params(f, "start", "end", "brand", "channel", "region"))  # noqa: S608
+
+
+def twin_share_by_half(db: Source, f: Filters) -> pd.DataFrame:
+    """half (e.g. `2026 H1`), channel, shoot_assets, twin_assets, twin_share, months —
+    the whole history (not only the period), so findings can compare with a year before."""
+    return _run(db, f"""
+        select year(month) || ' H' || (case when month(month) <= 6 then 1 else 2 end) as half,
+               channel,
+               sum(shoot_assets)::bigint as shoot_assets,
+               sum(twin_assets)::bigint as twin_assets,
+               sum(twin_assets) / nullif(sum(twin_assets) + sum(shoot_assets), 0) as twin_share,
+               count(distinct month) as months
+        from marts.displacement_monthly
+        where month <= $end::date and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
+        group by all
+        order by half, channel
+    """, _params(f, "end", "brand", "channel", "region"))  # noqa: S608
+
+
+def shoot_days_vs_expected(db: Source, f: Filters) -> pd.DataFrame:
+    """month, actual_shoot_days, expected_did (actual + DiD shortfall),
+    expected_upper (actual + substitution bound), cancelled_for_twin_days."""
+    return _run(db, f"""
+        select month,
+               sum(shoot_days)::double as actual_shoot_days,
+               (sum(shoot_days) + sum(displaced_shoot_days_did))::double as expected_did,
+               (sum(shoot_days) + sum(displaced_shoot_days_upper))::double as expected_upper,
+               sum(cancelled_for_twin_days)::double as cancelled_for_twin_days
+        from marts.displacement_monthly
+        where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
+        group by month
+        order by month
+    """, _params(f, "start", "end", "brand", "channel", "region"))  # noqa: S608
+
+
+def brands_ranked(db: Source, f: Filters) -> pd.DataFrame:
+    """brand_id, adoption_month (first twin use, whole history), twin_assets, shoot_assets,
+    twin_share, displaced_did, displaced_upper, cancelled_for_twin_days — most displaced first."""
+    return _run(db, f"""
+        with adoption as (
+            select brand_id, adoption_month from marts.brands
+        ),
+        period as (
+            select brand_id,
+                   sum(twin_assets)::bigint as twin_assets,
+                   sum(shoot_assets)::bigint as shoot_assets,
+                   sum(twin_assets) / nullif(sum(twin_assets) + sum(shoot_assets), 0)
+                       as twin_share,
+                   sum(displaced_shoot_days_did)::double as displaced_did,
+                   sum(displaced_shoot_days_upper)::double as displaced_upper,
+                   sum(cancelled_for_twin_days)::double as cancelled_for_twin_days
+            from marts.displacement_monthly
+            where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
+            group by brand_id
+        )
+        select p.brand_id, strftime(a.adoption_month, '%Y-%m') as adoption_month,
+               p.twin_assets, p.shoot_assets, p.twin_share, p.displaced_did,
+               p.displaced_upper, p.cancelled_for_twin_days
+        from period p join adoption a using (brand_id)
+        order by p.displaced_did desc, p.twin_assets desc, p.brand_id
+    """, _params(f, "start", "end", "brand", "channel", "region"))  # noqa: S608
+
+
+# ---- crew ---------------------------------------------------------------------------------
+
+def crew_totals(db: Source, f: Filters, previous: bool = False) -> pd.DataFrame:
+    """One row: crew_days, crew_income, displaced_crew_days, displaced_crew_income,
+    people (largest distinct-people count of any cell summed: a lower bound, see privacy)."""
+    start, end = f.start(), f.end()
+    if previous and start and end:
+        start, end = previous_period(start, end)
+    return _run(db, f"""
+        select coalesce(sum(crew_days), 0)::double as crew_days,
+               coalesce(sum(crew_income), 0)::double as crew_income,
+               coalesce(sum(displaced_crew_days), 0)::double as displaced_crew_days,
+               coalesce(sum(displaced_crew_income), 0)::double as displaced_crew_income,
+               coalesce(max(people), 0)::bigint as people
+        from marts.crew_impact_monthly
+        where {_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION}
+    """, _params(f, "start", "end", "brand", "role", "region", start=start, end=end))  # noqa: S608
+
+
+def crew_by_role(db: Source, f: Filters) -> pd.DataFrame:
+    """role, crew_days, crew_income, displaced_crew_days, displaced_crew_income, people —
+    people is the largest distinct-people count of any month × brand cell summed (a lower
+    bound on the distinct people behind the row)."""
+    return _run(db, f"""
+        select role,
+               sum(crew_days)::double as crew_days,
+               sum(crew_income)::double as crew_income,
+               sum(displaced_crew_days)::double as displaced_crew_days,
+               sum(displaced_crew_income)::double as displaced_crew_income,
+               max(people)::bigint as people
+        from marts.crew_impact_monthly
+        where {_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION}
+        group by role
+        order by displaced_crew_days desc, role
+    """, _params(f, "start", "end", "brand", "role", "region"))  # noqa: S608
+
+
+def crew_income_by_year_role(db: Source, f: Filters) -> pd.DataFrame:
+    """year, role, crew_days, crew_income, displaced_crew_income, people (as crew_by_role)."""
+    return _run(db, f"""
+        select year(month) as year, role,
+               sum(crew_days)::double as crew_days,
+               sum(crew_income)::double as crew_income,
+               sum(displaced_crew_income)::double as displaced_crew_income,
+               max(people)::bigint as people
+        from marts.crew_impact_monthly
+        where {_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION}
+        group by all
+        order by year, role
+    """, _params(f, "start", "end", "brand", "role", "region"))  # noqa: S608
+
+
+# ---- models' income -----------------------------------------------------------------------
+
+def model_income_over_time(db: Source, f: Filters) -> pd.DataFrame:
+    """month, shoot_income, twin_income, models_shoot (models with shoot income),
+    models_twin (models with twin income) — all models, summed per month."""
+    return _run(db, f"""
+        select month,
+               sum(shoot_income)::double as shoot_income,
+               sum(twin_income)::double as twin_income,
+               count(distinct model_id) filter (where shoot_income > 0) as models_shoot,
+               count(distinct model_id) filter (where twin_income > 0) as models_twin
+        from marts.model_income_monthly
+        where {_PERIOD}
+        group by month
+        order by month
+    """, _params(f, "start", "end"))  # noqa: S608
+
+
+def model_income_totals(db: Source, f: Filters, previous: bool = False) -> pd.DataFrame:
+    """One row: shoot_income, twin_income, models_shoot, models_twin over the period."""
+    start, end = f.start(), f.end()
+    if previous and start and end:
+        start, end = previous_period(start, end)
+    return _run(db, f"""
+        select coalesce(sum(shoot_income), 0)::double as shoot_income,
+               coalesce(sum(twin_income), 0)::double as twin_income,
+               count(distinct model_id) filter (where shoot_income > 0) as models_shoot,
+               count(distinct model_id) filter (where twin_income > 0) as models_twin
+        from marts.model_income_monthly
+        where {_PERIOD}
+    """, _params(f, "start", "end", start=start, end=end))  # noqa: S608
+
+
+def income_distribution(db: Source, f: Filters) -> pd.DataFrame:
+    """year, cohort, models, median_income, p90_income, top10_share, gini — the years the
+    period touches."""
+    return _run(db, """
+        select year, cohort, models, median_income::double as median_income,
+               p90_income::double as p90_income, top10_share::double as top10_share,
+               gini::double as gini
+        from marts.income_distribution_yearly
+        where year between year($start::date) and year($end::date)
+        order by year, cohort
+    """, _params(f, "start", "end"))
+
+
+def lorenz(db: Source, year: int) -> pd.DataFrame:
+    """cohort, models, pop_share, income_share: the Lorenz curve of models' yearly income
+    (shoots + twins) in `year`, at most 101 points per cohort, (0, 0) included."""
+    return _run(db, """
+        with yearly as (
+            select model_id, bool_or(has_twin) as has_twin,
+                   sum(shoot_income + twin_income)::double as income
+            from marts.model_income_monthly
+            where year(month) = $year
+            group by model_id
+        ),
+        cohorts as (
+            select 'all' as cohort, income from yearly
+            union all
+            select case when has_twin then 'twin_holders' else 'no_twin' end, income from yearly
+        ),
+        ranked as (
+            select cohort, income,
+                   row_number() over (partition by cohort order by income) as rn,
+                   count(*) over (partition by cohort) as n,
+                   sum(income) over (partition by cohort order by income
+                                     rows between unbounded preceding and current row) as cum,
+                   sum(income) over (partition by cohort) as total
+            from cohorts
+        ),
+        points as (
+            select cohort, n as models, rn / n as pop_share, cum / nullif(total, 0) as income_share
+            from ranked
+            -- one point per percentile keeps the curve small at any number of models
+            where rn = n or floor(100 * rn / n) > floor(100 * (rn - 1) / n)
+        ),
+        origin as (select distinct cohort, models, 0.0 as pop_share, 0.0 as income_share
+                   from points)
+        select * from origin
+        union all
+        select * from points
+        order by cohort, pop_share
+    """, {"year": int(year)})
+
+
+# ---- consent ------------------------------------------------------------------------------
+
+def consent_over_time(db: Source, f: Filters) -> pd.DataFrame:
+    """month, twin_assets, licensed_assets, unlicensed_assets."""
+    return _run(db, f"""
+        select month,
+               sum(twin_assets)::bigint as twin_assets,
+               sum(licensed_assets)::bigint as licensed_assets,
+               sum(unlicensed_assets)::bigint as unlicensed_assets
+        from marts.consent_monthly
+        where {_PERIOD} and {_BRAND} and {_HOME_REGION}
+        group by month
+        order by month
+    """, _params(f, "start", "end", "brand", "region"))  # noqa: S608
+
+
+def unlicensed_reasons(db: Source, f: Filters) -> pd.DataFrame:
+    """reason, assets: unlicensed twin assets by why no valid licence covered them."""
+    return _run(db, f"""
+        with cells as (
+            select unnest(map_keys(unlicensed_reason_counts)) as reason,
+                   unnest(map_values(unlicensed_reason_counts)) as assets
+            from marts.consent_monthly
+            where {_PERIOD} and {_BRAND} and {_HOME_REGION}
+        )
+        select reason, sum(assets)::bigint as assets
+        from cells
+        group by reason
+        having sum(assets) > 0
+        order by assets desc, reason
+    """, _params(f, "start", "end", "brand", "region"))  # noqa: S608
+
+
+def compliance_by_brand(db: Source, f: Filters) -> pd.DataFrame:
+    """brand_id, twin_assets, licensed_share, watermarked_share, disclosed_share (asset-weighted),
+    twin_models (largest monthly count of models whose twins were used: a lower bound)."""
+    return _run(db, f"""
+        select brand_id,
+               sum(twin_assets)::bigint as twin_assets,
+               max(twin_models)::bigint as twin_models,
+               sum(licensed_assets) / nullif(sum(twin_assets), 0) as licensed_share,
+               sum(watermarked_share * twin_assets) / nullif(sum(twin_assets), 0)
+                   as watermarked_share,
+               sum(disclosed_share * twin_assets) / nullif(sum(twin_assets), 0)
+                   as disclosed_share
+        from marts.consent_monthly
+        where {_PERIOD} and {_BRAND} and {_HOME_REGION}
+        group by brand_id
+        having sum(twin_assets) > 0
+        order by licensed_share, brand_id
+    """, _params(f, "start", "end", "brand", "region"))  # noqa: S608
+
+
+def consent_totals(db: Source, f: Filters, previous: bool = False) -> pd.DataFrame:
+    """One row: twin_assets, licensed_assets, unlicensed_assets, watermarked_share,
+    disclosed_share over the period."""
+    start, end = f.start(), f.end()
+    if previous and start and end:
+        start, end = previous_period(start, end)
+    return _run(db, f"""
+        select coalesce(sum(twin_assets), 0)::bigint as twin_assets,
+               coalesce(sum(licensed_assets), 0)::bigint as licensed_assets,
+               coalesce(sum(unlicensed_assets), 0)::bigint as unlicensed_assets,
+               sum(watermarked_share * twin_assets) / nullif(sum(twin_assets), 0)
+                   as watermarked_share,
+               sum(disclosed_share * twin_assets) / nullif(sum(twin_assets), 0)
+                   as disclosed_share
+        from marts.consent_monthly
+        where {_PERIOD} and {_BRAND} and {_HOME_REGION}
+    """, _params(f, "start", "end", "brand", "region", start=start, end=end))  # noqa: S608
+
+
+# ---- employment ---------------------------------------------------------------------------
+
+_REGION = ("(len($region::varchar[]) = 0 "
+           "or left(area, 2) in (select unnest($region::varchar[])))")
+
+
+def employment_survey(db: Source, f: Filters) -> pd.DataFrame:
+    """period, area, role, source, employed, median_earnings, mean_earnings, earnings_basis,
+    currency — every non-BLS source (the union survey), filtered by role and region."""
+    return _run(db, f"""
+        select period, area, role, source, employed::bigint as employed,
+               median_earnings::double as median_earnings,
+               mean_earnings::double as mean_earnings, earnings_basis, currency
+        from marts.employment
+        where source not ilike '%BLS%' and {_ROLE} and {_REGION}
+        order by period, area, role, source
+    """, _params(f, "role", "region"))  # noqa: S608
+
+
+def employment_bls(db: Source, f: Filters) -> pd.DataFrame:
+    """period, area, role, source, employed, median_earnings, mean_earnings, earnings_basis,
+    currency — the BLS OEWS figures, filtered by role."""
+    return _run(db, f"""
+        select period, area, role, source, employed::bigint as employed,
+               median_earnings::double as median_earnings,
+               mean_earnings::double as mean_earnings, earnings_basis, currency
+        from marts.employment
+        where source ilike '%BLS%' and {_ROLE}
+        order by role, period
+    """, _params(f, "role"))  # noqa: S608
+
+
+# ---- provenance ---------------------------------------------------------------------------
+
+def loads(db: Source) -> pd.DataFrame:
+    """load_id, kind, file, status, finished_at, rows_in, inserted, updated, unchanged,
+    quarantined, simulated, error — every load attempt, newest first."""
+    return _run(db, """
+        select load_id, kind, file, status, coalesce(finished_at, started_at) as finished_at,
+               rows_in, inserted, updated, unchanged, quarantined, simulated, error
+        from meta.loads
+        order by load_id desc
+    """)
+
+
+def quarantine_summary(db: Source) -> pd.DataFrame:
+    """kind, file, reason, rows: quarantined rows counted by why (no row values)."""
+    return _run(db, """
+        select kind, file, reason, count(*) as rows
+        from meta.quarantine
+        group by all
+        order by rows desc, kind, file, reason
+    """)
+
+
+def quarantine_rows(db: Source) -> pd.DataFrame:
+    """kind, file, line, reason, raw: every quarantined row with its values (person-level)."""
+    return _run(db, """
+        select kind, file, line, reason, raw::varchar as raw
+        from meta.quarantine
+        order by kind, file, line
+    """)

@@ -1,0 +1,195 @@
+"""What every page shares: the filter sidebar ⇄ URL, headline numbers, and the chart frame
+(title, sources, simulated flag, data as of, download of exactly the data shown)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import data, export, filters
+from dashboard.filters import Filters, Known
+from dashboard.privacy import any_suppressed
+
+METHODOLOGY_LINK = "See **Data → Methodology** for how every figure is defined."
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """One page run: the filters (period resolved), what exists, provenance, suppression k."""
+
+    f: Filters
+    known: Known
+    as_of: str
+    simulated: bool
+    k: int | None
+
+
+def _month_options(known: Known) -> list[str]:
+    """Every month from the first to the last in the data (no gaps for the slider)."""
+    if not known.months:
+        return []
+    start, end = filters.month_start(known.months[0]), filters.month_start(known.months[-1])
+    n = filters.months_between(start, end)
+    return [f"{d:%Y-%m}" for d in (filters.add_months(start, i) for i in range(n))]
+
+
+def _clamp_period(f: Filters, options: list[str]) -> tuple[Filters, list[str]]:
+    """Keep a well-formed URL period inside the data's months, saying so when it moves."""
+    notes: list[str] = []
+    if not options:
+        return f, notes
+    lo, hi = options[0], options[-1]
+    values = {}
+    for key, attr in (("from", "from_month"), ("to", "to_month")):
+        v = getattr(f, attr)
+        if v and not (lo <= v <= hi):
+            clamped = min(max(v, lo), hi)
+            notes.append(f"{key}={v!r} is outside the data ({lo} to {hi}); showing {clamped}.")
+            values[attr] = clamped
+    f = replace(f, **values)
+    if f.from_month and f.to_month and f.from_month > f.to_month:
+        f = replace(f, from_month=None, to_month=None)
+    return f, notes
+
+
+def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
+    """Header, warnings for bad URL values, sidebar filters written back to the URL."""
+    st.title(title)
+    if not data.ready():
+        st.error(f"No published warehouse at `{data.db()}`. Load data first: run "
+                 "`twinimpact demo` (simulated industry) or `twinimpact load KIND FILE…`, "
+                 "then reload this page.")
+        st.stop()
+    known: Known = data.get("known_values")
+    f, warnings = filters.parse(st.query_params.to_dict(), known)
+    options = _month_options(known)
+    f, notes = _clamp_period(f, options)
+    for w in warnings + notes:
+        st.warning(w, icon="⚠️")
+    f = _sidebar(f, known, options, uses)
+    params = filters.to_params(f)
+    if params != st.query_params.to_dict():
+        st.query_params.from_dict(params)
+    prov = data.get("provenance").iloc[0]
+    as_of = "no successful load yet" if pd.isna(prov["as_of"]) else \
+        f"{pd.Timestamp(prov['as_of']).tz_convert('UTC'):%Y-%m-%d %H:%M} UTC" \
+        if pd.Timestamp(prov["as_of"]).tzinfo else f"{pd.Timestamp(prov['as_of']):%Y-%m-%d %H:%M}"
+    simulated = bool(prov["simulated"])
+    if simulated:
+        st.warning("**Simulated data.** This warehouse holds the demo's simulated industry "
+                   "(`twinimpact demo`), not real bookings or twin use. Only the BLS figures "
+                   "on the Employment page are real published statistics.", icon="🧪")
+    k = data.k()
+    if k is not None:
+        st.info(f"Public mode: every figure that counts or sums fewer than {k} people is "
+                "suppressed and marked so; no person-level rows are shown.", icon="🔒")
+    if intro:
+        st.markdown(intro)
+    resolved = filters.resolve(f, known)
+    return Ctx(f=resolved, known=known, as_of=as_of, simulated=simulated, k=k)
+
+
+def _sidebar(f: Filters, known: Known, options: list[str], uses: tuple[str, ...]) -> Filters:
+    sb = st.sidebar
+    sb.header("Filters")
+    sb.caption("The link in your address bar holds these filters: copy it to share this view.")
+    if "period" in uses and options:
+        value = (f.from_month or options[0], f.to_month or options[-1])
+        if len(options) == 1:
+            sb.caption(f"Period: {options[0]} (the only month in the data)")
+        else:
+            lo, hi = sb.select_slider("Period (months)", options=options, value=value)
+            f = replace(f, from_month=None if lo == options[0] else lo,
+                        to_month=None if hi == options[-1] else hi)
+    widgets = (("brand", "Brand", known.brands), ("channel", "Channel", None),
+               ("role", "Crew role", None), ("region", "Region (country)", known.regions))
+    from etl.contracts import CHANNELS, ROLES
+    for key, label, opts in widgets:
+        if key not in uses:
+            continue
+        opts = opts if opts is not None else (CHANNELS if key == "channel" else ROLES)
+        chosen = sb.multiselect(label, options=list(opts), default=list(getattr(f, key)),
+                                placeholder="all")
+        f = replace(f, **{key: tuple(chosen)})
+    return f
+
+
+def period_label(f: Filters) -> str:
+    return f"{f.from_month} to {f.to_month}" if f.from_month else "the whole period"
+
+
+def previous_label(f: Filters) -> str:
+    if not (f.start() and f.end()):
+        return "the previous period"
+    a, b = filters.previous_period(f.start(), f.end())
+    return f"{a:%Y-%m} to {b:%Y-%m}"
+
+
+def change(now: float | None, before: float | None, share: bool = False) -> str | None:
+    """'+12.0%' (relative) or '+3.1 pts' (for shares); None when there is nothing to compare."""
+    if now is None or before is None or any(
+            isinstance(v, float) and math.isnan(v) for v in (now, before)):
+        return None
+    if share:
+        return f"{100 * (now - before):+.1f} pts"
+    if before == 0:
+        return None if now == 0 else "new"
+    return f"{100 * (now - before) / abs(before):+.1f}%"
+
+
+def metric(col, label: str, now, before, fmt: str, *, share: bool = False, ctx: Ctx,
+           help: str | None = None) -> None:
+    """A headline number with its change against the previous period of the same length."""
+    if now is None or (isinstance(now, float) and math.isnan(now)):
+        value = "–"
+    else:
+        value = fmt.format(now)
+    delta = change(now, before, share)
+    col.metric(label, value, delta=delta, delta_color="off",
+               delta_description=f"vs {previous_label(ctx.f)}" if delta else
+               f"no data for {previous_label(ctx.f)}", help=help)
+
+
+def caption(ctx: Ctx, sources: str, extra: str = "") -> None:
+    """Sources, the simulated flag and the load time, under a chart or table."""
+    parts = [f"**Source:** {sources}"]
+    if ctx.simulated:
+        parts.append("**:orange[Simulated data]**")
+    parts.append(f"data as of {ctx.as_of}")
+    if extra:
+        parts.append(extra)
+    st.caption(" · ".join(parts))
+
+
+def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: str,
+          note: str = "") -> None:
+    """A chart, its caption and a CSV download of exactly the rows it draws."""
+    st.plotly_chart(fig, key=f"chart-{key}", theme=None, config=PLOTLY_CONFIG)
+    extra = note
+    if ctx.k is not None and any_suppressed(shown):
+        extra = (extra + " · " if extra else "") + \
+            f"grey/blank cells are suppressed (fewer than {ctx.k} people)"
+    caption(ctx, sources, extra)
+    download(shown, key)
+
+
+def download(shown: pd.DataFrame, key: str, what: str = "data") -> None:
+    st.download_button(export.label(shown, what), export.to_csv(shown), file_name=f"{key}.csv",
+                       mime="text/csv", key=f"dl-{key}", on_click="ignore")
+
+
+def table(ctx: Ctx, df: pd.DataFrame, *, sources: str, key: str,
+          column_config: dict | None = None) -> None:
+    """A table with the same caption and download as a chart."""
+    st.dataframe(df, hide_index=True, column_config=column_config, key=f"table-{key}")
+    caption(ctx, sources)
+    download(df, key)
+
+
+def empty_state(message: str) -> None:
+    st.info(message, icon="ℹ️")

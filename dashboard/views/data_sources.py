@@ -1,0 +1,47 @@
+"""Data & method: every load, the quarantine, the checks on references, and METHODOLOGY.md."""
+
+import streamlit as st
+
+from dashboard import data, ui
+from etl import config
+
+ctx = ui.setup("Data & method: where every number comes from", uses=())
+
+loads = data.get("loads")
+ok = loads[loads["status"] == "loaded"]
+c1, c2, c3 = st.columns(3)
+c1.metric("Files loaded", f"{len(ok):,}")
+c2.metric("Rows loaded", f"{int(ok['rows_in'].sum() - ok['quarantined'].sum()):,}")
+c3.metric("Rows quarantined", f"{int(loads['quarantined'].sum()):,}")
+
+st.subheader("Loads")
+ui.table(ctx, loads, sources="meta.loads (every load attempt, rejected ones included)",
+         key="data-loads")
+
+st.subheader("Quarantine")
+st.markdown("Rows that broke a rule of the data contract are kept aside, never dropped: "
+            "here counted by file and reason.")
+summary = data.get("quarantine_summary")
+if summary.empty:
+    ui.empty_state("No rows were quarantined.")
+else:
+    ui.table(ctx, summary, sources="meta.quarantine", key="data-quarantine-summary")
+    if ctx.k is None:
+        rows = data.get("quarantine_rows")
+        ui.download(rows, "data-quarantine-rows", what="quarantined rows with their values")
+    else:
+        st.caption("Public mode: the quarantined rows themselves (which may name people) "
+                   "are not offered for download.")
+
+st.subheader("Industry events shown on the time charts")
+ev = data.events()
+st.dataframe(ev, hide_index=True, column_config={"source_url": st.column_config.LinkColumn()})
+st.caption("Source: press reports as linked; confidence says whether the fact was read at the "
+           "source or quoted elsewhere.")
+
+st.subheader("Methodology")
+if config.METHODOLOGY.exists():
+    with st.container(border=True):
+        st.markdown(config.METHODOLOGY.read_text(encoding="utf-8"))
+else:
+    ui.empty_state("METHODOLOGY.md is not in this installation.")

@@ -1,0 +1,49 @@
+"""Displacement: twin share by channel, shoot days against the no-twin expectation, crew, brands."""
+
+import streamlit as st
+
+from dashboard import charts, data, privacy, ui
+
+ctx = ui.setup("Displacement: shoots replaced by twins",
+               uses=("period", "brand", "channel", "region", "role"))
+f = ctx.f
+SOURCES = "bookings and twin-usage exports (marts.displacement_monthly)"
+disp, disp0 = data.get("displacement_totals", f).iloc[0], \
+    data.get("displacement_totals", f, True).iloc[0]
+c1, c2, c3, c4 = st.columns(4)
+ui.metric(c1, "Twin share of images", disp["twin_share"], disp0["twin_share"], "{:.1%}",
+          share=True, ctx=ctx)
+ui.metric(c2, "Displaced shoot days (DiD)", disp["displaced_did"], disp0["displaced_did"],
+          "{:,.0f}", ctx=ctx)
+ui.metric(c3, "Upper bound", disp["displaced_upper"], disp0["displaced_upper"], "{:,.0f}",
+          ctx=ctx, help="Twin images ÷ the brand-channel's pre-twin images per shoot day.")
+ui.metric(c4, "Days cancelled, 'replaced by twin'", disp["cancelled_for_twin_days"],
+          disp0["cancelled_for_twin_days"], "{:,.0f}", ctx=ctx)
+st.caption(f"Period: {ui.period_label(f)} · " + ui.METHODOLOGY_LINK)
+
+share = data.get("twin_share_by_channel", f)
+ui.chart(ctx, charts.twin_share_by_channel(share, data.events()), share, sources=SOURCES,
+         key="displacement-share-by-channel")
+
+expected = data.get("shoot_days_vs_expected", f)
+ui.chart(ctx, charts.shoot_days_vs_expected(expected, data.events()), expected, sources=SOURCES,
+         key="displacement-shoot-days",
+         note="expected = actual + displaced days; the gap between the blue and orange lines is "
+              "the difference-in-differences estimate, the dashed line the upper bound")
+
+left, right = st.columns(2)
+with left:
+    crew = privacy.suppress(data.get("crew_by_role", f),
+                            {"people": ["crew_days", "crew_income", "displaced_crew_days",
+                                        "displaced_crew_income"]}, ctx.k)
+    if crew.empty:
+        ui.empty_state("No crew bookings match these filters.")
+    else:
+        ui.chart(ctx, charts.by_role_bars(crew, "displaced_crew_days",
+                                          "Crew days displaced, by role", "crew days"),
+                 crew, sources="booking-crew exports (marts.crew_impact_monthly)",
+                 key="displacement-crew-by-role")
+with right:
+    brands = data.get("brands_ranked", f)
+    ui.chart(ctx, charts.brands_ranked(brands), brands, sources=SOURCES,
+             key="displacement-brands")

@@ -1,0 +1,56 @@
+"""Overview: the key numbers and a few sentences of findings written from the data."""
+
+import streamlit as st
+
+from dashboard import charts, data, findings, ui
+
+ctx = ui.setup("Twin Impact: what AI twins do to fashion work",
+               uses=("period", "brand", "channel", "region"))
+f = ctx.f
+st.caption(f"Period: {ui.period_label(f)} · compared with {ui.previous_label(f)} · "
+           + ui.METHODOLOGY_LINK)
+
+disp, disp0 = data.get("displacement_totals", f).iloc[0], \
+    data.get("displacement_totals", f, True).iloc[0]
+crew, crew0 = data.get("crew_totals", f).iloc[0], data.get("crew_totals", f, True).iloc[0]
+income = data.get("model_income_totals", f).iloc[0]
+consent = data.get("consent_totals", f).iloc[0]
+hidden_crew = ctx.k is not None and crew["people"] < ctx.k
+
+c1, c2, c3, c4 = st.columns(4)
+ui.metric(c1, "Images made with twins", disp["twin_share"], disp0["twin_share"], "{:.1%}",
+          share=True, ctx=ctx, help="Twin images ÷ (twin images + images delivered by shoots).")
+ui.metric(c2, "Shoot days booked", disp["shoot_days"], disp0["shoot_days"], "{:,.0f}", ctx=ctx)
+ui.metric(c3, "Shoot days displaced (DiD)", disp["displaced_did"], disp0["displaced_did"],
+          "{:,.0f}", ctx=ctx,
+          help="Shortfall against brands that use no twins (difference in differences).")
+ui.metric(c4, "Crew days displaced", None if hidden_crew else crew["displaced_crew_days"],
+          crew0["displaced_crew_days"], "{:,.0f}", ctx=ctx,
+          help="Displaced shoot days × the brand's pre-twin crew days per shoot day.")
+
+st.subheader("What the data says")
+by_role = data.get("crew_by_role", f)
+top_role = None
+if not by_role.empty and by_role["displaced_crew_days"].max() > 0:
+    top = by_role.iloc[0]
+    if ctx.k is None or top["people"] >= ctx.k:
+        top_role = str(top["role"]).replace("_", " ")
+halves = data.get("twin_share_by_half", f)
+sentences = findings.sentences(halves, disp, crew if not hidden_crew else crew * 0, top_role,
+                               income, consent, ui.period_label(f))
+if sentences:
+    st.markdown("\n".join(f"- {s}" for s in sentences))
+else:
+    ui.empty_state("Not enough data in this selection to say anything yet: widen the period "
+                   "or remove filters.")
+if ctx.simulated:
+    st.caption(":orange[These findings describe the **simulated** demo industry.]")
+
+share = data.get("twin_share_by_channel", f)
+overall = share.groupby("month", as_index=False)[["twin_assets", "shoot_assets"]].sum()
+overall["twin_share"] = overall["twin_assets"] / (
+    overall["twin_assets"] + overall["shoot_assets"]).where(lambda s: s > 0)
+ui.chart(ctx, charts.twin_share_overall(share, data.events()), overall,
+         sources="bookings and twin-usage exports (marts.displacement_monthly); industry "
+                 "events: press reports listed on the Data page",
+         key="overview-twin-share")
