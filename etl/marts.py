@@ -92,21 +92,31 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """
     con.execute("create schema if not exists staging")
     con.execute("create schema if not exists marts")
+    models = load_models()
+    _drop_stale(con, {m.qualified: ("BASE TABLE" if m.table else "VIEW") for m in models})
     timings: dict[str, float] = {}
-    for model in load_models():
+    for model in models:
         started = time.perf_counter()
         kind = "table" if model.table else "view"
         # Identifiers come from our own file names, never from user input.
-        if model.table:
-            con.execute(f"drop view if exists {model.qualified}")
-        else:
-            con.execute(f"drop table if exists {model.qualified}")
         con.execute(f"create or replace {kind} {model.qualified} as\n{model.sql}")
         if model.grain:
             con.execute(f"comment on {kind} {model.qualified} is "
                         + _sql_string(f"grain: {model.grain}"))
         timings[model.qualified] = time.perf_counter() - started
     return timings
+
+
+def _drop_stale(con: duckdb.DuckDBPyConnection, wanted: dict[str, str]) -> None:
+    """Drop relations whose file is gone or whose kind (view/table) changed."""
+    existing = con.execute("""
+        select table_schema || '.' || table_name, table_type from information_schema.tables
+        where table_schema in ('staging', 'marts')
+    """).fetchall()
+    # views first: a stale view may read a table dropped below
+    for name, kind in sorted(existing, key=lambda r: r[1] != "VIEW"):
+        if wanted.get(name) != kind:
+            con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} if exists {name} cascade")
 
 
 def _sql_string(text: str) -> str:

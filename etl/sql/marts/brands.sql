@@ -1,33 +1,34 @@
 -- grain: one row per brand_id
 -- A brand's adoption month is the month of its first twin use. Its home region is the region
--- where it booked the most non-cancelled shoot days (ties: alphabetical first); a brand with
--- no bookings takes the region of most twin assets. The dashboard's region filter uses it
--- for brand-level figures (displacement, crew impact) that cannot be split by region.
+-- where it booked the most non-cancelled shoot days (ties: alphabetical first); empty for a
+-- brand without bookings. The dashboard's region filter uses it for every brand-level figure
+-- (displacement, crew impact, consent): the estimators work per brand, not per region.
 with bookings as (
     select * from staging.stg_bookings
 ),
 
 usage as (
-    select * from staging.int_usage_daily
+    select * from staging.int_usage_monthly
 ),
 
 activity as (
     select brand_id, region, month,
-        case when is_cancelled then 0 else days end::double as shoot_days, 0::double as twin_assets
+        case when is_cancelled then 0 else days end::double as shoot_days
     from bookings
     union all
-    select brand_id, region, month, 0, assets from usage
+    select brand_id, null, month, 0 from usage
 ),
 
 by_region as (
-    select brand_id, region, sum(shoot_days) as shoot_days, sum(twin_assets) as twin_assets
+    select brand_id, region, sum(shoot_days) as shoot_days
     from activity
+    where region is not null
     group by all
 ),
 
 home as (
     select brand_id,
-        arg_min(region, (-shoot_days, -twin_assets, region)) as home_region,
+        arg_min(region, (-shoot_days, region)) as home_region,
         list(region order by region) as regions
     from by_region
     group by all
@@ -55,7 +56,7 @@ final as (
         spans.first_month,
         spans.last_month
     from spans
-    inner join home using (brand_id)
+    left join home using (brand_id)
     left join adoption using (brand_id)
 )
 

@@ -1,9 +1,10 @@
 -- grain: one row per month × brand_id (months in which the brand used twins)
 -- Counts are assets (generated images/videos), not usage events. A use is licensed when a
 -- licence covers its twin, brand, day, channel and region (rules and reason precedence:
--- staging/int_usage_daily.sql and METHODOLOGY.md).
+-- staging/int_usage_classified.sql and METHODOLOGY.md). A use naming a licence granted for
+-- another twin or brand counts as no_licence (marts.data_quality lists it separately).
 with usage as (
-    select * from staging.int_usage_daily
+    select * from staging.int_usage_monthly
 ),
 
 brands as (
@@ -16,10 +17,10 @@ monthly as (
         brand_id,
         sum(assets)::bigint as twin_assets,
         sum(uses)::bigint as twin_uses,
-        count(distinct model_id) as twin_models,
         coalesce(sum(assets) filter (where consent_status = 'licensed'), 0)::bigint
             as licensed_assets,
-        coalesce(sum(assets) filter (where consent_status = 'no_licence'), 0)::bigint
+        coalesce(sum(assets) filter (
+            where consent_status in ('no_licence', 'licence_mismatch')), 0)::bigint
             as no_licence_assets,
         coalesce(sum(assets) filter (where consent_status = 'not_yet_valid'), 0)::bigint
             as not_yet_valid_assets,
@@ -32,7 +33,8 @@ monthly as (
         coalesce(sum(assets) filter (where consent_status = 'unknown_licence'), 0)::bigint
             as unknown_licence_assets,
         sum(watermarked_assets)::bigint as watermarked_assets,
-        sum(disclosed_assets)::bigint as disclosed_assets
+        sum(disclosed_assets)::bigint as disclosed_assets,
+        sum(fee_paid_rep)::decimal(18, 4) as twin_fee_paid
     from usage
     group by all
 ),
@@ -64,7 +66,7 @@ final as (
         monthly.watermarked_assets,
         monthly.disclosed_assets,
         monthly.twin_uses,
-        monthly.twin_models
+        monthly.twin_fee_paid
     from monthly
     left join brands using (brand_id)
 )

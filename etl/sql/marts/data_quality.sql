@@ -2,7 +2,11 @@
 -- References are not checked at load (files arrive in any order); this mart counts what does
 -- not join, so the dashboard's Data page can show it. rows = source rows affected.
 with usage as (
-    select * from staging.int_usage_daily
+    select * from staging.int_usage_monthly
+),
+
+usage_twins as (
+    select * from staging.int_usage_twin_monthly
 ),
 
 licenses as (
@@ -30,22 +34,19 @@ checks as (
         list(distinct twin_id order by twin_id)[1:5] as examples,
         'twin uses whose twin_id is not in the loaded twins: no model gets their income'
             as description
-    from usage where not twin_known
+    from usage_twins where not twin_known
     union all
     select
         'usage_unknown_licence', 'twin-usage', coalesce(sum(uses), 0), coalesce(sum(assets), 0),
-        list(distinct license_id order by license_id)[1:5],
+        null,
         'twin uses naming a license_id that is not in the loaded licences: counted unlicensed'
-    from usage where not license_known
+    from usage where consent_status = 'unknown_licence'
     union all
     select
-        'usage_licence_mismatch', 'twin-usage', coalesce(sum(usage.uses), 0),
-        coalesce(sum(usage.assets), 0),
-        list(distinct usage.license_id order by usage.license_id)[1:5],
+        'usage_licence_mismatch', 'twin-usage', coalesce(sum(uses), 0),
+        coalesce(sum(assets), 0), null,
         'twin uses naming a licence granted for another twin or brand: counted no_licence'
-    from usage
-    inner join licenses on licenses.license_id = usage.license_id
-    where licenses.twin_id <> usage.twin_id or licenses.brand_id <> usage.brand_id
+    from usage where consent_status = 'licence_mismatch'
     union all
     select
         'licence_unknown_twin', 'licenses', count(*), null,

@@ -7,7 +7,7 @@ with bookings as (
 ),
 
 usage as (
-    select * from staging.int_usage_daily
+    select * from staging.int_usage_monthly
 ),
 
 brands as (

@@ -8,7 +8,7 @@ with crew as (
 ),
 
 usage as (
-    select * from staging.int_usage_daily
+    select * from staging.int_usage_twin_monthly
     where twin_known
 ),
 

@@ -3,6 +3,8 @@
 -- known only once the booking is loaded. Rate: the latest ECB fixing on or before that date
 -- (cross rate through EUR). A crew row whose booking is unknown uses the latest fixing the
 -- warehouse holds; such rows carry booking_known = false and the marts leave them out.
+-- materialized: table
+-- (several marts read it; rates are looked up once per currency × date, not per crew row)
 with crew as (
     select * from raw.booking_crew
 ),
@@ -48,19 +50,30 @@ joined as (
     cross join settings
 ),
 
-with_source_rate as (
-    select joined.*, src.per_eur as source_per_eur, src.rate_date as fx_date
-    from joined
+needed as (
+    select distinct currency, reporting_currency, rate_on from joined
+),
+
+needed_rates as (
+    select
+        needed.currency,
+        needed.rate_on,
+        src.per_eur as source_per_eur,
+        src.rate_date as fx_date,
+        rep.per_eur as reporting_per_eur
+    from needed
     asof left join rates as src
-        on src.currency = joined.currency and src.rate_date <= joined.rate_on
+        on src.currency = needed.currency and src.rate_date <= needed.rate_on
+    asof left join rates as rep
+        on rep.currency = needed.reporting_currency and rep.rate_date <= needed.rate_on
 ),
 
 with_rates as (
-    select with_source_rate.*, rep.per_eur as reporting_per_eur
-    from with_source_rate
-    asof left join rates as rep
-        on rep.currency = with_source_rate.reporting_currency
-        and rep.rate_date <= with_source_rate.rate_on
+    select joined.*, needed_rates.source_per_eur, needed_rates.fx_date,
+        needed_rates.reporting_per_eur
+    from joined
+    left join needed_rates
+        on needed_rates.currency = joined.currency and needed_rates.rate_on = joined.rate_on
 ),
 
 final as (

@@ -10,7 +10,7 @@ final as (
         date_trunc('month', used_on)::date as month,
         twin_id,
         brand_id,
-        nullif(trim(license_id), '') as license_id,
+        nullif(license_id, '') as license_id,
         channel,
         region,
         assets,
