@@ -1,0 +1,1 @@
+"""The simulated industry behind `twinimpact demo`: brands, shoots, crew, twins and licences."""

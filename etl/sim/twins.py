@@ -1,0 +1,298 @@
+"""Twins of popular models, their licences to brands, and every use of them.
+
+A brand's twin assets in a month = the assets of the shoots its twins replaced plus new
+content no shoot would have made (the brand's new-content share), so the substitution upper
+bound (twin assets ÷ assets per shoot day) is never below the true displacement. The first
+use falls in the brand's adoption month (a pilot batch), which defines that month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from etl.sim.common import Params, month_lengths, month_starts, rng, split_total
+from etl.sim.crew import Crew, People
+from etl.sim.world import Brands, n_months
+
+END_SENTINEL = 10**6  # day number far beyond the calendar: "no end date"
+VIOLATIONS = ("none", "expired", "revoked", "channel", "region")
+
+
+@dataclass
+class Twins:
+    model: np.ndarray        # index into People
+    created: np.ndarray      # day number
+    platform: np.ndarray     # int
+    retired: np.ndarray      # bool
+
+
+@dataclass
+class Licences:
+    pair: np.ndarray         # index into pairs (brand × twin)
+    brand: np.ndarray
+    twin: np.ndarray
+    granted: np.ndarray
+    valid_from: np.ndarray
+    valid_to: np.ndarray     # END_SENTINEL = open-ended
+    revoked: np.ndarray      # END_SENTINEL = never
+    all_channels: np.ndarray  # bool: written `*`
+    only_channel: np.ndarray  # int channel the licence is limited to, -1 = the brand's channels
+    fee_model: np.ndarray    # int index into fee model names
+    fee_cents: np.ndarray    # int, local currency
+    currency: np.ndarray     # str
+
+
+@dataclass
+class Usage:
+    brand: np.ndarray
+    channel: np.ndarray
+    month: np.ndarray
+    date: np.ndarray
+    twin: np.ndarray
+    licence: np.ndarray      # -1 = none
+    region: np.ndarray       # str
+    assets: np.ndarray
+    fee_cents: np.ndarray
+    watermarked: np.ndarray
+    disclosed: np.ndarray
+
+
+def model_popularity(people: People, crew: Crew) -> np.ndarray:
+    """Each model's share of booked model-days: how sought after they are."""
+    w = np.bincount(crew.person[crew.role == "model"],
+                    weights=crew.halfdays[crew.role == "model"], minlength=people.ids.size)
+    w = np.where(people.role == "model", w + 1e-3, 0.0)  # unbooked models still may be chosen
+    return w / w.sum()
+
+
+def make_twins(p: Params, b: Brands, people: People, crew: Crew, truth: dict
+               ) -> tuple[Twins, Licences, Usage]:
+    r = rng(p.seed, "twins")
+    pop = model_popularity(people, crew)
+    tp = p["twins"]
+    n_models = int((pop > 0).sum())
+    n_twins = min(int(p.scale["twins"]), n_models)
+    wt = pop ** tp["popularity_exponent"]
+    model = r.choice(pop.size, n_twins, replace=False, p=wt / wt.sum())
+    twin_w = pop[model] / pop[model].sum()
+    pct = np.empty(n_twins)
+    pct[np.argsort(twin_w)] = np.arange(n_twins) / max(n_twins - 1, 1)  # 1 = most popular
+
+    pairs, special = _pairs(p, r, b, twin_w)
+    lic = _licences(p, r, b, pairs, special, pct)
+    usage = _usage(p, r, b, truth, pairs, special, lic, twin_w)
+
+    first_grant = np.full(n_twins, END_SENTINEL)
+    np.minimum.at(first_grant, lic.twin, lic.granted)
+    lead = r.integers(tp["creation_lead_days"][0], tp["creation_lead_days"][1] + 1, n_twins)
+    nm = n_months(p)
+    starts = month_starts(p["calendar"]["first_month"], nm + 1)
+    unused = first_grant == END_SENTINEL
+    created = np.where(unused, r.integers(starts[12], starts[nm], n_twins), first_grant - lead)
+    retired = unused & (r.random(n_twins) < tp["retired_share_unused"])
+    platform = r.integers(0, len(tp["platforms"]), n_twins)
+    return Twins(model, created, platform, retired), lic, usage
+
+
+def _pairs(p: Params, r: np.random.Generator, b: Brands, twin_w: np.ndarray):
+    """(brand, twin, first month) a brand licenses, plus three problem licences per adopter."""
+    nm = n_months(p)
+    n_twins = twin_w.size
+    size = b.base.sum(1)
+    mean_size = size[b.adopter].mean()
+    rows = []  # brand, twin, start month, kind (0 normal, 1 expired, 2 revoked, 3 narrow)
+    for i in np.flatnonzero(b.adopter):
+        k = int(np.clip(round(p["twins"]["pairs_per_brand"] * size[i] / mean_size), 2,
+                        n_twins - 3))
+        chosen = r.choice(n_twins, k + 3, replace=False, p=twin_w)
+        a = int(b.adopt_m[i])
+        later = a + r.integers(0, max(1, int((nm - a) * 0.6)), k)
+        later[:2] = a  # the first twins arrive with adoption
+        for j in range(k):
+            rows.append((i, chosen[j], later[j], 0))
+        for kind, t in zip((1, 2, 3), chosen[k:], strict=True):
+            rows.append((i, t, a, kind))
+    arr = np.array(rows, dtype=np.int64)
+    return arr[:, :3], arr[:, 3]
+
+
+def _licences(p: Params, r: np.random.Generator, b: Brands, pairs: np.ndarray,
+              special: np.ndarray, pct: np.ndarray) -> Licences:
+    """A chain of renewals per normal pair covering its use; one licence per problem pair."""
+    lp, cp = p["licences"], p["compliance"]
+    nm = n_months(p)
+    starts = month_starts(p["calendar"]["first_month"], nm + 1)
+    end = starts[nm] - 1
+    cap = add_months(np.array([starts[nm]]), np.array([12]))[0] - 1
+    brand, twin, start = pairs[:, 0], pairs[:, 1], pairs[:, 2]
+    n = brand.size
+    lead = r.integers(lp["grant_lead_days"][0], lp["grant_lead_days"][1] + 1, n)
+    frm = starts[start] - lead
+
+    names = list(lp["fee_models"])
+    fw = np.array([lp["fee_models"][k] for k in names])
+    fee_model = r.choice(len(names), n, p=fw / fw.sum())
+    fee_model[special > 0] = names.index("per_asset")
+    fx = np.array([p["fx"][c] for c in b.currency[brand]])
+    level = np.array([lp[f"{k}_eur"] for k in names])  # [model, (lo, hi)]
+    eur = r.uniform(level[fee_model, 0], level[fee_model, 1]) * (1 + 2 * pct[twin])
+    cents = np.rint(eur * fx * 100).astype(np.int64)
+    all_ch = r.random(n) < lp["all_channels_share"]
+    social = p.channels.index("social")
+
+    cols = {k: [] for k in ("pair", "granted", "from", "to", "revoked")}
+    active = np.flatnonzero(special == 0)
+    cur_from = frm[active]
+    cur_grant = cur_from.copy()
+    terms = np.array(lp["terms_months"])
+    while active.size:
+        months = terms[r.choice(terms.size, active.size, p=lp["terms_p"])]
+        # no date beyond a year after the window (the loader quarantines dates > 1 year ahead)
+        to = np.minimum(add_months(cur_from, months) - 1, cap)
+        last = to >= end
+        to = np.where(last & (r.random(active.size) < lp["open_ended_last"]), END_SENTINEL, to)
+        for k, v in (("pair", active), ("granted", cur_grant), ("from", cur_from), ("to", to),
+                     ("revoked", np.full(active.size, END_SENTINEL))):
+            cols[k].append(v)
+        active, to = active[~last], to[~last]
+        cur_from = to + 1
+        cur_grant = cur_from - r.integers(0, 21, active.size)
+
+    sp = np.flatnonzero(special > 0)
+    sp_to = np.full(sp.size, END_SENTINEL)
+    sp_rev = np.full(sp.size, END_SENTINEL)
+    exp = special[sp] == 1
+    sp_to[exp] = starts[np.minimum(start[sp][exp] + cp["expired_pilot_months"], nm)] - 1
+    rev = special[sp] == 2
+    sp_rev[rev] = starts[np.minimum(start[sp][rev] + cp["revoked_after_months"], nm)] + 14
+    for k, v in (("pair", sp), ("granted", frm[sp]), ("from", frm[sp]), ("to", sp_to),
+                 ("revoked", sp_rev)):
+        cols[k].append(v)
+    c = {k: np.concatenate(v) for k, v in cols.items()}
+    order = np.lexsort((c["from"], c["pair"]))
+    c = {k: v[order] for k, v in c.items()}
+    pr = c["pair"]
+    only = np.where(special[pr] == 3, social, -1)
+    return Licences(pr, brand[pr], twin[pr], c["granted"], c["from"], c["to"], c["revoked"],
+                    all_ch[pr] & (only < 0), only, fee_model[pr], cents[pr], b.currency[brand[pr]])
+
+
+def _usage(p: Params, r: np.random.Generator, b: Brands, truth: dict, pairs: np.ndarray,
+           special: np.ndarray, lic: Licences, twin_w: np.ndarray) -> Usage:
+    """Twin-usage events: assets by brand × channel × month, split into batches."""
+    nm = n_months(p)
+    s = p["substitution"]
+    replaced = truth["replaced_assets"]  # [brand, channel, month]
+    bi, ci, mi = np.nonzero(np.ones_like(replaced, bool))
+    post = b.adopter[bi] & (mi >= b.adopt_m[bi])
+    bi, ci, mi = bi[post], ci[post], mi[post]
+    rep = replaced[bi, ci, mi]
+    ns = b.new_share[bi]
+    assets = rep + r.poisson(rep * ns / (1 - ns))
+    eco = p.channels.index("ecommerce")
+    pilot = (mi == b.adopt_m[bi]) & (ci == eco)
+    assets = assets + np.where(pilot, 1 + r.poisson(s["pilot_assets"] - 1, bi.size), 0)
+    has = assets > 0
+    bi, ci, mi, assets = bi[has], ci[has], mi[has], assets[has].astype(np.int64)
+
+    mu = float(p.scale["assets_per_event"])
+    if mu <= 1:
+        n_ev = assets.copy()
+    else:
+        n_ev = np.clip(r.poisson(assets / mu), 1, assets)
+    gid, ev_assets = split_total(r, assets, n_ev)
+    ev_b, ev_c, ev_m = bi[gid], ci[gid], mi[gid]
+    first = p["calendar"]["first_month"]
+    starts, lengths = month_starts(first, nm), month_lengths(first, nm)
+    date = starts[ev_m] + np.floor(r.random(gid.size) * lengths[ev_m]).astype(np.int64)
+
+    # the twin: among the brand's normal pairs already started, by the model's popularity
+    normal = special == 0
+    pair_of = np.empty(gid.size, np.int64)
+    for i in np.unique(ev_b):
+        mine = np.flatnonzero(normal & (pairs[:, 0] == i))
+        mine = mine[np.argsort(pairs[mine, 2], kind="stable")]
+        cum = np.cumsum(twin_w[pairs[mine, 1]])
+        sel = np.flatnonzero(ev_b == i)
+        avail = np.searchsorted(pairs[mine, 2], ev_m[sel], side="right")
+        u = r.random(sel.size) * cum[avail - 1]
+        pair_of[sel] = mine[np.minimum(np.searchsorted(cum, u, side="right"), avail - 1)]
+
+    licence = _find_licence(lic, pair_of, date)
+    region = b.country[ev_b].astype(object)
+
+    # usage outside any valid licence, at each brand's own rate
+    cp = p["compliance"]
+    share = r.uniform(*cp["unlicensed_share"], b.ids.size)
+    vw = np.array([cp["unlicensed_reasons"][k] for k in VIOLATIONS])
+    bad = r.random(gid.size) < share[ev_b]
+    kind = np.full(gid.size, -1)
+    kind[bad] = r.choice(len(VIOLATIONS), int(bad.sum()), p=vw / vw.sum())
+    special_of = {k: {int(pairs[j, 0]): j for j in np.flatnonzero(special == code)}
+                  for k, code in (("expired", 1), ("revoked", 2), ("channel", 3))}
+    for name, field in (("expired", "valid_to"), ("revoked", "revoked"), ("channel", None)):
+        sel = np.flatnonzero(kind == VIOLATIONS.index(name))
+        sp_pair = np.array([special_of[name].get(int(x), -1) for x in ev_b[sel]])
+        sp_lic = _find_licence(lic, sp_pair, np.zeros(sel.size, np.int64), first_only=True)
+        if field is None:
+            ok = ev_c[sel] != p.channels.index("social")
+        else:
+            ok = date[sel] > getattr(lic, field)[sp_lic]
+        ok &= sp_pair >= 0
+        pair_of[sel[ok]] = sp_pair[ok]
+        licence[sel[ok]] = sp_lic[ok]
+        kind[sel[~ok]] = VIOLATIONS.index("none")  # not eligible: simply unlicensed
+    licence[kind == VIOLATIONS.index("none")] = -1
+    reg = np.flatnonzero(kind == VIOLATIONS.index("region"))
+    countries = np.array(sorted(p["countries"]))
+    home = np.searchsorted(countries, b.country[ev_b[reg]])
+    j = r.integers(0, countries.size - 1, reg.size)
+    other = countries[j + (j >= home)]  # any country but the brand's own
+    region[reg] = other
+
+    fee = _fees(lic, licence, ev_m, date, ev_assets, kind)
+    wm = r.random(gid.size) < r.uniform(*cp["watermarked"], b.ids.size)[ev_b]
+    dc = r.random(gid.size) < r.uniform(*cp["disclosed"], b.ids.size)[ev_b]
+    twin = pairs[pair_of, 1]
+    order = np.lexsort((r.random(gid.size), ev_c, ev_b, date))
+    return Usage(ev_b[order], ev_c[order], ev_m[order], date[order], twin[order],
+                 licence[order], region[order].astype(str), ev_assets[order], fee[order],
+                 wm[order], dc[order])
+
+
+def add_months(days: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """Day number `months` calendar months after `days` (same day of month, rolling over)."""
+    d = days.astype("datetime64[D]")
+    m = d.astype("datetime64[M]")
+    offset = (d - m.astype("datetime64[D]")).astype(np.int64)
+    return (m + months).astype("datetime64[D]").astype(np.int64) + offset
+
+
+def _find_licence(lic: Licences, pair: np.ndarray, date: np.ndarray, first_only: bool = False
+                  ) -> np.ndarray:
+    """The licence of `pair` whose validity starts last on or before `date` (-1: no pair)."""
+    key = lic.pair * (END_SENTINEL * 2) + lic.valid_from
+    if first_only:
+        idx = np.searchsorted(lic.pair, pair, side="left")
+    else:
+        idx = np.searchsorted(key, pair * (END_SENTINEL * 2) + date, side="right") - 1
+    idx = np.clip(idx, 0, lic.pair.size - 1)
+    return np.where(pair >= 0, idx, -1)
+
+
+def _fees(lic: Licences, licence: np.ndarray, month: np.ndarray, date: np.ndarray,
+          assets: np.ndarray, kind: np.ndarray) -> np.ndarray:
+    """Fee per event: per asset, or a flat/campaign fee on the licence's first use each month."""
+    fee = np.zeros(licence.size, np.int64)
+    paid = (licence >= 0) & ~np.isin(kind, [1, 2])  # expired/revoked use goes unpaid
+    li = np.where(licence >= 0, licence, 0)
+    per_asset = paid & (lic.fee_model[li] == 0)
+    fee[per_asset] = assets[per_asset] * lic.fee_cents[li[per_asset]]
+    flat = np.flatnonzero(paid & (lic.fee_model[li] > 0))
+    order = flat[np.lexsort((date[flat], month[flat], licence[flat]))]
+    key = licence[order] * 1000 + month[order]
+    firsts = order[np.r_[True, key[1:] != key[:-1]]] if order.size else order
+    fee[firsts] = lic.fee_cents[li[firsts]]
+    return fee

@@ -1,0 +1,132 @@
+"""`twinimpact demo`: build the simulated industry, write its files, load them like real ones.
+
+The simulation lives in etl/sim/ (world → crew → twins → files); every parameter sits in
+data/reference/simulation.toml. This module only builds a fresh warehouse from the files.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import time
+from pathlib import Path
+
+import duckdb
+
+from etl import config, progress, warehouse
+from etl.errors import UserError
+from etl.sim.build import FILES, Built, build
+from etl.sim.dirty import inject
+
+REFERENCE_LOADS_KEY = "demo_reference_load_ids"  # meta.settings: real files the demo loaded
+
+
+def build_files(seed: int = 42, scale: str = "small", out: Path | None = None,
+                dirty: bool = False, step=lambda _msg: None) -> Built:
+    """Write the six source files (and, with `dirty`, the bad rows); no warehouse touched."""
+    built = build(seed, scale, Path(out or config.DEMO_DIR), step)
+    built.summary["dirty_rows"] = inject(built.paths) if dirty else []
+    return built
+
+
+def _check_target(db: Path) -> None:
+    """Refuse to replace a warehouse that holds real (non-simulated) loads."""
+    if not db.exists():
+        return
+    try:
+        with warehouse.reader(db) as con:
+            has_loads = con.execute(
+                "select count(*) from information_schema.tables "
+                "where table_schema = 'meta' and table_name = 'loads'").fetchone()[0]
+            if not has_loads:
+                return
+            real = {r[0] for r in con.execute(
+                "select load_id from meta.loads where not simulated").fetchall()}
+            row = con.execute("select value from meta.settings where key = ?",
+                              [REFERENCE_LOADS_KEY]).fetchone()
+    except duckdb.Error as exc:
+        raise UserError(f"{db} exists but is not a readable Twin Impact warehouse ({exc}); "
+                        "give the demo another file with --db PATH") from exc
+    real -= set(json.loads(row[0])) if row else set()
+    if real:
+        raise UserError(f"{db} holds {len(real)} load(s) of real data; the demo builds a fresh "
+                        "warehouse and would replace them. Use --db PATH to build the demo "
+                        "elsewhere")
+
+
+def _reference_file(out: Path) -> Path | None:
+    """The shipped BLS figures as a crew-employment file, if etl.reference can write it."""
+    try:
+        reference = importlib.import_module("etl.reference")
+    except ImportError:
+        return None
+    writer = getattr(reference, "write_bls_crew_employment", None)
+    return Path(writer(out / "bls-crew-employment.csv")) if writer else None
+
+
+def load_demo(db: Path, built: Built, bar) -> list[dict]:
+    """A fresh warehouse: the simulated files, the real BLS reference, the truth, the marts."""
+    from etl import load, marts  # the loader is heavy; only the demo and load need it
+
+    results = []
+    with warehouse.writer(db, fresh=True) as con:
+        warehouse.ensure_schema(con)
+        for kind in FILES:
+            results.append(load.load_file(con, kind, built.paths[kind], simulated=True,
+                                          bar=bar))
+        ref = _reference_file(built.paths["twins"].parent)
+        if ref is not None:
+            r = load.load_file(con, "crew-employment", ref, simulated=False, bar=bar)
+            results.append(r)
+            ids = [row[0] for row in con.execute(
+                "select load_id from meta.loads where not simulated").fetchall()]
+            con.execute("insert or replace into meta.settings values (?, ?)",
+                        [REFERENCE_LOADS_KEY, json.dumps(ids)])
+        con.register("demo_truth", built.truth)
+        con.execute("insert into sim.truth_monthly select month, brand_id, channel, "
+                    "counterfactual_shoot_days, actual_shoot_days from demo_truth")
+        con.unregister("demo_truth")
+        marts.rebuild(con)
+    return results
+
+
+def cmd_demo(args) -> int:
+    """CLI handler: build, write, load; print a short summary or JSON lines."""
+    db = config.db_path(args.db)
+    _check_target(db)
+    out = Path(args.out).expanduser().resolve() if args.out else config.DEMO_DIR
+    started = time.perf_counter()
+    with progress.bar(progress.wanted(args.json)) as bar:
+        task = bar.add_task("simulating", total=12)
+
+        def step(msg: str) -> None:
+            bar.update(task, description=msg)
+            bar.advance(task)
+
+        built = build_files(args.seed, args.scale, out, args.dirty, step)
+        built_s = time.perf_counter() - started
+        results = load_demo(db, built, bar)
+        bar.update(task, description="demo ready", completed=12)
+    total_s = time.perf_counter() - started
+    rejected = [r for r in results if r["status"] == "rejected"]
+    s = built.summary
+    if args.json:
+        for r in results:
+            print(json.dumps(r, ensure_ascii=False))
+        print(json.dumps({"demo": {**s, "out": str(out), "db": str(db),
+                                   "build_seconds": round(built_s, 2),
+                                   "total_seconds": round(total_s, 2)}}, ensure_ascii=False))
+    else:
+        quarantined = sum(r["quarantined"] for r in results)
+        print(f"SIMULATED demo industry (seed {s['seed']}, scale {s['scale']}) written to {out}")
+        print(f"  {s['brands']} brands ({len(s['never_adopt'])} never adopt twins: "
+              f"{', '.join(s['never_adopt'])}); adoption from {s['adoption_months'][0]} "
+              f"to {s['adoption_months'][-1]}")
+        print(f"  {s['bookings']:,} bookings, {s['crew_rows']:,} crew rows, {s['twins']:,} twins, "
+              f"{s['licenses']:,} licences, {s['usage_events']:,} twin-usage events")
+        print(f"  loaded into {db} in {total_s:.1f} s ({quarantined} rows quarantined"
+              + (f", {len(s['dirty_rows'])} injected by --dirty" if args.dirty else "") + ")")
+        print("  open it with: twinimpact dashboard" + (f" --db {db}" if args.db else ""))
+    for r in rejected:
+        print(f"error: {r['file']}: {r['error']}", file=__import__("sys").stderr)
+    return 1 if rejected else 0
