@@ -1,0 +1,250 @@
+"""`twinimpact load`: the one writer of raw data (CONTRACT §2).
+
+Per file: file-level checks (etl/sources/files.py), land it as text in temp._src
+(etl/sources/readers.py), one generated validation pass (etl/validate.py), then the merge
+(etl/merge.py), all inside one transaction; meta.loads records every attempt.
+
+Counts: rows_in = inserted + updated + unchanged + quarantined, always. A file whose bytes were
+already loaded for the kind is `skipped` with every count 0 (nothing was read).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from etl import config, marts, merge, progress, validate, warehouse
+from etl.contracts import BY_NAME, Kind
+from etl.errors import UserError
+from etl.sources import files, readers
+from etl.sources.files import FileProblem, SourceFile
+
+COUNTS = ("rows_in", "inserted", "updated", "unchanged", "quarantined")
+
+
+def _normalise(name: str) -> str:
+    return name.replace("\ufeff", "").strip().lower()
+
+
+def map_header(kind: Kind, header: list[str]) -> tuple[dict[str, str | None], list[str]]:
+    """Contract column → positional source column (c0..), and the ignored names as given."""
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        key = _normalise(name)
+        if not key:
+            continue  # an unnamed column (e.g. a trailing delimiter) holds nothing we use
+        if key in seen:
+            raise FileProblem(
+                f"duplicate column name {key!r} (columns {seen[key] + 1} and {i + 1}, ignoring "
+                "case and spaces); rename or remove one")
+        seen[key] = i
+    missing = [c for c in kind.required_columns if c not in seen]
+    if missing:
+        raise FileProblem(f"missing required column{'s' if len(missing) > 1 else ''} "
+                          f"{', '.join(missing)}; add {'them' if len(missing) > 1 else 'it'} "
+                          f"to the header (a {kind.name} file needs "
+                          f"{', '.join(kind.required_columns)})")
+    names = {c.name for c in kind.columns}
+    mapping = {c.name: (f"c{seen[c.name]}" if c.name in seen else None) for c in kind.columns}
+    ignored = [header[i].replace("\ufeff", "").strip() for k, i in seen.items()
+               if k not in names]
+    return mapping, ignored
+
+
+def reporting_currency(con: duckdb.DuckDBPyConnection, requested: str | None) -> str:
+    """The warehouse's reporting currency; set by the first load, then fixed (UserError)."""
+    row = con.execute("select value from meta.settings where key = 'reporting_currency'"
+                      ).fetchone()
+    want = (requested or (row[0] if row else config.DEFAULT_CURRENCY)).strip().upper()
+    if row and row[0] != want:
+        raise UserError(
+            f"this warehouse reports money in {row[0]}, not {want}; load without --currency "
+            f"(or with --currency {row[0]}), or use a new --db to report in {want}")
+    known = con.execute("select count(*) from ref.fx_rates where currency = ?",
+                        [want]).fetchone()[0]
+    if not known:
+        raise UserError(f"--currency {want} has no European Central Bank reference rate; "
+                        "use one such as EUR, GBP, USD or SEK")
+    return want
+
+
+def _duck_problem(exc: duckdb.Error, sf: SourceFile) -> FileProblem:
+    """Turn DuckDB's reader error about the file's content into a one-line FileProblem."""
+    text = str(exc)
+    line = re.search(r"CSV Error on Line: (\d+)", text)
+    where = f"line {line.group(1)}: " if line else ""
+    if "Invalid unicode" in text or "not utf-8" in text.lower():
+        return FileProblem(f"{where}the file is not UTF-8 text; "
+                           "pass --encoding, e.g. --encoding latin-1")
+    cols = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+    if cols:
+        return FileProblem(
+            f"{where}{cols.group(2)} fields where the header has {cols.group(1)} "
+            f"(delimiter {sf.delimiter!r}); fix that line or quote values containing "
+            "the delimiter")
+    if "quote" in text.lower():
+        return FileProblem(f"{where}unterminated quoted value; close the quote "
+                           "or remove the stray \"")
+    first = " ".join(text.strip().splitlines()[0].split())[:200]
+    return FileProblem(f"{where}cannot read the file ({first}); check it is a valid "
+                       f"{sf.format} file")
+
+
+def _record(con, load_id: int, kind: str, result: dict, started: dt.datetime,
+            simulated: bool) -> None:
+    con.execute(
+        "insert into meta.loads (load_id, kind, file, sha256, status, started_at, finished_at,"
+        " rows_in, inserted, updated, unchanged, quarantined, ignored_columns, error, "
+        "simulated) values (?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?)",
+        [load_id, kind, result["file"], result["sha256"], result["status"], started,
+         *(result[c] for c in COUNTS), result["ignored_columns"], result["error"], simulated],
+    )
+
+
+def _land(con, kind: Kind, sf: SourceFile, result: dict, bar, task) -> tuple[list[str], str]:
+    """Read the file into temp._src (outside any transaction: rowids are then 0..n-1)."""
+    if sf.format == "csv":  # refuse a bad header before reading millions of rows
+        map_header(kind, sf.header)
+    with tempfile.TemporaryDirectory(prefix="twinimpact-") as tmp:
+        if sf.encoding:
+            bar.update(task, description=f"transcoding {sf.path.name}")
+            files.transcode_to_utf8(sf, Path(tmp) / "utf8.csv")
+        bar.update(task, description=f"reading {result['file']}", completed=1)
+        try:
+            return readers.land(con, sf)
+        except duckdb.Error as exc:
+            raise _duck_problem(exc, sf) from exc
+
+
+def _load_rows(con, kind: Kind, header: list[str], line_expr: str, load_id: int, result: dict,
+               *, decimal_comma: bool, reporting: str, today: dt.date, bar, task) -> None:
+    """Validate temp._src and merge it, inside the caller's transaction."""
+    mapping, ignored = map_header(kind, header)
+    result["ignored_columns"] = ignored
+    bar.update(task, description=f"validating {result['file']}", completed=2)
+    plan = validate.validation_sql(
+        kind, mapping, line_expr, [f"c{i}" for i in range(len(header))], header,
+        decimal_comma=decimal_comma, today=today, reporting=reporting)
+    params = {**plan.params, "fx_last": validate.fx_last(con)} if kind.money else plan.params
+    con.execute(f"create or replace temp table _valid as {plan.sql}", params)  # noqa: S608
+    bar.update(task, description=f"merging {result['file']}", completed=3)
+    counts = merge.merge(con, kind, plan.stored, load_id)
+    con.execute("insert into meta.quarantine select ?, ?, ?, _line, _reason, _raw "
+                "from _valid where _reason is not null order by _line",
+                [load_id, kind.name, result["file"]])
+    result.update(counts)
+
+
+def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
+              encoding: str | None = None, decimal: str = ".", currency: str | None = "EUR",
+              simulated: bool = False, today: dt.date | None = None, bar=None) -> dict:
+    """Load one file on an open writable connection; returns the CONTRACT §3 --json dict.
+
+    The file's data changes run in one transaction; a rejected file rolls them back but its
+    meta.loads row (status rejected, error) is still recorded. Never raises for bad input.
+    """
+    k = BY_NAME[kind]
+    path = Path(path)
+    result = {"file": str(path), "kind": kind, "sha256": None, "status": "rejected",
+              **dict.fromkeys(COUNTS, 0), "ignored_columns": [], "error": None}
+    started = dt.datetime.now(dt.UTC)
+    today = today or dt.date.today()
+    bar = bar or progress._Quiet()
+    task = bar.add_task(f"checking {path.name}", total=4)
+    load_id = con.execute("select nextval('meta.load_seq')").fetchone()[0]
+    try:
+        try:
+            reporting = reporting_currency(con, currency)
+        except UserError as exc:
+            raise FileProblem(str(exc)) from exc
+        sf = files.inspect(path, encoding)
+        result["sha256"] = sf.sha256
+        prior = con.execute("select min(load_id) from meta.loads where kind = ? and sha256 = ? "
+                            "and status = 'loaded'", [kind, sf.sha256]).fetchone()[0]
+        if prior is not None:
+            result["status"] = "skipped"
+            result["error"] = None
+            _record(con, load_id, kind, result, started, simulated)
+            bar.update(task, completed=4)
+            return result
+        validate.prepare(con)
+        try:
+            header, line_expr = _land(con, k, sf, result, bar, task)
+            con.execute("begin transaction")
+            try:
+                con.execute("insert or ignore into meta.settings values "
+                            "('reporting_currency', ?)", [reporting])
+                _load_rows(con, k, header, line_expr, load_id, result,
+                           decimal_comma=decimal == "," and sf.format == "csv",
+                           reporting=reporting, today=today, bar=bar, task=task)
+                result["status"] = "loaded"
+                _record(con, load_id, kind, result, started, simulated)
+                con.execute("commit")
+            except BaseException:
+                con.execute("rollback")
+                raise
+        finally:
+            for t in ("_src", "_valid", "_json", "_match"):
+                con.execute(f"drop table if exists temp.{t}")
+    except FileProblem as exc:
+        result.update(dict.fromkeys(COUNTS, 0), status="rejected", error=str(exc))
+        result["sha256"] = result["sha256"] or getattr(exc, "sha256", None)
+        _record(con, load_id, kind, result, started, simulated)
+    bar.update(task, completed=4)
+    return result
+
+
+def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None = None,
+               decimal: str = ".", currency: str | None = None, progress: bool = False,
+               simulated: bool = False, today: dt.date | None = None) -> list[dict]:
+    """One writer cycle: ensure the schema, load each file, rebuild the marts, publish."""
+    from etl import progress as progress_mod
+
+    results = []
+    with warehouse.writer(Path(db)) as con:
+        warehouse.ensure_schema(con)
+        reporting = reporting_currency(con, currency)
+        with progress_mod.bar(progress) as bar:
+            for p in paths:
+                results.append(load_file(con, kind, Path(p), encoding=encoding,
+                                         decimal=decimal, currency=reporting,
+                                         simulated=simulated, today=today, bar=bar))
+        marts.rebuild(con)
+    return results
+
+
+def summary_line(r: dict) -> str:
+    """The human line for one loaded or skipped file."""
+    if r["status"] == "skipped":
+        return (f"skipped {r['kind']} {r['file']}: these exact bytes were loaded before "
+                "(same SHA-256); nothing changed")
+    line = (f"loaded {r['kind']} {r['file']}: {r['rows_in']:,} rows in — "
+            f"{r['inserted']:,} inserted, {r['updated']:,} updated, "
+            f"{r['unchanged']:,} unchanged, {r['quarantined']:,} quarantined")
+    if r["quarantined"]:
+        line += " (see: twinimpact quarantine)"
+    if r["ignored_columns"]:
+        line += f"; ignored columns: {', '.join(r['ignored_columns'])}"
+    return line
+
+
+def cmd_load(args) -> int:
+    """CLI handler: load the files, print one line (or JSON object) per file."""
+    db = config.db_path(args.db)
+    results = load_paths(db, args.kind, [Path(f) for f in args.files],
+                         encoding=args.encoding, decimal=args.decimal, currency=args.currency,
+                         progress=progress.wanted(args.json))
+    for r in results:
+        if args.json:
+            print(json.dumps(r, ensure_ascii=False), flush=True)
+        if r["status"] == "rejected":
+            print(f"error: {r['file']}: {r['error']}", file=sys.stderr, flush=True)
+        elif not args.json:
+            print(summary_line(r), flush=True)
+    return 1 if any(r["status"] == "rejected" for r in results) else 0

@@ -1,0 +1,166 @@
+"""File-level checks before any row is read: format, bytes, encoding, header.
+
+Everything here looks at the file as bytes; a problem is a `FileProblem` whose message is the
+text after `error: <file>: ` (what is wrong; what to do). No DuckDB here.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHUNK = 1 << 20  # hash and transcode in 1 MB chunks: constant memory for any file size
+SUPPORTED = ".csv, .tsv, .csv.gz, .tsv.gz, .parquet, .jsonl, .ndjson, .xlsx"
+
+
+class FileProblem(Exception):
+    """The whole file is rejected; the message says what is wrong and what to do."""
+
+
+@dataclass
+class SourceFile:
+    path: Path
+    format: str                      # csv | parquet | jsonl | xlsx
+    compression: str | None = None   # gzip for .csv.gz / .tsv.gz
+    delimiter: str = ","
+    encoding: str | None = None      # None or utf-8: read as is; else transcoded first
+    sha256: str | None = None
+    size: int = 0
+    header: list[str] = field(default_factory=list)  # names as given (CSV: parsed here)
+
+
+def detect_format(path: Path) -> tuple[str, str | None, str]:
+    """(format, compression, default delimiter) from the file name, or FileProblem."""
+    name = path.name.lower()
+    table = {
+        ".csv": ("csv", None, ","), ".tsv": ("csv", None, "\t"),
+        ".csv.gz": ("csv", "gzip", ","), ".tsv.gz": ("csv", "gzip", "\t"),
+        ".parquet": ("parquet", None, ","), ".jsonl": ("jsonl", None, ","),
+        ".ndjson": ("jsonl", None, ","), ".xlsx": ("xlsx", None, ","),
+    }
+    for ext in sorted(table, key=len, reverse=True):
+        if name.endswith(ext):
+            return table[ext]
+    suffix = "".join(path.suffixes[-2:]) or "(none)"
+    raise FileProblem(f"unsupported file type {suffix}; use one of {SUPPORTED}")
+
+
+def hash_and_scan(path: Path, check_nul: bool) -> tuple[str, int, bool]:
+    """SHA-256 of the bytes as given, their size, and whether a NUL byte occurs."""
+    digest = hashlib.sha256()
+    size = 0
+    nul = False
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            if check_nul and not nul and b"\x00" in chunk:
+                nul = True
+    return digest.hexdigest(), size, nul
+
+
+def normalise_encoding(encoding: str | None) -> str | None:
+    """None for UTF-8 (DuckDB reads it directly), else Python's canonical codec name."""
+    if not encoding:
+        return None
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError as exc:
+        raise FileProblem(f"unknown encoding {encoding!r}; pass a Python codec name such as "
+                          "latin-1, cp1252 or utf-16") from exc
+    return None if name in ("utf-8", "utf-8-sig") else name
+
+
+def _open_text_bytes(sf: SourceFile):
+    return gzip.open(sf.path, "rb") if sf.compression == "gzip" else open(sf.path, "rb")
+
+
+def read_csv_header(sf: SourceFile) -> None:
+    """Parse the header line, detect `;`/tab delimiters, refuse binary or non-UTF-8 text."""
+    try:
+        with _open_text_bytes(sf) as fh:
+            head = fh.read(CHUNK)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise FileProblem(f"cannot read the compressed file ({exc}); "
+                          "check it is a complete gzip file") from exc
+    utf16_bom = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if sf.encoding is None:
+        if utf16_bom:
+            raise FileProblem("the file is UTF-16 text, not UTF-8; pass --encoding utf-16")
+        if b"\x00" in head:
+            raise FileProblem("the file contains NUL bytes (binary data, not CSV text); "
+                              "export it as CSV text")
+    enc = sf.encoding or "utf-8-sig"
+    decoder = codecs.getincrementaldecoder(enc)(errors="strict")
+    try:
+        text = decoder.decode(head, final=len(head) < CHUNK)
+    except UnicodeDecodeError as exc:
+        if sf.encoding is None:
+            raise FileProblem("the file is not UTF-8 text (near the start); "
+                              "pass --encoding, e.g. --encoding latin-1") from exc
+        raise FileProblem(f"the file is not valid {sf.encoding} text; "
+                          "check the --encoding value") from exc
+    text = text.lstrip("\ufeff")
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if not first.strip():
+        raise FileProblem("the file has no header line; the first line must name the "
+                          "columns (see CONTRACT §1)")
+    if sf.delimiter == ",":  # .tsv forces tab; for .csv pick what the header uses most
+        counts = {d: first.count(d) for d in (",", ";", "\t")}
+        best = max(counts, key=lambda d: counts[d])
+        if counts[best] > counts[","]:
+            sf.delimiter = best
+    sf.header = next(csv.reader(io.StringIO(first), delimiter=sf.delimiter))
+
+
+def transcode_to_utf8(sf: SourceFile, target: Path) -> None:
+    """Rewrite a non-UTF-8 text file as UTF-8 in 1 MB chunks so DuckDB can read it."""
+    decoder = codecs.getincrementaldecoder(sf.encoding)(errors="strict")
+    try:
+        with _open_text_bytes(sf) as src, open(target, "wb") as out:
+            while chunk := src.read(CHUNK):
+                out.write(decoder.decode(chunk).encode("utf-8"))
+            out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise FileProblem(f"the file is not valid {sf.encoding} text (byte {exc.start} of a "
+                          "chunk); check the --encoding value") from exc
+    sf.path, sf.compression, sf.encoding = target, None, None
+
+
+def inspect(path: Path, encoding: str | None) -> SourceFile:
+    """Format, SHA-256 and (for text) header of `path`; FileProblem if it cannot be loaded."""
+    if not path.exists():
+        raise FileProblem("file not found; check the path")
+    if path.is_dir():
+        raise FileProblem("is a folder, not a file; name the files to load")
+    fmt, compression, delimiter = detect_format(path)
+    enc = normalise_encoding(encoding) if fmt == "csv" else None
+    wide = enc is not None and enc.startswith(("utf-16", "utf-32"))
+    try:
+        sha, size, nul = hash_and_scan(path, check_nul=fmt == "csv" and not compression
+                                       and not wide)
+    except OSError as exc:
+        raise FileProblem(f"cannot read the file ({exc.strerror}); check its permissions") from exc
+    sf = SourceFile(path, fmt, compression, delimiter, enc, sha, size)
+    try:
+        if size == 0:
+            raise FileProblem("the file is empty (0 bytes); export it again with a header line")
+        if fmt == "csv":
+            if nul:
+                with path.open("rb") as fh:
+                    head = fh.read(4)
+                if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    raise FileProblem("the file is UTF-16 text, not UTF-8; "
+                                      "pass --encoding utf-16")
+                raise FileProblem("the file contains NUL bytes (binary data, not CSV text); "
+                                  "export it as CSV text")
+            read_csv_header(sf)
+    except FileProblem as exc:
+        exc.sha256 = sha  # the attempt is still recorded with the bytes' hash
+        raise
+    return sf

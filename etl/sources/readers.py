@@ -1,0 +1,156 @@
+"""Readers: land a source file, whatever its format, in one temp table of VARCHAR columns.
+
+Every reader creates `temp._src` with positional columns c0..cN (the file's columns in order)
+and returns the header names as given plus the SQL expression that gives a row's line
+(CSV/TSV/XLSX: file line, header = 1; JSONL: file line; Parquet: row number from 1).
+Column names from files never enter SQL text: columns are renamed positionally.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from etl.sources.files import FileProblem, SourceFile
+
+SRC = "_src"
+
+
+def _cols(n: int) -> list[str]:
+    return [f"c{i}" for i in range(n)]
+
+
+def _drop(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"drop table if exists temp.{SRC}")
+
+
+def read_csv(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> tuple[list[str], str]:
+    """CSV/TSV (gzip too) through DuckDB's parallel reader; the line is rowid + 2."""
+    names = _cols(len(sf.header))
+    columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in names) + "}"
+    _drop(con)
+    # auto_detect off: the header was parsed in Python; skip=1 drops it (BOM included).
+    # Insertion order is preserved, so rowid k is data row k (line k + 2).
+    con.execute(
+        f"create temp table {SRC} as select * from read_csv(?, delim = ?, quote = '\"', "  # noqa: S608
+        f"escape = '\"', header = false, skip = 1, auto_detect = false, "
+        f"compression = ?, columns = {columns})",
+        [str(sf.path), sf.delimiter, sf.compression or "none"],
+    )
+    return sf.header, "rowid + 2"
+
+
+def read_parquet(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> tuple[list[str], str]:
+    """Parquet: native types cast to text; the line is the row number from 1."""
+    try:
+        header = [r[0] for r in con.execute(
+            "select name from (describe select * from read_parquet(?))", [str(sf.path)]
+        ).fetchall()]
+    except duckdb.Error as exc:
+        raise FileProblem(f"not a readable Parquet file ({_first_line(exc)}); "
+                          "export it again") from exc
+    names = _cols(len(header))
+    _drop(con)
+    con.execute(
+        f"create temp table {SRC} as select * from (select cast(columns(* exclude "  # noqa: S608
+        f"(file_row_number)) as varchar), file_row_number + 1 "
+        f"from read_parquet(?, file_row_number = true)) as t({', '.join(names)}, _line)",
+        [str(sf.path)],
+    )
+    return header, "_line"
+
+
+def read_jsonl(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> tuple[list[str], str]:
+    """JSON lines: one object per line; keys are the columns (first-seen order)."""
+    _drop(con)
+    try:
+        con.execute("create or replace temp table _json as "
+                    "select json from read_ndjson_objects(?)", [str(sf.path)])
+        header = [r[0] for r in con.execute(
+            "select k from (select unnest(json_keys(json)) as k, rowid as r from _json "
+            "where json_type(json) = 'OBJECT') group by k order by min(r), k").fetchall()]
+    except duckdb.Error as exc:
+        raise FileProblem(f"not readable as JSON lines ({_first_line(exc)}); "
+                          "each line must be one JSON object") from exc
+    names = _cols(len(header))
+    picks = ", ".join(f"json ->> ${i + 1} as {c}" for i, c in enumerate(names))
+    paths = ['$."' + k.replace('"', '\\"') + '"' for k in header]
+    con.execute(
+        f"create temp table {SRC} as select rowid + 1 as _line"  # noqa: S608
+        f"{', ' if picks else ''}{picks} from _json",
+        paths,
+    )
+    con.execute("drop table _json")
+    return header, "_line"
+
+
+def _cell_text(v) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    text = str(v)
+    return text if text.strip() else None
+
+
+def read_xlsx(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> tuple[list[str], str]:
+    """First sheet via openpyxl (read-only); the line is the sheet's row number."""
+    import openpyxl
+    import pyarrow as pa
+
+    try:
+        wb = openpyxl.load_workbook(sf.path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 — openpyxl raises many types for a bad file
+        raise FileProblem(f"not a readable .xlsx workbook ({type(exc).__name__}); "
+                          "save it again as Excel Workbook (.xlsx)") from exc
+    try:
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        first = next(rows, None)
+        if first is None or all(_cell_text(v) is None for v in first):
+            raise FileProblem("the first sheet has no header row; row 1 must name the columns")
+        header = [_cell_text(v) or "" for v in first]
+        while header and header[-1] == "":
+            header.pop()
+        n = len(header)
+        cols: list[list[str | None]] = [[] for _ in range(n)]
+        lines: list[int] = []
+        # Reading cells is per row by nature (openpyxl); validation stays set-based in SQL.
+        for line, row in enumerate(rows, start=2):
+            texts = [_cell_text(v) for v in row[:n]]
+            if all(t is None for t in texts):
+                continue  # blank rows (formatting leftovers) are not data
+            texts += [None] * (n - len(texts))
+            for i, t in enumerate(texts):
+                cols[i].append(t)
+            lines.append(line)
+    finally:
+        wb.close()
+    names = _cols(n)
+    table = pa.table({"_line": pa.array(lines, pa.int64()),
+                      **{c: pa.array(v, pa.string()) for c, v in zip(names, cols, strict=True)}})
+    _drop(con)
+    con.register("_xlsx_arrow", table)
+    try:
+        con.execute(f"create temp table {SRC} as select * from _xlsx_arrow")  # noqa: S608
+    finally:
+        con.unregister("_xlsx_arrow")
+    return header, "_line"
+
+
+def _first_line(exc: Exception) -> str:
+    return " ".join(str(exc).strip().splitlines()[0].split())[:200]
+
+
+READERS = {"csv": read_csv, "parquet": read_parquet, "jsonl": read_jsonl, "xlsx": read_xlsx}
+
+
+def land(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> tuple[list[str], str]:
+    """Create temp._src from `sf`; return (header as given, line expression)."""
+    return READERS[sf.format](con, sf)

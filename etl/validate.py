@@ -1,0 +1,374 @@
+# ruff: noqa: S608 — this module generates SQL from our own identifiers; file values are bound.
+"""Generate the one set-based validation pass from the contract declarations.
+
+`validation_sql` turns a Kind (etl/contracts.py) and the file's column mapping into a single
+SELECT over temp._src that yields, per row: its line, the typed contract columns, derived
+columns (used_at, period_start/end, converted money), a hash of the contract values, the
+first broken rule (`_reason`, naming the column and the rule) and, for rejected rows only, the
+raw values as JSON. Identifiers and messages come from our code; every value from a file stays
+in the data, and our own values (vocabularies, dates) are bound as `$name` parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from etl.contracts import (
+    BOOL_FALSE,
+    BOOL_TRUE,
+    EARLIEST_DATE,
+    ID_MAX_LEN,
+    Column,
+    Kind,
+)
+from etl.sources.countries import COUNTRIES
+
+# Stored SQL types that differ from the defaults below (etl/sql/raw/tables.sql).
+SQL_TYPES = {
+    ("bookings", "days"): "decimal(6, 2)",
+    ("booking-crew", "days"): "decimal(6, 2)",
+    ("crew-employment", "hours_worked"): "decimal(18, 2)",
+    ("crew-employment", "employed"): "bigint",
+}
+DEFAULT_TYPES = {"decimal": "decimal(18, 4)", "integer": "integer"}
+FX_STALE_DAYS = 7  # a fixing older than this before the row's date means "no rate" (gaps)
+
+
+def lit(text: str) -> str:
+    """A SQL string literal for text from our own code (never for file values)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _got(v: str) -> str:
+    return f" || ', got ''' || left({v}, 60) || ''''"
+
+
+@dataclass
+class Plan:
+    """Generated SQL plus its bound parameters and the stored columns it produces."""
+
+    sql: str
+    params: dict = field(default_factory=dict)
+    stored: list[str] = field(default_factory=list)
+
+
+class _Gen:
+    def __init__(self, kind: Kind, mapping: dict[str, str | None], decimal_comma: bool):
+        self.kind = kind
+        self.mapping = mapping
+        self.decimal_comma = decimal_comma
+        self.params: dict = {}
+        self.norm: list[str] = []     # v_<col>: trimmed text (default applied)
+        self.typed: list[str] = []    # t_<col>: typed value
+        self.checks: list[str] = []   # `when <broken> then <message>` in column order
+
+    def param(self, name: str, value) -> str:
+        self.params[name] = value
+        return f"${name}"
+
+    def sql_type(self, c: Column) -> str:
+        return SQL_TYPES.get((self.kind.name, c.name), DEFAULT_TYPES.get(c.type, "varchar"))
+
+    def column(self, c: Column) -> None:
+        src = self.mapping.get(c.name)
+        raw = f"nullif(trim({src}), '')" if src else "cast(null as varchar)"
+        if c.default is not None:
+            raw = f"coalesce({raw}, {lit(c.default)})"
+        v, t, n = f"v_{c.name}", f"t_{c.name}", c.name
+        self.norm.append(f"{raw} as {v}")
+        if not c.nullable and c.default is None:
+            self.checks.append(f"when {v} is null then {lit(n + ': required, got empty')}")
+        getattr(self, "_" + c.type)(c, v, t, n)
+
+    def _expect(self, broken: str, n: str, rule: str, v: str) -> None:
+        self.checks.append(f"when {broken} then {lit(n + ': ' + rule)}{_got(v)}")
+
+    def _id(self, c, v, t, n):
+        self.typed.append(f"{v} as {t}")
+        self._expect(f"length({v}) > {ID_MAX_LEN}", n,
+                     f"must be at most {ID_MAX_LEN} characters", v)
+
+    def _text(self, c, v, t, n):
+        self.typed.append(f"{v} as {t}")
+
+    def _date_expr(self, v: str) -> str:
+        # strict YYYY-MM-DD: DuckDB's cast alone would also take 2024-1-5
+        return (f"case when length({v}) = 10 and {v}[5] = '-' and {v}[8] = '-' "
+                f"then try_cast({v} as date) end")
+
+    def _date_range(self, t: str, n: str, v: str, future: bool = True) -> None:
+        self._expect(f"{t} < $earliest", n, f"must be on or after {EARLIEST_DATE}", v)
+        if future:
+            self._expect(f"{t} > $latest", n,
+                         "must not be more than a year after the load date", v)
+
+    def _date(self, c, v, t, n):
+        self.typed.append(f"{self._date_expr(v)} as {t}")
+        self._expect(f"{v} is not null and {t} is null", n, "not a date YYYY-MM-DD", v)
+        # a licence may legitimately run for years: valid_to has no "a year ahead" bound
+        self._date_range(t, n, v, future=n != "valid_to")
+
+    def _date_or_ts(self, c, v, t, n):
+        ts = (f"case when length({v}) > 10 and {v}[11] in ('T', ' ') then "
+              f"case when regexp_matches({v}, '([zZ]|[+-][0-9][0-9](:?[0-9][0-9])?)$') "
+              f"then timezone('UTC', try_cast({v} as timestamptz)) "
+              f"else try_cast({v} as timestamp) end end")
+        self.typed.append(f"{ts} as {n}_at_")
+        self.typed.append(
+            f"case when length({v}) = 10 then {self._date_expr(v)} "
+            f"when {n}_at_ is not null then {self._date_expr(f'left({v}, 10)')} end as {t}")
+        self._expect(f"{v} is not null and {t} is null", n,
+                     "not a date YYYY-MM-DD or an ISO timestamp", v)
+        self._date_range(t, n, v)
+
+    def _number(self, v: str) -> str:
+        if self.decimal_comma:  # 1.234,50 → 1234.50
+            return f"replace(replace({v}, '.', ''), ',', '.')"
+        return v
+
+    def _bounds(self, c: Column, t: str, n: str, v: str) -> None:
+        lo = hi = None
+        if c.min is not None:
+            lo = f"{'>' if c.min_exclusive else '≥'} {c.min:g}"
+        if c.max is not None:
+            hi = f"≤ {c.max:g}"
+        rule = "must be " + " and ".join(x for x in (lo, hi) if x)
+        broken = []
+        if c.min is not None:
+            broken.append(f"{t} {'<=' if c.min_exclusive else '<'} {c.min!r}")
+        if c.max is not None:
+            broken.append(f"{t} > {c.max!r}")
+        if broken:
+            self._expect(" or ".join(broken), n, rule, v)
+
+    def _decimal(self, c, v, t, n):
+        self.typed.append(f"try_cast({self._number(v)} as {self.sql_type(c)}) as {t}")
+        self._expect(f"{v} is not null and {t} is null", n, "not a number", v)
+        self._bounds(c, t, n, v)
+
+    def _integer(self, c, v, t, n):
+        d = f"try_cast({self._number(v)} as double)"
+        self.typed.append(
+            f"case when {d} = trunc({d}) and abs({d}) < 1e15 "
+            f"then cast({d} as {self.sql_type(c)}) end as {t}")
+        self._expect(f"{v} is not null and {t} is null", n, "not a whole number", v)
+        self._bounds(c, t, n, v)
+
+    def _bool(self, c, v, t, n):
+        yes, no = self.param("bool_true", list(BOOL_TRUE)), self.param("bool_false",
+                                                                       list(BOOL_FALSE))
+        self.typed.append(f"case when list_contains({yes}, lower({v})) then true "
+                          f"when list_contains({no}, lower({v})) then false end as {t}")
+        self._expect(f"{v} is not null and {t} is null", n,
+                     "not a boolean (true/false/yes/no/1/0)", v)
+
+    def _enum(self, c, v, t, n):
+        vocab = self.param(f"vocab_{n}", list(c.vocab))
+        self.typed.append(f"lower({v}) as {t}")
+        self._expect(f"{v} is not null and not list_contains({vocab}, {t})", n,
+                     "must be one of " + "|".join(c.vocab), v)
+
+    def _country(self, c, v, t, n):
+        self.typed.append(f"upper({v}) as {t}")
+        self._expect(f"{v} is not null and {t} not in (select code from _countries)", n,
+                     "not an ISO 3166-1 alpha-2 country code", v)
+
+    def _currency(self, c, v, t, n):
+        self.typed.append(f"upper({v}) as {t}")
+        self._expect(f"{v} is not null and {t} not in (select currency from _fx_currencies)",
+                     n, "not an ISO 4217 currency with a European Central Bank reference rate",
+                     v)
+
+    def _scope_list(self, c, v, t, n):
+        if n == "regions":
+            items = f"list_transform(string_split({v}, ';'), lambda x: upper(trim(x)))"
+            bad = f"not list_contains({self.param('countries', list(COUNTRIES))}, x)"
+            what = "an ISO 3166-1 alpha-2 country code"
+        else:
+            items = f"list_transform(string_split({v}, ';'), lambda x: lower(trim(x)))"
+            bad = f"not list_contains({self.param(f'vocab_{n}', list(c.vocab))}, x)"
+            what = "one of " + "|".join(c.vocab)
+        self.typed.append(f"case when trim({v}) = '*' then ['*'] else "
+                          f"list_filter({items}, lambda x: x <> '') end as {t}")
+        self.typed.append(f"case when trim({v}) = '*' then null else "
+                          f"list_filter({t}, lambda x: {bad} or x = '*') end as {n}_bad_")
+        self._expect(f"len({t}) = 0", n, "must be * or a ;-separated list", v)
+        self.checks.append(
+            f"when len({n}_bad_) > 0 then {lit(n + ': ')} || left({n}_bad_[1], 60) || "
+            f"{lit(' is not ' + what + ' (or * alone)')} || ', got ''' || left({v}, 60) || ''''")
+
+    def _period(self, c, v, t, n):
+        p = f"upper({v})"
+        start = (
+            f"case when regexp_full_match({p}, '[0-9]{{4}}') then try_cast({p} || '-01-01' as date) "
+            f"when regexp_full_match({p}, '[0-9]{{4}}-Q[1-4]') then make_date("
+            f"cast(left({p}, 4) as integer), 3 * cast(right({p}, 1) as integer) - 2, 1) "
+            f"when regexp_full_match({p}, '[0-9]{{4}}-[0-9]{{2}}') then "
+            f"try_cast({p} || '-01' as date) end")
+        months = (f"case when length({p}) = 4 then 12 when {p}[6] = 'Q' then 3 else 1 end")
+        self.typed.append(f"{p} as {t}")
+        self.typed.append(f"{start} as period_start_")
+        self.typed.append(f"cast(period_start_ + to_months({months}) - interval 1 day as date)"
+                          f" as period_end_")
+        self._expect(f"{v} is not null and period_start_ is null", n,
+                     "not a period YYYY, YYYY-Qn or YYYY-MM", v)
+        self._date_range("period_start_", n, v)
+
+    def _area(self, c, v, t, n):
+        self.typed.append(f"upper({v}) as {t}")
+        self._expect(
+            f"{v} is not null and not (regexp_full_match({t}, '[A-Z]{{2}}(-[A-Z0-9]{{1,3}})?')"
+            f" and list_contains({self.param('countries', list(COUNTRIES))}, left({t}, 2)))", n,
+            "not a country code or ISO 3166-2 subdivision like GB-LND", v)
+
+
+def validation_sql(kind: Kind, mapping: dict[str, str | None], line_expr: str,
+                   source_columns: list[str], source_names: list[str], *,
+                   decimal_comma: bool, today: dt.date, reporting: str) -> Plan:
+    """The single SELECT validating temp._src for `kind` (see module docstring)."""
+    g = _Gen(kind, mapping, decimal_comma)
+    for c in kind.columns:
+        g.column(c)
+    g.param("earliest", dt.date.fromisoformat(EARLIEST_DATE))
+    g.param("latest", _one_year_after(today))
+    names = [c.name for c in kind.columns]
+
+    # Cross-column rules, checked after each column's own rules.
+    extra_checks: list[str] = []
+    if kind.name == "licenses":
+        extra_checks.append("when t_valid_to < t_valid_from then 'valid_to: must be on or "
+                            "after valid_from, got ''' || v_valid_to || ''' < ''' || "
+                            "v_valid_from || ''''")
+    if kind.name == "crew-employment":
+        filled = "(t_median_earnings is not null or t_mean_earnings is not null)"
+        extra_checks.append(f"when {filled} and t_earnings_basis is null then 'earnings_basis: "
+                            "required when median_earnings or mean_earnings is filled'")
+        extra_checks.append(f"when {filled} and t_currency is null then 'currency: "
+                            "required when median_earnings or mean_earnings is filled'")
+
+    # Stored columns, in raw-table order.
+    stored: list[tuple[str, str]] = []
+    for c in kind.columns:
+        stored.append((c.name, f"t_{c.name}"))
+        if c.type == "date_or_ts":
+            stored.append((f"{c.name[:-3]}_at" if c.name.endswith("_on") else f"{c.name}_at",
+                           f"{c.name}_at_"))
+        if c.type == "period":
+            stored += [("period_start", "period_start_"), ("period_end", "period_end_")]
+    if kind.name == "booking-crew":  # empty fee_total = days × day_rate
+        stored = [(s, "coalesce(t_fee_total, cast(t_days * t_day_rate as decimal(18, 4)))"
+                   if s == "fee_total" else e) for s, e in stored]
+
+    # Duplicate keys inside the file: counted on the normalised raw key of every row.
+    key_norm = [_key_expr(kind.column(k), "") for k in kind.key]
+    key_list = ", ".join(kind.key)
+    dup_on = " and ".join(f"d.k{i} = {_key_expr(kind.column(k), 'n.')}"
+                          for i, k in enumerate(kind.key))
+    dups = ("select " + ", ".join(f"{e} as k{i}" for i, e in enumerate(key_norm)) +
+            ", count(*) as dup_n from norm n group by all having count(*) > 1")
+    key_shown = (f"'{kind.key[0]}: key ''' || n.v_{kind.key[0]} || ''''" if len(kind.key) == 1
+                 else f"'key ({key_list}) = (' || concat_ws(', ', " + ", ".join(
+                     f"'''' || coalesce(n.v_{k}, '') || ''''" for k in kind.key) + ") || ')'")
+    dup_check = (f"when d.dup_n is not null then {key_shown} || ' appears ' || d.dup_n || "
+                 "' times in this file; all its rows are quarantined'")
+
+    fx_ctes, fx_joins, fx_cols, fx_check = "", "", "", ""
+    if kind.money:
+        # Rates by ASOF join for the file's distinct (currency, day) pairs only: the latest
+        # fixing on or before the day (after the last shipped fixing: the last one), unless it
+        # is more than FX_STALE_DAYS old: a discontinued currency (HRK after 2022) or a gap.
+        day = f"least(t_{kind.money_date}, $fx_last)"
+        g.param("reporting", reporting)
+        fx_ctes = (
+            f"\nfx_keys as (select distinct t_currency as currency, {day} as day from typed"
+            f" where t_currency is not null and t_{kind.money_date} is not null),"
+            "\nfx_cur as (select k.currency, k.day, f.per_eur, f.rate_date from fx_keys k"
+            " asof join _fixings f on k.currency = f.currency and k.day >= f.rate_date"
+            f" where k.day - f.rate_date <= {FX_STALE_DAYS}),"
+            "\nfx_rep as (select k.day, f.per_eur from (select distinct day from fx_keys) k"
+            " asof join (select * from _fixings where currency = $reporting) f"
+            f" on k.day >= f.rate_date where k.day - f.rate_date <= {FX_STALE_DAYS}),")
+        fx_joins = (f" left join fx_cur fx on fx.currency = n.t_currency and fx.day = {day}"
+                    f" left join fx_rep fr on fr.day = {day}")
+        fx_cols = ", fr.per_eur / fx.per_eur as fx_rate_, fx.rate_date as fx_date_"
+        fx_check = (f"when t_{kind.money_date} is not null and fx.per_eur is null then "
+                    f"'currency: no European Central Bank rate for ''' || t_currency || "
+                    f"''' on or just before ' || t_{kind.money_date}")
+        fx_check += (f" when t_{kind.money_date} is not null and fr.per_eur is null then "
+                     f"'currency: no European Central Bank rate for the reporting currency "
+                     f"''' || $reporting || ''' on ' || t_{kind.money_date}")
+        for m in kind.money:
+            stored.append((f"{m}_rep", f"cast(t_{m} * fx_rate_ as decimal(18, 4))"))
+        stored += [("fx_rate", "fx_rate_"), ("fx_date", "fx_date_")]
+
+    contract_exprs = [e for s, e in stored if not s.endswith(("_rep",)) and
+                      s not in ("fx_rate", "fx_date")]
+    reason = ("case " + dup_check + " " + " ".join(g.checks) + " " + " ".join(extra_checks) +
+              (" " + fx_check if fx_check else "") + " end")
+    raw_json = "json_object(" + ", ".join(
+        f"{g.param(f'name{i}', name)}, {col}" for i, (col, name) in
+        enumerate(zip(source_columns, source_names, strict=True))) + ")"
+    select_src = ", ".join(["_line_"] + source_columns)
+    sql = f"""
+with src as (select {line_expr} as _line_{', ' if source_columns else ''}{', '.join(source_columns)}
+             from temp._src),
+norm as (select {select_src}, {', '.join(g.norm)} from src),
+typed as (select *, {', '.join(g.typed)} from norm),
+dups as ({dups}),{fx_ctes}
+checked as (
+    select n.*{fx_cols}, {reason} as _reason
+    from typed n left join dups d on {dup_on}{fx_joins}
+)
+select _line_ as _line, {', '.join(f'{e} as {s}' for s, e in stored)},
+       hash({', '.join(contract_exprs)}) as _hash, _reason,
+       case when _reason is not null then {raw_json if source_columns else "'{}'"} end as _raw
+from checked
+"""  # noqa: S608 — identifiers and messages from our code; file values are data only
+    del names
+    used = {k: v for k, v in g.params.items() if re.search(rf"\${k}\b", sql)}
+    return Plan(sql=sql, params=used, stored=[s for s, _ in stored])
+
+
+def _key_expr(c: Column, alias: str) -> str:
+    """The key as compared for duplicates: trimmed, case-folded like the stored value."""
+    if c.type == "enum":
+        return f"lower({alias}v_{c.name})"
+    if c.type in ("area", "period", "country", "currency"):
+        return f"upper({alias}v_{c.name})"
+    return f"{alias}v_{c.name}"
+
+
+def _one_year_after(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def prepare(con) -> None:
+    """Temp lookup tables the validation joins: countries, ECB currencies and fixings.
+
+    `_fixings` is ref.fx_rates plus EUR = 1 on every ECB fixing day, so a EUR row also says
+    which fixing day it used.
+    """
+    exists = con.execute("select count(*) from duckdb_tables() where temporary "
+                         "and table_name = '_fixings'").fetchone()[0]
+    if exists:
+        return
+    con.execute("create or replace temp table _countries as select unnest($c) as code",
+                {"c": list(COUNTRIES)})
+    con.execute("create or replace temp table _fx_currencies as "
+                "select distinct currency from ref.fx_rates")
+    con.execute("""
+        create or replace temp table _fixings as
+        select currency, rate_date, per_eur from ref.fx_rates where currency <> 'EUR'
+        union all
+        select distinct 'EUR', rate_date, 1.0 from ref.fx_rates where currency <> 'EUR'
+    """)
+
+
+def fx_last(con) -> dt.date:
+    """The last ECB fixing the project ships."""
+    return con.execute("select max(rate_date) from ref.fx_rates").fetchone()[0]
