@@ -133,20 +133,3 @@ def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     finally:
         con.close()
 
-
-_DIRECT = {  # temporary stand-in until etl.load lands: EUR-only usage/licences
-    "bookings": "insert into raw.bookings select booking_id, brand_id, shoot_date::date, channel, region, days::decimal(6,2), assets::int, status, nullif(cancel_reason,''), 1, 1, 1 from read_csv(?, all_varchar=true)",
-    "booking-crew": "insert into raw.booking_crew select booking_id, person_id, role, days::decimal(6,2), day_rate::decimal(18,4), coalesce(nullif(fee_total,'')::decimal(18,4), days::decimal(6,2)*day_rate::decimal(18,4)), currency, 1,1,1 from read_csv(?, all_varchar=true)",
-    "twins": "insert into raw.twins select twin_id, model_id, created_on::date, null, 'active', 1,1,1 from read_csv(?, all_varchar=true)",
-    "licenses": "insert into raw.licenses select license_id, twin_id, brand_id, granted_on::date, valid_from::date, nullif(valid_to,'')::date, string_split(channels, ';'), string_split(regions, ';'), fee_model, fee_amount::decimal(18,4), currency, nullif(revoked_on,'')::date, fee_amount::decimal(18,4), 1.0, granted_on::date, 1,1,1 from read_csv(?, all_varchar=true)",
-    "twin-usage": "insert into raw.twin_usage select usage_id, used_on::date, null, twin_id, brand_id, nullif(license_id,''), channel, region, assets::int, fee_paid::decimal(18,4), currency, watermarked::boolean, disclosed::boolean, fee_paid::decimal(18,4), 1.0, used_on::date, 1,1,1 from read_csv(?, all_varchar=true)",
-}
-
-
-def build_direct(db: Path, tables: dict[str, list[tuple]]) -> None:
-    with warehouse.writer(db) as con:
-        warehouse.ensure_schema(con)
-        for kind, rows_ in tables.items():
-            path = write_csv(db.parent / f"{kind}.csv", HEADERS[kind], rows_)
-            con.execute(_DIRECT[kind], [str(path)])
-        marts.rebuild(con)

@@ -18,7 +18,7 @@ JAN, FEB, MAR, APR = (date(2023, m, 1) for m in (1, 2, 3, 4))
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     path = tmp_path_factory.mktemp("marts") / "warehouse.duckdb"
-    mf.build_direct(path, mf.fixture_tables())
+    mf.build(path, mf.fixture_tables())
     return path
 
 
@@ -257,7 +257,7 @@ def gini_db(tmp_path_factory):
     crew += [("g25", f"Z{i}", "model", "1", "0", "", "EUR") for i in range(1, 4)]
     crew += [("g26", f"N{i:02}", "model", "1", str(100 * i), "", "EUR") for i in range(1, 12)]
     path = tmp_path_factory.mktemp("gini") / "warehouse.duckdb"
-    mf.build_direct(path, {"bookings": bookings, "booking-crew": crew})
+    mf.build(path, {"bookings": bookings, "booking-crew": crew})
     return path
 
 
