@@ -19,6 +19,9 @@ from pathlib import Path
 import duckdb
 
 from etl import config
+from etl.errors import UserError
+
+DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
 
 
 def _private_prefix(db: Path) -> str:
@@ -39,6 +42,24 @@ def configure(con: duckdb.DuckDBPyConnection, tmp_dir: Path | None = None) -> No
         con.execute("set temp_directory = ?", [str(tmp_dir)])
 
 
+def check_target(db: Path) -> None:
+    """UserError unless `db` can be a warehouse file: not a folder, not another file type."""
+    if db.is_dir():
+        raise UserError(f"--db {db} is a folder; give a file path such as "
+                        f"{db / 'warehouse.duckdb'}")
+    for parent in (db.parent, *db.parent.parents):
+        if parent.exists():
+            if not parent.is_dir():
+                raise UserError(f"--db {db}: {parent} is a file, not a folder; "
+                                "choose another --db path")
+            break
+    if db.is_file() and db.stat().st_size:
+        with open(db, "rb") as fh:
+            if fh.read(12)[8:12] != DUCKDB_MAGIC:
+                raise UserError(f"--db {db} is not a DuckDB warehouse (another kind of "
+                                "file); choose another --db path or move that file away")
+
+
 @contextmanager
 def writer(db: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a private copy of `db`; publish it if the block succeeds.
@@ -47,7 +68,12 @@ def writer(db: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnecti
     file starts empty instead of as a copy (the demo builds a new warehouse).
     """
     db = Path(db)
-    db.parent.mkdir(parents=True, exist_ok=True)
+    check_target(db)
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create the folder {db.parent} for --db ({exc.strerror}); "
+                        "choose another --db path") from exc
     lock_path = db.with_name(db.name + ".lock")
     with open(lock_path, "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
