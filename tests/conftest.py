@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import subprocess
 import sys
@@ -30,13 +31,23 @@ def tmp_db(tmp_path: Path) -> Path:
     return tmp_path / "warehouse.duckdb"
 
 
+def _code_digest() -> str:
+    """Changes whenever the simulator, loader, SQL or parameters change."""
+    h = hashlib.sha256()
+    for p in sorted([*ROOT.glob("etl/**/*.py"), *ROOT.glob("etl/**/*.sql"),
+                     ROOT / "data" / "reference" / "simulation.toml"]):
+        h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small demo (seed 7), built once per test run and shared by xdist workers.
 
     Tests must treat it as read-only; copy it to modify it.
     """
-    shared = tmp_path_factory.getbasetemp().parent / f"demo-seed{DEMO_SEED}"
+    # keyed on the code: without xdist, basetemp's parent outlives the session
+    shared = tmp_path_factory.getbasetemp().parent / f"demo-seed{DEMO_SEED}-{_code_digest()}"
     shared.mkdir(exist_ok=True)
     db = shared / "warehouse.duckdb"
     with open(shared / ".lock", "w") as lock:
