@@ -42,7 +42,8 @@ def _as_of(db: Path) -> str:
 
 def _existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     rows = con.execute(
-        "select schema_name || '.' || table_name from duckdb_tables()").fetchall()
+        "select schema_name || '.' || table_name from duckdb_tables() "
+        "where database_name = current_database()").fetchall()
     return {r[0] for r in rows}
 
 

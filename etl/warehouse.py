@@ -99,9 +99,16 @@ def writer(db: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnecti
 
 @contextmanager
 def reader(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived read-only connection to the published warehouse."""
-    con = duckdb.connect(str(db), read_only=True)
+    """A short-lived read-only connection to the published warehouse.
+
+    The file is ATTACHed to a fresh in-memory instance: `duckdb.connect(path)` hands back the
+    process's cached instance of that path while any connection to it is open, one that may
+    predate the last publish and so still shows the replaced file.
+    """
+    con = duckdb.connect()
     try:
+        con.execute("attach ? as warehouse (read_only)", [str(db)])
+        con.execute("use warehouse")
         yield con
     finally:
         con.close()
