@@ -36,7 +36,8 @@ def add_events(fig: go.Figure, events: pd.DataFrame, x_min, x_max) -> go.Figure:
     """Industry events inside the x range as dotted lines with a short label (full text on hover)."""
     if events is None or events.empty or x_min is None or x_max is None:
         return fig
-    lo, hi = pd.Timestamp(x_min), pd.Timestamp(x_max)
+    # the last month's point stands for the whole month: include its later events
+    lo, hi = pd.Timestamp(x_min), pd.Timestamp(x_max) + pd.offsets.MonthEnd(0)
     shown = events[(events["date"] >= lo) & (events["date"] <= hi)].sort_values("date")
     for i, row in enumerate(shown.itertuples()):
         fig.add_shape(type="line", x0=row.date, x1=row.date, y0=0, y1=1, yref="paper",

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import queries
 from etl import config
-from etl.warehouse import data_version
+from etl.warehouse import data_version, reader
 
 
 def db() -> Path:
@@ -46,6 +46,21 @@ def get(name: str, *args):
     """`queries.<name>(db, *args)`, cached until the warehouse is republished."""
     path = db()
     return _cached(name, str(path), data_version(path), args)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _batch(db_path: str, version: str, calls: tuple) -> list:
+    # One short-lived reader for the whole batch: opening a connection costs more than
+    # most of these queries, so a page asks for all its frames at once.
+    with reader(Path(db_path)) as con:
+        return [(_EXTRA.get(name) or getattr(queries, name))(con, *args)
+                for name, *args in calls]
+
+
+def fetch(*calls: tuple) -> list:
+    """Several `(name, *args)` query calls on one connection, cached as one entry."""
+    path = db()
+    return _batch(str(path), data_version(path), tuple(calls))
 
 
 @st.cache_data(show_spinner=False)

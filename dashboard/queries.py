@@ -218,7 +218,8 @@ def crew_totals(db: Source, f: Filters, previous: bool = False) -> pd.DataFrame:
                coalesce(sum(crew_income), 0)::double as crew_income,
                coalesce(sum(displaced_crew_days), 0)::double as displaced_crew_days,
                coalesce(sum(displaced_crew_income), 0)::double as displaced_crew_income,
-               coalesce(max(people), 0)::bigint as people
+               coalesce(max(people), 0)::bigint as people,
+               count(*) as cells
         from marts.crew_impact_monthly
         where {_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION}
     """, _params(f, "start", "end", "brand", "role", "region", start=start, end=end))  # noqa: S608
@@ -284,7 +285,8 @@ def model_income_totals(db: Source, f: Filters, previous: bool = False) -> pd.Da
         select coalesce(sum(shoot_income), 0)::double as shoot_income,
                coalesce(sum(twin_income), 0)::double as twin_income,
                count(distinct model_id) filter (where shoot_income > 0) as models_shoot,
-               count(distinct model_id) filter (where twin_income > 0) as models_twin
+               count(distinct model_id) filter (where twin_income > 0) as models_twin,
+               count(*) as cells
         from marts.model_income_monthly
         where {_PERIOD}
     """, _params(f, "start", "end", start=start, end=end))  # noqa: S608
@@ -377,21 +379,23 @@ def unlicensed_reasons(db: Source, f: Filters) -> pd.DataFrame:
 
 
 def compliance_by_brand(db: Source, f: Filters) -> pd.DataFrame:
-    """brand_id, twin_assets, licensed_share, watermarked_share, disclosed_share (asset-weighted),
-    twin_models (largest monthly count of models whose twins were used: a lower bound)."""
+    """brand_id, twin_assets, licensed_share, watermarked_share, disclosed_share
+    (asset-weighted) — least licensed first."""
     return _run(db, f"""
+        with cells as (
+            select brand_id, twin_assets as assets, licensed_assets,
+                   watermarked_share, disclosed_share
+            from marts.consent_monthly
+            where {_PERIOD} and {_BRAND} and {_HOME_REGION}
+        )
         select brand_id,
-               sum(twin_assets)::bigint as twin_assets,
-               max(twin_models)::bigint as twin_models,
-               sum(licensed_assets) / nullif(sum(twin_assets), 0) as licensed_share,
-               sum(watermarked_share * twin_assets) / nullif(sum(twin_assets), 0)
-                   as watermarked_share,
-               sum(disclosed_share * twin_assets) / nullif(sum(twin_assets), 0)
-                   as disclosed_share
-        from marts.consent_monthly
-        where {_PERIOD} and {_BRAND} and {_HOME_REGION}
+               sum(assets)::bigint as twin_assets,
+               sum(licensed_assets) / nullif(sum(assets), 0) as licensed_share,
+               sum(watermarked_share * assets) / nullif(sum(assets), 0) as watermarked_share,
+               sum(disclosed_share * assets) / nullif(sum(assets), 0) as disclosed_share
+        from cells
         group by brand_id
-        having sum(twin_assets) > 0
+        having sum(assets) > 0
         order by licensed_share, brand_id
     """, _params(f, "start", "end", "brand", "region"))  # noqa: S608
 
@@ -409,7 +413,8 @@ def consent_totals(db: Source, f: Filters, previous: bool = False) -> pd.DataFra
                sum(watermarked_share * twin_assets) / nullif(sum(twin_assets), 0)
                    as watermarked_share,
                sum(disclosed_share * twin_assets) / nullif(sum(twin_assets), 0)
-                   as disclosed_share
+                   as disclosed_share,
+               count(*) as cells
         from marts.consent_monthly
         where {_PERIOD} and {_BRAND} and {_HOME_REGION}
     """, _params(f, "start", "end", "brand", "region", start=start, end=end))  # noqa: S608

@@ -14,6 +14,7 @@ from dashboard import charts, filters, privacy, queries
 from dashboard.filters import Filters
 from etl import config
 from etl.errors import UserError
+from etl.warehouse import reader
 
 METHOD = [
     ("Twin share", "twin images ÷ (twin images + images delivered by shoots that were not "
@@ -43,18 +44,21 @@ def _fmt(value, kind: str) -> str:
     return f"{value:,.0f}"
 
 
-def key_numbers(db: Path, f: Filters, k: int | None) -> pd.DataFrame:
+def key_numbers(db: queries.Source, f: Filters, k: int | None) -> pd.DataFrame:
     """metric, value, previous, kind (`pct`, `eur`, `num`) for one selection and the period
     before it; crew figures blank when fewer than k people are behind them."""
     d, d0 = (queries.displacement_totals(db, f, p).iloc[0] for p in (False, True))
     c, c0 = (queries.crew_totals(db, f, p).iloc[0] for p in (False, True))
     n, n0 = (queries.consent_totals(db, f, p).iloc[0] for p in (False, True))
+    # no rows at all for the previous period: "–", not a misleading zero
+    d0, c0, n0 = (r if r["cells"] else pd.Series(float("nan"), index=r.index)
+                  for r in (d0, c0, n0))
 
     def crew_value(row, col):
-        return None if k is not None and row["people"] < k else float(row[col])
+        return None if k is not None and not row["people"] >= k else float(row[col])
 
     def licensed(row):
-        return row["licensed_assets"] / row["twin_assets"] if row["twin_assets"] else None
+        return row["licensed_assets"] / row["twin_assets"] if row["twin_assets"] > 0 else None
 
     rows = [
         ("Twin share of images", d["twin_share"], d0["twin_share"], "pct"),
@@ -97,7 +101,7 @@ def selection(db: Path, brand: str, from_month: str | None, to_month: str | None
                            known)
 
 
-def build_html(db: Path, f: Filters, k: int | None) -> str:
+def build_html(db: queries.Source, f: Filters, k: int | None) -> str:
     """The report for the (single-brand) selection `f` as one HTML document."""
     brand = f.brand[0]
     numbers = key_numbers(db, f, k)
@@ -192,7 +196,8 @@ def cmd_report(args) -> int:
     db = config.db_path(args.db)
     f = selection(db, args.brand, args.from_month, args.to_month)
     k = config.k_threshold() if config.public_mode() else None
-    text = build_html(db, f, k)
+    with reader(db) as con:
+        text = build_html(con, f, k)
     out = Path(args.out)
     if out.parent and not out.parent.exists():
         raise UserError(f"folder {out.parent} does not exist; create it or choose another --out")

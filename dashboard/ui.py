@@ -130,6 +130,14 @@ def previous_label(f: Filters) -> str:
     return f"{a:%Y-%m} to {b:%Y-%m}"
 
 
+def before(row: pd.Series) -> pd.Series:
+    """A previous-period totals row, blanked when the warehouse has no data for that period
+    (so the change reads "no data", not "new" or a fall from zero)."""
+    if "cells" in row.index and not row["cells"]:
+        return pd.Series(float("nan"), index=row.index)
+    return row
+
+
 def change(now: float | None, before: float | None, share: bool = False) -> str | None:
     """'+12.0%' (relative) or '+3.1 pts' (for shares); None when there is nothing to compare."""
     if now is None or before is None or any(

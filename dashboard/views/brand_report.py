@@ -19,7 +19,8 @@ bf = replace(f, brand=(brand,))
 st.caption(f"Period: {ui.period_label(bf)} · compared with {ui.previous_label(bf)} · "
            + ui.METHODOLOGY_LINK)
 
-numbers = data.get("brand_numbers", bf, ctx.k)
+numbers, expected, crew = data.fetch(("brand_numbers", bf, ctx.k),
+                                     ("shoot_days_vs_expected", bf), ("crew_by_role", bf))
 shown = numbers.assign(
     this_period=[report._fmt(v, kd) for v, kd in zip(numbers["value"], numbers["kind"],
                                                       strict=True)],
@@ -35,11 +36,10 @@ for col, i in zip(cols, (0, 3, 6, 8), strict=True):
 ui.table(ctx, shown, sources="marts.displacement_monthly, marts.crew_impact_monthly, "
                              "marts.consent_monthly", key=f"brand-{brand}-numbers")
 
-expected = data.get("shoot_days_vs_expected", bf)
 ui.chart(ctx, charts.shoot_days_vs_expected(expected, data.events()), expected,
          sources="bookings and twin-usage exports (marts.displacement_monthly)",
          key=f"brand-{brand}-shoot-days")
-crew = privacy.suppress(data.get("crew_by_role", bf),
+crew = privacy.suppress(crew,
                         {"people": ["crew_days", "crew_income", "displaced_crew_days",
                                     "displaced_crew_income"]}, ctx.k)
 ui.chart(ctx, charts.by_role_bars(crew, "displaced_crew_days", f"Crew days displaced at "

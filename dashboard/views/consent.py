@@ -2,13 +2,16 @@
 
 import streamlit as st
 
-from dashboard import charts, data, privacy, ui
+from dashboard import charts, data, ui
 
 ctx = ui.setup("Consent: were twins used with a valid licence?",
                uses=("period", "brand", "region"))
 f = ctx.f
 SOURCES = "twin-usage and licence exports (marts.consent_monthly)"
-now, before = data.get("consent_totals", f).iloc[0], data.get("consent_totals", f, True).iloc[0]
+now, before, monthly, reasons, brands = data.fetch(
+    ("consent_totals", f), ("consent_totals", f, True), ("consent_over_time", f),
+    ("unlicensed_reasons", f), ("compliance_by_brand", f))
+now, before = now.iloc[0], ui.before(before.iloc[0])
 
 
 def _share(row, col):
@@ -26,7 +29,6 @@ ui.metric(c4, "Disclosed as AI", now["disclosed_share"], before["disclosed_share
 st.caption(f"Period: {ui.period_label(f)} · a use is licensed when a licence covers its twin, "
            "brand, day, channel and region and was not revoked · " + ui.METHODOLOGY_LINK)
 
-monthly = data.get("consent_over_time", f)
 if monthly.empty:
     ui.empty_state("No twin use matches these filters: nothing to check against licences.")
 else:
@@ -34,13 +36,8 @@ else:
              key="consent-monthly")
     left, right = st.columns(2)
     with left:
-        reasons = data.get("unlicensed_reasons", f)
         ui.chart(ctx, charts.unlicensed_reasons(reasons), reasons, sources=SOURCES,
                  key="consent-reasons")
     with right:
-        brands = privacy.suppress(data.get("compliance_by_brand", f),
-                                  {"twin_models": ["twin_assets", "licensed_share",
-                                                   "watermarked_share", "disclosed_share"]},
-                                  ctx.k)
         ui.chart(ctx, charts.compliance_by_brand(brands), brands, sources=SOURCES,
                  key="consent-brands")

@@ -7,7 +7,7 @@ from etl import config
 
 ctx = ui.setup("Data & method: where every number comes from", uses=())
 
-loads = data.get("loads")
+loads, summary = data.fetch(("loads",), ("quarantine_summary",))
 ok = loads[loads["status"] == "loaded"]
 c1, c2, c3 = st.columns(3)
 c1.metric("Files loaded", f"{len(ok):,}")
@@ -21,7 +21,6 @@ ui.table(ctx, loads, sources="meta.loads (every load attempt, rejected ones incl
 st.subheader("Quarantine")
 st.markdown("Rows that broke a rule of the data contract are kept aside, never dropped: "
             "here counted by file and reason.")
-summary = data.get("quarantine_summary")
 if summary.empty:
     ui.empty_state("No rows were quarantined.")
 else:

@@ -8,8 +8,10 @@ ctx = ui.setup("Displacement: shoots replaced by twins",
                uses=("period", "brand", "channel", "region", "role"))
 f = ctx.f
 SOURCES = "bookings and twin-usage exports (marts.displacement_monthly)"
-disp, disp0 = data.get("displacement_totals", f).iloc[0], \
-    data.get("displacement_totals", f, True).iloc[0]
+disp, disp0, share, expected, crew, brands = data.fetch(
+    ("displacement_totals", f), ("displacement_totals", f, True), ("twin_share_by_channel", f),
+    ("shoot_days_vs_expected", f), ("crew_by_role", f), ("brands_ranked", f))
+disp, disp0 = disp.iloc[0], ui.before(disp0.iloc[0])
 c1, c2, c3, c4 = st.columns(4)
 ui.metric(c1, "Twin share of images", disp["twin_share"], disp0["twin_share"], "{:.1%}",
           share=True, ctx=ctx)
@@ -21,11 +23,9 @@ ui.metric(c4, "Days cancelled, 'replaced by twin'", disp["cancelled_for_twin_day
           disp0["cancelled_for_twin_days"], "{:,.0f}", ctx=ctx)
 st.caption(f"Period: {ui.period_label(f)} · " + ui.METHODOLOGY_LINK)
 
-share = data.get("twin_share_by_channel", f)
 ui.chart(ctx, charts.twin_share_by_channel(share, data.events()), share, sources=SOURCES,
          key="displacement-share-by-channel")
 
-expected = data.get("shoot_days_vs_expected", f)
 ui.chart(ctx, charts.shoot_days_vs_expected(expected, data.events()), expected, sources=SOURCES,
          key="displacement-shoot-days",
          note="expected = actual + displaced days; the gap between the blue and orange lines is "
@@ -33,7 +33,7 @@ ui.chart(ctx, charts.shoot_days_vs_expected(expected, data.events()), expected, 
 
 left, right = st.columns(2)
 with left:
-    crew = privacy.suppress(data.get("crew_by_role", f),
+    crew = privacy.suppress(crew,
                             {"people": ["crew_days", "crew_income", "displaced_crew_days",
                                         "displaced_crew_income"]}, ctx.k)
     if crew.empty:
@@ -44,6 +44,5 @@ with left:
                  crew, sources="booking-crew exports (marts.crew_impact_monthly)",
                  key="displacement-crew-by-role")
 with right:
-    brands = data.get("brands_ranked", f)
     ui.chart(ctx, charts.brands_ranked(brands), brands, sources=SOURCES,
              key="displacement-brands")

@@ -8,7 +8,8 @@ ctx = ui.setup("Employment: how many people work in each role", uses=("role", "r
 f = ctx.f
 EARN = ["employed", "median_earnings", "mean_earnings"]
 
-survey = privacy.suppress(data.get("employment_survey", f), {"employed": EARN}, ctx.k)
+survey, bls = data.fetch(("employment_survey", f), ("employment_bls", f))
+survey = privacy.suppress(survey, {"employed": EARN}, ctx.k)
 st.subheader("Union survey")
 if survey.empty:
     ui.empty_state("No survey figures match these filters. Load a `crew-employment` file "
@@ -32,7 +33,6 @@ st.warning(
     "models and shoot crew are freelance, so these figures undercount them. The Models "
     "estimate has a relative standard error of 21.2%. BLS changed occupation coding and "
     "method around 2021, so years on either side are not strictly comparable.", icon="📏")
-bls = data.get("employment_bls", f)
 if bls.empty:
     ui.empty_state("No BLS figures are loaded. `twinimpact demo` loads the shipped reference "
                    "figures; `twinimpact fetch-bls` fetches more.")

@@ -10,8 +10,10 @@ f = ctx.f
 st.caption("Models' income covers every model (brand and region filters do not apply to it); "
            "crew income follows all filters. " + ui.METHODOLOGY_LINK)
 
-inc, inc0 = data.get("model_income_totals", f).iloc[0], \
-    data.get("model_income_totals", f, True).iloc[0]
+inc, inc0, monthly, dist, crew = data.fetch(
+    ("model_income_totals", f), ("model_income_totals", f, True), ("model_income_over_time", f),
+    ("income_distribution", f), ("crew_income_by_year_role", f))
+inc, inc0 = inc.iloc[0], ui.before(inc0.iloc[0])
 total, total0 = inc["shoot_income"] + inc["twin_income"], inc0["shoot_income"] + inc0["twin_income"]
 c1, c2, c3 = st.columns(3)
 ui.metric(c1, "Models' income from shoots", inc["shoot_income"], inc0["shoot_income"], "€{:,.0f}",
@@ -21,7 +23,7 @@ ui.metric(c2, "Models' income from twins", inc["twin_income"], inc0["twin_income
 ui.metric(c3, "Twin share of models' income", inc["twin_income"] / total if total else None,
           inc0["twin_income"] / total0 if total0 else None, "{:.1%}", share=True, ctx=ctx)
 
-monthly = privacy.suppress(data.get("model_income_over_time", f),
+monthly = privacy.suppress(monthly,
                            {"models_shoot": ["shoot_income"], "models_twin": ["twin_income"]},
                            ctx.k)
 ui.chart(ctx, charts.model_income(monthly, data.events()), monthly,
@@ -29,7 +31,7 @@ ui.chart(ctx, charts.model_income(monthly, data.events()), monthly,
          key="income-models-monthly")
 
 st.subheader("How income is shared between models")
-dist = privacy.suppress(data.get("income_distribution", f),
+dist = privacy.suppress(dist,
                         {"models": ["median_income", "p90_income", "top10_share", "gini"]},
                         ctx.k)
 years = sorted(dist["year"].unique().tolist()) if not dist.empty else []
@@ -54,7 +56,7 @@ else:
             dist, "top10_share", "Share of income earned by the top 10% of models",
             "top-10% share"), theme=None, key="chart-income-top10")
 
-crew = privacy.suppress(data.get("crew_income_by_year_role", f),
+crew = privacy.suppress(crew,
                         {"people": ["crew_days", "crew_income", "displaced_crew_income"]}, ctx.k)
 ui.chart(ctx, charts.crew_income_by_role(crew), crew,
          sources="booking-crew exports (marts.crew_impact_monthly)", key="income-crew-by-role")

@@ -10,11 +10,13 @@ f = ctx.f
 st.caption(f"Period: {ui.period_label(f)} · compared with {ui.previous_label(f)} · "
            + ui.METHODOLOGY_LINK)
 
-disp, disp0 = data.get("displacement_totals", f).iloc[0], \
-    data.get("displacement_totals", f, True).iloc[0]
-crew, crew0 = data.get("crew_totals", f).iloc[0], data.get("crew_totals", f, True).iloc[0]
-income = data.get("model_income_totals", f).iloc[0]
-consent = data.get("consent_totals", f).iloc[0]
+(disp, disp0, crew, crew0, income, consent, by_role, halves, share) = data.fetch(
+    ("displacement_totals", f), ("displacement_totals", f, True), ("crew_totals", f),
+    ("crew_totals", f, True), ("model_income_totals", f), ("consent_totals", f),
+    ("crew_by_role", f), ("twin_share_by_half", f), ("twin_share_by_channel", f))
+disp, disp0 = disp.iloc[0], ui.before(disp0.iloc[0])
+crew, crew0 = crew.iloc[0], ui.before(crew0.iloc[0])
+income, consent = income.iloc[0], consent.iloc[0]
 hidden_crew = ctx.k is not None and crew["people"] < ctx.k
 
 c1, c2, c3, c4 = st.columns(4)
@@ -29,13 +31,11 @@ ui.metric(c4, "Crew days displaced", None if hidden_crew else crew["displaced_cr
           help="Displaced shoot days × the brand's pre-twin crew days per shoot day.")
 
 st.subheader("What the data says")
-by_role = data.get("crew_by_role", f)
 top_role = None
 if not by_role.empty and by_role["displaced_crew_days"].max() > 0:
     top = by_role.iloc[0]
     if ctx.k is None or top["people"] >= ctx.k:
         top_role = str(top["role"]).replace("_", " ")
-halves = data.get("twin_share_by_half", f)
 sentences = findings.sentences(halves, disp, crew if not hidden_crew else crew * 0, top_role,
                                income, consent, ui.period_label(f))
 if sentences:
@@ -46,7 +46,6 @@ else:
 if ctx.simulated:
     st.caption(":orange[These findings describe the **simulated** demo industry.]")
 
-share = data.get("twin_share_by_channel", f)
 overall = share.groupby("month", as_index=False)[["twin_assets", "shoot_assets"]].sum()
 overall["twin_share"] = overall["twin_assets"] / (
     overall["twin_assets"] + overall["shoot_assets"]).where(lambda s: s > 0)

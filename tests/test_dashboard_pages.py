@@ -1,0 +1,253 @@
+"""Every dashboard page through Streamlit's AppTest, on warehouses built by the real loader.
+
+The tiny fixture (tests/dashboard_fixture.py) is small enough to work every number out by hand:
+2 brands × 6 months × one 2-day, 40-image shoot = 24 shoot days and 480 shoot images; brand A
+used 20 twin images a month from April (60), so the twin share is 60 / 540 = 11.1% overall and
+60 / 300 = 20.0% for April–June against 0% for January–March.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import streamlit as st
+from dashboard_fixture import build
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+VIEWS = ROOT / "dashboard" / "views"
+
+
+@pytest.fixture(scope="module")
+def tiny_db(tmp_path_factory) -> Path:
+    return build(tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """Every file a page offers for download, by file name."""
+    files: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        if filename and isinstance(path_or_data, bytes):
+            files[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return files
+
+
+@pytest.fixture
+def run(tiny_db, monkeypatch, downloads):
+    """Run one page on the tiny warehouse with URL parameters; private mode unless public=True."""
+    def _run(page: str, public: bool = False, db: Path | None = None, **params) -> AppTest:
+        monkeypatch.setenv("TWINIMPACT_DB", str(db or tiny_db))
+        monkeypatch.setenv("TWINIMPACT_PUBLIC", "1" if public else "0")
+        monkeypatch.delenv("TWINIMPACT_K", raising=False)
+        st.cache_data.clear()  # caches are process-wide: never let one warehouse leak into another
+        at = AppTest.from_file(str(VIEWS / f"{page}.py"), default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, at.exception[0].message
+        return at
+    return _run
+
+
+def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+def _decode(obj):
+    """Plotly ≥ 6 ships numeric arrays as {"dtype", "bdata"} (base64): turn them into lists."""
+    if isinstance(obj, dict):
+        if set(obj) >= {"dtype", "bdata"}:
+            return np.frombuffer(base64.b64decode(obj["bdata"]), dtype=obj["dtype"]).tolist()
+        return {k: _decode(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_decode(v) for v in obj]
+    return obj
+
+
+def chart(at: AppTest, i: int) -> dict:
+    """The i-th chart's figure, arrays as plain lists."""
+    return _decode(json.loads(at.get("plotly_chart")[i].proto.spec))
+
+
+def csv(downloads: dict[str, bytes], name: str) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(downloads[name]), keep_default_na=False)
+
+
+def test_overview_numbers_findings_and_chart(run, downloads):
+    at = run("overview")
+    m = metrics(at)
+    assert m["Images made with twins"][0] == "11.1%"
+    assert m["Shoot days booked"][0] == "24"
+    findings = next(md.value for md in at.markdown if md.value.startswith("- "))
+    assert "Twin assets made up 11% of e-commerce images in 2025 H1." in findings
+    assert "brands booked 24 shoot days" in findings
+    assert "33.3% of twin images were used without a valid licence" in findings
+    line = chart(at, 0)["data"][0]
+    assert [round(y, 4) for y in line["y"]] == [0, 0, 0, 0.2, 0.2, 0.2]  # 20 ÷ (20 + 2 × 40)
+    shown = csv(downloads, "overview-twin-share.csv")
+    assert len(shown) == 6 and shown["twin_assets"].tolist() == [0, 0, 0, 20, 20, 20]
+    assert "Download data as CSV (6 rows)" in [d.label for d in at.get("download_button")]
+    # industry events inside the period are annotated: only H&M's of 2025-03-28 falls in it
+    notes = chart(at, 0)["layout"]["annotations"]
+    assert [(a["text"], a["x"][:10]) for a in notes] == [("H&M", "2025-03-28")]
+
+
+def test_headlines_compare_with_the_previous_period(run):
+    at = run("overview", **{"from": "2025-04"})
+    m = metrics(at)
+    assert m["Shoot days booked"] == ("12", "+0.0%")
+    assert m["Images made with twins"] == ("20.0%", "+20.0 pts")
+    assert dict(at.query_params) == {"from": "2025-04"}
+
+
+def test_displacement_page(run, downloads):
+    at = run("displacement")
+    m = metrics(at)
+    assert m["Upper bound"][0] == "3"  # 20 twin images a month ÷ 20 images per shoot day
+    assert m["Twin share of images"][0] == "11.1%"
+    crew = csv(downloads, "displacement-crew-by-role.csv")
+    assert crew[["role", "crew_days", "crew_income", "people"]].values.tolist() == [
+        ["photographer", 6.0, 3000.0, 6], ["stylist", 3.0, 900.0, 3]]
+    brands = csv(downloads, "displacement-brands.csv")
+    assert brands["brand_id"].tolist() == ["A", "C"]
+    assert brands["adoption_month"].tolist() == ["2025-04", ""]
+    shoot = chart(at, 1)
+    assert [t["name"] for t in shoot["data"]][2] == "actual shoot days"
+    assert shoot["data"][2]["y"] == [4.0] * 6
+
+
+def test_public_mode_hides_a_group_of_three_in_chart_table_and_csv(run, downloads):
+    at = run("displacement", public=True)
+    bars = next(t for t in chart(at, 2)["data"] if t["type"] == "bar")
+    by_role = dict(zip(bars["y"], zip(bars["x"], bars["text"], strict=True), strict=True))
+    assert by_role["stylist"] == (0, "suppressed (<k people)")
+    assert by_role["photographer"] == (0, "")  # shown: six people
+    crew = csv(downloads, "displacement-crew-by-role.csv")
+    stylist = crew[crew["role"] == "stylist"].iloc[0]
+    assert stylist["crew_days"] == "" and stylist["crew_income"] == "" and stylist["people"] == ""
+    assert stylist["suppressed"] == "suppressed: fewer than 5 people"
+    assert crew[crew["role"] == "photographer"].iloc[0]["crew_income"] == "3000.0"
+    assert any("Public mode" in i.value for i in at.info)
+
+    emp = run("employment", public=True)
+    table = emp.dataframe[0].value
+    assert pd.isna(table.loc[table["role"] == "stylist", "employed"].iloc[0])
+    assert table.loc[table["role"] == "photographer", "employed"].iloc[0] == 120
+    survey = csv(downloads, "employment-survey.csv")
+    assert survey.loc[survey["role"] == "stylist", "employed"].iloc[0] == ""
+
+    data = run("data_sources", public=True)
+    assert "data-quarantine-rows.csv" not in downloads
+    assert not any("quarantined rows with their values" in d.label
+                   for d in data.get("download_button"))
+
+
+def test_income_page(run, downloads):
+    at = run("income")
+    m = metrics(at)
+    assert m["Models' income from twins"][0] == "€600"
+    assert m["Models' income from shoots"][0] == "€0"
+    assert m["Twin share of models' income"][0] == "100.0%"
+    monthly = csv(downloads, "income-models-monthly.csv")
+    assert monthly["twin_income"].tolist() == [200.0, 200.0, 200.0]
+    lorenz = chart(at, 1)
+    assert lorenz["data"][1]["name"] == "all models (1)"
+
+
+def test_consent_page(run, downloads):
+    at = run("consent")
+    m = metrics(at)
+    assert m["Twin images"][0] == "60"
+    assert m["Used without a valid licence"][0] == "33.3%"
+    assert m["Watermarked"][0] == "66.7%"
+    assert m["Disclosed as AI"][0] == "33.3%"
+    reasons = csv(downloads, "consent-reasons.csv")
+    assert reasons.values.tolist() == [["expired", 20]]
+    monthly = chart(at, 0)
+    assert monthly["data"][1]["name"] == "unlicensed" and monthly["data"][1]["y"] == [0, 0, 20]
+
+
+def test_employment_page(run):
+    at = run("employment")
+    assert metrics(at)["People in the survey, 2024"][0] == "123"
+    assert any("employees* only, not the self-employed" in w.value for w in at.warning)
+    assert any("No BLS figures are loaded" in i.value for i in at.info)
+
+
+def test_brand_report_page(run, downloads):
+    at = run("brand_report", brand="A")
+    assert at.selectbox[0].value == "A"
+    numbers = csv(downloads, "brand-A-numbers.csv")
+    assert len(numbers) == 11
+    row = numbers.set_index("metric").loc["Twin images"]
+    assert (row["this_period"], row["previous_period"]) == ("60", "–")
+    assert any(d.label == "Download the A report (HTML)" for d in at.get("download_button"))
+
+
+def test_data_page(run, downloads):
+    at = run("data_sources")
+    m = metrics(at)
+    assert m["Files loaded"][0] == "6" and m["Rows quarantined"][0] == "1"
+    summary = csv(downloads, "data-quarantine-summary.csv")
+    assert summary[["kind", "rows"]].values.tolist() == [["bookings", 1]]
+    rows = csv(downloads, "data-quarantine-rows.csv")
+    assert rows[["kind", "line"]].values.tolist() == [["bookings", 14]]
+    assert len(csv(downloads, "data-loads.csv")) == 6
+
+
+def test_invalid_url_values_warn_and_show_the_defaults(run):
+    at = run("displacement", **{"from": "2025-13", "to": "' OR 1=1 --", "brand": "' OR 1=1 --",
+                                "role": "x'); drop table marts.brands; --"})
+    warnings = [w.value for w in at.warning]
+    for needle in ("from='2025-13'", "to=\"' OR 1=1 --\"", "brand=\"' OR 1=1 --\"",
+                   "role=\"x'); drop table marts.brands; --\""):
+        assert any(needle in w for w in warnings), needle
+    assert metrics(at)["Twin share of images"][0] == "11.1%"  # the defaults: everything
+    assert dict(at.query_params) == {}
+
+
+def test_filter_widgets_write_the_url_and_the_url_sets_the_widgets(run):
+    at = run("displacement", brand="C", channel="ecommerce")
+    assert at.sidebar.multiselect[0].value == ["C"]
+    assert metrics(at)["Twin share of images"][0] == "0.0%"
+    at.sidebar.multiselect[0].set_value(["A"]).run()
+    at.sidebar.select_slider[0].set_value(("2025-04", "2025-06")).run()
+    assert dict(at.query_params) == {"from": "2025-04", "brand": "A", "channel": "ecommerce"}
+    assert metrics(at)["Twin share of images"][0] == "33.3%"
+
+
+def test_missing_warehouse_says_what_to_run(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("TWINIMPACT_DB", str(tmp_path / "none.duckdb"))
+    st.cache_data.clear()
+    at = AppTest.from_file(str(VIEWS / "overview.py"), default_timeout=60).run()
+    assert not at.exception
+    assert "twinimpact demo" in at.error[0].value
+
+
+@pytest.mark.parametrize("page", ["displacement", "income", "consent", "employment",
+                                  "brand_report", "data_sources"])
+def test_every_page_through_the_app_on_the_demo(demo_db, monkeypatch, page):
+    monkeypatch.setenv("TWINIMPACT_DB", str(demo_db))
+    monkeypatch.setenv("TWINIMPACT_PUBLIC", "0")
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    assert at.title[0].value.startswith("Twin Impact")
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, at.exception[0].message
+    assert at.get("plotly_chart") or page == "data_sources", "no chart drawn"
+    assert at.get("download_button")
+    assert any("Simulated data" in w.value for w in at.warning)
+    assert all("Simulated data" in c.value for c in at.caption if c.value.startswith("**Source"))
