@@ -46,7 +46,7 @@ copy (
         ['EUR', 'GBP', 'SEK', 'USD'][cast(hash(i, 9) % 4 as integer) + 1] as currency,
         hash(i, 10) % 3 <> 0 as watermarked,
         hash(i, 11) % 2 = 0 as disclosed
-    from range(?) t(i)
+    from range(?, ?) t(i)
 ) to '{path}' (header, delimiter ',')
 """
 
@@ -104,8 +104,12 @@ class Step:
         return lines[-1] if lines else f"exit code {self.returncode}"
 
 
-def generate_usage_csv(path: Path, events: int) -> None:
-    """Write `events` contract-valid twin-usage rows to `path` as CSV (DuckDB COPY)."""
+def generate_usage_csv(path: Path, events: int, start: int = 0) -> None:
+    """Write `events` contract-valid twin-usage rows to `path` as CSV (DuckDB COPY).
+
+    Row i (from `start`) has usage_id U + i in ten digits, so files from disjoint ranges never
+    share a key.
+    """
     path = Path(path)
     if "'" in str(path):
         raise UserError(f"cannot generate into {path}: the path contains a quote; "
@@ -114,7 +118,7 @@ def generate_usage_csv(path: Path, events: int) -> None:
     try:
         con.execute("set enable_progress_bar = false")
         # COPY's target cannot be a parameter; the path is ours (checked above).
-        con.execute(_GENERATE_SQL.format(path=path), [events])
+        con.execute(_GENERATE_SQL.format(path=path), [start, start + events])
     finally:
         con.close()
 
