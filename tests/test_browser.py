@@ -1,0 +1,128 @@
+"""The running dashboard in Debian's chromium: every page draws, permalinks hold, loads show up."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import ROOT, run_cli
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+PAGES = ["", "displacement", "income", "consent", "employment", "brand-report", "data"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_db, tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    folder = tmp_path_factory.mktemp("browser")
+    db = folder / "warehouse.duckdb"
+    shutil.copyfile(demo_db, db)  # the session demo is read-only; this one gets a load
+    port = _free_port()
+    env = {**os.environ, "TWINIMPACT_PUBLIC": "0"}
+    proc = subprocess.Popen([sys.executable, "-m", "etl", "dashboard", "--db", str(db),
+                             "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/_stcore/health", timeout=1).text == "ok":
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None, "the dashboard exited at start"
+            assert time.monotonic() < deadline, "the dashboard did not come up in 30 s"
+            time.sleep(0.3)
+        yield base, db, folder
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+        pg.set_default_timeout(20_000)
+        yield pg
+        browser.close()
+
+
+def _wait_rendered(pg) -> None:
+    pg.wait_for_selector("h1")
+    # Streamlit shows a running indicator until the script finishes
+    pg.wait_for_function(
+        "!document.querySelector('[data-testid=stStatusWidget]')", timeout=20_000)
+
+
+def test_every_page_renders_its_charts(server, page):
+    base, _, _ = server
+    for path in PAGES:
+        page.goto(f"{base}/{path}")
+        _wait_rendered(page)
+        if path == "data":
+            page.wait_for_selector("[data-testid=stDataFrame]")
+        else:
+            page.wait_for_selector(".js-plotly-plot .main-svg")
+        assert page.locator("[data-testid=stException]").count() == 0, path
+        assert "Simulated data" in page.inner_text("body"), path
+
+
+def test_a_permalink_reproduces_its_filters(server, page):
+    base, _, _ = server
+    page.goto(f"{base}/displacement?from=2024-01&to=2024-12&brand=BR02&channel=ecommerce")
+    _wait_rendered(page)
+    page.wait_for_selector(".js-plotly-plot .main-svg")
+    body = page.inner_text("body")
+    assert "Period: 2024-01 to 2024-12" in body
+    sidebar = page.inner_text("[data-testid=stSidebar]")
+    assert "BR02" in sidebar and "ecommerce" in sidebar
+    assert "from=2024-01" in page.url and "brand=BR02" in page.url
+    page.goto(f"{base}/displacement?from=2025-13&brand=%27%20OR%201%3D1%20--")
+    _wait_rendered(page)
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert "Ignored from='2025-13'" in page.inner_text("body")
+
+
+def test_a_load_while_open_shows_after_reload(server, page):
+    base, db, folder = server
+    page.goto(f"{base}/data")
+    _wait_rendered(page)
+    page.wait_for_selector("[data-testid=stMetric]")
+    before = page.locator("[data-testid=stMetric]").first.inner_text()
+    extra = folder / "extra.csv"
+    extra.write_text("usage_id,used_on,twin_id,brand_id,license_id,channel,region,assets,"
+                     "fee_paid,currency,watermarked,disclosed\n"
+                     "XTRA-1,2026-05-10,TW-NEW,BR02,,ecommerce,GB,5,0,EUR,true,true\n")
+    proc = run_cli("load", "twin-usage", extra, "--db", db)
+    assert proc.returncode == 0, proc.stderr
+    page.reload()
+    _wait_rendered(page)
+    page.wait_for_selector("[data-testid=stMetric]")
+    after = page.locator("[data-testid=stMetric]").first.inner_text()
+    n_before, n_after = (int(t.split("\n")[-1].replace(",", "")) for t in (before, after))
+    assert n_after == n_before + 1
