@@ -8,7 +8,9 @@
 -- order: revoked, not_yet_valid, expired, out_of_scope. Among several candidates the closest
 -- to covering wins: licensed < out_of_scope < expired < not_yet_valid < revoked. No
 -- candidate: no_licence, or unknown_licence when the named license_id was never loaded.
--- A view: the two rollups below read it once each, row by row (no per-row range joins).
+-- consent_code (a small integer: strings cost at 10 million rows): 0 licensed, 1 out_of_scope,
+-- 2 expired, 3 not_yet_valid, 4 revoked, 5 no_licence, 6 licence_mismatch, 7 unknown_licence;
+-- staging.int_usage_monthly turns it into consent_status. A view, read once, row by row.
 with usage as not materialized (
     select * from staging.stg_twin_usage
 ),
@@ -46,18 +48,18 @@ named as (
     select
         usage.*,
         case
-            when licenses.license_id is null then 'unknown_licence'
+            when licenses.license_id is null then 7
             when licenses.twin_id <> usage.twin_id or licenses.brand_id <> usage.brand_id
-                then 'licence_mismatch'
-            when usage.used_on >= licenses.revoked_on then 'revoked'
-            when usage.used_on < licenses.valid_from then 'not_yet_valid'
-            when usage.used_on > licenses.valid_to then 'expired'
+                then 6
+            when usage.used_on >= licenses.revoked_on then 4
+            when usage.used_on < licenses.valid_from then 3
+            when usage.used_on > licenses.valid_to then 2
             when not (licenses.all_channels or list_contains(licenses.channels, usage.channel))
-                then 'out_of_scope'
+                then 1
             when not (licenses.all_regions or list_contains(licenses.regions, usage.region))
-                then 'out_of_scope'
-            else 'licensed'
-        end as consent_status
+                then 1
+            else 0
+        end::utinyint as consent_code
     from usage
     left join licenses on licenses.license_id = usage.license_id
     where usage.license_id is not null
@@ -95,11 +97,7 @@ unnamed_ranked as (
 ),
 
 unnamed as (
-    select
-        * exclude (best_rank),
-        ['licensed', 'out_of_scope', 'expired', 'not_yet_valid', 'revoked', 'no_licence']
-            [best_rank + 1] as consent_status
-    from unnamed_ranked
+    select * exclude (best_rank), best_rank::utinyint as consent_code from unnamed_ranked
 ),
 
 final as (

@@ -12,7 +12,7 @@ grouped as (
         year(used_on) * 12 + month(used_on) - 1 as month_key,
         brand_id,
         channel,
-        consent_status,
+        consent_code,
         count(*) as uses,
         sum(assets)::bigint as assets,
         coalesce(sum(assets) filter (where watermarked), 0)::bigint as watermarked_assets,
@@ -25,7 +25,15 @@ grouped as (
 final as (
     select
         make_date((month_key // 12)::int, (month_key % 12 + 1)::int, 1) as month,
-        * exclude (month_key)
+        brand_id,
+        channel,
+        ['licensed', 'out_of_scope', 'expired', 'not_yet_valid', 'revoked', 'no_licence',
+         'licence_mismatch', 'unknown_licence'][consent_code + 1] as consent_status,
+        uses,
+        assets,
+        watermarked_assets,
+        disclosed_assets,
+        fee_paid_rep
     from grouped
 )
 
