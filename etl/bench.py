@@ -1,5 +1,7 @@
 """`twinimpact bench`: the project's load beside bare DuckDB, with time and peak memory.
 
+TWINIMPACT_BENCH_DASHBOARD=0 leaves the dashboard step out (the tests do: it takes a minute).
+
 Each step runs in a fresh subprocess so that its peak resident memory is its own: `os.wait4`
 returns the rusage of exactly that child (RUSAGE_CHILDREN would give the maximum over every
 child so far).
@@ -156,6 +158,19 @@ def _count(db: Path, table: str) -> int:
         con.close()
 
 
+def _dashboard_step(py: str, csv: Path, db: Path, work: Path) -> dict | None:
+    """`dashboard.perf.measure(db)` in its own process; None while that module does not exist."""
+    if os.environ.get("TWINIMPACT_BENCH_DASHBOARD", "1").strip() == "0":
+        return {"skipped": "TWINIMPACT_BENCH_DASHBOARD=0"}
+    dash = run_step([py, "-c", _DASHBOARD, str(csv), str(db)], work)
+    if dash.returncode != 0:
+        return {"error": dash.error_line()}
+    measured = dash.last_json()
+    if measured is None:
+        return None
+    return {**measured, "step_seconds": _r(dash.seconds), "peak_rss_mb": _r(dash.peak_rss_mb, 1)}
+
+
 def _r(x: float, nd: int = 3) -> float:
     return round(x, nd)
 
@@ -221,14 +236,7 @@ def _run_in(work: Path, events: int, show_progress: bool) -> dict:
             result["marts"]["error"] = marts.error_line()
         bar.update(task, advance=1, description="dashboard")
 
-        dash = run_step([py, "-c", _DASHBOARD, str(csv), str(load_db)], work)
-        if dash.returncode != 0:
-            result["dashboard"] = {"error": dash.error_line()}
-        else:
-            measured = dash.last_json()
-            result["dashboard"] = None if measured is None else {
-                **measured, "step_seconds": _r(dash.seconds),
-                "peak_rss_mb": _r(dash.peak_rss_mb, 1)}
+        result["dashboard"] = _dashboard_step(py, csv, load_db, work)
         bar.update(task, advance=1, description="done")
 
     load_s, floor_s = result["load"]["seconds"], result["floor"]["seconds"]
@@ -272,6 +280,8 @@ def render(r: dict) -> str:
         lines.append(f"{'dashboard':<38}{'(not measured: dashboard.perf not built yet)'}")
     elif "error" in dash and len(dash) == 1:
         lines.append(f"{'dashboard':<38}failed: {dash['error']}")
+    elif "skipped" in dash:
+        lines.append(f"{'dashboard':<38}(skipped: {dash['skipped']})")
     else:
         lines.append(f"{'dashboard (step)':<38}{cell(dash.get('step_seconds')):>10}"
                      f"{cell(dash.get('peak_rss_mb'), '{:,.0f}'):>14}")
