@@ -54,10 +54,10 @@ def build(seed: int, scale: str, out: Path, step=lambda _msg: None) -> Built:
     f.write(paths["twins"], ["twin_id", "model_id", "created_on", "platform", "status"],
             tw.model.size, lambda lo, hi: [
                 f.ids("TW", np.arange(lo, hi) + 1, tw_w),
-                pa.array(people.ids[tw.model[lo:hi]]),
+                f.cat(people.ids, tw.model[lo:hi]),
                 f.dates(tw.created[lo:hi]),
-                pa.array(platforms[tw.platform[lo:hi]]),
-                pa.array(np.where(tw.retired[lo:hi], "retired", "active")),
+                f.cat(platforms, tw.platform[lo:hi]),
+                f.cat(["active", "retired"], tw.retired[lo:hi]),
             ])
 
     step("writing licenses.csv")
@@ -72,35 +72,36 @@ def build(seed: int, scale: str, out: Path, step=lambda _msg: None) -> Built:
             lic.pair.size, lambda lo, hi: [
                 f.ids("LI", np.arange(lo, hi) + 1, li_w),
                 f.ids("TW", lic.twin[lo:hi] + 1, tw_w),
-                pa.array(b.ids[lic.brand[lo:hi]]),
+                f.cat(b.ids, lic.brand[lo:hi]),
                 f.dates(lic.granted[lo:hi]),
                 f.dates(lic.valid_from[lo:hi]),
                 f.dates(lic.valid_to[lo:hi] % END_SENTINEL, lic.valid_to[lo:hi] == END_SENTINEL),
                 pa.array(channels[lo:hi]),
-                pa.array(b.country[lic.brand[lo:hi]]),
-                pa.array(fee_names[lic.fee_model[lo:hi]]),
+                f.cat(b.country, lic.brand[lo:hi]),
+                f.cat(fee_names, lic.fee_model[lo:hi]),
                 f.money(lic.fee_cents[lo:hi]),
-                pa.array(lic.currency[lo:hi]),
+                f.cat(b.currency, lic.brand[lo:hi]),
                 f.dates(lic.revoked[lo:hi] % END_SENTINEL, lic.revoked[lo:hi] == END_SENTINEL),
             ])
 
     step("writing twin-usage.csv")
     us_w = f.id_width(us.brand.size)
+    twin_ids = f.ids("TW", np.arange(tw.model.size) + 1, tw_w)
+    licence_ids = f.ids("LI", np.arange(lic.pair.size) + 1, li_w)
     f.write(paths["twin-usage"], ["usage_id", "used_on", "twin_id", "brand_id", "license_id",
                                   "channel", "region", "assets", "fee_paid", "currency",
                                   "watermarked", "disclosed"],
             us.brand.size, lambda lo, hi: [
                 f.ids("US", np.arange(lo, hi) + 1, us_w),
                 f.dates(us.date[lo:hi]),
-                f.ids("TW", us.twin[lo:hi] + 1, tw_w),
-                pa.array(b.ids[us.brand[lo:hi]]),
-                _nullable(f.ids("LI", np.maximum(us.licence[lo:hi], 0) + 1, li_w),
-                          us.licence[lo:hi] < 0),
-                pa.array(chans[us.channel[lo:hi]]),
-                pa.array(us.region[lo:hi]),
+                f.cat(twin_ids, us.twin[lo:hi]),
+                f.cat(b.ids, us.brand[lo:hi]),
+                f.cat(licence_ids, np.maximum(us.licence[lo:hi], 0), us.licence[lo:hi] < 0),
+                f.cat(chans, us.channel[lo:hi]),
+                f.cat(us.countries, us.region[lo:hi]),
                 pa.array(us.assets[lo:hi], pa.int64()),
                 f.money(us.fee_cents[lo:hi]),
-                pa.array(b.currency[us.brand[lo:hi]]),
+                f.cat(b.currency, us.brand[lo:hi]),
                 pa.array(us.watermarked[lo:hi]),
                 pa.array(us.disclosed[lo:hi]),
             ])
@@ -112,14 +113,14 @@ def build(seed: int, scale: str, out: Path, step=lambda _msg: None) -> Built:
                                 "days", "assets", "status", "cancel_reason"],
             bk.brand.size, lambda lo, hi: [
                 f.ids("BK", np.arange(lo, hi) + 1, bk_w),
-                pa.array(b.ids[bk.brand[lo:hi]]),
+                f.cat(b.ids, bk.brand[lo:hi]),
                 f.dates(bk.date[lo:hi]),
-                pa.array(chans[bk.channel[lo:hi]]),
-                pa.array(b.country[bk.brand[lo:hi]]),
+                f.cat(chans, bk.channel[lo:hi]),
+                f.cat(b.country, bk.brand[lo:hi]),
                 f.halfdays(bk.halfdays[lo:hi]),
                 pa.array(bk.assets[lo:hi], pa.int64()),
-                pa.array(STATUSES[bk.status[lo:hi]]),
-                pa.array(reasons[np.maximum(bk.reason[lo:hi], 0)], mask=bk.reason[lo:hi] < 0),
+                f.cat(STATUSES, bk.status[lo:hi]),
+                f.cat(reasons, np.maximum(bk.reason[lo:hi], 0), bk.reason[lo:hi] < 0),
             ])
 
     step("writing booking-crew.csv")
@@ -127,12 +128,12 @@ def build(seed: int, scale: str, out: Path, step=lambda _msg: None) -> Built:
                                     "fee_total", "currency"],
             crew.booking.size, lambda lo, hi: [
                 f.ids("BK", crew.booking[lo:hi] + 1, bk_w),
-                pa.array(people.ids[crew.person[lo:hi]]),
-                pa.array(crew.role[lo:hi]),
+                f.cat(people.ids, crew.person[lo:hi]),
+                f.cat(crew.role_names, crew.role[lo:hi]),
                 f.halfdays(crew.halfdays[lo:hi]),
                 f.money(crew.day_rate[lo:hi] * 100),
                 f.money(crew.halfdays[lo:hi] * crew.day_rate[lo:hi] * 50),
-                pa.array(crew.currency[lo:hi]),
+                f.cat(b.currency, bk.brand[crew.booking[lo:hi]]),
             ])
 
     step("writing crew-employment.csv")
@@ -166,10 +167,6 @@ def build(seed: int, scale: str, out: Path, step=lambda _msg: None) -> Built:
     return Built(paths, truth_table, summary)
 
 
-def _nullable(arr: pa.Array, missing: np.ndarray) -> pa.Array:
-    return pa.compute.if_else(pa.array(missing), pa.scalar(None, arr.type), arr)
-
-
 def _violation_counts(b, us, lic) -> list[int]:
     """Rough counts by reason, for the summary only (the marts decide for real)."""
     li = np.maximum(us.licence, 0)
@@ -177,7 +174,7 @@ def _violation_counts(b, us, lic) -> list[int]:
     expired = ~none & (us.date > lic.valid_to[li])
     revoked = ~none & (us.date > lic.revoked[li])
     channel = ~none & (lic.only_channel[li] >= 0) & (us.channel != lic.only_channel[li])
-    region = ~none & (us.region != b.country[us.brand])
+    region = ~none & (np.array(us.countries)[us.region] != b.country[us.brand])
     return [int(x.sum()) for x in (none, expired, revoked, channel, region)]
 
 

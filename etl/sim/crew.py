@@ -26,15 +26,24 @@ class People:
 class Crew:
     booking: np.ndarray      # index into Bookings
     person: np.ndarray       # index into People
-    role: np.ndarray         # str
+    role: np.ndarray         # int index into role_names
     halfdays: np.ndarray
     day_rate: np.ndarray     # whole units of local currency
-    currency: np.ndarray     # str
+    role_names: list[str]
+
+    def is_role(self, name: str) -> np.ndarray:
+        return self.role == self.role_names.index(name)
+
+
+def role_names(p: Params) -> list[str]:
+    """Every role any channel's crew uses, sorted: crew rows store an index into this."""
+    return sorted({rl for c in p.channels for rl in p["crew"][c]})
 
 
 def _role_counts(p: Params, r: np.random.Generator, bk: Bookings
                  ) -> tuple[np.ndarray, np.ndarray]:
-    """(booking index, role name) for every seat on every shoot that happened."""
+    """(booking index, role index) for every seat on every shoot that happened."""
+    names = role_names(p)
     idx_all, roles_all = [], []
     happened = bk.status != 2
     for ci, c in enumerate(p.channels):
@@ -42,9 +51,9 @@ def _role_counts(p: Params, r: np.random.Generator, bk: Bookings
         for role, (lo, hi) in p["crew"][c].items():
             n = r.integers(lo, hi + 1, idx.size)
             idx_all.append(np.repeat(idx, n))
-            roles_all.append(np.full(int(n.sum()), role, dtype=object))
+            roles_all.append(np.full(int(n.sum()), names.index(role), dtype=np.int8))
     booking = np.concatenate(idx_all)
-    role = np.concatenate(roles_all).astype(str)
+    role = np.concatenate(roles_all)
     order = np.lexsort((role, booking))
     return booking[order], role[order]
 
@@ -52,8 +61,10 @@ def _role_counts(p: Params, r: np.random.Generator, bk: Bookings
 def make_crew(p: Params, b: Brands, bk: Bookings) -> tuple[People, Crew]:
     """Pools sized to the work, skewed draws of people, and their day rates."""
     r = rng(p.seed, "crew")
+    names = role_names(p)
     booking, role = _role_counts(p, r, bk)
-    country = b.country[bk.brand[booking]]
+    countries = sorted(p["countries"])
+    country_code = np.searchsorted(countries, b.country)[bk.brand[booking]].astype(np.int8)
     halfdays = bk.halfdays[booking]
     years = n_months(p) / 12
     cp = p["crew"]
@@ -61,10 +72,14 @@ def make_crew(p: Params, b: Brands, bk: Bookings) -> tuple[People, Crew]:
     ids, pc, pr, pw, pm = [], [], [], [], []
     person = np.empty(booking.size, np.int64)
     offset = 0
-    frame = pd.DataFrame({"country": country, "role": role, "hd": halfdays})
-    for (ctry, rl), g in frame.groupby(["country", "role"], sort=True):
+    group = country_code.astype(np.int64) * len(names) + role
+    order = np.argsort(group, kind="stable")
+    bounds = np.r_[0, np.flatnonzero(np.diff(group[order])) + 1, order.size]
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        rows = order[lo:hi]
+        ctry, rl = countries[country_code[rows[0]]], names[role[rows[0]]]
         per_year = cp["model_days_per_person_year"] if rl == "model" else cp["days_per_person_year"]
-        size = max(6, int(np.ceil(g["hd"].sum() / 2 / years / per_year)))
+        size = max(6, int(np.ceil(halfdays[rows].sum() / 2 / years / per_year)))
         exponent = cp["model_popularity_exponent"] if rl == "model" else cp["popularity_exponent"]
         w = zipf_weights(size, exponent)
         numbers = r.permutation(size) + 1  # ids do not give away the popularity rank
@@ -73,14 +88,12 @@ def make_crew(p: Params, b: Brands, bk: Bookings) -> tuple[People, Crew]:
         pr.append(np.full(size, rl))
         pw.append(w)
         pm.append(_rate_multiplier(p, r, rl, size))
-        rows = g.index.to_numpy()
         person[rows] = offset + _distinct_draws(r, booking[rows], w)
         offset += size
     people = People(np.concatenate(ids), np.concatenate(pc), np.concatenate(pr),
                     np.concatenate(pw), np.concatenate(pm))
-    rate = _day_rates(p, b, bk, booking, role, people, person)
-    currency = b.currency[bk.brand[booking]]
-    return people, Crew(booking, person, role, halfdays, rate, currency)
+    rate = _day_rates(p, b, bk, booking, role, names, people, person)
+    return people, Crew(booking, person, role, halfdays, rate, names)
 
 
 def _distinct_draws(r: np.random.Generator, booking: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -108,61 +121,59 @@ def _rate_multiplier(p: Params, r: np.random.Generator, role: str, size: int) ->
 
 
 def _day_rates(p: Params, b: Brands, bk: Bookings, booking: np.ndarray, role: np.ndarray,
-               people: People, person: np.ndarray) -> np.ndarray:
+               names: list[str], people: People, person: np.ndarray) -> np.ndarray:
     """Local-currency day rate of each seat, rounded to whole units."""
     rp, fx = p["rates"], p["fx"]
     chans = p.channels
     chan = bk.channel[booking]
-    currency = b.currency[bk.brand[booking]]
-    country = b.country[bk.brand[booking]]
-    rate = np.zeros(booking.size)
+    brand = bk.brand[booking]
 
-    is_model = role == "model"
-    for cur in fx:
-        table = rp.get(cur)
-        scale = 1.0
+    # per brand: the model rate table in its currency, crew level × USD → local
+    model_table = np.empty((b.ids.size, len(chans)))
+    crew_factor = np.empty(b.ids.size)
+    for i, (cur, ctry) in enumerate(zip(b.currency, b.country, strict=True)):
+        table, scale = rp.get(cur), 1.0
         if table is None:  # no published rates: GBP figures converted (ASSUMPTION)
             table, scale = rp["GBP"], fx[cur] / fx["GBP"]
-        base = np.array([table[c] for c in chans]) * scale
-        sel = is_model & (currency == cur)
-        rate[sel] = base[chan[sel]] * people.rate_mult[person[sel]]
+        model_table[i] = np.array([table[c] for c in chans]) * scale
+        crew_factor[i] = rp["country_level"][ctry] * fx[cur] / fx["USD"]
 
     hourly = rp["oews_hourly_median_usd"]
     rel = rp["relative_to_photographer"]
-    crew_roles = np.unique(role[~is_model])
-    usd_day = {rl: (hourly.get(rl) or hourly["photographer"] * rel[rl]) * p["crew"]["hours_per_day"]
-               for rl in crew_roles}
-    level = np.array([rp["country_level"][c] for c in country])
-    to_local = np.array([fx[c] / fx["USD"] for c in currency])
-    chan_factor = np.array([rp["channel_factor"][c] for c in chans])[chan]
-    for rl in crew_roles:
-        sel = role == rl
-        rate[sel] = (usd_day[rl] * people.rate_mult[person[sel]] * level[sel] * to_local[sel]
-                     * chan_factor[sel])
+    usd_day = np.array([(hourly.get(rl) or hourly["photographer"] * rel.get(rl, 1.0))
+                        for rl in names]) * p["crew"]["hours_per_day"]
+    chan_factor = np.array([rp["channel_factor"][c] for c in chans])
+    mult = people.rate_mult[person]
+    rate = usd_day[role] * mult * crew_factor[brand] * chan_factor[chan]
+    is_model = role == names.index("model")
+    rate[is_model] = model_table[brand[is_model], chan[is_model]] * mult[is_model]
     return np.maximum(1, np.rint(rate)).astype(np.int64)
 
 
 def survey(p: Params, b: Brands, bk: Bookings, people: People, crew: Crew) -> pd.DataFrame:
     """The quarterly union-style survey: people with work, hours, median day earnings."""
-    date = bk.date[crew.booking].astype("datetime64[D]")
-    year = date.astype("datetime64[Y]").astype(int) + 1970
-    quarter = (date.astype("datetime64[M]").astype(int) % 12) // 3 + 1
+    months = bk.date[crew.booking].astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    quarter = (months // 3).astype(np.int32)  # quarters since 1970
     f = pd.DataFrame({
-        "period": pd.Series(year).astype(str) + "-Q" + pd.Series(quarter).astype(str),
-        "area": people.country[crew.person],
+        "quarter": quarter,
         "role": crew.role,
-        "person": crew.person,
+        "person": crew.person,  # a person belongs to one country × role pool
         "days": crew.halfdays / 2,
         "fee": crew.halfdays / 2 * crew.day_rate,
-        "currency": crew.currency,
     })
-    per_person = f.groupby(["period", "area", "role", "person", "currency"], sort=True).agg(
+    per_person = f.groupby(["quarter", "person", "role"], sort=True).agg(
         days=("days", "sum"), fee=("fee", "sum")).reset_index()
     per_person["day_earnings"] = per_person["fee"] / per_person["days"]
-    out = per_person.groupby(["period", "area", "role", "currency"], sort=True).agg(
+    per_person["area"] = people.country[per_person["person"].to_numpy()]
+    out = per_person.groupby(["quarter", "area", "role"], sort=True).agg(
         employed=("person", "size"), days=("days", "sum"),
         median_earnings=("day_earnings", "median"),
         mean_earnings=("day_earnings", "mean")).reset_index()
+    q = out["quarter"].to_numpy()
+    out["period"] = [f"{1970 + x // 4}-Q{x % 4 + 1}" for x in q]
+    out["role"] = np.array(crew.role_names)[out["role"].to_numpy()]
+    currency = {c: v[0] for c, v in p["countries"].items()}
+    out["currency"] = out["area"].map(currency)
     out["hours_worked"] = out["days"] * p["crew"]["hours_per_day"]
     out["earnings_basis"] = p["survey"]["earnings_basis"]
     out["source"] = p["survey"]["source"]

@@ -52,17 +52,18 @@ class Usage:
     date: np.ndarray
     twin: np.ndarray
     licence: np.ndarray      # -1 = none
-    region: np.ndarray       # str
+    region: np.ndarray       # int index into countries
     assets: np.ndarray
     fee_cents: np.ndarray
     watermarked: np.ndarray
     disclosed: np.ndarray
+    countries: list[str]
 
 
 def model_popularity(people: People, crew: Crew) -> np.ndarray:
     """Each model's share of booked model-days: how sought after they are."""
-    w = np.bincount(crew.person[crew.role == "model"],
-                    weights=crew.halfdays[crew.role == "model"], minlength=people.ids.size)
+    models = crew.is_role("model")
+    w = np.bincount(crew.person[models], weights=crew.halfdays[models], minlength=people.ids.size)
     w = np.where(people.role == "model", w + 1e-3, 0.0)  # unbooked models still may be chosen
     return w / w.sum()
 
@@ -181,11 +182,15 @@ def _licences(p: Params, r: np.random.Generator, b: Brands, pairs: np.ndarray,
 
 def _usage(p: Params, r: np.random.Generator, b: Brands, truth: dict, pairs: np.ndarray,
            special: np.ndarray, lic: Licences, twin_w: np.ndarray) -> Usage:
-    """Twin-usage events: assets by brand × channel × month, split into batches."""
+    """Twin-usage events: assets by brand × channel × month, split into batches.
+
+    Arrays are int32/int8 and temporaries are dropped early: the large scale has ~10 million
+    events and must stay within 2 GB.
+    """
     nm = n_months(p)
     s = p["substitution"]
     replaced = truth["replaced_assets"]  # [brand, channel, month]
-    bi, ci, mi = np.nonzero(np.ones_like(replaced, bool))
+    bi, ci, mi = np.nonzero(np.ones_like(replaced, bool))  # brand-major: events come out sorted
     post = b.adopter[bi] & (mi >= b.adopt_m[bi])
     bi, ci, mi = bi[post], ci[post], mi[post]
     rep = replaced[bi, ci, mi]
@@ -198,43 +203,52 @@ def _usage(p: Params, r: np.random.Generator, b: Brands, truth: dict, pairs: np.
     bi, ci, mi, assets = bi[has], ci[has], mi[has], assets[has].astype(np.int64)
 
     mu = float(p.scale["assets_per_event"])
-    if mu <= 1:
-        n_ev = assets.copy()
+    if mu <= 1:  # one asset per event
+        gid = np.repeat(np.arange(assets.size, dtype=np.int32), assets)
+        ev_assets = np.ones(gid.size, np.int32)
     else:
         n_ev = np.clip(r.poisson(assets / mu), 1, assets)
-    gid, ev_assets = split_total(r, assets, n_ev)
-    ev_b, ev_c, ev_m = bi[gid], ci[gid], mi[gid]
+        gid, ev_assets = split_total(r, assets, n_ev)
+        gid, ev_assets = gid.astype(np.int32), ev_assets.astype(np.int32)
+    n = gid.size
+    ev_b = bi[gid].astype(np.int32)
+    ev_c = ci[gid].astype(np.int8)
+    ev_m = mi[gid].astype(np.int16)
+    del gid
     first = p["calendar"]["first_month"]
     starts, lengths = month_starts(first, nm), month_lengths(first, nm)
-    date = starts[ev_m] + np.floor(r.random(gid.size) * lengths[ev_m]).astype(np.int64)
+    date = (starts[ev_m] + np.floor(r.random(n) * lengths[ev_m])).astype(np.int32)
 
     # the twin: among the brand's normal pairs already started, by the model's popularity
     normal = special == 0
-    pair_of = np.empty(gid.size, np.int64)
-    for i in np.unique(ev_b):
+    pair_of = np.empty(n, np.int32)
+    brand_ids = np.unique(ev_b)
+    lo = np.searchsorted(ev_b, brand_ids, side="left")
+    hi = np.searchsorted(ev_b, brand_ids, side="right")
+    for i, a, z in zip(brand_ids, lo, hi, strict=True):
         mine = np.flatnonzero(normal & (pairs[:, 0] == i))
         mine = mine[np.argsort(pairs[mine, 2], kind="stable")]
         cum = np.cumsum(twin_w[pairs[mine, 1]])
-        sel = np.flatnonzero(ev_b == i)
-        avail = np.searchsorted(pairs[mine, 2], ev_m[sel], side="right")
-        u = r.random(sel.size) * cum[avail - 1]
-        pair_of[sel] = mine[np.minimum(np.searchsorted(cum, u, side="right"), avail - 1)]
+        avail = np.searchsorted(pairs[mine, 2], ev_m[a:z], side="right")
+        u = r.random(z - a) * cum[avail - 1]
+        pair_of[a:z] = mine[np.minimum(np.searchsorted(cum, u, side="right"), avail - 1)]
 
-    licence = _find_licence(lic, pair_of, date)
-    region = b.country[ev_b].astype(object)
+    licence = _find_licence(lic, pair_of, date).astype(np.int32)
 
     # usage outside any valid licence, at each brand's own rate
     cp = p["compliance"]
     share = r.uniform(*cp["unlicensed_share"], b.ids.size)
     vw = np.array([cp["unlicensed_reasons"][k] for k in VIOLATIONS])
-    bad = r.random(gid.size) < share[ev_b]
-    kind = np.full(gid.size, -1)
-    kind[bad] = r.choice(len(VIOLATIONS), int(bad.sum()), p=vw / vw.sum())
-    special_of = {k: {int(pairs[j, 0]): j for j in np.flatnonzero(special == code)}
-                  for k, code in (("expired", 1), ("revoked", 2), ("channel", 3))}
-    for name, field in (("expired", "valid_to"), ("revoked", "revoked"), ("channel", None)):
-        sel = np.flatnonzero(kind == VIOLATIONS.index(name))
-        sp_pair = np.array([special_of[name].get(int(x), -1) for x in ev_b[sel]])
+    bad = np.flatnonzero(r.random(n) < share[ev_b])
+    kind = np.full(n, -1, np.int8)
+    kind[bad] = r.choice(len(VIOLATIONS), bad.size, p=vw / vw.sum())
+    for name, code, field in (("expired", 1, "valid_to"), ("revoked", 2, "revoked"),
+                              ("channel", 3, None)):
+        special_of = np.full(b.ids.size, -1)  # brand → its problem pair of this kind
+        js = np.flatnonzero(special == code)
+        special_of[pairs[js, 0]] = js
+        sel = bad[kind[bad] == VIOLATIONS.index(name)]
+        sp_pair = special_of[ev_b[sel]]
         sp_lic = _find_licence(lic, sp_pair, np.zeros(sel.size, np.int64), first_only=True)
         if field is None:
             ok = ev_c[sel] != p.channels.index("social")
@@ -245,21 +259,23 @@ def _usage(p: Params, r: np.random.Generator, b: Brands, truth: dict, pairs: np.
         licence[sel[ok]] = sp_lic[ok]
         kind[sel[~ok]] = VIOLATIONS.index("none")  # not eligible: simply unlicensed
     licence[kind == VIOLATIONS.index("none")] = -1
-    reg = np.flatnonzero(kind == VIOLATIONS.index("region"))
     countries = np.array(sorted(p["countries"]))
-    home = np.searchsorted(countries, b.country[ev_b[reg]])
+    home = np.searchsorted(countries, b.country).astype(np.int8)
+    region = home[ev_b]
+    reg = bad[kind[bad] == VIOLATIONS.index("region")]
     j = r.integers(0, countries.size - 1, reg.size)
-    other = countries[j + (j >= home)]  # any country but the brand's own
-    region[reg] = other
+    region[reg] = j + (j >= region[reg])  # any country but the brand's own
 
     fee = _fees(lic, licence, ev_m, date, ev_assets, kind)
-    wm = r.random(gid.size) < r.uniform(*cp["watermarked"], b.ids.size)[ev_b]
-    dc = r.random(gid.size) < r.uniform(*cp["disclosed"], b.ids.size)[ev_b]
-    twin = pairs[pair_of, 1]
-    order = np.lexsort((r.random(gid.size), ev_c, ev_b, date))
+    del kind
+    wm = r.random(n) < r.uniform(*cp["watermarked"], b.ids.size)[ev_b]
+    dc = r.random(n) < r.uniform(*cp["disclosed"], b.ids.size)[ev_b]
+    twin = pairs[pair_of, 1].astype(np.int32)
+    del pair_of
+    order = np.argsort(date, kind="stable")  # by day; within a day by brand, channel
     return Usage(ev_b[order], ev_c[order], ev_m[order], date[order], twin[order],
-                 licence[order], region[order].astype(str), ev_assets[order], fee[order],
-                 wm[order], dc[order])
+                 licence[order], region[order], ev_assets[order], fee[order], wm[order],
+                 dc[order], list(countries))
 
 
 def add_months(days: np.ndarray, months: np.ndarray) -> np.ndarray:
@@ -292,7 +308,7 @@ def _fees(lic: Licences, licence: np.ndarray, month: np.ndarray, date: np.ndarra
     fee[per_asset] = assets[per_asset] * lic.fee_cents[li[per_asset]]
     flat = np.flatnonzero(paid & (lic.fee_model[li] > 0))
     order = flat[np.lexsort((date[flat], month[flat], licence[flat]))]
-    key = licence[order] * 1000 + month[order]
+    key = licence[order].astype(np.int64) * 1000 + month[order]
     firsts = order[np.r_[True, key[1:] != key[:-1]]] if order.size else order
     fee[firsts] = lic.fee_cents[li[firsts]]
     return fee
