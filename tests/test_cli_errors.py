@@ -20,6 +20,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from etl.warehouse import reader
+
 ROOT = Path(__file__).resolve().parents[1]
 # The user's environment, minus switches that would change what they see.
 ENV = {k: v for k, v in os.environ.items() if not k.startswith("TWINIMPACT_")}
@@ -106,6 +108,19 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], int, list[str]]] = {
                               "booking_id,brand_id,shoot_date,channel,region,days,assets,status\n"
                               "K1,B1,2024-01-05,ecommerce,GB,1,10,completed\n")),
         1, ["bookings.csv", "twin_id", "model_id", "created_on"]),
+    "more fields than the header": (
+        lambda t: _load(_file(t, "wide.csv", HEADER + "T1,M1,2024-01-05\nT2,M2,2024-02-10,x\n")),
+        1, ["wide.csv", "line 3"]),
+    "fewer fields than the header": (
+        lambda t: _load(_file(t, "narrow.csv", HEADER + "T1,M1\n")), 1, ["narrow.csv", "line 2"]),
+    "unterminated quote": (
+        lambda t: _load(_file(t, "quote.csv", HEADER + 'T1,"M1,2024-01-05\n')), 1, ["quote.csv"]),
+    "the same column twice": (
+        lambda t: _load(_file(t, "twice.csv", "twin_id,model_id,created_on,Model_ID\n"
+                                              "T1,M1,2024-01-05,M2\n")), 1, ["twice.csv", "model_id"]),
+    "--currency that is not one": (
+        lambda t: _load(_file(t, "twins.csv", HEADER + ROWS), "--currency", "EURO"), 1,
+        ["EURO"]),
     "unknown encoding": (lambda t: _load(_file(t, "twins.csv", HEADER + ROWS),
                                          "--encoding", "klingon"), 1, ["klingon"]),
     "unknown KIND": (lambda t: ["load", "twin", _file(t, "twins.csv", HEADER + ROWS)], 2,
@@ -160,6 +175,15 @@ def test_malformed_input_gives_one_actionable_error_line(tmp_path: Path, case: s
         assert text in line, line
     assert WHAT_TO_DO.search(line.split(";", 1)[-1]), f"no 'what to do' in: {line}"
     assert proc.returncode == code, (proc.returncode, line)
+    db = tmp_path / "w.duckdb"
+    if db.exists():  # a rejected file changes no data table; its attempt is recorded
+        with reader(db) as con:
+            rows = con.execute("select sum(estimated_size) from duckdb_tables() "
+                               "where database_name = current_database() "
+                               "and schema_name = 'raw'").fetchone()[0]
+            statuses = con.execute("select distinct status from meta.loads").fetchall()
+        assert rows == 0
+        assert statuses == [("rejected",)]
 
 
 def test_header_only_file_loads_nothing_and_is_not_an_error(tmp_path: Path) -> None:
