@@ -53,11 +53,12 @@ def check_target(db: Path) -> None:
                 raise UserError(f"--db {db}: {parent} is a file, not a folder; "
                                 "choose another --db path")
             break
-    if db.is_file() and db.stat().st_size:
+    if db.is_file():
         with open(db, "rb") as fh:
             if fh.read(12)[8:12] != DUCKDB_MAGIC:
-                raise UserError(f"--db {db} is not a DuckDB warehouse (another kind of "
-                                "file); choose another --db path or move that file away")
+                what = "is empty (0 bytes)" if db.stat().st_size == 0 else "is another kind of file"
+                raise UserError(f"--db {db} {what}, not a DuckDB warehouse; choose another "
+                                "--db path or move that file away")
 
 
 @contextmanager

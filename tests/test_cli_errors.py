@@ -138,6 +138,9 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], int, list[str]]] = {
     "--db is a CSV, not a warehouse": (
         lambda t: ["load", "twins", _file(t, "twins.csv", HEADER + ROWS),
                    "--db", _file(t, "other.csv", HEADER + ROWS)], 1, ["other.csv"]),
+    "--db is an empty file": (
+        lambda t: ["load", "twins", _file(t, "twins.csv", HEADER + ROWS),
+                   "--db", _file(t, "touched.duckdb", b"")], 1, ["touched.duckdb"]),
     "status --db is a CSV": (lambda t: ["status", "--db", _file(t, "other.csv", HEADER)], 1,
                              ["other.csv"]),
     "status --db is a folder": (lambda t: ["status", "--db", _dir(t, "dbdir")], 1, ["dbdir"]),
