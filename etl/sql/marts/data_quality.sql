@@ -68,7 +68,7 @@ checks as (
     from crew where fee_total_rep is null
     union all
     select
-        'quarantined_rows', kind, rows, null, []::varchar[],
+        'quarantined_rows', kind, rows, null, null::varchar[],
         'rows quarantined at load (twinimpact quarantine lists them)'
     from quarantine
 ),
