@@ -28,8 +28,7 @@ def empty(title: str, message: str) -> go.Figure:
 
 def _short(event: str) -> str:
     """`H&M releases first images…` → `H&M`: the actor, for a label that fits."""
-    first = event.split()[0]
-    return first.removesuffix("'s").removesuffix("’s").rstrip(":,")
+    return event.split()[0].rstrip(":,")
 
 
 def add_events(fig: go.Figure, events: pd.DataFrame, x_min, x_max) -> go.Figure:
@@ -42,11 +41,11 @@ def add_events(fig: go.Figure, events: pd.DataFrame, x_min, x_max) -> go.Figure:
     for i, row in enumerate(shown.itertuples()):
         fig.add_shape(type="line", x0=row.date, x1=row.date, y0=0, y1=1, yref="paper",
                       line={"color": theme.GREY, "width": 1, "dash": "dot"}, layer="below")
+        # labels sit above the plot area, alternating in height so close events stay legible
         fig.add_annotation(
-            x=row.date, y=1.0 - 0.07 * (i % 2), yref="paper", text=_short(row.event),
+            x=row.date, y=1.0 + 0.06 * (i % 2), yref="paper", text=_short(row.event),
             hovertext=f"{row.date:%Y-%m-%d}: {row.event}", showarrow=False,
-            xanchor="left", yanchor="top", font={"size": 10, "color": theme.GREY},
-            bgcolor="rgba(255,255,255,0.8)",
+            xanchor="center", yanchor="bottom", font={"size": 10, "color": theme.GREY},
         )
     return fig
 
@@ -107,8 +106,7 @@ def shoot_days_vs_expected(df: pd.DataFrame, events: pd.DataFrame | None = None)
                              fillcolor="rgba(230,159,0,0.15)",
                              line={"color": theme.BLUE, "width": 2.5},
                              hovertemplate="%{y:,.0f}"))
-    theme.layout(fig, title, y_title="shoot days per month", height=420)
-    fig.update_layout(margin={"t": 110})
+    theme.layout(fig, title, y_title="shoot days per month", height=440)
     return add_events(fig, events, *_time_range(df))
 
 
@@ -117,6 +115,10 @@ def by_role_bars(df: pd.DataFrame, value: str, title: str, axis: str,
     """Horizontal bars per role; rows hidden in public mode drawn empty and labelled."""
     if df.empty:
         return empty(title, "No crew bookings in this selection")
+    hidden_any = _suppressed(df).any()
+    if not hidden_any and not (df[value].fillna(0) > 0).any():
+        return empty(title, "None in this selection (the brand has not displaced any "
+                            "crew days, or did not use twins)")
     d = df.copy()
     hidden = _suppressed(d)
     d = d.assign(_v=d[value].fillna(0)).sort_values("_v")
@@ -213,12 +215,26 @@ def crew_income_by_role(df: pd.DataFrame) -> go.Figure:
     if df.empty:
         return empty(title, "No crew bookings in this selection")
     fig = go.Figure()
-    for i, (role, part) in enumerate(df.groupby("role", sort=True)):
-        fig.add_trace(go.Bar(x=part["year"].astype(str), y=part["crew_income"], name=str(role),
-                             marker={"color": theme.OKABE_ITO[i % 7]},
+    d = df.copy()
+    # seven colours can be told apart: the six roles paid most, then every other role together
+    totals = d.groupby("role")["crew_income"].sum().sort_values(ascending=False)
+    top = list(totals.index[:6])
+    d["group"] = d["role"].where(d["role"].isin(top), "other roles")
+    months = d["months"] if "months" in d.columns else pd.Series(12, index=d.index)
+    labels = {y: f"{y} ({m} months)" if m < 12 else str(y)
+              for y, m in zip(d["year"], months, strict=True)}
+    d = d.groupby(["year", "group"], as_index=False)["crew_income"].sum(min_count=1)
+    for i, group in enumerate([*top, "other roles"]):
+        part = d[d["group"] == group]
+        if part.empty:
+            continue
+        fig.add_trace(go.Bar(x=[labels[y] for y in part["year"]], y=part["crew_income"],
+                             name=str(group).replace("_", " "),
+                             marker={"color": theme.GREY if group == "other roles"
+                                     else theme.OKABE_ITO[i]},
                              hovertemplate="€%{y:,.0f}"))
-    theme.layout(fig, title, y_title="EUR", height=400)
-    fig.update_layout(barmode="stack", margin={"t": 110})
+    theme.layout(fig, title, y_title="EUR", height=420)
+    fig.update_layout(barmode="stack")
     return fig
 
 
@@ -277,21 +293,22 @@ def compliance_by_brand(df: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def employment_by_role(df: pd.DataFrame) -> go.Figure:
-    """Lines: people employed per role over the survey's periods (areas summed)."""
-    title = "People working in each role (union survey)"
+def employment_by_role(df: pd.DataFrame, period: str) -> go.Figure:
+    """Bars: people working in each role in one survey period (areas summed)."""
+    title = f"People working in each role, {period} (union survey, areas summed)"
     if df.empty or df["employed"].isna().all():
         return empty(title, "No survey figures in this selection")
-    d = df.groupby(["period", "role"], as_index=False)["employed"].sum(min_count=1)
-    fig = go.Figure()
-    for i, (role, part) in enumerate(d.groupby("role", sort=True)):
-        fig.add_trace(go.Scatter(x=part["period"], y=part["employed"], name=str(role),
-                                 mode="lines+markers",
-                                 line={"color": theme.OKABE_ITO[i % 7]},
-                                 hovertemplate="%{y:,}"))
-    theme.layout(fig, title, y_title="people", height=400)
-    fig.update_xaxes(type="category")
-    fig.update_layout(margin={"t": 110})
+    d = df.assign(_v=df["employed"].fillna(0), _h=_suppressed(df))
+    d = d.groupby("role", as_index=False).agg(_v=("_v", "sum"), _h=("_h", "any"))
+    d = d.sort_values("_v")
+    fig = go.Figure(go.Bar(
+        x=d["_v"], y=[r.replace("_", " ") for r in d["role"]], orientation="h",
+        marker={"color": theme.BLUE},
+        text=["some areas suppressed (<k people)" if h else "" for h in d["_h"]],
+        textposition="outside", hovertemplate="%{x:,} people<extra></extra>"))
+    theme.layout(fig, title, x_title="people", height=max(260, 60 + 30 * len(d)))
+    fig.update_layout(hovermode="closest", showlegend=False)
+    fig.update_yaxes(rangemode=None)
     return fig
 
 

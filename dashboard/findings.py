@@ -10,6 +10,15 @@ CHANNEL_NAMES = {"ecommerce": "e-commerce", "campaign": "campaign", "editorial":
                  "lookbook": "lookbook", "social": "social-media", "other": "other"}
 
 
+ROLE_PLURAL = {"model": "models", "photographer": "photographers",
+               "photo_assistant": "photo assistants", "digital_tech": "digital techs",
+               "stylist": "stylists", "hair": "hair stylists", "makeup": "make-up artists",
+               "hair_makeup": "hair and make-up artists", "producer": "producers",
+               "art_director": "art directors", "set_designer": "set designers",
+               "retoucher": "retouchers", "videographer": "videographers",
+               "other": "other crew"}
+
+
 def pct(x: float | None, digits: int = 0) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
@@ -66,7 +75,7 @@ def sentences(halves: pd.DataFrame, disp: pd.Series, crew: pd.Series, top_role: 
             f"expected without twins (at most {num(disp['displaced_upper'])} if every twin "
             f"image replaced shoot output).")
     if crew["displaced_crew_days"] > 0:
-        role = f", most of them for the role {top_role}" if top_role else ""
+        role = f"; {ROLE_PLURAL.get(top_role, top_role)} lost the most days" if top_role else ""
         out.append(f"That is about {num(crew['displaced_crew_days'])} crew days and "
                    f"{eur(crew['displaced_crew_income'])} of crew income lost{role}.")
     total = income["shoot_income"] + income["twin_income"]

@@ -244,15 +244,22 @@ def crew_by_role(db: Source, f: Filters) -> pd.DataFrame:
 
 
 def crew_income_by_year_role(db: Source, f: Filters) -> pd.DataFrame:
-    """year, role, crew_days, crew_income, displaced_crew_income, people (as crew_by_role)."""
+    """year, months (of that year in the period's data), role, crew_days, crew_income,
+    displaced_crew_income, people (as crew_by_role)."""
     return _run(db, f"""
-        select year(month) as year, role,
-               sum(crew_days)::double as crew_days,
-               sum(crew_income)::double as crew_income,
-               sum(displaced_crew_income)::double as displaced_crew_income,
-               max(people)::bigint as people
-        from marts.crew_impact_monthly
-        where {_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION}
+        with cells as (
+            select * from marts.crew_impact_monthly
+            where {_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION}
+        ),
+        months as (
+            select year(month) as year, count(distinct month) as months from cells group by all
+        )
+        select year(c.month) as year, m.months, c.role,
+               sum(c.crew_days)::double as crew_days,
+               sum(c.crew_income)::double as crew_income,
+               sum(c.displaced_crew_income)::double as displaced_crew_income,
+               max(c.people)::bigint as people
+        from cells c join months m on m.year = year(c.month)
         group by all
         order by year, role
     """, _params(f, "start", "end", "brand", "role", "region"))  # noqa: S608

@@ -17,7 +17,9 @@ def command(port: int, address: str) -> list[str]:
     """The Streamlit command line (headless, no usage statistics)."""
     return [sys.executable, "-m", "streamlit", "run", str(APP),
             "--server.address", address, "--server.port", str(port),
-            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            # readers of the dashboard get no "Deploy" button or developer menu
+            "--client.toolbarMode", "viewer"]
 
 
 def cmd_dashboard(args) -> int:

@@ -47,8 +47,9 @@ def layout(fig: go.Figure, title: str, *, y_title: str = "", x_title: str = "",
         colorway=OKABE_ITO,
         template="plotly_white",
         height=height,
-        margin={"l": 60, "r": 20, "t": 80, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0,
+        # room above the plot for industry-event labels; the legend sits under the x axis
+        margin={"l": 60, "r": 20, "t": 78, "b": 40},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "xanchor": "left", "x": 0,
                 "title": None},
         hovermode="x unified",
     )

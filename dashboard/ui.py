@@ -23,6 +23,7 @@ class Ctx:
     """One page run: the filters (period resolved), what exists, provenance, suppression k."""
 
     f: Filters
+    hf: Filters      # the headline numbers' period: the chosen one, else the last 12 months
     known: Known
     as_of: str
     simulated: bool
@@ -70,7 +71,7 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
     options = _month_options(known)
     f, notes = _clamp_period(f, options)
     for w in warnings + notes:
-        st.warning(w, icon="⚠️")
+        st.warning(w, icon=":material/warning:")
     f = _sidebar(f, known, options, uses)
     params = filters.to_params(f)
     if params != st.query_params.to_dict():
@@ -83,15 +84,20 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
     if simulated:
         st.warning("**Simulated data.** This warehouse holds the demo's simulated industry "
                    "(`twinimpact demo`), not real bookings or twin use. Only the BLS figures "
-                   "on the Employment page are real published statistics.", icon="🧪")
+                   "on the Employment page are real published statistics.", icon=":material/science:")
     k = data.k()
     if k is not None:
         st.info(f"Public mode: every figure that counts or sums fewer than {k} people is "
-                "suppressed and marked so; no person-level rows are shown.", icon="🔒")
+                "suppressed and marked so; no person-level rows are shown.", icon=":material/lock:")
     if intro:
         st.markdown(intro)
     resolved = filters.resolve(f, known)
-    return Ctx(f=resolved, known=known, as_of=as_of, simulated=simulated, k=k)
+    hf = resolved
+    if not f.from_month and not f.to_month and len(options) > 12:
+        # no period chosen: charts show all history, headlines the latest year against the one
+        # before (the whole history has no "previous period" to compare with)
+        hf = replace(resolved, from_month=options[-12])
+    return Ctx(f=resolved, hf=hf, known=known, as_of=as_of, simulated=simulated, k=k)
 
 
 def _sidebar(f: Filters, known: Known, options: list[str], uses: tuple[str, ...]) -> Filters:
@@ -117,6 +123,14 @@ def _sidebar(f: Filters, known: Known, options: list[str], uses: tuple[str, ...]
                                 placeholder="all")
         f = replace(f, **{key: tuple(chosen)})
     return f
+
+
+def headline_caption(ctx: Ctx) -> str:
+    """Which period the headline numbers cover, and what they are compared with."""
+    latest = " (the latest 12 months; choose a period in the sidebar)" \
+        if ctx.hf != ctx.f else ""
+    return (f"Headline numbers: {period_label(ctx.hf)}{latest}, change against "
+            f"{previous_label(ctx.hf)}. Charts: {period_label(ctx.f)}.")
 
 
 def period_label(f: Filters) -> str:
@@ -159,8 +173,8 @@ def metric(col, label: str, now, before, fmt: str, *, share: bool = False, ctx: 
         value = fmt.format(now)
     delta = change(now, before, share)
     col.metric(label, value, delta=delta, delta_color="off",
-               delta_description=f"vs {previous_label(ctx.f)}" if delta else
-               f"no data for {previous_label(ctx.f)}", help=help)
+               delta_description=f"vs {previous_label(ctx.hf)}" if delta else
+               f"no data for {previous_label(ctx.hf)}", help=help)
 
 
 def caption(ctx: Ctx, sources: str, extra: str = "") -> None:
@@ -194,10 +208,13 @@ def download(shown: pd.DataFrame, key: str, what: str = "data") -> None:
 def table(ctx: Ctx, df: pd.DataFrame, *, sources: str, key: str,
           column_config: dict | None = None) -> None:
     """A table with the same caption and download as a chart."""
-    st.dataframe(df, hide_index=True, column_config=column_config, key=f"table-{key}")
+    # short tables are shown whole; long ones scroll
+    height = 35 * (len(df) + 1) + 3 if len(df) <= 20 else "auto"
+    st.dataframe(df, hide_index=True, column_config=column_config, key=f"table-{key}",
+                 height=height)
     caption(ctx, sources)
     download(df, key)
 
 
 def empty_state(message: str) -> None:
-    st.info(message, icon="ℹ️")
+    st.info(message, icon=":material/info:")

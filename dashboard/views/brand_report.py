@@ -6,21 +6,34 @@ import streamlit as st
 
 from dashboard import charts, data, privacy, report, ui
 
-ctx = ui.setup("Brand report: one brand's workforce impact", uses=("period", "brand"))
+SHORT = {0: "Twin share of images", 3: "Shoot days displaced (DiD)", 6: "Crew days displaced",
+         8: "Twin images licensed"}
+
+# The brand is chosen here (one at a time), not in the sidebar; it still lives in the URL.
+ctx = ui.setup("Brand report: one brand's workforce impact", uses=("period",))
 f = ctx.f
 if not ctx.known.brands:
     ui.empty_state("No brands in the warehouse yet.")
     st.stop()
-current = f.brand[0] if f.brand else ctx.known.brands[0]
+ranked = data.fetch(("brands_ranked", replace(f, brand=())))[0]
+if f.brand:
+    current = f.brand[0]
+else:  # open on the brand whose twins displaced the most shoot days
+    current = ranked["brand_id"].iloc[0] if not ranked.empty else ctx.known.brands[0]
 brand = st.selectbox("Brand", ctx.known.brands, index=ctx.known.brands.index(current))
 if (brand,) != f.brand:
     st.query_params["brand"] = brand
-bf = replace(f, brand=(brand,))
-st.caption(f"Period: {ui.period_label(bf)} · compared with {ui.previous_label(bf)} · "
-           + ui.METHODOLOGY_LINK)
+bf, bhf = replace(f, brand=(brand,)), replace(ctx.hf, brand=(brand,))
+st.caption(ui.headline_caption(ctx) + " " + ui.METHODOLOGY_LINK)
+adoption = ranked.set_index("brand_id")["adoption_month"].get(brand)
+if adoption is None or adoption != adoption:  # None or NaN: never used a twin
+    st.info(f"{brand} has not used a digital twin in the data: nothing was displaced by twins.",
+            icon=":material/info:")
+else:
+    st.markdown(f"**{brand}** first used a digital twin in **{adoption}**.")
 
-numbers, expected, crew = data.fetch(("brand_numbers", bf, ctx.k),
-                                     ("shoot_days_vs_expected", bf), ("crew_by_role", bf))
+numbers, expected, crew = data.fetch(("brand_numbers", bhf, ctx.k),
+                                     ("shoot_days_vs_expected", bf), ("crew_by_role", bhf))
 shown = numbers.assign(
     this_period=[report._fmt(v, kd) for v, kd in zip(numbers["value"], numbers["kind"],
                                                       strict=True)],
@@ -30,7 +43,7 @@ shown = numbers.assign(
 cols = st.columns(4)
 for col, i in zip(cols, (0, 3, 6, 8), strict=True):
     r = numbers.iloc[i]
-    ui.metric(col, r["metric"], r["value"], r["previous"],
+    ui.metric(col, SHORT[i], r["value"], r["previous"],
               "{:.1%}" if r["kind"] == "pct" else "€{:,.0f}" if r["kind"] == "eur" else "{:,.0f}",
               share=r["kind"] == "pct", ctx=ctx)
 ui.table(ctx, shown, sources="marts.displacement_monthly, marts.crew_impact_monthly, "
@@ -43,16 +56,17 @@ crew = privacy.suppress(crew,
                         {"people": ["crew_days", "crew_income", "displaced_crew_days",
                                     "displaced_crew_income"]}, ctx.k)
 ui.chart(ctx, charts.by_role_bars(crew, "displaced_crew_days", f"Crew days displaced at "
-                                  f"{brand}, by role", "crew days"), crew,
+                                  f"{brand}, by role, {ui.period_label(bhf)}", "crew days"),
+         crew,
          sources="booking-crew exports (marts.crew_impact_monthly)", key=f"brand-{brand}-crew")
 
 st.subheader("Download the report")
 st.markdown("One self-contained HTML file (charts included, opens without a network), with "
             "the method and the provenance of the data. The same file comes from "
-            f"`twinimpact report --brand {brand} --from {bf.from_month} --to {bf.to_month} "
+            f"`twinimpact report --brand {brand} --from {bhf.from_month} --to {bhf.to_month} "
             "--out report.html`.")
 # The file (plotly.js inlined, ~5 MB) is only built when the button is pressed.
 st.download_button(f"Download the {brand} report (HTML)",
-                   lambda: data.get("brand_html", bf, ctx.k).encode("utf-8"),
-                   file_name=f"twinimpact-{brand}-{bf.from_month}-{bf.to_month}.html",
+                   lambda: data.get("brand_html", bhf, ctx.k).encode("utf-8"),
+                   file_name=f"twinimpact-{brand}-{bhf.from_month}-{bhf.to_month}.html",
                    mime="text/html", key="dl-brand-report", on_click="ignore", type="primary")

@@ -9,7 +9,7 @@ ctx = ui.setup("Consent: were twins used with a valid licence?",
 f = ctx.f
 SOURCES = "twin-usage and licence exports (marts.consent_monthly)"
 now, before, monthly, reasons, brands = data.fetch(
-    ("consent_totals", f), ("consent_totals", f, True), ("consent_over_time", f),
+    ("consent_totals", ctx.hf), ("consent_totals", ctx.hf, True), ("consent_over_time", f),
     ("unlicensed_reasons", f), ("compliance_by_brand", f))
 now, before = now.iloc[0], ui.before(before.iloc[0])
 
@@ -26,7 +26,7 @@ ui.metric(c3, "Watermarked", now["watermarked_share"], before["watermarked_share
           share=True, ctx=ctx)
 ui.metric(c4, "Disclosed as AI", now["disclosed_share"], before["disclosed_share"], "{:.1%}",
           share=True, ctx=ctx)
-st.caption(f"Period: {ui.period_label(f)} · a use is licensed when a licence covers its twin, "
+st.caption(ui.headline_caption(ctx) + " A use is licensed when a licence covers its twin, "
            "brand, day, channel and region and was not revoked · " + ui.METHODOLOGY_LINK)
 
 if monthly.empty:

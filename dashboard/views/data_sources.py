@@ -34,11 +34,12 @@ else:
 
 st.subheader("Industry events shown on the time charts")
 ev = data.events()
-st.dataframe(ev, hide_index=True, column_config={"source_url": st.column_config.LinkColumn()})
+st.dataframe(ev, hide_index=True, column_config={
+    "date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+    "source_url": st.column_config.LinkColumn()})
 st.caption("Source: press reports as linked; confidence says whether the fact was read at the "
            "source or quoted elsewhere.")
 
-st.subheader("Methodology")
 if config.METHODOLOGY.exists():
     with st.container(border=True):
         st.markdown(config.METHODOLOGY.read_text(encoding="utf-8"))

@@ -9,7 +9,8 @@ ctx = ui.setup("Displacement: shoots replaced by twins",
 f = ctx.f
 SOURCES = "bookings and twin-usage exports (marts.displacement_monthly)"
 disp, disp0, share, expected, crew, brands = data.fetch(
-    ("displacement_totals", f), ("displacement_totals", f, True), ("twin_share_by_channel", f),
+    ("displacement_totals", ctx.hf), ("displacement_totals", ctx.hf, True),
+    ("twin_share_by_channel", f),
     ("shoot_days_vs_expected", f), ("crew_by_role", f), ("brands_ranked", f))
 disp, disp0 = disp.iloc[0], ui.before(disp0.iloc[0])
 c1, c2, c3, c4 = st.columns(4)
@@ -21,7 +22,7 @@ ui.metric(c3, "Upper bound", disp["displaced_upper"], disp0["displaced_upper"], 
           ctx=ctx, help="Twin images ÷ the brand-channel's pre-twin images per shoot day.")
 ui.metric(c4, "Days cancelled, 'replaced by twin'", disp["cancelled_for_twin_days"],
           disp0["cancelled_for_twin_days"], "{:,.0f}", ctx=ctx)
-st.caption(f"Period: {ui.period_label(f)} · " + ui.METHODOLOGY_LINK)
+st.caption(ui.headline_caption(ctx) + " " + ui.METHODOLOGY_LINK)
 
 ui.chart(ctx, charts.twin_share_by_channel(share, data.events()), share, sources=SOURCES,
          key="displacement-share-by-channel")

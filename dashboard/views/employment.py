@@ -20,7 +20,8 @@ else:
     c1, c2 = st.columns(2)
     c1.metric(f"People in the survey, {latest}", f"{cur['employed'].sum(min_count=1):,.0f}")
     c2.metric("Areas covered", f"{survey['area'].nunique()}")
-    ui.chart(ctx, charts.employment_by_role(survey), survey,
+    shown = survey[survey["period"] == latest]
+    ui.chart(ctx, charts.employment_by_role(shown, latest), shown,
              sources=", ".join(sorted(survey["source"].unique())) + " (marts.employment)",
              key="employment-survey",
              note="earnings as published: each row keeps its own currency and basis")
@@ -32,7 +33,7 @@ st.warning(
     "**Read with care.** OEWS counts *employees* only, not the self-employed — and most "
     "models and shoot crew are freelance, so these figures undercount them. The Models "
     "estimate has a relative standard error of 21.2%. BLS changed occupation coding and "
-    "method around 2021, so years on either side are not strictly comparable.", icon="📏")
+    "method around 2021, so years on either side are not strictly comparable.", icon=":material/straighten:")
 if bls.empty:
     ui.empty_state("No BLS figures are loaded. `twinimpact demo` loads the shipped reference "
                    "figures; `twinimpact fetch-bls` fetches more.")

@@ -7,11 +7,13 @@ from dashboard import charts, data, privacy, ui
 ctx = ui.setup("Income: who earns from shoots and from twins",
                uses=("period", "brand", "region", "role"))
 f = ctx.f
-st.caption("Models' income covers every model (brand and region filters do not apply to it); "
-           "crew income follows all filters. " + ui.METHODOLOGY_LINK)
+st.caption(ui.headline_caption(ctx) + " Models' income covers every model (brand and region "
+           "filters do not apply to it); crew income follows all filters. "
+           + ui.METHODOLOGY_LINK)
 
 inc, inc0, monthly, dist, crew = data.fetch(
-    ("model_income_totals", f), ("model_income_totals", f, True), ("model_income_over_time", f),
+    ("model_income_totals", ctx.hf), ("model_income_totals", ctx.hf, True),
+    ("model_income_over_time", f),
     ("income_distribution", f), ("crew_income_by_year_role", f))
 inc, inc0 = inc.iloc[0], ui.before(inc0.iloc[0])
 total, total0 = inc["shoot_income"] + inc["twin_income"], inc0["shoot_income"] + inc0["twin_income"]
@@ -48,9 +50,9 @@ else:
                  sources="marts.model_income_monthly (shoots + twins per model per year)",
                  key="income-lorenz")
     with right:
-        ui.chart(ctx, charts.distribution_by_year(dist, "gini", "Gini coefficient of models' "
-                                                  "yearly income (0 = equal, 1 = one earns all)",
-                                                  "Gini"),
+        ui.chart(ctx, charts.distribution_by_year(
+            dist, "gini", "Inequality of models' yearly income (Gini)",
+            "Gini: 0 = equal, 1 = one model earns all"),
                  dist, sources="marts.income_distribution_yearly", key="income-distribution")
         st.plotly_chart(charts.distribution_by_year(
             dist, "top10_share", "Share of income earned by the top 10% of models",

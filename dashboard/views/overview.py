@@ -7,13 +7,13 @@ from dashboard import charts, data, findings, ui
 ctx = ui.setup("Twin Impact: what AI twins do to fashion work",
                uses=("period", "brand", "channel", "region"))
 f = ctx.f
-st.caption(f"Period: {ui.period_label(f)} · compared with {ui.previous_label(f)} · "
-           + ui.METHODOLOGY_LINK)
+st.caption(ui.headline_caption(ctx) + " " + ui.METHODOLOGY_LINK)
 
 (disp, disp0, crew, crew0, income, consent, by_role, halves, share) = data.fetch(
-    ("displacement_totals", f), ("displacement_totals", f, True), ("crew_totals", f),
-    ("crew_totals", f, True), ("model_income_totals", f), ("consent_totals", f),
-    ("crew_by_role", f), ("twin_share_by_half", f), ("twin_share_by_channel", f))
+    ("displacement_totals", ctx.hf), ("displacement_totals", ctx.hf, True),
+    ("crew_totals", ctx.hf), ("crew_totals", ctx.hf, True), ("model_income_totals", ctx.hf),
+    ("consent_totals", ctx.hf), ("crew_by_role", ctx.hf), ("twin_share_by_half", f),
+    ("twin_share_by_channel", f))
 disp, disp0 = disp.iloc[0], ui.before(disp0.iloc[0])
 crew, crew0 = crew.iloc[0], ui.before(crew0.iloc[0])
 income, consent = income.iloc[0], consent.iloc[0]
@@ -35,9 +35,9 @@ top_role = None
 if not by_role.empty and by_role["displaced_crew_days"].max() > 0:
     top = by_role.iloc[0]
     if ctx.k is None or top["people"] >= ctx.k:
-        top_role = str(top["role"]).replace("_", " ")
+        top_role = str(top["role"])
 sentences = findings.sentences(halves, disp, crew if not hidden_crew else crew * 0, top_role,
-                               income, consent, ui.period_label(f))
+                               income, consent, ui.period_label(ctx.hf))
 if sentences:
     st.markdown("\n".join(f"- {s}" for s in sentences))
 else:
