@@ -107,8 +107,15 @@ def _record(con, load_id: int, kind: str, result: dict, started: dt.datetime,
     )
 
 
-def _land(con, kind: Kind, sf: SourceFile, result: dict, bar, task) -> tuple[list[str], str]:
-    """Read the file into temp._src (outside any transaction: rowids are then 0..n-1)."""
+def _validate(con, kind: Kind, sf: SourceFile, result: dict, *, decimal: str,
+              reporting: str, today: dt.date, bar, task) -> tuple[validate.Plan, str]:
+    """Build temp._valid: one validation pass, then the in-file duplicate-key rule.
+
+    CSV is validated straight from DuckDB's reader (no text copy of the file is kept), so
+    this runs outside any transaction: _valid's rowids are then 0..n-1 in file order and a
+    row's line is rowid + 2. Other formats are landed in temp._src first (their line is
+    stored). Returns the plan and the SQL for a _valid row's line.
+    """
     if sf.format == "csv":  # refuse a bad header before reading millions of rows
         map_header(kind, sf.header)
     with tempfile.TemporaryDirectory(prefix="twinimpact-") as tmp:
@@ -117,26 +124,46 @@ def _land(con, kind: Kind, sf: SourceFile, result: dict, bar, task) -> tuple[lis
             files.transcode_to_utf8(sf, Path(tmp) / "utf8.csv")
         bar.update(task, description=f"reading {result['file']}", completed=1)
         try:
-            return readers.land(con, sf)
+            if sf.format == "csv":
+                header, (source, src_params), line_expr = (
+                    sf.header, readers.csv_source(sf), None)
+            else:
+                header, line_expr = readers.land(con, sf)
+                source, src_params = "temp._src", {}
+            mapping, ignored = map_header(kind, header)
+            result["ignored_columns"] = ignored
+            bar.update(task, description=f"validating {result['file']}", completed=2)
+            plan = validate.validation_sql(
+                kind, mapping, source, line_expr, [f"c{i}" for i in range(len(header))],
+                header, decimal_comma=decimal == "," and sf.format == "csv", today=today,
+                reporting=reporting, fx_last=validate.fx_last(con))
+            con.execute(f"create or replace temp table _valid as {plan.sql}",  # noqa: S608
+                        {**plan.params, **src_params})
         except duckdb.Error as exc:
+            if not readers.is_content_error(exc):
+                raise
             raise _duck_problem(exc, sf) from exc
+        valid_line = "_line" if line_expr else "rowid + 2"
+        find_dups, mark_dups = plan.dup_sql
+        con.execute(find_dups)
+        if con.execute("select count(*) from _dups").fetchone()[0]:
+            con.execute(mark_dups)
+            if sf.format == "csv":  # rare: reread the text to quarantine the raw values
+                readers.land(con, sf)
+            con.execute(
+                f"update _valid v set _raw = s.raw from (select {line_expr or 'rowid + 2'} as "  # noqa: S608
+                f"line, {plan.raw_json} as raw from temp._src) s "
+                f"where s.line = v.{valid_line} and v._raw is null "
+                "and v._reason is not null", plan.raw_params)
+    return plan, valid_line
 
 
-def _load_rows(con, kind: Kind, header: list[str], line_expr: str, load_id: int, result: dict,
-               *, decimal_comma: bool, reporting: str, today: dt.date, bar, task) -> None:
-    """Validate temp._src and merge it, inside the caller's transaction."""
-    mapping, ignored = map_header(kind, header)
-    result["ignored_columns"] = ignored
-    bar.update(task, description=f"validating {result['file']}", completed=2)
-    plan = validate.validation_sql(
-        kind, mapping, line_expr, [f"c{i}" for i in range(len(header))], header,
-        decimal_comma=decimal_comma, today=today, reporting=reporting)
-    params = {**plan.params, "fx_last": validate.fx_last(con)} if kind.money else plan.params
-    con.execute(f"create or replace temp table _valid as {plan.sql}", params)  # noqa: S608
-    bar.update(task, description=f"merging {result['file']}", completed=3)
-    counts = merge.merge(con, kind, plan.stored, load_id)
-    con.execute("insert into meta.quarantine select ?, ?, ?, _line, _reason, _raw "
-                "from _valid where _reason is not null order by _line",
+def _merge(con, kind: Kind, plan: validate.Plan, valid_line: str, load_id: int,
+           result: dict) -> None:
+    """Merge _valid into raw and quarantine its bad rows (inside the caller's transaction)."""
+    counts = merge.merge(con, kind, plan.stored, load_id, valid_line)
+    con.execute(f"insert into meta.quarantine select ?, ?, ?, {valid_line}, _reason, _raw "  # noqa: S608
+                f"from _valid where _reason is not null order by {valid_line}",
                 [load_id, kind.name, result["file"]])
     result.update(counts)
 
@@ -156,6 +183,7 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
     started = dt.datetime.now(dt.UTC)
     today = today or dt.date.today()
     bar = bar or progress._Quiet()
+    con.execute("set enable_progress_bar = false")  # ours (rich) is the only one shown
     task = bar.add_task(f"checking {path.name}", total=4)
     load_id = con.execute("select nextval('meta.load_seq')").fetchone()[0]
     try:
@@ -173,16 +201,16 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
             _record(con, load_id, kind, result, started, simulated)
             bar.update(task, completed=4)
             return result
-        validate.prepare(con)
+        validate.prepare(con, money=bool(k.money))
         try:
-            header, line_expr = _land(con, k, sf, result, bar, task)
+            plan, valid_line = _validate(con, k, sf, result, decimal=decimal,
+                                         reporting=reporting, today=today, bar=bar, task=task)
+            bar.update(task, description=f"merging {result['file']}", completed=3)
             con.execute("begin transaction")
             try:
                 con.execute("insert or ignore into meta.settings values "
                             "('reporting_currency', ?)", [reporting])
-                _load_rows(con, k, header, line_expr, load_id, result,
-                           decimal_comma=decimal == "," and sf.format == "csv",
-                           reporting=reporting, today=today, bar=bar, task=task)
+                _merge(con, k, plan, valid_line, load_id, result)
                 result["status"] = "loaded"
                 _record(con, load_id, kind, result, started, simulated)
                 con.execute("commit")
@@ -190,7 +218,7 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
                 con.execute("rollback")
                 raise
         finally:
-            for t in ("_src", "_valid", "_json", "_match"):
+            for t in ("_src", "_valid", "_json", "_match", "_dups"):
                 con.execute(f"drop table if exists temp.{t}")
     except FileProblem as exc:
         result.update(dict.fromkeys(COUNTS, 0), status="rejected", error=str(exc))

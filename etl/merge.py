@@ -13,8 +13,12 @@ import duckdb
 from etl.contracts import Kind
 
 
-def merge(con: duckdb.DuckDBPyConnection, kind: Kind, stored: list[str], load_id: int) -> dict:
-    """Apply temp._valid's good rows to raw.<table>; return the row counts."""
+def merge(con: duckdb.DuckDBPyConnection, kind: Kind, stored: list[str], load_id: int,
+          line: str = "_line") -> dict:
+    """Apply temp._valid's good rows to raw.<table>; return the row counts.
+
+    `line` is the SQL for a _valid row's line (`_line`, or `rowid + 2` for CSV).
+    """
     table = f"raw.{kind.table}"
     cols = ", ".join(stored)
     rows_in, good = con.execute(
@@ -22,7 +26,7 @@ def merge(con: duckdb.DuckDBPyConnection, kind: Kind, stored: list[str], load_id
     counts = {"rows_in": rows_in, "quarantined": rows_in - good,
               "inserted": 0, "updated": 0, "unchanged": 0}
     insert = (f"insert into {table} ({cols}, _load_id, _line, _hash) "  # noqa: S608
-              f"select {cols}, $load_id, _line, _hash from _valid v where _reason is null")
+              f"select {cols}, $load_id, {line}, _hash from _valid v where _reason is null")
     if good == 0:
         return counts
     if not con.execute(f"select exists (select 1 from {table})").fetchone()[0]:  # noqa: S608

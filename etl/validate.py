@@ -52,6 +52,9 @@ class Plan:
     sql: str
     params: dict = field(default_factory=dict)
     stored: list[str] = field(default_factory=list)
+    dup_sql: tuple[str, str] = ("", "")  # find keys repeated in _valid; quarantine them
+    raw_json: str = "'{}'"                # the raw-values JSON over the source columns
+    raw_params: dict = field(default_factory=dict)
 
 
 class _Gen:
@@ -224,10 +227,15 @@ class _Gen:
             "not a country code or ISO 3166-2 subdivision like GB-LND", v)
 
 
-def validation_sql(kind: Kind, mapping: dict[str, str | None], line_expr: str,
-                   source_columns: list[str], source_names: list[str], *,
-                   decimal_comma: bool, today: dt.date, reporting: str) -> Plan:
-    """The single SELECT validating temp._src for `kind` (see module docstring)."""
+def validation_sql(kind: Kind, mapping: dict[str, str | None], source: str,
+                   line_expr: str | None, source_columns: list[str], source_names: list[str], *,
+                   decimal_comma: bool, today: dt.date, reporting: str,
+                   fx_last: dt.date | None = None) -> Plan:
+    """The single SELECT validating `source` for `kind` (see module docstring).
+
+    `source` is temp._src or a read_csv(...) call; with no `line_expr` the rows carry no
+    _line and their line is the rowid of the table they are written to, plus 2.
+    """
     g = _Gen(kind, mapping, decimal_comma)
     for c in kind.columns:
         g.column(c)
@@ -261,83 +269,122 @@ def validation_sql(kind: Kind, mapping: dict[str, str | None], line_expr: str,
         stored = [(s, "coalesce(t_fee_total, cast(t_days * t_day_rate as decimal(18, 4)))"
                    if s == "fee_total" else e) for s, e in stored]
 
-    # Duplicate keys inside the file: counted on the normalised raw key of every row.
-    key_norm = [_key_expr(kind.column(k), "") for k in kind.key]
+    # Duplicate keys inside the file are found after this pass (see dup_sql), on the stored
+    # (trimmed, case-folded) key columns.
     key_list = ", ".join(kind.key)
-    dup_on = " and ".join(f"d.k{i} = {_key_expr(kind.column(k), 'n.')}"
-                          for i, k in enumerate(kind.key))
-    dups = ("select " + ", ".join(f"{e} as k{i}" for i, e in enumerate(key_norm)) +
-            ", count(*) as dup_n from norm n group by all having count(*) > 1")
-    key_shown = (f"'{kind.key[0]}: key ''' || n.v_{kind.key[0]} || ''''" if len(kind.key) == 1
-                 else f"'key ({key_list}) = (' || concat_ws(', ', " + ", ".join(
-                     f"'''' || coalesce(n.v_{k}, '') || ''''" for k in kind.key) + ") || ')'")
-    dup_check = (f"when d.dup_n is not null then {key_shown} || ' appears ' || d.dup_n || "
-                 "' times in this file; all its rows are quarantined'")
-
-    fx_ctes, fx_joins, fx_cols, fx_check = "", "", "", ""
+    fx_joins, fx_cols, fx_check = "", "", ""
     if kind.money:
-        # Rates by ASOF join for the file's distinct (currency, day) pairs only: the latest
-        # fixing on or before the day (after the last shipped fixing: the last one), unless it
-        # is more than FX_STALE_DAYS old: a discontinued currency (HRK after 2022) or a gap.
-        day = f"least(t_{kind.money_date}, $fx_last)"
+        # _fx (see prepare_fx): per currency and calendar day, the latest ECB fixing on or
+        # before it; days after the last shipped fixing use the last one.
         g.param("reporting", reporting)
-        fx_ctes = (
-            f"\nfx_keys as (select distinct t_currency as currency, {day} as day from typed"
-            f" where t_currency is not null and t_{kind.money_date} is not null),"
-            "\nfx_cur as (select k.currency, k.day, f.per_eur, f.rate_date from fx_keys k"
-            " asof join _fixings f on k.currency = f.currency and k.day >= f.rate_date"
-            f" where k.day - f.rate_date <= {FX_STALE_DAYS}),"
-            "\nfx_rep as (select k.day, f.per_eur from (select distinct day from fx_keys) k"
-            " asof join (select * from _fixings where currency = $reporting) f"
-            f" on k.day >= f.rate_date where k.day - f.rate_date <= {FX_STALE_DAYS}),")
-        fx_joins = (f" left join fx_cur fx on fx.currency = n.t_currency and fx.day = {day}"
-                    f" left join fx_rep fr on fr.day = {day}")
+        g.param("fx_last", fx_last)
+        day = f"least(t_{kind.money_date}, $fx_last)"
+        fx_joins = (f" left join _fx fx on fx.currency = n.t_currency and fx.day = {day}"
+                    f" left join _fx fr on fr.currency = $reporting and fr.day = {day}")
         fx_cols = ", fr.per_eur / fx.per_eur as fx_rate_, fx.rate_date as fx_date_"
-        fx_check = (f"when t_{kind.money_date} is not null and fx.per_eur is null then "
+        md = f"t_{kind.money_date}"
+        fx_check = (f"when {md} is not null and fx.per_eur is null then "
                     f"'currency: no European Central Bank rate for ''' || t_currency || "
-                    f"''' on or just before ' || t_{kind.money_date}")
-        fx_check += (f" when t_{kind.money_date} is not null and fr.per_eur is null then "
-                     f"'currency: no European Central Bank rate for the reporting currency "
-                     f"''' || $reporting || ''' on ' || t_{kind.money_date}")
+                    f"''' on or just before ' || {md}"
+                    f" when {md} is not null and fr.per_eur is null then "
+                    f"'currency: no European Central Bank rate for the reporting currency "
+                    f"''' || $reporting || ''' on ' || {md}")
         for m in kind.money:
             stored.append((f"{m}_rep", f"cast(t_{m} * fx_rate_ as decimal(18, 4))"))
         stored += [("fx_rate", "fx_rate_"), ("fx_date", "fx_date_")]
 
-    contract_exprs = [e for s, e in stored if not s.endswith(("_rep",)) and
+    contract_exprs = [e for s, e in stored if not s.endswith("_rep") and
                       s not in ("fx_rate", "fx_date")]
-    reason = ("case " + dup_check + " " + " ".join(g.checks) + " " + " ".join(extra_checks) +
+    reason = ("case " + " ".join(g.checks) + " " + " ".join(extra_checks) +
               (" " + fx_check if fx_check else "") + " end")
-    raw_json = "json_object(" + ", ".join(
+    raw_json = ("json_object(" + ", ".join(
         f"{g.param(f'name{i}', name)}, {col}" for i, (col, name) in
         enumerate(zip(source_columns, source_names, strict=True))) + ")"
-    select_src = ", ".join(["_line_"] + source_columns)
+        if source_columns else "'{}'")
+    src_cols = "".join(f", {c}" for c in source_columns)
+    line_col = f"{line_expr} as _line_, " if line_expr else ""
+    line_out = "_line_ as _line, " if line_expr else ""
+    # Nested subqueries, not CTEs: each level is a projection over one scan of the source.
     sql = f"""
-with src as (select {line_expr} as _line_{', ' if source_columns else ''}{', '.join(source_columns)}
-             from temp._src),
-norm as (select {select_src}, {', '.join(g.norm)} from src),
-typed as (select *, {', '.join(g.typed)} from norm),
-dups as ({dups}),{fx_ctes}
-checked as (
-    select n.*{fx_cols}, {reason} as _reason
-    from typed n left join dups d on {dup_on}{fx_joins}
-)
-select _line_ as _line, {', '.join(f'{e} as {s}' for s, e in stored)},
+select {line_out}{', '.join(f'{e} as {s}' for s, e in stored)},
        hash({', '.join(contract_exprs)}) as _hash, _reason,
-       case when _reason is not null then {raw_json if source_columns else "'{}'"} end as _raw
-from checked
-"""  # noqa: S608 — identifiers and messages from our code; file values are data only
+       case when _reason is not null then {raw_json} end as _raw
+from (
+    select n.*{fx_cols}, {reason} as _reason
+    from (
+        select *, {', '.join(g.typed)}
+        from (select {line_col}{', '.join(g.norm)}{src_cols} from {source})
+    ) n{fx_joins}
+)
+"""
     del names
-    used = {k: v for k, v in g.params.items() if re.search(rf"\${k}\b", sql)}
-    return Plan(sql=sql, params=used, stored=[s for s, _ in stored])
+    key_shown = (f"'{kind.key[0]}: key ''' || d.k0 || ''''" if len(kind.key) == 1
+                 else f"'key ({key_list}) = (' || concat_ws(', ', " + ", ".join(
+                     f"'''' || d.k{i} || ''''" for i in range(len(kind.key))) + ") || ')'")
+    on = " and ".join(f"v.{k} = d.k{i}" for i, k in enumerate(kind.key))
+    dup_sql = (
+        "create or replace temp table _dups as select " +
+        ", ".join(f"{k} as k{i}" for i, k in enumerate(kind.key)) +
+        ", count(*) as dup_n from _valid where " +
+        " and ".join(f"{k} is not null" for k in kind.key) +
+        " group by all having count(*) > 1",
+        f"update _valid v set _reason = {key_shown} || ' appears ' || d.dup_n || "
+        f"' times in this file; all its rows are quarantined' from _dups d where {on}",
+    )
+
+    def used(text: str) -> dict:
+        return {k: v for k, v in g.params.items() if re.search(rf"\${k}\b", text)}
+
+    return Plan(sql=sql, params=used(sql), stored=[s for s, _ in stored], dup_sql=dup_sql,
+                raw_json=raw_json, raw_params=used(raw_json))
 
 
-def _key_expr(c: Column, alias: str) -> str:
-    """The key as compared for duplicates: trimmed, case-folded like the stored value."""
-    if c.type == "enum":
-        return f"lower({alias}v_{c.name})"
-    if c.type in ("area", "period", "country", "currency"):
-        return f"upper({alias}v_{c.name})"
-    return f"{alias}v_{c.name}"
+def prepare(con, money: bool) -> None:
+    """Temp lookup tables the validation joins (built once per connection).
+
+    `_countries`, `_fx_currencies` (every currency the ECB has fixed) and, for kinds with
+    money, `_fx`: for every currency and calendar day up to the last shipped fixing, the latest
+    ECB fixing on or before that day (what an ASOF join on ref.fx_rates gives), unless it is
+    more than FX_STALE_DAYS old: a discontinued currency (HRK after 2022) or a gap (ISK
+    2008–2018) has no rate there. EUR is 1 on every ECB fixing day. A dense table turns the
+    per-row lookup into a plain hash join.
+    """
+    have = {r[0] for r in con.execute(
+        "select table_name from duckdb_tables() where temporary").fetchall()}
+    if "_countries" not in have:
+        con.execute("create or replace temp table _countries as select unnest($c) as code",
+                    {"c": list(COUNTRIES)})
+        con.execute("create or replace temp table _fx_currencies as "
+                    "select distinct currency from ref.fx_rates")
+    if money and "_fx" not in have:
+        con.execute(f"""
+            create or replace temp table _fx as
+            with fixings as (
+                select currency, rate_date, per_eur from ref.fx_rates where currency <> 'EUR'
+                union all
+                select distinct 'EUR', rate_date, 1.0 from ref.fx_rates where currency <> 'EUR'
+            ),
+            ecb_days as (
+                select rate_date, lead(rate_date) over (order by rate_date) as next_day
+                from (select distinct rate_date from fixings)
+            ),
+            spans as (  -- each fixing holds until the currency's next one (at most a week)
+                select f.currency, f.rate_date, f.per_eur,
+                       least(coalesce(lead(f.rate_date) over (partition by f.currency
+                                                              order by f.rate_date),
+                                      e.next_day, f.rate_date + 1),
+                             f.rate_date + {FX_STALE_DAYS + 1}) as until
+                from fixings f join ecb_days e using (rate_date)
+            )
+            select currency, cast(unnest(generate_series(rate_date, until - 1, interval 1 day))
+                                  as date) as day, per_eur, rate_date
+            from spans
+        """)
+
+
+def fx_last(con) -> dt.date:
+    """The last ECB fixing the project ships."""
+    return con.execute("select max(rate_date) from ref.fx_rates").fetchone()[0]
 
 
 def _one_year_after(day: dt.date) -> dt.date:
@@ -345,30 +392,3 @@ def _one_year_after(day: dt.date) -> dt.date:
         return day.replace(year=day.year + 1)
     except ValueError:  # 29 February
         return day.replace(year=day.year + 1, day=28)
-
-
-def prepare(con) -> None:
-    """Temp lookup tables the validation joins: countries, ECB currencies and fixings.
-
-    `_fixings` is ref.fx_rates plus EUR = 1 on every ECB fixing day, so a EUR row also says
-    which fixing day it used.
-    """
-    exists = con.execute("select count(*) from duckdb_tables() where temporary "
-                         "and table_name = '_fixings'").fetchone()[0]
-    if exists:
-        return
-    con.execute("create or replace temp table _countries as select unnest($c) as code",
-                {"c": list(COUNTRIES)})
-    con.execute("create or replace temp table _fx_currencies as "
-                "select distinct currency from ref.fx_rates")
-    con.execute("""
-        create or replace temp table _fixings as
-        select currency, rate_date, per_eur from ref.fx_rates where currency <> 'EUR'
-        union all
-        select distinct 'EUR', rate_date, 1.0 from ref.fx_rates where currency <> 'EUR'
-    """)
-
-
-def fx_last(con) -> dt.date:
-    """The last ECB fixing the project ships."""
-    return con.execute("select max(rate_date) from ref.fx_rates").fetchone()[0]

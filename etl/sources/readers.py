@@ -41,6 +41,25 @@ def read_csv(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> tuple[list[str],
     return sf.header, "rowid + 2"
 
 
+def csv_source(sf: SourceFile) -> tuple[str, dict]:
+    """The read_csv(...) call (and its bound values) that yields c0..cN as text, no header."""
+    names = _cols(len(sf.header))
+    columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in names) + "}"
+    sql = ("read_csv($csv_path, delim = $csv_delim, quote = '\"', escape = '\"', "
+           "header = false, skip = 1, auto_detect = false, compression = $csv_compression, "
+           f"columns = {columns})")
+    return sql, {"csv_path": str(sf.path), "csv_delim": sf.delimiter,
+                 "csv_compression": sf.compression or "none"}
+
+
+def is_content_error(exc: Exception) -> bool:
+    """Whether a DuckDB error is about the file's content (reject it) rather than a bug."""
+    text = str(exc)
+    return isinstance(exc, duckdb.InvalidInputException | duckdb.IOException) and (
+        "CSV Error" in text or "unicode" in text.lower() or "csv" in text.lower()
+        or "parquet" in text.lower() or "json" in text.lower())
+
+
 def read_parquet(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> tuple[list[str], str]:
     """Parquet: native types cast to text; the line is the row number from 1."""
     try:
