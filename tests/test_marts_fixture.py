@@ -276,3 +276,34 @@ def test_gini_of_known_distributions(gini_db):
         select models, median_income, p90_income, top10_share, gini
         from marts.income_distribution_yearly where cohort = 'twin_holders' and year = 2024
         """) == [(0, None, None, None, None)]
+
+
+def test_consent_reason_precedence(tmp_path):
+    # K1: T1 → A, ecommerce only, 2024-01-01..2024-01-31. K2: T1 → A, GB only, from
+    # 2024-02-10, revoked 2024-02-20.
+    licences = [
+        ("K1", "T1", "A", "2024-01-01", "2024-01-01", "2024-01-31", "ecommerce", "*",
+         "per_asset", "1", "EUR", ""),
+        ("K2", "T1", "A", "2024-01-01", "2024-02-10", "", "*", "GB",
+         "per_asset", "1", "EUR", "2024-02-20"),
+    ]
+    usage = [
+        # on K1's first day → licensed
+        ("V1", "2024-01-01", "T1", "A", "K1", "ecommerce", "GB", "1", "0", "EUR", "no", "no"),
+        # no id: K1 wrong channel (out_of_scope), K2 not yet valid → the closer: out_of_scope
+        ("V2", "2024-01-15", "T1", "A", "", "social", "GB", "2", "0", "EUR", "no", "no"),
+        # no id: K1 expired, K2 revoked → the closer: expired
+        ("V3", "2024-02-25", "T1", "A", "", "ecommerce", "GB", "4", "0", "EUR", "no", "no"),
+        # named K2, revoked and out of region: revoked is checked first
+        ("V4", "2024-02-21", "T1", "A", "K2", "ecommerce", "SE", "8", "0", "EUR", "no", "no"),
+        # no id, between K1's end and K2's start: K1 expired, K2 not yet valid → expired
+        ("V5", "2024-02-05", "T1", "A", "", "ecommerce", "GB", "16", "0", "EUR", "no", "no"),
+    ]
+    db = tmp_path / "warehouse.duckdb"
+    mf.build(db, {"twins": [("T1", "M1", "2023-12-01")], "licenses": licences,
+                  "twin-usage": usage})
+    assert mf.rows(db, """
+        select month, consent_status, assets from staging.int_usage_monthly
+        order by month, assets""") == [
+        (date(2024, 1, 1), "licensed", 1), (date(2024, 1, 1), "out_of_scope", 2),
+        (date(2024, 2, 1), "revoked", 8), (date(2024, 2, 1), "expired", 20)]
