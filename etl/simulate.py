@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -128,5 +129,5 @@ def cmd_demo(args) -> int:
               + (f", {len(s['dirty_rows'])} injected by --dirty" if args.dirty else "") + ")")
         print("  open it with: twinimpact dashboard" + (f" --db {db}" if args.db else ""))
     for r in rejected:
-        print(f"error: {r['file']}: {r['error']}", file=__import__("sys").stderr)
+        print(f"error: {r['file']}: {r['error']}", file=sys.stderr)
     return 1 if rejected else 0

@@ -87,6 +87,7 @@ def make_twins(p: Params, b: Brands, people: People, crew: Crew, truth: dict
 
     first_grant = np.full(n_twins, END_SENTINEL)
     np.minimum.at(first_grant, lic.twin, lic.granted)
+    np.minimum.at(first_grant, usage.twin, usage.date)  # a twin used without any licence
     lead = r.integers(tp["creation_lead_days"][0], tp["creation_lead_days"][1] + 1, n_twins)
     nm = n_months(p)
     starts = month_starts(p["calendar"]["first_month"], nm + 1)
@@ -98,7 +99,11 @@ def make_twins(p: Params, b: Brands, people: People, crew: Crew, truth: dict
 
 
 def _pairs(p: Params, r: np.random.Generator, b: Brands, twin_w: np.ndarray):
-    """(brand, twin, first month) a brand licenses, plus three problem licences per adopter."""
+    """(brand, twin, first month) a brand licenses, plus four problem pairs per adopter.
+
+    Problem kinds: 1 a pilot licence that lapses, 2 a licence the model revokes, 3 a licence
+    limited to social media, 4 a twin the brand uses without ever licensing it.
+    """
     nm = n_months(p)
     n_twins = twin_w.size
     size = b.base.sum(1)
@@ -106,14 +111,14 @@ def _pairs(p: Params, r: np.random.Generator, b: Brands, twin_w: np.ndarray):
     rows = []  # brand, twin, start month, kind (0 normal, 1 expired, 2 revoked, 3 narrow)
     for i in np.flatnonzero(b.adopter):
         k = int(np.clip(round(p["twins"]["pairs_per_brand"] * size[i] / mean_size), 2,
-                        n_twins - 3))
-        chosen = r.choice(n_twins, k + 3, replace=False, p=twin_w)
+                        n_twins - 4))
+        chosen = r.choice(n_twins, k + 4, replace=False, p=twin_w)
         a = int(b.adopt_m[i])
         later = a + r.integers(0, max(1, int((nm - a) * 0.6)), k)
         later[:2] = a  # the first twins arrive with adoption
         for j in range(k):
             rows.append((i, chosen[j], later[j], 0))
-        for kind, t in zip((1, 2, 3), chosen[k:], strict=True):
+        for kind, t in zip((1, 2, 3, 4), chosen[k:], strict=True):
             rows.append((i, t, a, kind))
     arr = np.array(rows, dtype=np.int64)
     return arr[:, :3], arr[:, 3]
@@ -161,7 +166,7 @@ def _licences(p: Params, r: np.random.Generator, b: Brands, pairs: np.ndarray,
         cur_from = to + 1
         cur_grant = cur_from - r.integers(0, 21, active.size)
 
-    sp = np.flatnonzero(special > 0)
+    sp = np.flatnonzero((special > 0) & (special < 4))  # kind 4: used with no licence at all
     sp_to = np.full(sp.size, END_SENTINEL)
     sp_rev = np.full(sp.size, END_SENTINEL)
     exp = special[sp] == 1
@@ -243,22 +248,24 @@ def _usage(p: Params, r: np.random.Generator, b: Brands, truth: dict, pairs: np.
     kind = np.full(n, -1, np.int8)
     kind[bad] = r.choice(len(VIOLATIONS), bad.size, p=vw / vw.sum())
     for name, code, field in (("expired", 1, "valid_to"), ("revoked", 2, "revoked"),
-                              ("channel", 3, None)):
+                              ("channel", 3, None), ("none", 4, "none")):
         special_of = np.full(b.ids.size, -1)  # brand → its problem pair of this kind
         js = np.flatnonzero(special == code)
         special_of[pairs[js, 0]] = js
         sel = bad[kind[bad] == VIOLATIONS.index(name)]
         sp_pair = special_of[ev_b[sel]]
+        if field == "none":  # a twin the brand never licensed
+            pair_of[sel] = sp_pair
+            licence[sel] = -1
+            continue
         sp_lic = _find_licence(lic, sp_pair, np.zeros(sel.size, np.int64), first_only=True)
         if field is None:
             ok = ev_c[sel] != p.channels.index("social")
         else:
             ok = date[sel] > getattr(lic, field)[sp_lic]
-        ok &= sp_pair >= 0
         pair_of[sel[ok]] = sp_pair[ok]
         licence[sel[ok]] = sp_lic[ok]
-        kind[sel[~ok]] = VIOLATIONS.index("none")  # not eligible: simply unlicensed
-    licence[kind == VIOLATIONS.index("none")] = -1
+        kind[sel[~ok]] = VIOLATIONS.index("none")  # not eligible: used with no licence instead
     countries = np.array(sorted(p["countries"]))
     home = np.searchsorted(countries, b.country).astype(np.int8)
     region = home[ev_b]
