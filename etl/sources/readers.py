@@ -64,7 +64,7 @@ def read_parquet(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> tuple[list[s
     """Parquet: native types cast to text; the line is the row number from 1."""
     try:
         header = [r[0] for r in con.execute(
-            "select name from (describe select * from read_parquet(?))", [str(sf.path)]
+            "select column_name from (describe select * from read_parquet(?))", [str(sf.path)]
         ).fetchall()]
     except duckdb.Error as exc:
         raise FileProblem(f"not a readable Parquet file ({_first_line(exc)}); "
