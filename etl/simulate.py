@@ -83,11 +83,14 @@ def load_demo(db: Path, built: Built, bar) -> list[dict]:
                 "select load_id from meta.loads where not simulated").fetchall()]
             con.execute("insert or replace into meta.settings values (?, ?)",
                         [REFERENCE_LOADS_KEY, json.dumps(ids)])
+        task = bar.add_task("ground truth and marts", total=2)
         con.register("demo_truth", built.truth)
         con.execute("insert into sim.truth_monthly select month, brand_id, channel, "
                     "counterfactual_shoot_days, actual_shoot_days from demo_truth")
         con.unregister("demo_truth")
+        bar.advance(task)
         marts.rebuild(con)
+        bar.advance(task)
     return results
 
 
@@ -98,7 +101,7 @@ def cmd_demo(args) -> int:
     out = Path(args.out).expanduser().resolve() if args.out else config.DEMO_DIR
     started = time.perf_counter()
     with progress.bar(progress.wanted(args.json)) as bar:
-        task = bar.add_task("simulating", total=12)
+        task = bar.add_task("simulating", total=9)
 
         def step(msg: str) -> None:
             bar.update(task, description=msg)
@@ -107,7 +110,7 @@ def cmd_demo(args) -> int:
         built = build_files(args.seed, args.scale, out, args.dirty, step)
         built_s = time.perf_counter() - started
         results = load_demo(db, built, bar)
-        bar.update(task, description="demo ready", completed=12)
+        bar.update(task, description="demo ready", completed=9)
     total_s = time.perf_counter() - started
     rejected = [r for r in results if r["status"] == "rejected"]
     s = built.summary
