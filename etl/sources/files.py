@@ -100,8 +100,9 @@ def read_csv_header(sf: SourceFile) -> None:
     try:
         text = decoder.decode(head, final=len(head) < CHUNK)
     except UnicodeDecodeError as exc:
+        line = head[:exc.start].count(b"\n") + 1
         if sf.encoding is None:
-            raise FileProblem("the file is not UTF-8 text (near the start); "
+            raise FileProblem(f"line {line}: the file is not UTF-8 text; "
                               "pass --encoding, e.g. --encoding latin-1") from exc
         raise FileProblem(f"the file is not valid {sf.encoding} text; "
                           "check the --encoding value") from exc
@@ -138,14 +139,21 @@ def inspect(path: Path, encoding: str | None) -> SourceFile:
         raise FileProblem("file not found; check the path")
     if path.is_dir():
         raise FileProblem("is a folder, not a file; name the files to load")
-    fmt, compression, delimiter = detect_format(path)
-    enc = normalise_encoding(encoding) if fmt == "csv" else None
+    try:
+        fmt, compression, delimiter = detect_format(path)
+        enc = normalise_encoding(encoding) if fmt == "csv" else None
+        problem = None
+    except FileProblem as exc:
+        fmt, compression, delimiter, enc, problem = None, None, ",", None, exc
     wide = enc is not None and enc.startswith(("utf-16", "utf-32"))
     try:
         sha, size, nul = hash_and_scan(path, check_nul=fmt == "csv" and not compression
                                        and not wide)
     except OSError as exc:
         raise FileProblem(f"cannot read the file ({exc.strerror}); check its permissions") from exc
+    if problem is not None:
+        problem.sha256 = sha  # the attempt is still recorded with the bytes' hash
+        raise problem
     sf = SourceFile(path, fmt, compression, delimiter, enc, sha, size)
     try:
         if size == 0:
