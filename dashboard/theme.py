@@ -53,6 +53,8 @@ def layout(fig: go.Figure, title: str, *, y_title: str = "", x_title: str = "",
                 "title": None},
         hovermode="x unified",
     )
+    if x_title:  # keep the legend clear of the x-axis title
+        fig.update_layout(legend={"y": -0.22}, margin={"b": 60})
     fig.update_xaxes(title=x_title or None, showgrid=False, linecolor="#999999")
     fig.update_yaxes(title=y_title or None, gridcolor="#E5E5E5", zerolinecolor="#999999",
                      rangemode="tozero")

@@ -177,11 +177,16 @@ def metric(col, label: str, now, before, fmt: str, *, share: bool = False, ctx: 
                f"no data for {previous_label(ctx.hf)}", help=help)
 
 
-def caption(ctx: Ctx, sources: str, extra: str = "") -> None:
-    """Sources, the simulated flag and the load time, under a chart or table."""
+def caption(ctx: Ctx, sources: str, extra: str = "", real: bool = False) -> None:
+    """Sources, the simulated flag and the load time, under a chart or table.
+
+    real: the figures are published statistics even in a simulated warehouse (BLS).
+    """
     parts = [f"**Source:** {sources}"]
-    if ctx.simulated:
+    if ctx.simulated and not real:
         parts.append("**:orange[Simulated data]**")
+    elif real:
+        parts.append("real published figures")
     parts.append(f"data as of {ctx.as_of}")
     if extra:
         parts.append(extra)
@@ -189,14 +194,14 @@ def caption(ctx: Ctx, sources: str, extra: str = "") -> None:
 
 
 def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: str,
-          note: str = "") -> None:
+          note: str = "", real: bool = False) -> None:
     """A chart, its caption and a CSV download of exactly the rows it draws."""
     st.plotly_chart(fig, key=f"chart-{key}", theme=None, config=PLOTLY_CONFIG)
     extra = note
     if ctx.k is not None and any_suppressed(shown):
         extra = (extra + " · " if extra else "") + \
             f"grey/blank cells are suppressed (fewer than {ctx.k} people)"
-    caption(ctx, sources, extra)
+    caption(ctx, sources, extra, real)
     download(shown, key)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 from dashboard_fixture import build
+
+from etl import cli
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -21,13 +21,26 @@ def tiny_db(tmp_path_factory) -> Path:
     return build(tmp_path_factory.mktemp("tiny-report"))
 
 
+def run(capsys, *args, **env) -> tuple[int, str, str]:
+    """The real command line, in-process (a subprocess per case costs seconds)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TWINIMPACT_PUBLIC", "0")
+        mp.delenv("TWINIMPACT_K", raising=False)
+        for key, value in env.items():
+            mp.setenv(key, value)
+        code = cli.main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 @pytest.fixture(scope="module")
 def report_a(tiny_db, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("out") / "a.html"
-    proc = run_cli("report", "--brand", "A", "--from", "2025-04", "--to", "2025-06",
-                   "--out", out, "--db", tiny_db, env={"TWINIMPACT_PUBLIC": "0"})
-    assert proc.returncode == 0, proc.stderr
-    assert f"wrote {out}" in proc.stdout
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TWINIMPACT_PUBLIC", "0")
+        code = cli.main(["report", "--brand", "A", "--from", "2025-04", "--to", "2025-06",
+                         "--out", str(out), "--db", str(tiny_db)])
+    assert code == 0
     return out
 
 
@@ -83,10 +96,10 @@ def test_report_opens_with_no_network(report_a):
     assert requested == []
 
 
-def test_simulated_warehouse_says_so(demo_db, tmp_path):
+def test_simulated_warehouse_says_so(demo_db, tmp_path, capsys):
     out = tmp_path / "r.html"
-    proc = run_cli("report", "--brand", "BR02", "--out", out, "--db", demo_db)
-    assert proc.returncode == 0, proc.stderr
+    code, stdout, _ = run(capsys, "report", "--brand", "BR02", "--out", out, "--db", demo_db)
+    assert code == 0 and f"wrote {out}" in stdout
     assert "<strong>Simulated data.</strong>" in out.read_text()
 
 
@@ -95,30 +108,29 @@ def test_simulated_warehouse_says_so(demo_db, tmp_path):
     (["--brand", "A", "--from", "2025-13"], "--from '2025-13' is not a month"),
     (["--brand", "A", "--from", "2025-05", "--to", "2025-02"], "is after --to"),
 ])
-def test_bad_arguments_are_one_error_line(tiny_db, tmp_path, args, needle):
+def test_bad_arguments_are_one_error_line(tiny_db, tmp_path, capsys, args, needle):
     out = tmp_path / "r.html"
-    proc = run_cli("report", *args, "--out", out, "--db", tiny_db)
-    assert proc.returncode == 1
-    assert proc.stderr.startswith("error: ") and needle in proc.stderr
-    assert len(proc.stderr.strip().splitlines()) == 1
+    code, _, err = run(capsys, "report", *args, "--out", out, "--db", tiny_db)
+    assert code == 1
+    assert err.startswith("error: ") and needle in err
+    assert len(err.strip().splitlines()) == 1
     assert not out.exists()
 
 
-def test_missing_warehouse_tells_what_to_run(tmp_path):
-    proc = run_cli("report", "--brand", "A", "--out", tmp_path / "r.html",
-                   "--db", tmp_path / "none.duckdb")
-    assert proc.returncode == 1 and "twinimpact demo" in proc.stderr
-    proc = run_cli("dashboard", "--db", tmp_path / "none.duckdb")
-    assert proc.returncode == 1 and "twinimpact demo" in proc.stderr
+def test_missing_warehouse_tells_what_to_run(tmp_path, capsys):
+    code, _, err = run(capsys, "report", "--brand", "A", "--out", tmp_path / "r.html",
+                       "--db", tmp_path / "none.duckdb")
+    assert code == 1 and "twinimpact demo" in err
+    code, _, err = run(capsys, "dashboard", "--db", tmp_path / "none.duckdb")
+    assert code == 1 and "twinimpact demo" in err
 
 
-def test_public_report_suppresses_crew_of_fewer_than_k(tiny_db, tmp_path):
+def test_public_report_suppresses_crew_of_fewer_than_k(tiny_db, tmp_path, capsys):
     out = tmp_path / "r.html"
-    proc = run_cli("report", "--brand", "A", "--out", out, "--db", tiny_db,
-                   env={"TWINIMPACT_PUBLIC": "1", "TWINIMPACT_K": "7"})
-    assert proc.returncode == 0, proc.stderr
+    code, _, _ = run(capsys, "report", "--brand", "A", "--out", out, "--db", tiny_db,
+                     TWINIMPACT_PUBLIC="1", TWINIMPACT_K="7")
+    assert code == 0
     text = out.read_text()
     # six photographers and three stylists: with k = 7 no crew cell may be shown
     assert _row(text, "Crew days displaced") == ["–", "–"]
     assert "suppressed" in text
-    shutil.rmtree(tmp_path, ignore_errors=True)

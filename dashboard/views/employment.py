@@ -40,5 +40,5 @@ if bls.empty:
 else:
     ui.chart(ctx, charts.bls_employment(bls), bls,
              sources="US Bureau of Labor Statistics, Occupational Employment and Wage "
-                     "Statistics (public domain), bls.gov/oes", key="employment-bls")
+                     "Statistics (public domain), bls.gov/oes", key="employment-bls", real=True)
     st.dataframe(bls, hide_index=True)

@@ -40,7 +40,14 @@ years = sorted(dist["year"].unique().tolist()) if not dist.empty else []
 if not years:
     ui.empty_state("No model income in this period.")
 else:
-    year = st.selectbox("Year for the Lorenz curve", years, index=len(years) - 1)
+    # open on the latest complete year: a half year is not comparable with whole ones
+    last_month = ctx.f.to_month or ""
+    default = len(years) - 1
+    if len(years) > 1 and not last_month.endswith("-12"):
+        default -= 1
+    year = st.selectbox("Year for the Lorenz curve", years, index=default,
+                        format_func=lambda y: f"{y}" if y != years[-1] or last_month.endswith(
+                            "-12") else f"{y} (to {last_month})")
     curve = data.get("lorenz", int(year))
     if ctx.k is not None:
         curve = curve[curve["models"] >= ctx.k]
@@ -51,8 +58,7 @@ else:
                  key="income-lorenz")
     with right:
         ui.chart(ctx, charts.distribution_by_year(
-            dist, "gini", "Inequality of models' yearly income (Gini)",
-            "Gini: 0 = equal, 1 = one model earns all"),
+            dist, "gini", "Inequality of models' yearly income (Gini)", "Gini (0 = equal)"),
                  dist, sources="marts.income_distribution_yearly", key="income-distribution")
         st.plotly_chart(charts.distribution_by_year(
             dist, "top10_share", "Share of income earned by the top 10% of models",
