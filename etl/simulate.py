@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from etl import config, progress, warehouse
-from etl.errors import UserError
+from etl.errors import UsageError, UserError
 from etl.sim.build import FILES, Built, build
 from etl.sim.dirty import inject
 
@@ -96,9 +96,13 @@ def load_demo(db: Path, built: Built, bar) -> list[dict]:
 
 def cmd_demo(args) -> int:
     """CLI handler: build, write, load; print a short summary or JSON lines."""
+    if args.seed < 0:
+        raise UsageError(f"--seed must be 0 or more, got {args.seed}")
     db = config.db_path(args.db)
     _check_target(db)
     out = Path(args.out).expanduser().resolve() if args.out else config.DEMO_DIR
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file; give a folder for the six demo files")
     started = time.perf_counter()
     with progress.bar(progress.wanted(args.json)) as bar:
         task = bar.add_task("simulating", total=9)

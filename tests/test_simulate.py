@@ -214,3 +214,16 @@ def test_demo_refuses_a_warehouse_holding_real_loads(demo_db: Path, tmp_path: Pa
     assert proc.stderr.count("\n") == 1
     with duckdb.connect(str(db), read_only=True) as c:  # untouched
         assert c.execute("select count(*) from raw.twins where twin_id = 'T1'").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["--seed", "-1"], 2, "error: --seed must be 0 or more, got -1\n"),
+    (["--out", "{file}"], 1, "error: --out {file} is a file; give a folder for the six demo files\n"),
+])
+def test_demo_bad_arguments_are_one_line(tmp_path: Path, args, code, message) -> None:
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x")
+    args = [x.format(file=a_file) for x in args]
+    proc = run_cli("demo", *args, "--db", tmp_path / "w.duckdb")
+    assert (proc.returncode, proc.stderr) == (code, message.format(file=a_file))
+    assert not (tmp_path / "w.duckdb").exists()
