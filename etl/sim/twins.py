@@ -70,6 +70,7 @@ def model_popularity(people: People, crew: Crew) -> np.ndarray:
 
 def make_twins(p: Params, b: Brands, people: People, crew: Crew, truth: dict
                ) -> tuple[Twins, Licences, Usage]:
+    """Twins of popular models, their licences, and every use of them by adopting brands."""
     r = rng(p.seed, "twins")
     pop = model_popularity(people, crew)
     tp = p["twins"]
@@ -108,7 +109,7 @@ def _pairs(p: Params, r: np.random.Generator, b: Brands, twin_w: np.ndarray):
     n_twins = twin_w.size
     size = b.base.sum(1)
     mean_size = size[b.adopter].mean()
-    rows = []  # brand, twin, start month, kind (0 normal, 1 expired, 2 revoked, 3 narrow)
+    rows = []  # brand, twin, start month, kind (0 normal, 1–4 the problems above)
     for i in np.flatnonzero(b.adopter):
         k = int(np.clip(round(p["twins"]["pairs_per_brand"] * size[i] / mean_size), 2,
                         n_twins - 4))
