@@ -27,8 +27,8 @@ def result() -> dict:
 
 
 def test_report_shape_and_positive_numbers(result: dict) -> None:
-    assert set(result) == {"events", "cpus", "memory_limit", "generate", "floor", "load",
-                           "marts", "dashboard", "ratios", "targets"}
+    assert set(result) == {"events", "cpus", "memory_limit", "load_average_1min", "generate",
+                           "floor", "load", "marts", "dashboard", "ratios", "targets"}
     assert result["events"] == N
     assert result["dashboard"] == {"skipped": "TWINIMPACT_BENCH_DASHBOARD=0"}
     for step in ("floor", "load", "marts"):
@@ -36,7 +36,9 @@ def test_report_shape_and_positive_numbers(result: dict) -> None:
     for value in (result["generate"]["seconds"], result["generate"]["csv_mb"],
                   result["floor"]["seconds"], result["load"]["seconds"],
                   result["marts"]["seconds"], result["marts"]["step_seconds"],
-                  result["ratios"]["load_vs_floor"], result["ratios"]["marts_vs_load"]):
+                  result["floor"]["cpu_seconds"], result["load"]["cpu_seconds"],
+                  result["ratios"]["load_vs_floor"], result["ratios"]["load_vs_floor_cpu"],
+                  result["ratios"]["marts_vs_load"]):
         assert isinstance(value, float) and value > 0
     assert result["marts"]["error"] is None
     assert result["targets"]["load_vs_floor_max"] == 2.0
@@ -56,7 +58,7 @@ def test_render_shows_each_step_beside_the_others(result: dict) -> None:
     steps = [ln.split()[0] for ln in text.splitlines()[3:8]]
     assert steps == ["generate", "floor:", "load:", "marts", "dashboard"]
     assert f"{N:,} twin-usage rows" in text.splitlines()[0]
-    assert "load / floor: " in text and "(target ≤ 2×)" in text
+    assert "load / floor: " in text and "(target ≤ 2× wall)" in text
 
 
 def test_generated_rows_are_deterministic_and_cover_the_vocabularies(tmp_path: Path) -> None:
