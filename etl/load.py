@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import duckdb
@@ -26,6 +28,15 @@ from etl.sources import files, readers
 from etl.sources.files import FileProblem, SourceFile
 
 COUNTS = ("rows_in", "inserted", "updated", "unchanged", "quarantined")
+_TIMING = os.environ.get("TWINIMPACT_TIMING") == "1"  # phase timings on stderr (benchmarks)
+_t0 = [time.perf_counter()]
+
+
+def _lap(phase: str) -> None:
+    if _TIMING:
+        now = time.perf_counter()
+        print(f"timing {phase}: {now - _t0[0]:.2f}s", file=sys.stderr, flush=True)
+        _t0[0] = now
 
 
 def _normalise(name: str) -> str:
@@ -139,6 +150,7 @@ def _validate(con, kind: Kind, sf: SourceFile, result: dict, *, decimal: str,
                 reporting=reporting, fx_last=validate.fx_last(con))
             con.execute(f"create or replace temp table _valid as {plan.sql}",  # noqa: S608
                         {**plan.params, **src_params})
+            _lap("read + validate")
         except duckdb.Error as exc:
             if not readers.is_content_error(exc):
                 raise
@@ -146,6 +158,7 @@ def _validate(con, kind: Kind, sf: SourceFile, result: dict, *, decimal: str,
         valid_line = "_line" if line_expr else "rowid + 2"
         find_dups, mark_dups = plan.dup_sql
         con.execute(find_dups)
+        _lap("duplicate keys")
         if con.execute("select count(*) from _dups").fetchone()[0]:
             con.execute(mark_dups)
             if sf.format == "csv":  # rare: reread the text to quarantine the raw values
@@ -162,6 +175,7 @@ def _merge(con, kind: Kind, plan: validate.Plan, valid_line: str, load_id: int,
            result: dict) -> None:
     """Merge _valid into raw and quarantine its bad rows (inside the caller's transaction)."""
     counts = merge.merge(con, kind, plan.stored, load_id, valid_line)
+    _lap("merge")
     con.execute(f"insert into meta.quarantine select ?, ?, ?, {valid_line}, _reason, _raw "  # noqa: S608
                 f"from _valid where _reason is not null order by {valid_line}",
                 [load_id, kind.name, result["file"]])
@@ -191,7 +205,9 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
             reporting = reporting_currency(con, currency)
         except UserError as exc:
             raise FileProblem(str(exc)) from exc
+        _lap("start")
         sf = files.inspect(path, encoding)
+        _lap("hash + inspect")
         result["sha256"] = sf.sha256
         prior = con.execute("select min(load_id) from meta.loads where kind = ? and sha256 = ? "
                             "and status = 'loaded'", [kind, sf.sha256]).fetchone()[0]
@@ -214,6 +230,7 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
                 result["status"] = "loaded"
                 _record(con, load_id, kind, result, started, simulated)
                 con.execute("commit")
+                _lap("quarantine + commit")
             except BaseException:
                 con.execute("rollback")
                 raise
@@ -235,7 +252,9 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
     from etl import progress as progress_mod
 
     results = []
+    _lap("begin")
     with warehouse.writer(Path(db)) as con:
+        _lap("private copy")
         warehouse.ensure_schema(con)
         reporting = reporting_currency(con, currency)
         with progress_mod.bar(progress) as bar:
@@ -244,6 +263,8 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
                                          decimal=decimal, currency=reporting,
                                          simulated=simulated, today=today, bar=bar))
         marts.rebuild(con)
+        _lap("marts")
+    _lap("checkpoint + publish")
     return results
 
 
