@@ -126,7 +126,7 @@ def by_role_bars(df: pd.DataFrame, value: str, title: str, axis: str,
     fmt = "€%{x:,.0f}" if money else "%{x:,.0f}"
     fig = go.Figure(go.Bar(
         x=d["_v"], y=d["role"], orientation="h", marker={"color": theme.BLUE},
-        text=["suppressed (<k people)" if h else "" for h in hidden],
+        text=[d.loc[i, SUPPRESSED_COL] if h else "" for i, h in hidden.items()],
         textposition="outside", hovertemplate=fmt + "<extra>%{y}</extra>", name=axis))
     theme.layout(fig, title, x_title=axis, height=max(260, 40 + 32 * len(d)))
     fig.update_layout(hovermode="closest", showlegend=False)
@@ -304,7 +304,7 @@ def employment_by_role(df: pd.DataFrame, period: str) -> go.Figure:
     fig = go.Figure(go.Bar(
         x=d["_v"], y=[r.replace("_", " ") for r in d["role"]], orientation="h",
         marker={"color": theme.BLUE},
-        text=["some areas suppressed (<k people)" if h else "" for h in d["_h"]],
+        text=["some areas suppressed (too few people)" if h else "" for h in d["_h"]],
         textposition="outside", hovertemplate="%{x:,} people<extra></extra>"))
     theme.layout(fig, title, x_title="people", height=max(260, 60 + 30 * len(d)))
     fig.update_layout(hovermode="closest", showlegend=False)

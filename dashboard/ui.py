@@ -14,7 +14,7 @@ from dashboard import data, export, filters
 from dashboard.filters import Filters, Known
 from dashboard.privacy import any_suppressed
 
-METHODOLOGY_LINK = "See **Data → Methodology** for how every figure is defined."
+METHODOLOGY_LINK = "How every figure is defined: [Data & method](/data)."
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 

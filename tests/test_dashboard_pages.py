@@ -133,7 +133,7 @@ def test_public_mode_hides_a_group_of_three_in_chart_table_and_csv(run, download
     at = run("displacement", public=True)
     bars = next(t for t in chart(at, 2)["data"] if t["type"] == "bar")
     by_role = dict(zip(bars["y"], zip(bars["x"], bars["text"], strict=True), strict=True))
-    assert by_role["stylist"] == (0, "suppressed (<k people)")
+    assert by_role["stylist"] == (0, "suppressed: fewer than 5 people")
     assert by_role["photographer"] == (0, "")  # shown: six people
     crew = csv(downloads, "displacement-crew-by-role.csv")
     stylist = crew[crew["role"] == "stylist"].iloc[0]
