@@ -5,11 +5,11 @@
 -- warehouse holds; such rows carry booking_known = false and the marts leave them out.
 -- materialized: table
 -- (several marts read it; rates are looked up once per currency × date, not per crew row)
-with crew as (
+with crew as not materialized (
     select * from raw.booking_crew
 ),
 
-bookings as (
+bookings as not materialized (
     select * from staging.stg_bookings
 ),
 
@@ -50,8 +50,17 @@ joined as (
     cross join settings
 ),
 
+-- every (currency, date) a crew row can need: few currencies × the booking dates, so the
+-- as-of lookups run on thousands of rows, not millions
 needed as (
-    select distinct currency, reporting_currency, rate_on from joined
+    select currencies.currency, settings.reporting_currency, dates.rate_on
+    from (select distinct currency from crew) as currencies
+    cross join (
+        select distinct shoot_date as rate_on from bookings
+        union
+        select rate_date from last_fixing
+    ) as dates
+    cross join settings
 ),
 
 needed_rates as (
