@@ -3,11 +3,11 @@
 -- where it booked the most non-cancelled shoot days (ties: alphabetical first); empty for a
 -- brand without bookings. The dashboard's region filter uses it for every brand-level figure
 -- (displacement, crew impact, consent): the estimators work per brand, not per region.
-with bookings as (
+with bookings as not materialized (
     select * from staging.stg_bookings
 ),
 
-usage as (
+usage as not materialized (
     select * from staging.int_usage_monthly
 ),
 

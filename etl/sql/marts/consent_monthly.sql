@@ -3,7 +3,7 @@
 -- licence covers its twin, brand, day, channel and region (rules and reason precedence:
 -- staging/int_usage_classified.sql and METHODOLOGY.md). A use naming a licence granted for
 -- another twin or brand counts as no_licence (marts.data_quality lists it separately).
-with usage as (
+with usage as not materialized (
     select * from staging.int_usage_monthly
 ),
 

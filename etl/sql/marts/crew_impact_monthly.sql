@@ -2,16 +2,16 @@
 -- Dense over the data's months for every brand × role the brand ever engaged or is
 -- estimated to displace. Crew on cancelled bookings and crew whose booking is unknown are
 -- left out (marts.data_quality counts the latter). Definitions: METHODOLOGY.md.
-with crew as (
+with crew as not materialized (
     select * from staging.stg_booking_crew
     where booking_known and not is_cancelled
 ),
 
-displacement as (
+displacement as not materialized (
     select * from marts.displacement_monthly
 ),
 
-brands as (
+brands as not materialized (
     select * from marts.brands
 ),
 

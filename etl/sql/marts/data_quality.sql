@@ -1,23 +1,23 @@
 -- grain: one row per check
 -- References are not checked at load (files arrive in any order); this mart counts what does
 -- not join, so the dashboard's Data page can show it. rows = source rows affected.
-with usage as (
+with usage as not materialized (
     select * from staging.int_usage_monthly
 ),
 
-usage_twins as (
+usage_twins as not materialized (
     select * from staging.int_usage_twin_monthly
 ),
 
-licenses as (
+licenses as not materialized (
     select * from staging.stg_licenses
 ),
 
-twins as (
+twins as not materialized (
     select * from staging.stg_twins
 ),
 
-crew as (
+crew as not materialized (
     select * from staging.stg_booking_crew
 ),
 

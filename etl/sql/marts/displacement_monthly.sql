@@ -2,15 +2,15 @@
 -- Dense: every month of the data's span for every brand × channel the brand ever booked or
 -- used twins in (months without activity hold zeros), so post-adoption months with no shoots
 -- still count their expected shoot days. Definitions: METHODOLOGY.md.
-with bookings as (
+with bookings as not materialized (
     select * from staging.stg_bookings
 ),
 
-usage as (
+usage as not materialized (
     select * from staging.int_usage_monthly
 ),
 
-brands as (
+brands as not materialized (
     select * from marts.brands
 ),
 

@@ -1,7 +1,7 @@
 -- grain: one row per period × area × role × source
 -- As published: each source's own figures, currency and earnings basis, never converted.
 -- simulated = the row came from `twinimpact demo` (a simulated survey), not a real source.
-with source as (
+with source as not materialized (
     select * from staging.stg_crew_employment
 ),
 

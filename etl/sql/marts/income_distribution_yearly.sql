@@ -6,7 +6,7 @@
 -- ÷ the cohort's income. gini: sum_i sum_j |x_i - x_j| / (2 n^2 mean), computed as
 -- 2 sum_i i x_(i) / (n sum x) - (n + 1) / n over ascending x; all equal → 0, one person
 -- with everything → (n - 1) / n; empty or zero-income cohorts → null.
-with monthly as (
+with monthly as not materialized (
     select * from marts.model_income_monthly
 ),
 

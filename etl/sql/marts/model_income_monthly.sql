@@ -2,12 +2,12 @@
 -- shoot_income: fees of booking-crew rows with role `model` on non-cancelled bookings, by
 -- the booking's shoot month (person_id is the model_id); twin_income: fees paid for uses of
 -- the model's twins, by month of use. Both in the reporting currency.
-with crew as (
+with crew as not materialized (
     select * from staging.stg_booking_crew
     where booking_known and not is_cancelled and role = 'model'
 ),
 
-usage as (
+usage as not materialized (
     select * from staging.int_usage_twin_monthly
     where twin_known
 ),
