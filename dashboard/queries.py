@@ -51,6 +51,13 @@ def _params(f: Filters, *names: str, start: date | None = None,
     return {n: values[n] for n in names}
 
 
+def _pstart(f: Filters) -> date | None:
+    """The first month of the period just before f's, of the same length."""
+    if not (f.start() and f.end()):
+        return None
+    return previous_period(f.start(), f.end())[0]
+
+
 def known_values(db: Path) -> Known:
     """Months, brands and regions present in the marts (URL values are checked against these)."""
     with reader(db) as con:
@@ -110,24 +117,31 @@ def events() -> pd.DataFrame:
 
 # ---- displacement -------------------------------------------------------------------------
 
-def displacement_totals(db: Source, f: Filters, previous: bool = False) -> pd.DataFrame:
-    """One row of period totals: shoot_days, shoot_assets, twin_assets, twin_share,
-    cancelled_for_twin_days, displaced_did, displaced_upper (previous=True: the prior period)."""
-    start, end = f.start(), f.end()
-    if previous and start and end:
-        start, end = previous_period(start, end)
+def displacement_totals(db: Source, f: Filters) -> pd.DataFrame:
+    """Two rows (current period, then the previous one of the same length) of totals:
+    shoot_days, shoot_assets, twin_assets, twin_share,
+    cancelled_for_twin_days, displaced_did, displaced_upper."""
     return _run(db, f"""
-        select coalesce(sum(shoot_days), 0)::double as shoot_days,
+        with cells as (
+            select case when month >= $start::date then 'current' else 'previous' end
+                       as period, *
+            from marts.displacement_monthly
+            where month between $pstart::date and $end::date and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
+        ),
+        periods as (select * from (values ('current', 0), ('previous', 1)) p(period, ord))
+        select p.period,
+               coalesce(sum(shoot_days), 0)::double as shoot_days,
                coalesce(sum(shoot_assets), 0)::bigint as shoot_assets,
                coalesce(sum(twin_assets), 0)::bigint as twin_assets,
                sum(twin_assets) / nullif(sum(twin_assets) + sum(shoot_assets), 0) as twin_share,
                coalesce(sum(cancelled_for_twin_days), 0)::double as cancelled_for_twin_days,
                coalesce(sum(displaced_shoot_days_did), 0)::double as displaced_did,
                coalesce(sum(displaced_shoot_days_upper), 0)::double as displaced_upper,
-               count(*) as cells
-        from marts.displacement_monthly
-        where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
-    """, _params(f, "start", "end", "brand", "channel", "region", start=start, end=end))  # noqa: S608
+               count(c.month) as cells
+        from periods p left join cells c using (period)
+        group by p.period, p.ord
+        order by p.ord
+    """, {**_params(f, "start", "end", "brand", "channel", "region"), "pstart": _pstart(f)})  # noqa: S608
 
 
 def twin_share_by_channel(db: Source, f: Filters) -> pd.DataFrame:
@@ -207,22 +221,29 @@ def brands_ranked(db: Source, f: Filters) -> pd.DataFrame:
 
 # ---- crew ---------------------------------------------------------------------------------
 
-def crew_totals(db: Source, f: Filters, previous: bool = False) -> pd.DataFrame:
-    """One row: crew_days, crew_income, displaced_crew_days, displaced_crew_income,
+def crew_totals(db: Source, f: Filters) -> pd.DataFrame:
+    """Two rows (current period, then the previous one of the same length): crew_days,
+    crew_income, displaced_crew_days, displaced_crew_income,
     people (largest distinct-people count of any cell summed: a lower bound, see privacy)."""
-    start, end = f.start(), f.end()
-    if previous and start and end:
-        start, end = previous_period(start, end)
     return _run(db, f"""
-        select coalesce(sum(crew_days), 0)::double as crew_days,
+        with cells as (
+            select case when month >= $start::date then 'current' else 'previous' end
+                       as period, *
+            from marts.crew_impact_monthly
+            where month between $pstart::date and $end::date and {_BRAND} and {_ROLE} and {_HOME_REGION}
+        ),
+        periods as (select * from (values ('current', 0), ('previous', 1)) p(period, ord))
+        select p.period,
+               coalesce(sum(crew_days), 0)::double as crew_days,
                coalesce(sum(crew_income), 0)::double as crew_income,
                coalesce(sum(displaced_crew_days), 0)::double as displaced_crew_days,
                coalesce(sum(displaced_crew_income), 0)::double as displaced_crew_income,
                coalesce(max(people), 0)::bigint as people,
-               count(*) as cells
-        from marts.crew_impact_monthly
-        where {_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION}
-    """, _params(f, "start", "end", "brand", "role", "region", start=start, end=end))  # noqa: S608
+               count(c.month) as cells
+        from periods p left join cells c using (period)
+        group by p.period, p.ord
+        order by p.ord
+    """, {**_params(f, "start", "end", "brand", "role", "region"), "pstart": _pstart(f)})  # noqa: S608
 
 
 def crew_by_role(db: Source, f: Filters) -> pd.DataFrame:
@@ -274,8 +295,9 @@ def model_income_over_time(db: Source, f: Filters) -> pd.DataFrame:
         select month,
                sum(shoot_income)::double as shoot_income,
                sum(twin_income)::double as twin_income,
-               count(distinct model_id) filter (where shoot_income > 0) as models_shoot,
-               count(distinct model_id) filter (where twin_income > 0) as models_twin
+               -- one row per month × model: counting rows counts distinct models
+               count(*) filter (where shoot_income > 0) as models_shoot,
+               count(*) filter (where twin_income > 0) as models_twin
         from marts.model_income_monthly
         where {_PERIOD}
         group by month
@@ -283,20 +305,25 @@ def model_income_over_time(db: Source, f: Filters) -> pd.DataFrame:
     """, _params(f, "start", "end"))  # noqa: S608
 
 
-def model_income_totals(db: Source, f: Filters, previous: bool = False) -> pd.DataFrame:
-    """One row: shoot_income, twin_income, models_shoot, models_twin over the period."""
-    start, end = f.start(), f.end()
-    if previous and start and end:
-        start, end = previous_period(start, end)
-    return _run(db, f"""
-        select coalesce(sum(shoot_income), 0)::double as shoot_income,
+def model_income_totals(db: Source, f: Filters) -> pd.DataFrame:
+    """Two rows (current period, then the previous one of the same length): shoot_income,
+    twin_income, cells (month × model rows)."""
+    return _run(db, """
+        with cells as (
+            select case when month >= $start::date then 'current' else 'previous' end
+                       as period, *
+            from marts.model_income_monthly
+            where month between $pstart::date and $end::date
+        ),
+        periods as (select * from (values ('current', 0), ('previous', 1)) p(period, ord))
+        select p.period,
+               coalesce(sum(shoot_income), 0)::double as shoot_income,
                coalesce(sum(twin_income), 0)::double as twin_income,
-               count(distinct model_id) filter (where shoot_income > 0) as models_shoot,
-               count(distinct model_id) filter (where twin_income > 0) as models_twin,
-               count(*) as cells
-        from marts.model_income_monthly
-        where {_PERIOD}
-    """, _params(f, "start", "end", start=start, end=end))  # noqa: S608
+               count(c.month) as cells
+        from periods p left join cells c using (period)
+        group by p.period, p.ord
+        order by p.ord
+    """, {**_params(f, "start", "end"), "pstart": _pstart(f)})  # noqa: S608
 
 
 def income_distribution(db: Source, f: Filters) -> pd.DataFrame:
@@ -407,24 +434,30 @@ def compliance_by_brand(db: Source, f: Filters) -> pd.DataFrame:
     """, _params(f, "start", "end", "brand", "region"))  # noqa: S608
 
 
-def consent_totals(db: Source, f: Filters, previous: bool = False) -> pd.DataFrame:
-    """One row: twin_assets, licensed_assets, unlicensed_assets, watermarked_share,
+def consent_totals(db: Source, f: Filters) -> pd.DataFrame:
+    """Two rows (current period, then the previous one of the same length): twin_assets, licensed_assets, unlicensed_assets, watermarked_share,
     disclosed_share over the period."""
-    start, end = f.start(), f.end()
-    if previous and start and end:
-        start, end = previous_period(start, end)
     return _run(db, f"""
-        select coalesce(sum(twin_assets), 0)::bigint as twin_assets,
+        with cells as (
+            select case when month >= $start::date then 'current' else 'previous' end
+                       as period, *
+            from marts.consent_monthly
+            where month between $pstart::date and $end::date and {_BRAND} and {_HOME_REGION}
+        ),
+        periods as (select * from (values ('current', 0), ('previous', 1)) p(period, ord))
+        select p.period,
+               coalesce(sum(twin_assets), 0)::bigint as twin_assets,
                coalesce(sum(licensed_assets), 0)::bigint as licensed_assets,
                coalesce(sum(unlicensed_assets), 0)::bigint as unlicensed_assets,
                sum(watermarked_share * twin_assets) / nullif(sum(twin_assets), 0)
                    as watermarked_share,
                sum(disclosed_share * twin_assets) / nullif(sum(twin_assets), 0)
                    as disclosed_share,
-               count(*) as cells
-        from marts.consent_monthly
-        where {_PERIOD} and {_BRAND} and {_HOME_REGION}
-    """, _params(f, "start", "end", "brand", "region", start=start, end=end))  # noqa: S608
+               count(c.month) as cells
+        from periods p left join cells c using (period)
+        group by p.period, p.ord
+        order by p.ord
+    """, {**_params(f, "start", "end", "brand", "region"), "pstart": _pstart(f)})  # noqa: S608
 
 
 # ---- employment ---------------------------------------------------------------------------

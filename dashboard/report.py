@@ -47,9 +47,9 @@ def _fmt(value, kind: str) -> str:
 def key_numbers(db: queries.Source, f: Filters, k: int | None) -> pd.DataFrame:
     """metric, value, previous, kind (`pct`, `eur`, `num`) for one selection and the period
     before it; crew figures blank when fewer than k people are behind them."""
-    d, d0 = (queries.displacement_totals(db, f, p).iloc[0] for p in (False, True))
-    c, c0 = (queries.crew_totals(db, f, p).iloc[0] for p in (False, True))
-    n, n0 = (queries.consent_totals(db, f, p).iloc[0] for p in (False, True))
+    d, d0 = (r for _, r in queries.displacement_totals(db, f).iterrows())
+    c, c0 = (r for _, r in queries.crew_totals(db, f).iterrows())
+    n, n0 = (r for _, r in queries.consent_totals(db, f).iterrows())
     # no rows at all for the previous period: "–", not a misleading zero
     d0, c0, n0 = (r if r["cells"] else pd.Series(float("nan"), index=r.index)
                   for r in (d0, c0, n0))

@@ -152,6 +152,11 @@ def before(row: pd.Series) -> pd.Series:
     return row
 
 
+def pair(totals: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """A two-row totals frame (current, previous) as rows; the previous one blanked if empty."""
+    return totals.iloc[0], before(totals.iloc[1])
+
+
 def change(now: float | None, before: float | None, share: bool = False) -> str | None:
     """'+12.0%' (relative) or '+3.1 pts' (for shares); None when there is nothing to compare."""
     if now is None or before is None or any(

@@ -8,10 +8,10 @@ ctx = ui.setup("Consent: were twins used with a valid licence?",
                uses=("period", "brand", "region"))
 f = ctx.f
 SOURCES = "twin-usage and licence exports (marts.consent_monthly)"
-now, before, monthly, reasons, brands = data.fetch(
-    ("consent_totals", ctx.hf), ("consent_totals", ctx.hf, True), ("consent_over_time", f),
+totals, monthly, reasons, brands = data.fetch(
+    ("consent_totals", ctx.hf), ("consent_over_time", f),
     ("unlicensed_reasons", f), ("compliance_by_brand", f))
-now, before = now.iloc[0], ui.before(before.iloc[0])
+now, before = ui.pair(totals)
 
 
 def _share(row, col):

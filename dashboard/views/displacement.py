@@ -8,11 +8,10 @@ ctx = ui.setup("Displacement: shoots replaced by twins",
                uses=("period", "brand", "channel", "region", "role"))
 f = ctx.f
 SOURCES = "bookings and twin-usage exports (marts.displacement_monthly)"
-disp, disp0, share, expected, crew, brands = data.fetch(
-    ("displacement_totals", ctx.hf), ("displacement_totals", ctx.hf, True),
-    ("twin_share_by_channel", f),
+disp, share, expected, crew, brands = data.fetch(
+    ("displacement_totals", ctx.hf), ("twin_share_by_channel", f),
     ("shoot_days_vs_expected", f), ("crew_by_role", f), ("brands_ranked", f))
-disp, disp0 = disp.iloc[0], ui.before(disp0.iloc[0])
+disp, disp0 = ui.pair(disp)
 c1, c2, c3, c4 = st.columns(4)
 ui.metric(c1, "Twin share of images", disp["twin_share"], disp0["twin_share"], "{:.1%}",
           share=True, ctx=ctx)

@@ -11,11 +11,10 @@ st.caption(ui.headline_caption(ctx) + " Models' income covers every model (brand
            "filters do not apply to it); crew income follows all filters. "
            + ui.METHODOLOGY_LINK)
 
-inc, inc0, monthly, dist, crew = data.fetch(
-    ("model_income_totals", ctx.hf), ("model_income_totals", ctx.hf, True),
-    ("model_income_over_time", f),
+inc, monthly, dist, crew = data.fetch(
+    ("model_income_totals", ctx.hf), ("model_income_over_time", f),
     ("income_distribution", f), ("crew_income_by_year_role", f))
-inc, inc0 = inc.iloc[0], ui.before(inc0.iloc[0])
+inc, inc0 = ui.pair(inc)
 total, total0 = inc["shoot_income"] + inc["twin_income"], inc0["shoot_income"] + inc0["twin_income"]
 c1, c2, c3 = st.columns(3)
 ui.metric(c1, "Models' income from shoots", inc["shoot_income"], inc0["shoot_income"], "€{:,.0f}",

@@ -9,13 +9,12 @@ ctx = ui.setup("Twin Impact: what AI twins do to fashion work",
 f = ctx.f
 st.caption(ui.headline_caption(ctx) + " " + ui.METHODOLOGY_LINK)
 
-(disp, disp0, crew, crew0, income, consent, by_role, halves, share) = data.fetch(
-    ("displacement_totals", ctx.hf), ("displacement_totals", ctx.hf, True),
-    ("crew_totals", ctx.hf), ("crew_totals", ctx.hf, True), ("model_income_totals", ctx.hf),
+(disp, crew, income, consent, by_role, halves, share) = data.fetch(
+    ("displacement_totals", ctx.hf), ("crew_totals", ctx.hf), ("model_income_totals", ctx.hf),
     ("consent_totals", ctx.hf), ("crew_by_role", ctx.hf), ("twin_share_by_half", f),
     ("twin_share_by_channel", f))
-disp, disp0 = disp.iloc[0], ui.before(disp0.iloc[0])
-crew, crew0 = crew.iloc[0], ui.before(crew0.iloc[0])
+disp, disp0 = ui.pair(disp)
+crew, crew0 = ui.pair(crew)
 income, consent = income.iloc[0], consent.iloc[0]
 hidden_crew = ctx.k is not None and crew["people"] < ctx.k
 
