@@ -136,6 +136,8 @@ def render(db: Path, status: dict, max_loads: int = 20) -> str:
         out += _table(["id", "kind", "file", "status", "rows_in", "inserted", "updated",
                        "unchanged", "quarantined", "finished (UTC)"], rows,
                       right={0, 4, 5, 6, 7, 8})
+        if any(ld.get("simulated") for ld in shown):
+            out.append("(sim): simulated data from `twinimpact demo`, not real figures")
         errors = [ld for ld in shown if ld.get("error")]
         if errors:
             out += ["", "Rejected:"]
