@@ -27,7 +27,7 @@ PAGE_QUERIES: dict[str, list[tuple[str, tuple]]] = {
     "brand_report": [("brands_ranked", ()), ("displacement_totals", ()), ("crew_totals", ()),
                      ("consent_totals", ()), ("shoot_days_vs_expected", ()),
                      ("crew_by_role", ())],
-    "data_sources": [("loads", None), ("quarantine_summary", None)],
+    "data_sources": [("loads", None), ("quarantine_summary", None), ("data_quality", None)],
 }
 
 

@@ -505,6 +505,15 @@ def loads(db: Source) -> pd.DataFrame:
     """)
 
 
+def data_quality(db: Source) -> pd.DataFrame:
+    """check_name, kind, rows, assets, description: references that do not join (no ids)."""
+    return _run(db, """
+        select check_name, kind, rows, assets, description
+        from marts.data_quality
+        order by rows desc, check_name
+    """)
+
+
 def quarantine_summary(db: Source) -> pd.DataFrame:
     """kind, file, reason, rows: quarantined rows counted by why (no row values)."""
     return _run(db, """

@@ -7,7 +7,7 @@ from etl import config
 
 ctx = ui.setup("Data & method: where every number comes from", uses=())
 
-loads, summary = data.fetch(("loads",), ("quarantine_summary",))
+loads, summary, checks = data.fetch(("loads",), ("quarantine_summary",), ("data_quality",))
 ok = loads[loads["status"] == "loaded"]
 c1, c2, c3 = st.columns(3)
 c1.metric("Files loaded", f"{len(ok):,}")
@@ -31,6 +31,11 @@ else:
     else:
         st.caption("Public mode: the quarantined rows themselves (which may name people) "
                    "are not offered for download.")
+
+st.subheader("References that do not join")
+st.markdown("Files arrive in any order, so loads do not check references; these rows loaded "
+            "but point at something the warehouse does not hold (yet).")
+ui.table(ctx, checks, sources="marts.data_quality", key="data-quality")
 
 st.subheader("Industry events shown on the time charts")
 ev = data.events()
