@@ -148,8 +148,14 @@ def _validate(con, kind: Kind, sf: SourceFile, result: dict, *, decimal: str,
                 kind, mapping, source, line_expr, [f"c{i}" for i in range(len(header))],
                 header, decimal_comma=decimal == "," and sf.format == "csv", today=today,
                 reporting=reporting, fx_last=validate.fx_last(con))
-            con.execute(f"create or replace temp table _valid as {plan.sql}",  # noqa: S608
-                        {**plan.params, **src_params})
+            # The file is the probe side of the small lookup joins: without this DuckDB may
+            # build its hash table from the file (no row estimate), costing memory and time.
+            con.execute("set disabled_optimizers = 'build_side_probe_side'")
+            try:
+                con.execute(f"create or replace temp table _valid as {plan.sql}",  # noqa: S608
+                            {**plan.params, **src_params})
+            finally:
+                con.execute("set disabled_optimizers = ''")
             _lap("read + validate")
         except duckdb.Error as exc:
             if not readers.is_content_error(exc):
