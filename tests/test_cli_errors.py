@@ -32,7 +32,7 @@ ROWS = "T1,M1,2024-01-05\nT2,M2,2024-02-10\n"
 # Verbs of the "what to do" half of every error line.
 WHAT_TO_DO = re.compile(
     r"\b(pass|use|check|export|save|give|name|choose|create|rerun|see|fix|remove|add|"
-    r"rename|convert|free|try)\b", re.IGNORECASE)
+    r"rename|convert|free|try|must)\b", re.IGNORECASE)
 
 
 def run(tmp: Path, *args: str) -> subprocess.CompletedProcess:
@@ -57,6 +57,13 @@ def _parquet_truncated(tmp: Path) -> str:
     pq.write_table(pa.table({"twin_id": ["T1"] * 500, "model_id": ["M1"] * 500,
                              "created_on": ["2024-01-05"] * 500}), buf)
     return _file(tmp, "twins.parquet", buf.getvalue()[:-40])
+
+
+def _empty_xlsx(tmp: Path) -> str:
+    import openpyxl
+
+    openpyxl.Workbook().save(tmp / "empty.xlsx")
+    return "empty.xlsx"
 
 
 def _dir(tmp: Path, name: str) -> str:
@@ -95,6 +102,10 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], int, list[str]]] = {
     "corrupt .parquet": (lambda t: _load(_file(t, "bad.parquet", b"PAR1 not really PAR1")), 1,
                          ["bad.parquet"]),
     "truncated .parquet": (lambda t: _load(_parquet_truncated(t)), 1, ["twins.parquet"]),
+    "plain text named .csv.gz": (lambda t: _load(_file(t, "plain.csv.gz", HEADER + ROWS)), 1,
+                                 ["plain.csv.gz"]),
+    "empty .jsonl": (lambda t: _load(_file(t, "empty.jsonl", b"")), 1, ["empty.jsonl"]),
+    "empty workbook": (lambda t: _load(_empty_xlsx(t)), 1, ["empty.xlsx"]),
     ".xlsx that is a CSV": (lambda t: _load(_file(t, "twins.xlsx", HEADER + ROWS)), 1,
                             ["twins.xlsx"]),
     ".jsonl with a broken line": (
@@ -155,10 +166,7 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], int, list[str]]] = {
 
 # Cases the loader does not get right yet: {id: reason}; strict, so a fix makes them fail
 # until removed from here.
-XFAIL: dict[str, str] = {
-    ".jsonl with a broken line": "loader says 'each line must be one JSON object' but not what "
-                                 "to do (e.g. 'fix line 3 ...')",
-}
+XFAIL: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("case", [
