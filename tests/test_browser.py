@@ -98,7 +98,7 @@ def test_a_permalink_reproduces_its_filters(server, page):
     _wait_rendered(page)
     page.wait_for_selector(".js-plotly-plot .main-svg")
     body = page.inner_text("body")
-    assert "Period: 2024-01 to 2024-12" in body
+    assert "Headline numbers: 2024-01 to 2024-12, change against 2023-01 to 2023-12" in body
     sidebar = page.inner_text("[data-testid=stSidebar]")
     assert "BR02" in sidebar and "ecommerce" in sidebar
     assert "from=2024-01" in page.url and "brand=BR02" in page.url
