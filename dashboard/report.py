@@ -177,7 +177,8 @@ td, th {{ border-bottom: 1px solid #ddd; padding: .35em .5em; text-align: left; 
 with the limits of each estimate.</p>
 <dl>{method}</dl>
 <h2>Provenance</h2>
-<p>Data as of {esc(as_of)}.{' Every load below is simulated.' if simulated else ''}</p>
+<p>Data as of {esc(as_of)}. The last column says which files came from the simulated
+demo industry.</p>
 <table><tr><th>Kind</th><th>File</th><th>Loaded</th><th class=num>Rows</th>
 <th class=num>Quarantined</th><th>Simulated</th></tr>
 {load_rows}

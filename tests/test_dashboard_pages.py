@@ -254,3 +254,15 @@ def test_every_page_through_the_app_on_the_demo(demo_db, monkeypatch):
         simulated = [c for c in sources if "US Bureau of Labor Statistics" not in c]
         assert simulated and all("Simulated data" in c for c in simulated), page
         assert all("Simulated data" not in c for c in sources if c not in simulated), page
+
+
+def test_perf_measure_reports_every_page(tiny_db, monkeypatch):
+    from dashboard import perf
+
+    monkeypatch.setenv("TWINIMPACT_PUBLIC", "0")
+    result = perf.measure(tiny_db, repeats=1)
+    pages = {"overview", "displacement", "income", "consent", "employment", "brand_report",
+             "data_sources"}
+    assert set(result["query_ms"]) == pages and set(result["page_run_ms"]) == pages
+    assert all(v > 0 for v in [*result["query_ms"].values(), *result["page_run_ms"].values()])
+    assert result["limits_ms"] == {"query": 100, "page_run": 1500}
