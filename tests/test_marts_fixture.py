@@ -307,3 +307,32 @@ def test_consent_reason_precedence(tmp_path):
         order by month, assets""") == [
         (date(2024, 1, 1), "licensed", 1), (date(2024, 1, 1), "out_of_scope", 2),
         (date(2024, 2, 1), "revoked", 8), (date(2024, 2, 1), "expired", 20)]
+
+
+def test_did_without_control_brands_or_pre_period(tmp_path):
+    # Every brand adopts: no control group. X adopts in 2024-03 after 2 months of shoots
+    # (2 and 4 days) → before_after: expected = pre_level 3, actual 1 → 2; upper: 60 assets
+    # / 6 days = 10 per day → 10 twin assets / 10 = 1.
+    # Y adopts in the data's first month → no pre-period: DiD not estimable (0, `none`);
+    # upper at the industry's all-time ecommerce rate (20+40+10+30) / (2+4+1+3) = 10 → 0.5.
+    bookings = [
+        ("x1", "X", "2024-01-10", "ecommerce", "GB", "2", "20", "completed", ""),
+        ("x2", "X", "2024-02-10", "ecommerce", "GB", "4", "40", "completed", ""),
+        ("x3", "X", "2024-03-10", "ecommerce", "GB", "1", "10", "completed", ""),
+        ("y2", "Y", "2024-02-10", "ecommerce", "GB", "3", "30", "completed", ""),
+    ]
+    usage = [
+        ("W1", "2024-03-05", "T1", "X", "", "ecommerce", "GB", "10", "0", "EUR", "no", "no"),
+        ("W2", "2024-01-05", "T1", "Y", "", "ecommerce", "GB", "5", "0", "EUR", "no", "no"),
+    ]
+    db = tmp_path / "warehouse.duckdb"
+    mf.build(db, {"bookings": bookings, "twin-usage": usage})
+    assert mf.rows(db, """
+        select brand_id, month, did_method, pre_months, displaced_shoot_days_did,
+               expected_shoot_days, displaced_shoot_days_upper, upper_rate_source
+        from marts.displacement_monthly where post_adoption order by brand_id, month""") == [
+        ("X", date(2024, 3, 1), "before_after", 2, 2.0, 3.0, 1.0, "brand_pre_period"),
+        ("Y", date(2024, 1, 1), "none", 0, 0.0, None, 0.5, "industry_all_time"),
+        ("Y", date(2024, 2, 1), "none", 0, 0.0, None, 0.0, "industry_all_time"),
+        ("Y", date(2024, 3, 1), "none", 0, 0.0, None, 0.0, "industry_all_time"),
+    ]
