@@ -336,3 +336,23 @@ def test_did_without_control_brands_or_pre_period(tmp_path):
         ("Y", date(2024, 2, 1), "none", 0, 0.0, None, 0.0, "industry_all_time"),
         ("Y", date(2024, 3, 1), "none", 0, 0.0, None, 0.0, "industry_all_time"),
     ]
+
+
+def test_crew_money_in_a_non_euro_reporting_currency(tmp_path):
+    # Reporting currency GBP. On 2023-02-10: 0.88348 GBP and 1.069 USD per EUR.
+    # 1000 EUR → 883.48 GBP; 1069 USD → 1069 / 1.069 × 0.88348 = 883.48 GBP; GBP stays.
+    from etl.load import load_paths
+
+    db = tmp_path / "warehouse.duckdb"
+    bookings = mf.write_csv(tmp_path / "bookings.csv", mf.HEADERS["bookings"], [
+        ("g1", "G", "2023-02-10", "ecommerce", "GB", "1", "10", "completed", "")])
+    crew = mf.write_csv(tmp_path / "crew.csv", mf.HEADERS["booking-crew"], [
+        ("g1", "P1", "photographer", "1", "1000", "", "EUR"),
+        ("g1", "P2", "hair", "1", "1069", "", "USD"),
+        ("g1", "P3", "makeup", "1", "500", "", "GBP")])
+    load_paths(db, "bookings", [bookings], currency="GBP")
+    load_paths(db, "booking-crew", [crew])
+    assert mf.rows(db, """
+        select role, crew_income from marts.crew_impact_monthly order by role""") == [
+        ("hair", Decimal("883.4800")), ("makeup", Decimal("500.0000")),
+        ("photographer", Decimal("883.4800"))]
