@@ -294,13 +294,12 @@ def compliance_by_brand(df: pd.DataFrame) -> go.Figure:
 
 
 def employment_by_role(df: pd.DataFrame, period: str) -> go.Figure:
-    """Bars: people working in each role in one survey period (areas summed)."""
+    """Bars: people working in each role in one survey period (rows: role, employed, areas)."""
     title = f"People working in each role, {period} (union survey, areas summed)"
     if df.empty or df["employed"].isna().all():
         return empty(title, "No survey figures in this selection")
-    d = df.assign(_v=df["employed"].fillna(0), _h=_suppressed(df))
-    d = d.groupby("role", as_index=False).agg(_v=("_v", "sum"), _h=("_h", "any"))
-    d = d.sort_values("_v")
+    hidden = _suppressed(df)
+    d = df.assign(_v=df["employed"].fillna(0), _h=hidden).sort_values("_v")
     fig = go.Figure(go.Bar(
         x=d["_v"], y=[r.replace("_", " ") for r in d["role"]], orientation="h",
         marker={"color": theme.BLUE},
@@ -319,9 +318,13 @@ def bls_employment(df: pd.DataFrame) -> go.Figure:
         return empty(title, "No BLS figures loaded")
     labels = [f"{r} ({p})" for r, p in zip(df["role"], df["period"], strict=True)]
     fig = go.Figure(go.Bar(x=df["employed"], y=labels, orientation="h",
-                           marker={"color": theme.SKY}, hovertemplate="%{x:,}<extra></extra>"))
-    theme.layout(fig, title, x_title="employees", height=max(240, 60 + 36 * len(df)))
+                           marker={"color": theme.SKY}, hovertemplate="%{x:,}<extra></extra>",
+                           text=[f"{v:,.0f}" for v in df["employed"]], textposition="outside"))
+    theme.layout(fig, title, x_title="employees (log scale)",
+                 height=max(240, 60 + 36 * len(df)))
     fig.update_layout(hovermode="closest", showlegend=False)
-    fig.update_xaxes(type="log")
+    # a log axis: hair stylists outnumber models a hundredfold; label only the decades
+    fig.update_xaxes(type="log", tickvals=[1e2, 1e3, 1e4, 1e5, 1e6],
+                     ticktext=["100", "1,000", "10,000", "100,000", "1,000,000"])
     fig.update_yaxes(rangemode=None)
     return fig

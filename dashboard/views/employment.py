@@ -20,13 +20,23 @@ else:
     c1, c2 = st.columns(2)
     c1.metric(f"People in the survey, {latest}", f"{cur['employed'].sum(min_count=1):,.0f}")
     c2.metric("Areas covered", f"{survey['area'].nunique()}")
-    shown = survey[survey["period"] == latest]
+    # exactly what the chart draws: one row per role, areas summed
+    hidden = cur["suppressed"].ne("") if "suppressed" in cur.columns else False
+    shown = cur.assign(hidden=hidden).groupby(
+        "role", as_index=False).agg(employed=("employed", lambda s: s.sum(min_count=1)),
+                                    areas=("area", "nunique"), hidden=("hidden", "any"))
+    shown.insert(0, "period", latest)
+    if ctx.k is not None:
+        shown["suppressed"] = shown.pop("hidden").map(
+            {True: f"areas with fewer than {ctx.k} people left out", False: ""})
+    else:
+        shown = shown.drop(columns="hidden")
     ui.chart(ctx, charts.employment_by_role(shown, latest), shown,
              sources=", ".join(sorted(survey["source"].unique())) + " (marts.employment)",
              key="employment-survey",
              note="earnings as published: each row keeps its own currency and basis")
-    with st.expander("The survey as a table"):
-        st.dataframe(survey, hide_index=True)
+    with st.expander(f"Every survey row ({len(survey):,}: period × area × role)"):
+        ui.table(ctx, survey, sources="marts.employment", key="employment-survey-rows")
 
 st.subheader("US Bureau of Labor Statistics (real published figures)")
 st.warning(
