@@ -39,6 +39,22 @@ def eur(x: float | None) -> str:
     return f"€{x:,.0f}"
 
 
+def halves(monthly: pd.DataFrame) -> pd.DataFrame:
+    """twin_share_by_channel rows (month, channel, shoot_assets, twin_assets) summed by
+    half-year: half (`2026 H1`), channel, shoot_assets, twin_assets, twin_share, months."""
+    if monthly.empty:
+        return pd.DataFrame(columns=["half", "channel", "shoot_assets", "twin_assets",
+                                     "twin_share", "months"])
+    m = pd.to_datetime(monthly["month"])
+    d = monthly.assign(half=m.dt.year.astype(str) + " H" + ((m.dt.month > 6) + 1).astype(str))
+    out = d.groupby(["half", "channel"], as_index=False).agg(
+        shoot_assets=("shoot_assets", "sum"), twin_assets=("twin_assets", "sum"),
+        months=("month", "nunique"))
+    total = out["twin_assets"] + out["shoot_assets"]
+    out["twin_share"] = (out["twin_assets"] / total.where(total > 0)).astype("float64")
+    return out
+
+
 def share_sentence(halves: pd.DataFrame) -> str | None:
     """The channel with the highest twin share in the latest full half-year, against a year before."""
     full = halves[halves["months"] == 6]

@@ -6,6 +6,17 @@ Per file: file-level checks (etl/sources/files.py), land it as text in temp._src
 
 Counts: rows_in = inserted + updated + unchanged + quarantined, always. A file whose bytes were
 already loaded for the kind is `skipped` with every count 0 (nothing was read).
+
+Decisions (CONTRACT §1–§2 leaves them open):
+- cancel_reason is kept as given (vocabulary checked) whatever the status; the marts count it
+  only for cancelled bookings.
+- valid_to has no "a year ahead" bound: licences legitimately run for years.
+- used_on given as a timestamp: used_on is its date as written, used_at the instant (in UTC
+  when an offset is given).
+- A CSV line with more or fewer fields than the header rejects the file (the columns can no
+  longer be trusted); blank lines are skipped and not counted in line numbers.
+- --decimal , applies to CSV/TSV text; native numbers in parquet/jsonl/xlsx are exact already.
+- A reporting currency other than the warehouse's rejects each file (recorded, exit 1).
 """
 
 from __future__ import annotations
@@ -262,11 +273,10 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
     with warehouse.writer(Path(db)) as con:
         _lap("private copy")
         warehouse.ensure_schema(con)
-        reporting = reporting_currency(con, currency)
         with progress_mod.bar(progress) as bar:
             for p in paths:
                 results.append(load_file(con, kind, Path(p), encoding=encoding,
-                                         decimal=decimal, currency=reporting,
+                                         decimal=decimal, currency=currency,
                                          simulated=simulated, today=today, bar=bar))
         marts.rebuild(con)
         _lap("marts")

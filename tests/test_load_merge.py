@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pytest
 from loadkit import TODAY, fresh_db, open_con, row, write
 
 from etl import warehouse
-from etl.errors import UserError
 from etl.load import load_paths
 
 
@@ -67,10 +65,17 @@ def test_reporting_currency_conversion_to_the_cent(tmp_path):
             ("B", Decimal("76.1704"), dt.date(2024, 3, 11)),
             ("C", Decimal("212.9200"), dt.date(2024, 3, 8)),
             ("D", Decimal("5.0000"), dt.date(2024, 3, 8))]
-    with pytest.raises(UserError, match="this warehouse reports money in GBP, not EUR"):
-        load_paths(db, "twin-usage", [f], currency="EUR")
-    with pytest.raises(UserError, match="--currency ARS has no European Central Bank"):
-        load_paths(tmp_path / "new.duckdb", "twin-usage", [f], currency="ARS")
+    # a different reporting currency later: the file is rejected (recorded), nothing changes
+    g = write(tmp_path / "g.csv", [_usage(usage_id="Z")])
+    [r] = load_paths(db, "twin-usage", [g], currency="EUR")
+    assert (r["status"], r["error"]) == ("rejected", (
+        "this warehouse reports money in GBP, not EUR; load without --currency (or with "
+        "--currency GBP), or use a new --db to report in EUR"))
+    [r] = load_paths(tmp_path / "new.duckdb", "twin-usage", [g], currency="ARS")
+    assert r["error"] == ("--currency ARS has no European Central Bank reference rate; use "
+                          "one such as EUR, GBP, USD or SEK")
+    with warehouse.reader(db) as con:
+        assert con.execute("select count(*) from raw.twin_usage").fetchone() == (4,)
 
 
 def test_failed_file_rolls_back_but_is_recorded(tmp_path):

@@ -1,5 +1,8 @@
 """Overview: the key numbers and a few sentences of findings written from the data."""
 
+from dataclasses import replace
+
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, findings, ui
@@ -9,10 +12,15 @@ ctx = ui.setup("Twin Impact: what AI twins do to fashion work",
 f = ctx.f
 st.caption(ui.headline_caption(ctx) + " " + ui.METHODOLOGY_LINK)
 
-(disp, crew, income, consent, by_role, halves, share) = data.fetch(
+# the channel shares over the whole history up to the period's end serve both the chart (the
+# period's months) and the findings (the latest half-year against the same one a year before)
+history = replace(f, from_month=ctx.known.months[0] if ctx.known.months else None)
+(disp, crew, income, consent, by_role, monthly) = data.fetch(
     ("displacement_totals", ctx.hf), ("crew_totals", ctx.hf), ("model_income_totals", ctx.hf),
-    ("consent_totals", ctx.hf), ("crew_by_role", ctx.hf), ("twin_share_by_half", f),
-    ("twin_share_by_channel", f))
+    ("consent_totals", ctx.hf), ("crew_by_role", ctx.hf), ("twin_share_by_channel", history))
+share = monthly[pd.to_datetime(monthly["month"]) >= pd.Timestamp(f.start())] \
+    if f.start() else monthly
+halves = findings.halves(monthly)
 disp, disp0 = ui.pair(disp)
 crew, crew0 = ui.pair(crew)
 income, consent = income.iloc[0], consent.iloc[0]
