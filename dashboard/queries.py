@@ -158,23 +158,6 @@ def twin_share_by_channel(db: Source, f: Filters) -> pd.DataFrame:
     """, _params(f, "start", "end", "brand", "channel", "region"))  # noqa: S608
 
 
-def twin_share_by_half(db: Source, f: Filters) -> pd.DataFrame:
-    """half (e.g. `2026 H1`), channel, shoot_assets, twin_assets, twin_share, months —
-    the whole history (not only the period), so findings can compare with a year before."""
-    return _run(db, f"""
-        select year(month) || ' H' || (case when month(month) <= 6 then 1 else 2 end) as half,
-               channel,
-               sum(shoot_assets)::bigint as shoot_assets,
-               sum(twin_assets)::bigint as twin_assets,
-               sum(twin_assets) / nullif(sum(twin_assets) + sum(shoot_assets), 0) as twin_share,
-               count(distinct month) as months
-        from marts.displacement_monthly
-        where month <= $end::date and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
-        group by all
-        order by half, channel
-    """, _params(f, "end", "brand", "channel", "region"))  # noqa: S608
-
-
 def shoot_days_vs_expected(db: Source, f: Filters) -> pd.DataFrame:
     """month, actual_shoot_days, expected_did (actual + DiD shortfall),
     expected_upper (actual + substitution bound), cancelled_for_twin_days."""
