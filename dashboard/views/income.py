@@ -59,9 +59,10 @@ else:
         ui.chart(ctx, charts.distribution_by_year(
             dist, "gini", "Inequality of models' yearly income (Gini)", "Gini (0 = equal)"),
                  dist, sources="marts.income_distribution_yearly", key="income-distribution")
-        st.plotly_chart(charts.distribution_by_year(
+        ui.chart(ctx, charts.distribution_by_year(
             dist, "top10_share", "Share of income earned by the top 10% of models",
-            "top-10% share"), theme=None, key="chart-income-top10")
+            "top-10% share"), dist, sources="marts.income_distribution_yearly",
+            key="income-top10")
 
 crew = privacy.suppress(crew,
                         {"people": ["crew_days", "crew_income", "displaced_crew_income"]}, ctx.k)
