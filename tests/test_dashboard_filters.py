@@ -87,3 +87,16 @@ def test_suppress_hides_small_groups_and_marks_them():
     assert pd.isna(out["people"].tolist()[1])
     assert out["suppressed"].tolist() == ["", "suppressed: fewer than 5 people"]
     assert privacy.suppress(df, {"people": ["crew_days"]}, None) is df
+
+
+@pytest.mark.parametrize("k, points", [(None, 61), (5, 11), (7, 6), (13, 0)])
+def test_public_lorenz_keeps_only_steps_of_k_models(k, points):
+    # 60 models, one point each (+ the origin): every step would be one person's income
+    n = 60
+    curve = pd.DataFrame({"cohort": "all", "models": n,
+                          "pop_share": [i / n for i in range(n + 1)],
+                          "income_share": [(i / n) ** 2 for i in range(n + 1)]})
+    out = privacy.coarse_lorenz(curve, k)
+    assert len(out) == points
+    if points == 11:
+        assert out["pop_share"].round(2).tolist() == [i / 10 for i in range(11)]

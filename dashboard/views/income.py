@@ -32,8 +32,10 @@ ui.chart(ctx, charts.model_income(monthly, data.events()), monthly,
          key="income-models-monthly")
 
 st.subheader("How income is shared between models")
-dist = privacy.suppress(dist,
-                        {"models": ["median_income", "p90_income", "top10_share", "gini"]},
+if ctx.k is not None:  # the top 10% and the 90th percentile are a tenth of the cohort
+    dist = dist.assign(top_group=-(-dist["models"] // 10))
+dist = privacy.suppress(dist, {"models": ["median_income", "p90_income", "top10_share", "gini"],
+                               "top_group": ["p90_income", "top10_share"]} if ctx.k else {},
                         ctx.k)
 years = sorted(dist["year"].unique().tolist()) if not dist.empty else []
 if not years:
@@ -48,8 +50,7 @@ else:
                         format_func=lambda y: f"{y}" if y != years[-1] or last_month.endswith(
                             "-12") else f"{y} (to {last_month})")
     curve = data.get("lorenz", int(year))
-    if ctx.k is not None:
-        curve = curve[curve["models"] >= ctx.k]
+    curve = privacy.coarse_lorenz(curve, ctx.k)
     left, right = st.columns(2)
     with left:
         ui.chart(ctx, charts.lorenz(curve, int(year)), curve,
