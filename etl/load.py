@@ -123,8 +123,10 @@ def _record(con, load_id: int, kind: str, result: dict, started: dt.datetime,
     con.execute(
         "insert into meta.loads (load_id, kind, file, sha256, status, started_at, finished_at,"
         " rows_in, inserted, updated, unchanged, quarantined, ignored_columns, error, "
-        "simulated) values (?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?)",
+        "simulated) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        # finished_at from Python: SQL now() would be the start of the load's transaction
         [load_id, kind, result["file"], result["sha256"], result["status"], started,
+         dt.datetime.now(dt.UTC),
          *(result[c] for c in COUNTS), result["ignored_columns"], result["error"], simulated],
     )
 

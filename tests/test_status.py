@@ -199,8 +199,6 @@ class _Phases:
         pass
 
 
-@pytest.mark.xfail(strict=True, reason="etl/load.py records finished_at with SQL now(), which "
-                   "in DuckDB is the start of the merge's transaction, not when it finished")
 def test_finished_at_is_after_the_merge(tmp_path: Path) -> None:
     from etl import load, warehouse
     from etl.bench import generate_usage_csv
