@@ -90,16 +90,17 @@ def test_kill_9_mid_load_leaves_the_warehouse_as_it_was(tmp_path: Path) -> None:
     proc.communicate()
     assert proc.returncode == -signal.SIGKILL
 
+    # The private file was never renamed over the published one (that is the last step)…
+    assert private.name in leftovers(db), "killed after publishing; grow the file"
     assert sha256(db) == before_bytes
     assert status(db) == before_status
-    assert private.name in leftovers(db)  # what the killed writer left behind…
 
     (result,) = finish(start_load(db, big))
     assert {k: result[k] for k in ("status", "rows_in", "inserted", "updated", "unchanged",
                                    "quarantined")} == {
         "status": "loaded", "rows_in": n, "inserted": n, "updated": 0, "unchanged": 0,
         "quarantined": 0}
-    assert leftovers(db) == []  # …is removed by the next writer
+    assert leftovers(db) == []  # …and what the killed writer left is removed by the next
     after = status(db)
     assert after["tables"]["twin-usage"] == n and after["tables"]["twins"] == 3
     assert after["loads"][:-1] == before_status["loads"]
