@@ -275,7 +275,7 @@ def unlicensed_reasons(df: pd.DataFrame) -> go.Figure:
 
 def compliance_by_brand(df: pd.DataFrame) -> go.Figure:
     """Grouped bars per brand: licensed, watermarked and disclosed shares of twin images."""
-    title = "Licensed, watermarked and disclosed: share of each brand's twin images"
+    title = "Brands' twin images: licensed, watermarked, disclosed"
     if df.empty:
         return empty(title, "No twin use in this selection")
     d = df.sort_values("brand_id", ascending=False)
