@@ -89,6 +89,11 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
     if k is not None:
         st.info(f"Public mode: every figure that counts or sums fewer than {k} people is "
                 "suppressed and marked so; no person-level rows are shown.", icon=":material/lock:")
+    if "period" in uses and not known.months:
+        st.info("The warehouse holds no bookings or twin use yet, so there is nothing to "
+                "chart. Load files with `twinimpact load KIND FILE…` (or build the simulated "
+                "industry with `twinimpact demo`) and reload this page.",
+                icon=":material/info:")
     if intro:
         st.markdown(intro)
     resolved = filters.resolve(f, known)
