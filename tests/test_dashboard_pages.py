@@ -266,3 +266,16 @@ def test_perf_measure_reports_every_page(tiny_db, monkeypatch):
     assert set(result["query_ms"]) == pages and set(result["page_run_ms"]) == pages
     assert all(v > 0 for v in [*result["query_ms"].values(), *result["page_run_ms"].values()])
     assert result["limits_ms"] == {"query": 100, "page_run": 1500}
+
+
+def test_an_empty_warehouse_explains_itself(run, tmp_path):
+    from etl import marts, warehouse
+
+    db = tmp_path / "empty.duckdb"
+    with warehouse.writer(db, fresh=True) as con:
+        warehouse.ensure_schema(con)
+        marts.rebuild(con)
+    for page in ("overview", "displacement", "income", "consent", "brand_report"):
+        at = run(page, db=db)
+        infos = " ".join(i.value for i in at.info)
+        assert "holds no bookings or twin use yet" in infos or "No brands" in infos, page
