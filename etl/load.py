@@ -135,10 +135,10 @@ def _validate(con, kind: Kind, sf: SourceFile, result: dict, *, decimal: str,
               reporting: str, today: dt.date, bar, task) -> tuple[validate.Plan, str]:
     """Build temp._valid: one validation pass, then the in-file duplicate-key rule.
 
-    CSV is validated straight from DuckDB's reader (no text copy of the file is kept), so
-    this runs outside any transaction: _valid's rowids are then 0..n-1 in file order and a
-    row's line is rowid + 2. Other formats are landed in temp._src first (their line is
-    stored). Returns the plan and the SQL for a _valid row's line.
+    CSV is validated straight from DuckDB's reader (no text copy of the file is kept); its
+    line is `row_number() over ()` on the reader, which follows file order (joins later in
+    the pass do not keep order, so rowids could not be used). Other formats are landed in
+    temp._src first, with their line. Returns the plan and the SQL for a _valid row's line.
     """
     if sf.format == "csv":  # refuse a bad header before reading millions of rows
         map_header(kind, sf.header)
@@ -150,7 +150,7 @@ def _validate(con, kind: Kind, sf: SourceFile, result: dict, *, decimal: str,
         try:
             if sf.format == "csv":
                 header, (source, src_params), line_expr = (
-                    sf.header, readers.csv_source(sf), None)
+                    sf.header, readers.csv_source(sf), "row_number() over () + 1")
             else:
                 header, line_expr = readers.land(con, sf)
                 source, src_params = "temp._src", {}
@@ -174,16 +174,16 @@ def _validate(con, kind: Kind, sf: SourceFile, result: dict, *, decimal: str,
             if not readers.is_content_error(exc):
                 raise
             raise _duck_problem(exc, sf) from exc
-        valid_line = "_line" if line_expr else "rowid + 2"
+        valid_line = "_line"
         find_dups, mark_dups = plan.dup_sql
         con.execute(find_dups)
         _lap("duplicate keys")
         if con.execute("select count(*) from _dups").fetchone()[0]:
             con.execute(mark_dups)
             if sf.format == "csv":  # rare: reread the text to quarantine the raw values
-                readers.land(con, sf)
+                _, line_expr = readers.land(con, sf)
             con.execute(
-                f"update _valid v set _raw = s.raw from (select {line_expr or 'rowid + 2'} as "  # noqa: S608
+                f"update _valid v set _raw = s.raw from (select {line_expr} as "  # noqa: S608
                 f"line, {plan.raw_json} as raw from temp._src) s "
                 f"where s.line = v.{valid_line} and v._raw is null "
                 "and v._reason is not null", plan.raw_params)
