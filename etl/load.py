@@ -133,12 +133,12 @@ def _record(con, load_id: int, kind: str, result: dict, started: dt.datetime,
 
 def _validate(con, kind: Kind, sf: SourceFile, result: dict, *, decimal: str,
               reporting: str, today: dt.date, bar, task) -> tuple[validate.Plan, str]:
-    """Build temp._valid: one validation pass, then the in-file duplicate-key rule.
+    """Build temp._valid: one validation pass, then the duplicate-key and ECB-rate rules.
 
-    CSV is validated straight from DuckDB's reader (no text copy of the file is kept); its
-    line is `row_number() over ()` on the reader, which follows file order (joins later in
-    the pass do not keep order, so rowids could not be used). Other formats are landed in
-    temp._src first, with their line. Returns the plan and the SQL for a _valid row's line.
+    CSV is validated straight from DuckDB's reader (no text copy of the file is kept). The
+    pass is a pure projection (no joins), run outside any transaction, so _valid keeps file
+    order and a CSV row's line is its rowid + 2. Other formats are landed in temp._src first,
+    with their line. Returns the plan and the SQL for a _valid row's line.
     """
     if sf.format == "csv":  # refuse a bad header before reading millions of rows
         map_header(kind, sf.header)
@@ -150,7 +150,7 @@ def _validate(con, kind: Kind, sf: SourceFile, result: dict, *, decimal: str,
         try:
             if sf.format == "csv":
                 header, (source, src_params), line_expr = (
-                    sf.header, readers.csv_source(sf), "row_number() over () + 1")
+                    sf.header, readers.csv_source(sf), None)
             else:
                 header, line_expr = readers.land(con, sf)
                 source, src_params = "temp._src", {}
@@ -160,40 +160,41 @@ def _validate(con, kind: Kind, sf: SourceFile, result: dict, *, decimal: str,
             plan = validate.validation_sql(
                 kind, mapping, source, line_expr, [f"c{i}" for i in range(len(header))],
                 header, decimal_comma=decimal == "," and sf.format == "csv", today=today,
-                reporting=reporting, fx_last=validate.fx_last(con))
-            # The file is the probe side of the small lookup joins: without this DuckDB may
-            # build its hash table from the file (no row estimate), costing memory and time.
-            con.execute("set disabled_optimizers = 'build_side_probe_side'")
-            try:
-                con.execute(f"create or replace temp table _valid as {plan.sql}",  # noqa: S608
-                            {**plan.params, **src_params})
-            finally:
-                con.execute("set disabled_optimizers = ''")
+                reporting=reporting, fx_last=validate.fx_last(con),
+                currencies=validate.currencies(con))
+            con.execute(f"create or replace temp table _valid as {plan.sql}",  # noqa: S608
+                        {**plan.params, **src_params})
             _lap("read + validate")
         except duckdb.Error as exc:
             if not readers.is_content_error(exc):
                 raise
             raise _duck_problem(exc, sf) from exc
-        valid_line = "_line"
+        valid_line = "_line" if line_expr else "rowid + 2"
         find_dups, mark_dups = plan.dup_sql
         con.execute(find_dups)
-        _lap("duplicate keys")
         if con.execute("select count(*) from _dups").fetchone()[0]:
             con.execute(mark_dups)
-            if sf.format == "csv":  # rare: reread the text to quarantine the raw values
+        if plan.fx_check[0]:
+            con.execute(*plan.fx_check)
+        _lap("duplicate keys + ECB rates")
+        if con.execute("select count(*) from _valid where _reason is not null "
+                       "and _raw is null").fetchone()[0]:
+            # rare (repeated keys, no ECB rate): reread the file for those rows' raw values
+            if sf.format == "csv":
                 _, line_expr = readers.land(con, sf)
             con.execute(
-                f"update _valid v set _raw = s.raw from (select {line_expr} as "  # noqa: S608
+                f"update _valid set _raw = s.raw from (select {line_expr} as "  # noqa: S608
                 f"line, {plan.raw_json} as raw from temp._src) s "
-                f"where s.line = v.{valid_line} and v._raw is null "
-                "and v._reason is not null", plan.raw_params)
+                f"where s.line = _valid.{valid_line} and _valid._raw is null "
+                "and _valid._reason is not null", plan.raw_params)
     return plan, valid_line
 
 
 def _merge(con, kind: Kind, plan: validate.Plan, valid_line: str, load_id: int,
            result: dict) -> None:
     """Merge _valid into raw and quarantine its bad rows (inside the caller's transaction)."""
-    counts = merge.merge(con, kind, plan.stored, load_id, valid_line)
+    counts = merge.merge(con, kind, plan.stored, load_id, valid_line, plan.fx_merge,
+                         plan.fx_params)
     _lap("merge")
     con.execute(f"insert into meta.quarantine select ?, ?, ?, {valid_line}, _reason, _raw "  # noqa: S608
                 f"from _valid where _reason is not null order by {valid_line}",

@@ -55,6 +55,9 @@ class Plan:
     dup_sql: tuple[str, str] = ("", "")  # find keys repeated in _valid; quarantine them
     raw_json: str = "'{}'"                # the raw-values JSON over the source columns
     raw_params: dict = field(default_factory=dict)
+    fx_check: tuple[str, dict] = ("", {})  # quarantine rows without an ECB rate
+    fx_merge: tuple | None = None          # (joins, [(column, expr)], _) for the money columns
+    fx_params: dict = field(default_factory=dict)
 
 
 class _Gen:
@@ -175,12 +178,13 @@ class _Gen:
 
     def _country(self, c, v, t, n):
         self.typed.append(f"upper({v}) as {t}")
-        self._expect(f"{v} is not null and {t} not in (select code from _countries)", n,
+        self._expect(f"{v} is not null and not list_contains("
+                     f"{self.param('countries', list(COUNTRIES))}, {t})", n,
                      "not an ISO 3166-1 alpha-2 country code", v)
 
     def _currency(self, c, v, t, n):
         self.typed.append(f"upper({v}) as {t}")
-        self._expect(f"{v} is not null and {t} not in (select currency from _fx_currencies)",
+        self._expect(f"{v} is not null and not list_contains($currencies, {t})",
                      n, "not an ISO 4217 currency with a European Central Bank reference rate",
                      v)
 
@@ -230,13 +234,14 @@ class _Gen:
 def validation_sql(kind: Kind, mapping: dict[str, str | None], source: str,
                    line_expr: str | None, source_columns: list[str], source_names: list[str], *,
                    decimal_comma: bool, today: dt.date, reporting: str,
-                   fx_last: dt.date | None = None) -> Plan:
+                   fx_last: dt.date | None = None, currencies: list[str] = ()) -> Plan:
     """The single SELECT validating `source` for `kind` (see module docstring).
 
     `source` is temp._src or a read_csv(...) call; with no `line_expr` the rows carry no
     _line and their line is the rowid of the table they are written to, plus 2.
     """
     g = _Gen(kind, mapping, decimal_comma)
+    g.param("currencies", list(currencies))  # every currency the ECB has fixed
     for c in kind.columns:
         g.column(c)
     g.param("earliest", dt.date.fromisoformat(EARLIEST_DATE))
@@ -273,25 +278,34 @@ def validation_sql(kind: Kind, mapping: dict[str, str | None], source: str,
     # (trimmed, case-folded) key columns.
     key_list = ", ".join(kind.key)
     fx_joins, fx_cols, fx_check = "", "", ""
+    fx_merge: tuple[str, list[tuple[str, str]], str] | None = None
     if kind.money:
-        # _fx (see prepare_fx): per currency and calendar day, the latest ECB fixing on or
-        # before it; days after the last shipped fixing use the last one.
+        # Rates are joined after this pass (joins would not keep file order, and the pass
+        # stays a pure projection): fx_check_sql quarantines rows with no rate, and the merge
+        # takes the converted amounts from _fx (see prepare). After the last shipped fixing,
+        # the last one is used.
         g.param("reporting", reporting)
         g.param("fx_last", fx_last)
-        day = f"least(t_{kind.money_date}, $fx_last)"
-        fx_joins = (f" left join _fx fx on fx.currency = n.t_currency and fx.day = {day}"
-                    f" left join _fx fr on fr.currency = $reporting and fr.day = {day}")
-        fx_cols = ", fr.per_eur / fx.per_eur as fx_rate_, fx.rate_date as fx_date_"
-        md = f"t_{kind.money_date}"
-        fx_check = (f"when {md} is not null and fx.per_eur is null then "
-                    f"'currency: no European Central Bank rate for ''' || t_currency || "
-                    f"''' on or just before ' || {md}"
-                    f" when {md} is not null and fr.per_eur is null then "
-                    f"'currency: no European Central Bank rate for the reporting currency "
-                    f"''' || $reporting || ''' on ' || {md}")
-        for m in kind.money:
-            stored.append((f"{m}_rep", f"cast(t_{m} * fx_rate_ as decimal(18, 4))"))
-        stored += [("fx_rate", "fx_rate_"), ("fx_date", "fx_date_")]
+        md = kind.money_date
+        day = f"least(v.{md}, $fx_last)"
+        joins = (f"left join _fx fx on fx.currency = v.currency and fx.day = {day} "
+                 f"left join _fx fr on fr.currency = $reporting and fr.day = {day}")
+        cols = [(f"{m}_rep", f"cast(v.{m} * (fr.per_eur / fx.per_eur) as decimal(18, 4))")
+                for m in kind.money]
+        cols += [("fx_rate", "fr.per_eur / fx.per_eur"), ("fx_date", "fx.rate_date")]
+        fx_merge = (joins, cols, "")
+        fx_check_sql = (
+            f"update _valid set _reason = case when m.cur is null then "
+            f"'currency: no European Central Bank rate for ''' || m.currency || "
+            f"''' on or just before ' || m.day_ else "
+            f"'currency: no European Central Bank rate for the reporting currency ''' || "
+            f"$reporting || ''' on ' || m.day_ end "
+            f"from (select v.rowid as rid, v.currency, v.{md} as day_, fx.per_eur as cur, "
+            f"fr.per_eur as rep from _valid v {joins} where v._reason is null "
+            f"and (fx.per_eur is null or fr.per_eur is null)) m "
+            f"where _valid.rowid = m.rid")
+    else:
+        fx_check_sql = ""
 
     contract_exprs = [e for s, e in stored if not s.endswith("_rep") and
                       s not in ("fx_rate", "fx_date")]
@@ -336,7 +350,9 @@ from (
         return {k: v for k, v in g.params.items() if re.search(rf"\${k}\b", text)}
 
     return Plan(sql=sql, params=used(sql), stored=[s for s, _ in stored], dup_sql=dup_sql,
-                raw_json=raw_json, raw_params=used(raw_json))
+                raw_json=raw_json, raw_params=used(raw_json),
+                fx_check=(fx_check_sql, used(fx_check_sql)), fx_merge=fx_merge,
+                fx_params=used(fx_merge[0]) if fx_merge else {})
 
 
 def prepare(con, money: bool) -> None:
@@ -380,6 +396,12 @@ def prepare(con, money: bool) -> None:
                                   as date) as day, per_eur, rate_date
             from spans
         """)
+
+
+def currencies(con) -> list[str]:
+    """Every currency the ECB has fixed (EUR included)."""
+    return [r[0] for r in con.execute("select distinct currency from ref.fx_rates "
+                                      "order by 1").fetchall()]
 
 
 def fx_last(con) -> dt.date:
