@@ -356,10 +356,9 @@ from (
 
 
 def prepare(con, money: bool) -> None:
-    """Temp lookup tables the validation joins (built once per connection).
+    """The temp table the merge joins for money (built once per connection).
 
-    `_countries`, `_fx_currencies` (every currency the ECB has fixed) and, for kinds with
-    money, `_fx`: for every currency and calendar day up to the last shipped fixing, the latest
+    `_fx`: for every currency and calendar day up to the last shipped fixing, the latest
     ECB fixing on or before that day (what an ASOF join on ref.fx_rates gives), unless it is
     more than FX_STALE_DAYS old: a discontinued currency (HRK after 2022) or a gap (ISK
     2008–2018) has no rate there. EUR is 1 on every ECB fixing day. A dense table turns the
@@ -367,11 +366,6 @@ def prepare(con, money: bool) -> None:
     """
     have = {r[0] for r in con.execute(
         "select table_name from duckdb_tables() where temporary").fetchall()}
-    if "_countries" not in have:
-        con.execute("create or replace temp table _countries as select unnest($c) as code",
-                    {"c": list(COUNTRIES)})
-        con.execute("create or replace temp table _fx_currencies as "
-                    "select distinct currency from ref.fx_rates")
     if money and "_fx" not in have:
         con.execute(f"""
             create or replace temp table _fx as
