@@ -2,10 +2,13 @@
 """Generate the one set-based validation pass from the contract declarations.
 
 `validation_sql` turns a Kind (etl/contracts.py) and the file's column mapping into a single
-SELECT over temp._src that yields, per row: its line, the typed contract columns, derived
-columns (used_at, period_start/end, converted money), a hash of the contract values, the
-first broken rule (`_reason`, naming the column and the rule) and, for rejected rows only, the
-raw values as JSON. Identifiers and messages come from our code; every value from a file stays
+SELECT over the source (DuckDB's CSV reader, or temp._src) that yields, per row: the typed
+contract columns, derived columns (used_at, period_start/end), a hash of the contract values,
+the first broken rule (`_reason`, naming the column and the rule) and, for rejected rows only,
+the raw values as JSON. The pass is a pure projection, so it runs in parallel and keeps file
+order. Two set-based follow-ups need the whole file: repeated keys (Plan.dup_sql) and rows
+with no ECB rate (Plan.fx_check); the converted money is joined in at the merge
+(Plan.fx_merge). Identifiers and messages come from our code; every value from a file stays
 in the data, and our own values (vocabularies, dates) are bound as `$name` parameters.
 """
 
