@@ -235,7 +235,7 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
             result["status"] = "skipped"
             result["error"] = None
             _record(con, load_id, kind, result, started, simulated)
-            bar.update(task, completed=4)
+            bar.update(task, completed=4, description=f"skipped {path.name}")
             return result
         validate.prepare(con, money=bool(k.money))
         try:
@@ -261,7 +261,7 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
         result.update(dict.fromkeys(COUNTS, 0), status="rejected", error=str(exc))
         result["sha256"] = result["sha256"] or getattr(exc, "sha256", None)
         _record(con, load_id, kind, result, started, simulated)
-    bar.update(task, completed=4)
+    bar.update(task, completed=4, description=f"{result['status']} {path.name}")
     return result
 
 
