@@ -481,7 +481,9 @@ def loads(db: Source) -> pd.DataFrame:
     """load_id, kind, file, status, finished_at, rows_in, inserted, updated, unchanged,
     quarantined, simulated, error — every load attempt, newest first."""
     return _run(db, """
-        select load_id, kind, file, status, coalesce(finished_at, started_at) as finished_at,
+        -- the file's name, not the loader's folder (no local paths in a published table)
+        select load_id, kind, regexp_extract(file, '[^/\\\\]+$') as file, status,
+               coalesce(finished_at, started_at) as finished_at,
                rows_in, inserted, updated, unchanged, quarantined, simulated, error
         from meta.loads
         order by load_id desc
