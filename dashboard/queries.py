@@ -365,12 +365,14 @@ def lorenz(db: Source, year: int) -> pd.DataFrame:
 # ---- consent ------------------------------------------------------------------------------
 
 def consent_over_time(db: Source, f: Filters) -> pd.DataFrame:
-    """month, twin_assets, licensed_assets, unlicensed_assets."""
+    """month, twin_assets, licensed_assets, unlicensed_assets, people (the largest number of
+    models behind any one brand's twin use that month: a lower bound, see privacy)."""
     return _run(db, f"""
         select month,
                sum(twin_assets)::bigint as twin_assets,
                sum(licensed_assets)::bigint as licensed_assets,
-               sum(unlicensed_assets)::bigint as unlicensed_assets
+               sum(unlicensed_assets)::bigint as unlicensed_assets,
+               max(twin_models)::bigint as people
         from marts.consent_monthly
         where {_PERIOD} and {_BRAND} and {_HOME_REGION}
         group by month
@@ -397,11 +399,12 @@ def unlicensed_reasons(db: Source, f: Filters) -> pd.DataFrame:
 
 def compliance_by_brand(db: Source, f: Filters) -> pd.DataFrame:
     """brand_id, twin_assets, licensed_share, watermarked_share, disclosed_share
-    (asset-weighted) — least licensed first."""
+    (asset-weighted), people (largest monthly count of models behind the brand's twin use: a
+    lower bound) — least licensed first."""
     return _run(db, f"""
         with cells as (
             select brand_id, twin_assets as assets, licensed_assets,
-                   watermarked_share, disclosed_share
+                   watermarked_share, disclosed_share, twin_models
             from marts.consent_monthly
             where {_PERIOD} and {_BRAND} and {_HOME_REGION}
         )
@@ -409,7 +412,8 @@ def compliance_by_brand(db: Source, f: Filters) -> pd.DataFrame:
                sum(assets)::bigint as twin_assets,
                sum(licensed_assets) / nullif(sum(assets), 0) as licensed_share,
                sum(watermarked_share * assets) / nullif(sum(assets), 0) as watermarked_share,
-               sum(disclosed_share * assets) / nullif(sum(assets), 0) as disclosed_share
+               sum(disclosed_share * assets) / nullif(sum(assets), 0) as disclosed_share,
+               max(twin_models)::bigint as people
         from cells
         group by brand_id
         having sum(assets) > 0
@@ -418,8 +422,9 @@ def compliance_by_brand(db: Source, f: Filters) -> pd.DataFrame:
 
 
 def consent_totals(db: Source, f: Filters) -> pd.DataFrame:
-    """Two rows (current period, then the previous one of the same length): twin_assets, licensed_assets, unlicensed_assets, watermarked_share,
-    disclosed_share over the period."""
+    """Two rows (current period, then the previous one of the same length): twin_assets,
+    licensed_assets, unlicensed_assets, watermarked_share, disclosed_share, cells, people
+    (largest monthly count of models behind one brand's use: a lower bound)."""
     return _run(db, f"""
         with cells as (
             select case when month >= $start::date then 'current' else 'previous' end
@@ -436,7 +441,8 @@ def consent_totals(db: Source, f: Filters) -> pd.DataFrame:
                    as watermarked_share,
                sum(disclosed_share * twin_assets) / nullif(sum(twin_assets), 0)
                    as disclosed_share,
-               count(c.month) as cells
+               count(c.month) as cells,
+               coalesce(max(twin_models), 0)::bigint as people
         from periods p left join cells c using (period)
         group by p.period, p.ord
         order by p.ord

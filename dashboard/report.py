@@ -116,7 +116,9 @@ def build_html(db: queries.Source, f: Filters, k: int | None) -> str:
     crew = privacy.suppress(queries.crew_by_role(db, f),
                             {"people": ["crew_days", "crew_income", "displaced_crew_days",
                                         "displaced_crew_income"]}, k)
-    consent = queries.consent_over_time(db, f)
+    consent = privacy.suppress(queries.consent_over_time(db, f),
+                               {"people": ["twin_assets", "licensed_assets",
+                                           "unlicensed_assets"]}, k)
     figs = [
         charts.twin_share_by_channel(share, events),
         charts.shoot_days_vs_expected(expected, events),

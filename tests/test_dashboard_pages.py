@@ -155,6 +155,21 @@ def test_public_mode_hides_a_group_of_three_in_chart_table_and_csv(run, download
                    for d in data.get("download_button"))
 
 
+def test_public_mode_hides_consent_figures_of_one_model(run, downloads):
+    # brand A's twin images all come from one model's twin (T1 → M9): fewer than k = 5 people
+    at = run("consent", public=True)
+    m = metrics(at)
+    assert m["Twin images"][0] == "–" and m["Watermarked"][0] == "–"
+    brands = csv(downloads, "consent-brands.csv")
+    row = brands[brands["brand_id"] == "A"].iloc[0]
+    assert row["twin_assets"] == "" and row["licensed_share"] == "" and row["people"] == ""
+    assert row["suppressed"] == "suppressed: fewer than 5 people"
+    monthly = csv(downloads, "consent-monthly.csv")
+    assert monthly["unlicensed_assets"].tolist() == ["", "", ""]
+    private = run("consent")
+    assert metrics(private)["Twin images"][0] == "60"
+
+
 def test_income_page(run, downloads):
     at = run("income")
     m = metrics(at)

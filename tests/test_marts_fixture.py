@@ -214,6 +214,13 @@ def test_consent_monthly(db):
     ]
 
 
+def test_consent_twin_models(db):
+    # Mar: only T1 (model M1) → 1. Apr: T1 (M1), T2 (M2) and TX, a twin not in the loaded
+    # twins, counted as one model of its own → 3.
+    assert mf.rows(db, "select month, brand_id, twin_models from marts.consent_monthly "
+                       "order by month") == [(MAR, "A", 1), (APR, "A", 3)]
+
+
 def test_brands(db):
     assert mf.rows(db, "select * from marts.brands order by brand_id") == [
         ("A", "GB", ["GB"], MAR, True, JAN, APR),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data, ui
+from dashboard import charts, data, privacy, ui
 
 ctx = ui.setup("Consent: were twins used with a valid licence?",
                uses=("period", "brand", "region"))
@@ -11,7 +11,16 @@ SOURCES = "twin-usage and licence exports (marts.consent_monthly)"
 totals, monthly, reasons, brands = data.fetch(
     ("consent_totals", ctx.hf), ("consent_over_time", f),
     ("unlicensed_reasons", f), ("compliance_by_brand", f))
+# public mode: a figure about the twin use of fewer than k models is hidden
+totals = privacy.suppress(
+    totals, {"people": ["twin_assets", "licensed_assets", "unlicensed_assets",
+                        "watermarked_share", "disclosed_share"]}, ctx.k)
 now, before = ui.pair(totals)
+monthly = privacy.suppress(
+    monthly, {"people": ["twin_assets", "licensed_assets", "unlicensed_assets"]}, ctx.k)
+brands = privacy.suppress(
+    brands, {"people": ["twin_assets", "licensed_share", "watermarked_share",
+                        "disclosed_share"]}, ctx.k)
 
 
 def _share(row, col):

@@ -11,6 +11,14 @@ brands as (
     select brand_id, home_region from marts.brands
 ),
 
+-- distinct people (models) whose twins the brand used that month; an unknown twin counts
+-- as one person of its own
+models as (
+    select month, brand_id, count(distinct coalesce(model_id, 'twin:' || twin_id)) as twin_models
+    from staging.int_usage_twin_monthly
+    group by all
+),
+
 monthly as (
     select
         month,
@@ -66,9 +74,11 @@ final as (
         monthly.watermarked_assets,
         monthly.disclosed_assets,
         monthly.twin_uses,
-        monthly.twin_fee_paid
+        monthly.twin_fee_paid,
+        coalesce(models.twin_models, 0)::bigint as twin_models
     from monthly
     left join brands using (brand_id)
+    left join models using (month, brand_id)
 )
 
 select * from final

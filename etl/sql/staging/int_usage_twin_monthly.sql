@@ -1,6 +1,7 @@
--- grain: one row per month × twin_id
+-- grain: one row per month × twin_id × brand_id
 -- materialized: table
--- Twin fees by month, for model income (twin → model_id) and the unknown-twin check.
+-- Twin fees by month, for model income (twin → model_id), the unknown-twin check and the
+-- number of models behind a brand's twin use (public-mode suppression of consent figures).
 with usage as (
     select * from staging.stg_twin_usage
 ),
@@ -13,6 +14,7 @@ grouped as (
     select
         year(used_on) * 12 + month(used_on) - 1 as month_key,
         twin_id,
+        brand_id,
         count(*) as uses,
         sum(assets)::bigint as assets,
         sum(fee_paid_rep)::decimal(18, 4) as fee_paid_rep
@@ -25,6 +27,7 @@ final as (
         make_date((grouped.month_key // 12)::int, (grouped.month_key % 12 + 1)::int, 1)
             as month,
         grouped.twin_id,
+        grouped.brand_id,
         twins.model_id,
         twins.twin_id is not null as twin_known,
         grouped.uses,
