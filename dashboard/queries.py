@@ -83,7 +83,7 @@ def warehouse_ready(db: Path) -> bool:
         with reader(db) as con:
             n = con.execute(
                 "select count(*) from information_schema.tables where table_schema = 'marts' "
-                "and table_name in ('displacement_monthly', 'crew_impact_monthly', "
+                "and table_catalog = current_database() and table_name in ('displacement_monthly', 'crew_impact_monthly', "
                 "'model_income_monthly', 'income_distribution_yearly', 'consent_monthly', "
                 "'employment')").fetchone()[0]
         return n == 6

@@ -123,7 +123,7 @@ def _drop_stale(con: duckdb.DuckDBPyConnection, wanted: dict[str, str]) -> None:
     """Drop relations whose file is gone or whose kind (view/table) changed."""
     existing = con.execute("""
         select table_schema || '.' || table_name, table_type from information_schema.tables
-        where table_schema in ('staging', 'marts')
+        where table_schema in ('staging', 'marts') and table_catalog = current_database()
     """).fetchall()
     # views first: a stale view may read a table dropped below
     for name, kind in sorted(existing, key=lambda r: r[1] != "VIEW"):

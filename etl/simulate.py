@@ -37,8 +37,8 @@ def _check_target(db: Path) -> None:
     try:
         with warehouse.reader(db) as con:
             has_loads = con.execute(
-                "select count(*) from information_schema.tables "
-                "where table_schema = 'meta' and table_name = 'loads'").fetchone()[0]
+                "select count(*) from information_schema.tables where table_schema = 'meta' "
+                "and table_catalog = current_database() and table_name = 'loads'").fetchone()[0]
             if not has_loads:
                 return
             real = {r[0] for r in con.execute(

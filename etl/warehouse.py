@@ -10,8 +10,10 @@ file, which the next writer removes.
 from __future__ import annotations
 
 import fcntl
+import itertools
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,21 +100,61 @@ def writer(db: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnecti
             shutil.rmtree(db.parent / (private.name + ".spill"), ignore_errors=True)
 
 
+# One in-memory DuckDB instance per process serves every reader: creating an instance costs
+# ~25 ms. Each published version of a warehouse file is ATTACHed once and stays attached
+# (its buffer pool warm) until a newer version is published and its last reader is done.
+_hub: duckdb.DuckDBPyConnection | None = None
+_hub_lock = threading.Lock()
+_aliases = itertools.count()
+_current: dict[str, tuple[str, str]] = {}  # path → (data_version, alias)
+_users: dict[str, int] = {}  # alias → readers using it
+
+
 @contextmanager
 def reader(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived read-only connection to the published warehouse.
+    """A short-lived read-only connection (a cursor) to the published warehouse.
 
-    The file is ATTACHed to a fresh in-memory instance: `duckdb.connect(path)` hands back the
-    process's cached instance of that path while any connection to it is open, one that may
-    predate the last publish and so still shows the replaced file.
+    A new version of the file is attached under a new alias (the path's `duckdb.connect`
+    cache could hand back an instance that predates the last publish); readers of the old
+    version keep it until they finish.
     """
-    con = duckdb.connect()
+    global _hub
+    path = str(Path(db).resolve())
+    with _hub_lock:
+        if _hub is None:
+            _hub = duckdb.connect()
+        con = _hub.cursor()
+        version = data_version(Path(path))
+        known = _current.get(path)
+        if known and known[0] == version:
+            alias = known[1]
+        else:
+            alias = f"warehouse_{next(_aliases)}"  # our own counter: safe to format in
+            try:
+                con.execute(f"attach ? as {alias} (read_only)", [path])
+            except BaseException:
+                con.close()
+                raise
+            if known:
+                _release(known[1])
+            _current[path] = (version, alias)
+        _users[alias] = _users.get(alias, 0) + 1
     try:
-        con.execute("attach ? as warehouse (read_only)", [str(db)])
-        con.execute("use warehouse")
+        con.execute(f"use {alias}")
         yield con
     finally:
         con.close()
+        with _hub_lock:
+            _users[alias] -= 1
+            if _current.get(path, (None, None))[1] != alias:
+                _release(alias)
+
+
+def _release(alias: str) -> None:
+    """Detach a superseded version once no reader uses it (caller holds _hub_lock)."""
+    if _users.get(alias, 0) == 0:
+        _users.pop(alias, None)
+        _hub.execute(f"detach database if exists {alias}")
 
 
 def data_version(db: Path) -> str:

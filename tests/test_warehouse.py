@@ -1,0 +1,44 @@
+"""warehouse.reader: one hub instance, one attachment per published version of a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from etl import warehouse
+
+
+def _publish(db: Path, value: int) -> None:
+    with warehouse.writer(db) as con:
+        con.execute("create or replace table t as select ? as v", [value])
+
+
+def _attached() -> set[str]:
+    with warehouse._hub_lock:
+        rows = warehouse._hub.execute(
+            "select database_name from duckdb_databases() where database_name like 'warehouse_%'"
+        ).fetchall()
+    return {r[0] for r in rows}
+
+
+def test_readers_see_each_publish_and_old_versions_are_detached(tmp_path):
+    a, b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    _publish(a, 1)
+    _publish(b, 10)
+    with warehouse.reader(a) as ra, warehouse.reader(b) as rb:
+        # two warehouses side by side: each reader sees only its own catalog
+        assert ra.execute("select v from t").fetchone() == (1,)
+        assert rb.execute("select v from t").fetchone() == (10,)
+        assert ra.execute("select count(*) from information_schema.tables "
+                          "where table_catalog = current_database()").fetchone() == (1,)
+        _publish(a, 2)
+        with warehouse.reader(a) as ra2:
+            assert ra2.execute("select v from t").fetchone() == (2,)
+        # the reader opened before the publish keeps the version it opened
+        assert ra.execute("select v from t").fetchone() == (1,)
+        before = _attached()
+    # once its last reader is done, the superseded version is detached; current ones stay
+    after = _attached()
+    assert len(before) == 3 and len(after) == 2
+    with warehouse.reader(a) as again:
+        assert again.execute("select v from t").fetchone() == (2,)
+    assert _attached() == after  # the current version is reused, not attached again
