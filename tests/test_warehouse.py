@@ -12,12 +12,13 @@ def _publish(db: Path, value: int) -> None:
         con.execute("create or replace table t as select ? as v", [value])
 
 
-def _attached() -> set[str]:
+def _attached(*paths: Path) -> list[str]:
+    """The hub's attachments of these files (other tests in this process may hold others)."""
     with warehouse._hub_lock:
         rows = warehouse._hub.execute(
-            "select database_name from duckdb_databases() where database_name like 'warehouse_%'"
-        ).fetchall()
-    return {r[0] for r in rows}
+            "select path from duckdb_databases() where path in (select unnest(?))",
+            [[str(p) for p in paths]]).fetchall()
+    return sorted(r[0] for r in rows)
 
 
 def test_readers_see_each_publish_and_old_versions_are_detached(tmp_path):
@@ -35,10 +36,9 @@ def test_readers_see_each_publish_and_old_versions_are_detached(tmp_path):
             assert ra2.execute("select v from t").fetchone() == (2,)
         # the reader opened before the publish keeps the version it opened
         assert ra.execute("select v from t").fetchone() == (1,)
-        before = _attached()
+        assert _attached(a, b) == sorted([str(a), str(a), str(b)])
     # once its last reader is done, the superseded version is detached; current ones stay
-    after = _attached()
-    assert len(before) == 3 and len(after) == 2
+    assert _attached(a, b) == sorted([str(a), str(b)])
     with warehouse.reader(a) as again:
         assert again.execute("select v from t").fetchone() == (2,)
-    assert _attached() == after  # the current version is reused, not attached again
+        assert _attached(a, b) == sorted([str(a), str(b)])  # reused, not attached again
