@@ -174,7 +174,7 @@ def _validate(con, kind: Kind, sf: SourceFile, result: dict, *, decimal: str,
         con.execute(find_dups)
         if con.execute("select count(*) from _dups").fetchone()[0]:
             con.execute(mark_dups)
-        if plan.fx_check[0]:
+        if plan.fx_check[0] and con.execute(*plan.fx_gaps).fetchone()[0]:
             con.execute(*plan.fx_check)
         _lap("duplicate keys + ECB rates")
         if con.execute("select count(*) from _valid where _reason is not null "

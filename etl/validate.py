@@ -70,6 +70,7 @@ class Plan:
     raw_json: str = "'{}'"                # the raw-values JSON over the source columns
     raw_params: dict = field(default_factory=dict)
     fx_check: tuple[str, dict] = ("", {})  # quarantine rows without an ECB rate
+    fx_gaps: tuple[str, dict] = ("", {})   # count of currencies with a possible gap (0: skip)
     fx_merge: tuple | None = None          # (joins, [(column, expr)], _) for the money columns
     fx_params: dict = field(default_factory=dict)
 
@@ -322,8 +323,19 @@ def validation_sql(kind: Kind, mapping: dict[str, str | None], source: str,
             f"fr.per_eur as rep from _valid v {joins} where v._reason is null "
             f"and (fx.per_eur is null or fr.per_eur is null)) m "
             f"where _valid.rowid = m.rid")
+        # Cheap pre-test (one small aggregate instead of two joins over every row): when
+        # _fx has every day between the earliest and latest (capped) date of each currency
+        # used, and of the reporting currency, no row can lack a rate.
+        fx_gaps_sql = (
+            f"with need as (select currency, least(min({md}), $fx_last) as lo, "
+            f"least(max({md}), $fx_last) as hi from _valid where _reason is null "
+            f"group by currency union all select $reporting, least(min({md}), $fx_last), "
+            f"least(max({md}), $fx_last) from _valid where _reason is null) "
+            f"select count(*) from need n where n.lo is not null and (select count(distinct "
+            f"f.day) from _fx f where f.currency = n.currency and f.day between n.lo and "
+            f"n.hi) <> datediff('day', n.lo, n.hi) + 1")
     else:
-        fx_check_sql = ""
+        fx_check_sql = fx_gaps_sql = ""
 
     contract_exprs = [e for s, e in stored if not s.endswith("_rep") and
                       s not in ("fx_rate", "fx_date")]
@@ -370,6 +382,7 @@ from (
     return Plan(sql=sql, params=used(sql), stored=[s for s, _ in stored], dup_sql=dup_sql,
                 raw_json=raw_json, raw_params=used(raw_json),
                 fx_check=(fx_check_sql, used(fx_check_sql)), fx_merge=fx_merge,
+                fx_gaps=(fx_gaps_sql, used(fx_gaps_sql)),
                 fx_params=used(fx_merge[0]) if fx_merge else {})
 
 
