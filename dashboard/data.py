@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -42,10 +43,26 @@ def _brand_html(db: Path, f, k):
 _EXTRA = {"brand_numbers": _brand_numbers, "brand_html": _brand_html}
 
 
+STALE_MARTS = (
+    "This warehouse's published views were built by another version of Twin Impact and do not "
+    "have what this page needs ({detail}). Rebuild them: run `twinimpact load` again with any "
+    "file already loaded (it is skipped, and the views are rebuilt), or `twinimpact demo` for "
+    "the demo.")
+
+
+def _stop_on_stale_marts(exc: duckdb.Error):
+    detail = str(exc).splitlines()[0][:160]
+    st.error(STALE_MARTS.format(detail=detail))
+    st.stop()
+
+
 def get(name: str, *args):
     """`queries.<name>(db, *args)`, cached until the warehouse is republished."""
     path = db()
-    return _cached(name, str(path), data_version(path), args)
+    try:
+        return _cached(name, str(path), data_version(path), args)
+    except (duckdb.BinderException, duckdb.CatalogException) as exc:
+        _stop_on_stale_marts(exc)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -60,7 +77,10 @@ def _batch(db_path: str, version: str, calls: tuple) -> list:
 def fetch(*calls: tuple) -> list:
     """Several `(name, *args)` query calls on one connection, cached as one entry."""
     path = db()
-    return _batch(str(path), data_version(path), tuple(calls))
+    try:
+        return _batch(str(path), data_version(path), tuple(calls))
+    except (duckdb.BinderException, duckdb.CatalogException) as exc:
+        _stop_on_stale_marts(exc)
 
 
 @st.cache_data(show_spinner=False)

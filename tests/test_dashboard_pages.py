@@ -294,3 +294,17 @@ def test_an_empty_warehouse_explains_itself(run, tmp_path):
         at = run(page, db=db)
         infos = " ".join(i.value for i in at.info)
         assert "holds no bookings or twin use yet" in infos or "No brands" in infos, page
+
+
+def test_marts_from_another_version_say_how_to_rebuild(run, tiny_db, tmp_path):
+    import shutil
+
+    from etl import warehouse
+    old = tmp_path / "old.duckdb"
+    shutil.copyfile(tiny_db, old)
+    with warehouse.writer(old) as con:  # as a warehouse built before twin_models existed
+        con.execute("alter table marts.consent_monthly drop column twin_models")
+    at = run("consent", db=old)
+    assert len(at.error) == 1 and "built by another version" in at.error[0].value
+    assert "twin_models" in at.error[0].value and "twinimpact load" in at.error[0].value
+    assert not at.metric  # the page stops there: no half-drawn figures
