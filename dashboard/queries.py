@@ -115,33 +115,42 @@ def events() -> pd.DataFrame:
     return df
 
 
+def _two_periods(db: Source, f: Filters, mart: str, where: str, filters_used: tuple[str, ...],
+                 measures: str) -> pd.DataFrame:
+    """Two rows — the current period, then the previous one of the same length — of
+    `measures` over `marts.<mart>`: the headline numbers and what they are compared with.
+    `mart`, `where` and `measures` are fragments of our own code; every value is bound."""
+    return _run(db, f"""
+        with cells as (
+            select case when month >= $start::date then 'current' else 'previous' end
+                       as period, *
+            from marts.{mart}
+            where month between $pstart::date and $end::date {where}
+        ),
+        periods as (select * from (values ('current', 0), ('previous', 1)) p(period, ord))
+        select p.period, {measures}, count(c.month) as cells
+        from periods p left join cells c using (period)
+        group by p.period, p.ord
+        order by p.ord
+    """, {**_params(f, "start", "end", *filters_used), "pstart": _pstart(f)})  # noqa: S608
+
+
 # ---- displacement -------------------------------------------------------------------------
 
 def displacement_totals(db: Source, f: Filters) -> pd.DataFrame:
     """Two rows (current period, then the previous one of the same length) of totals:
     shoot_days, shoot_assets, twin_assets, twin_share,
     cancelled_for_twin_days, displaced_did, displaced_upper."""
-    return _run(db, f"""
-        with cells as (
-            select case when month >= $start::date then 'current' else 'previous' end
-                       as period, *
-            from marts.displacement_monthly
-            where month between $pstart::date and $end::date and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
-        ),
-        periods as (select * from (values ('current', 0), ('previous', 1)) p(period, ord))
-        select p.period,
+    return _two_periods(db, f, "displacement_monthly",
+                        f"and {_BRAND} and {_CHANNEL} and {_HOME_REGION}",
+                        ("brand", "channel", "region"), """
                coalesce(sum(shoot_days), 0)::double as shoot_days,
                coalesce(sum(shoot_assets), 0)::bigint as shoot_assets,
                coalesce(sum(twin_assets), 0)::bigint as twin_assets,
                sum(twin_assets) / nullif(sum(twin_assets) + sum(shoot_assets), 0) as twin_share,
                coalesce(sum(cancelled_for_twin_days), 0)::double as cancelled_for_twin_days,
                coalesce(sum(displaced_shoot_days_did), 0)::double as displaced_did,
-               coalesce(sum(displaced_shoot_days_upper), 0)::double as displaced_upper,
-               count(c.month) as cells
-        from periods p left join cells c using (period)
-        group by p.period, p.ord
-        order by p.ord
-    """, {**_params(f, "start", "end", "brand", "channel", "region"), "pstart": _pstart(f)})  # noqa: S608
+               coalesce(sum(displaced_shoot_days_upper), 0)::double as displaced_upper""")
 
 
 def twin_share_by_channel(db: Source, f: Filters) -> pd.DataFrame:
@@ -208,25 +217,14 @@ def crew_totals(db: Source, f: Filters) -> pd.DataFrame:
     """Two rows (current period, then the previous one of the same length): crew_days,
     crew_income, displaced_crew_days, displaced_crew_income,
     people (largest distinct-people count of any cell summed: a lower bound, see privacy)."""
-    return _run(db, f"""
-        with cells as (
-            select case when month >= $start::date then 'current' else 'previous' end
-                       as period, *
-            from marts.crew_impact_monthly
-            where month between $pstart::date and $end::date and {_BRAND} and {_ROLE} and {_HOME_REGION}
-        ),
-        periods as (select * from (values ('current', 0), ('previous', 1)) p(period, ord))
-        select p.period,
+    return _two_periods(db, f, "crew_impact_monthly",
+                        f"and {_BRAND} and {_ROLE} and {_HOME_REGION}",
+                        ("brand", "role", "region"), """
                coalesce(sum(crew_days), 0)::double as crew_days,
                coalesce(sum(crew_income), 0)::double as crew_income,
                coalesce(sum(displaced_crew_days), 0)::double as displaced_crew_days,
                coalesce(sum(displaced_crew_income), 0)::double as displaced_crew_income,
-               coalesce(max(people), 0)::bigint as people,
-               count(c.month) as cells
-        from periods p left join cells c using (period)
-        group by p.period, p.ord
-        order by p.ord
-    """, {**_params(f, "start", "end", "brand", "role", "region"), "pstart": _pstart(f)})  # noqa: S608
+               coalesce(max(people), 0)::bigint as people""")
 
 
 def crew_by_role(db: Source, f: Filters) -> pd.DataFrame:
@@ -291,22 +289,9 @@ def model_income_over_time(db: Source, f: Filters) -> pd.DataFrame:
 def model_income_totals(db: Source, f: Filters) -> pd.DataFrame:
     """Two rows (current period, then the previous one of the same length): shoot_income,
     twin_income, cells (month × model rows)."""
-    return _run(db, """
-        with cells as (
-            select case when month >= $start::date then 'current' else 'previous' end
-                       as period, *
-            from marts.model_income_monthly
-            where month between $pstart::date and $end::date
-        ),
-        periods as (select * from (values ('current', 0), ('previous', 1)) p(period, ord))
-        select p.period,
+    return _two_periods(db, f, "model_income_monthly", "", (), """
                coalesce(sum(shoot_income), 0)::double as shoot_income,
-               coalesce(sum(twin_income), 0)::double as twin_income,
-               count(c.month) as cells
-        from periods p left join cells c using (period)
-        group by p.period, p.ord
-        order by p.ord
-    """, {**_params(f, "start", "end"), "pstart": _pstart(f)})  # noqa: S608
+               coalesce(sum(twin_income), 0)::double as twin_income""")
 
 
 def income_distribution(db: Source, f: Filters) -> pd.DataFrame:
@@ -425,15 +410,8 @@ def consent_totals(db: Source, f: Filters) -> pd.DataFrame:
     """Two rows (current period, then the previous one of the same length): twin_assets,
     licensed_assets, unlicensed_assets, watermarked_share, disclosed_share, cells, people
     (largest monthly count of models behind one brand's use: a lower bound)."""
-    return _run(db, f"""
-        with cells as (
-            select case when month >= $start::date then 'current' else 'previous' end
-                       as period, *
-            from marts.consent_monthly
-            where month between $pstart::date and $end::date and {_BRAND} and {_HOME_REGION}
-        ),
-        periods as (select * from (values ('current', 0), ('previous', 1)) p(period, ord))
-        select p.period,
+    return _two_periods(db, f, "consent_monthly", f"and {_BRAND} and {_HOME_REGION}",
+                        ("brand", "region"), """
                coalesce(sum(twin_assets), 0)::bigint as twin_assets,
                coalesce(sum(licensed_assets), 0)::bigint as licensed_assets,
                coalesce(sum(unlicensed_assets), 0)::bigint as unlicensed_assets,
@@ -441,12 +419,7 @@ def consent_totals(db: Source, f: Filters) -> pd.DataFrame:
                    as watermarked_share,
                sum(disclosed_share * twin_assets) / nullif(sum(twin_assets), 0)
                    as disclosed_share,
-               count(c.month) as cells,
-               coalesce(max(twin_models), 0)::bigint as people
-        from periods p left join cells c using (period)
-        group by p.period, p.ord
-        order by p.ord
-    """, {**_params(f, "start", "end", "brand", "region"), "pstart": _pstart(f)})  # noqa: S608
+               coalesce(max(twin_models), 0)::bigint as people""")
 
 
 # ---- employment ---------------------------------------------------------------------------
