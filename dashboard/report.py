@@ -198,7 +198,8 @@ def cmd_report(args) -> int:
     """Write the report for --brand (and --from/--to) to --out."""
     db = config.db_path(args.db)
     f = selection(db, args.brand, args.from_month, args.to_month)
-    k = config.k_threshold() if config.public_mode() else None
+    # a report is made to be published: small cells are suppressed unless TWINIMPACT_PUBLIC=0
+    k = config.k_threshold() if config.public_mode(default=True) else None
     with reader(db) as con:
         text = build_html(con, f, k)
     out = Path(args.out)

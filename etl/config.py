@@ -29,8 +29,14 @@ def db_path(cli_value: str | os.PathLike | None = None) -> Path:
     return Path(value).expanduser().resolve()
 
 
-def public_mode(flag: bool = False) -> bool:
-    return flag or os.environ.get("TWINIMPACT_PUBLIC", "").strip().lower() in {"1", "true", "yes"}
+def public_mode(flag: bool = False, default: bool = False) -> bool:
+    """--public, else TWINIMPACT_PUBLIC (1/true/yes or 0/false/no), else `default`."""
+    raw = os.environ.get("TWINIMPACT_PUBLIC", "").strip().lower()
+    if flag or raw in {"1", "true", "yes"}:
+        return True
+    if raw in {"0", "false", "no"}:
+        return False
+    return default
 
 
 def k_threshold() -> int:

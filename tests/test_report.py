@@ -125,6 +125,18 @@ def test_missing_warehouse_tells_what_to_run(tmp_path, capsys):
     assert code == 1 and "twinimpact demo" in err
 
 
+def test_report_suppresses_by_default_it_is_made_to_be_published(tiny_db, tmp_path, capsys,
+                                                                 monkeypatch):
+    out = tmp_path / "r.html"
+    with monkeypatch.context() as mp:
+        mp.delenv("TWINIMPACT_PUBLIC", raising=False)
+        mp.setenv("TWINIMPACT_K", "7")
+        code = cli.main(["report", "--brand", "A", "--out", str(out), "--db", str(tiny_db)])
+    capsys.readouterr()
+    assert code == 0
+    assert _row(out.read_text(), "Crew days displaced") == ["–", "–"]
+
+
 def test_public_report_suppresses_crew_of_fewer_than_k(tiny_db, tmp_path, capsys):
     out = tmp_path / "r.html"
     code, _, _ = run(capsys, "report", "--brand", "A", "--out", out, "--db", tiny_db,
