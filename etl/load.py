@@ -33,7 +33,7 @@ from pathlib import Path
 import duckdb
 
 from etl import config, marts, merge, progress, validate, warehouse
-from etl.contracts import BY_NAME, Kind
+from etl.contracts import BY_NAME, KIND_LIST, Kind
 from etl.errors import UserError
 from etl.sources import files, readers
 from etl.sources.files import FileProblem, SourceFile
@@ -68,10 +68,15 @@ def map_header(kind: Kind, header: list[str]) -> tuple[dict[str, str | None], li
         seen[key] = i
     missing = [c for c in kind.required_columns if c not in seen]
     if missing:
+        # a user who picked the wrong KIND is told which one the header fits
+        fits = [k.name for k in KIND_LIST
+                if k.name != kind.name and all(c in seen for c in k.required_columns)]
+        hint = (f"; its header fits {' or '.join(fits)}: `twinimpact load {fits[0]} FILE`"
+                if fits else "")
         raise FileProblem(f"missing required column{'s' if len(missing) > 1 else ''} "
                           f"{', '.join(missing)}; add {'them' if len(missing) > 1 else 'it'} "
                           f"to the header (a {kind.name} file needs "
-                          f"{', '.join(kind.required_columns)})")
+                          f"{', '.join(kind.required_columns)}){hint}")
     names = {c.name for c in kind.columns}
     mapping = {c.name: (f"c{seen[c.name]}" if c.name in seen else None) for c in kind.columns}
     ignored = [header[i].replace("\ufeff", "").strip() for k, i in seen.items()

@@ -50,6 +50,11 @@ REJECTIONS = [
     ("cols.csv", b"twin_id,created\nT1,2024-01-01\n",
      "missing required columns model_id, created_on; add them to the header (a twins file "
      "needs twin_id, model_id, created_on)"),
+    ("bookings.csv", b"booking_id,brand_id,shoot_date,channel,region,days,assets,status\n"
+     b"B1,BR,2024-01-05,ecommerce,GB,1,20,completed\n",
+     "missing required columns twin_id, model_id, created_on; add them to the header (a twins "
+     "file needs twin_id, model_id, created_on); its header fits bookings: `twinimpact load "
+     "bookings FILE`"),
     ("dup.csv", b"twin_id,model_id,created_on, Twin_ID\nT1,M1,2024-01-01,T2\n",
      "duplicate column name 'twin_id' (columns 1 and 4, ignoring case and spaces); rename or "
      "remove one"),
