@@ -1,8 +1,16 @@
 """`twinimpact load`: the one writer of raw data (CONTRACT §2).
 
-Per file: file-level checks (etl/sources/files.py), land it as text in temp._src
-(etl/sources/readers.py), one generated validation pass (etl/validate.py), then the merge
-(etl/merge.py), all inside one transaction; meta.loads records every attempt.
+Per file: file-level checks (etl/sources/files.py); one generated validation pass
+(etl/validate.py) over DuckDB's CSV reader, or over temp._src for the other formats
+(etl/sources/readers.py), writes a landing table shaped like the raw table plus each row's
+broken rule; the line, repeated-key and ECB-rate follow-ups run on it; then one transaction
+quarantines the bad rows, merges the good ones (etl/merge.py) and records the load in
+meta.loads (every attempt is recorded, rejected ones too).
+
+Where the data is written once: a first load into an empty raw table lands in the raw schema
+and the landing table becomes the raw table; later loads land in a temp table and merge. A
+killed load leaves only the writer's private copy behind (etl/warehouse.py), so either way the
+published warehouse is untouched until the end.
 
 Counts: rows_in = inserted + updated + unchanged + quarantined, always. A file whose bytes were
 already loaded for the kind is `skipped` with every count 0 (nothing was read).
@@ -40,14 +48,15 @@ from etl.sources.files import FileProblem, SourceFile
 
 COUNTS = ("rows_in", "inserted", "updated", "unchanged", "quarantined")
 _TIMING = os.environ.get("TWINIMPACT_TIMING") == "1"  # phase timings on stderr (benchmarks)
-_t0 = [time.perf_counter()]
+_t0 = [time.perf_counter(), time.process_time()]
 
 
 def _lap(phase: str) -> None:
-    if _TIMING:
-        now = time.perf_counter()
-        print(f"timing {phase}: {now - _t0[0]:.2f}s", file=sys.stderr, flush=True)
-        _t0[0] = now
+    if _TIMING:  # wall and CPU seconds: CPU is not stretched by other work on the machine
+        now, cpu = time.perf_counter(), time.process_time()
+        print(f"timing {phase}: {now - _t0[0]:.2f}s wall, {cpu - _t0[1]:.2f}s CPU",
+              file=sys.stderr, flush=True)
+        _t0[:] = [now, cpu]
 
 
 def _normalise(name: str) -> str:
@@ -136,14 +145,15 @@ def _record(con, load_id: int, kind: str, result: dict, started: dt.datetime,
     )
 
 
-def _validate(con, kind: Kind, sf: SourceFile, result: dict, *, decimal: str,
-              reporting: str, today: dt.date, bar, task) -> tuple[validate.Plan, str]:
-    """Build temp._valid: one validation pass, then the duplicate-key and ECB-rate rules.
+def _land(con, kind: Kind, sf: SourceFile, result: dict, land: str, landing: list, *,
+          load_id: int, decimal: str, reporting: str, today: dt.date, bar,
+          task) -> validate.Plan:
+    """Fill the landing table: one validation pass, then the line, key and money follow-ups.
 
     CSV is validated straight from DuckDB's reader (no text copy of the file is kept). The
-    pass is a pure projection (no joins), run outside any transaction, so _valid keeps file
+    pass is a pure projection run outside any transaction, so the landing table keeps file
     order and a CSV row's line is its rowid + 2. Other formats are landed in temp._src first,
-    with their line. Returns the plan and the SQL for a _valid row's line.
+    with their line.
     """
     if sf.format == "csv":  # refuse a bad header before reading millions of rows
         map_header(kind, sf.header)
@@ -164,47 +174,70 @@ def _validate(con, kind: Kind, sf: SourceFile, result: dict, *, decimal: str,
             bar.update(task, description=f"validating {result['file']}", completed=2)
             plan = validate.validation_sql(
                 kind, mapping, source, line_expr, [f"c{i}" for i in range(len(header))],
-                header, decimal_comma=decimal == "," and sf.format == "csv", today=today,
-                reporting=reporting, fx_last=validate.fx_last(con),
+                header, landing=landing, load_id=load_id,
+                decimal_comma=decimal == "," and sf.format == "csv",
+                trim=sf.may_need_trim or sf.format != "csv", today=today,
                 currencies=validate.currencies(con))
-            con.execute(f"create or replace temp table _valid as {plan.sql}",  # noqa: S608
+            con.execute(f"insert into {land} {plan.sql}",  # noqa: S608
                         {**plan.params, **src_params})
             _lap("read + validate")
         except duckdb.Error as exc:
             if not readers.is_content_error(exc):
                 raise
             raise _duck_problem(exc, sf) from exc
-        valid_line = "_line" if line_expr else "rowid + 2"
-        find_dups, mark_dups = plan.dup_sql
-        con.execute(find_dups)
-        if con.execute("select count(*) from _dups").fetchone()[0]:
-            con.execute(mark_dups)
-        if plan.fx_check[0] and con.execute(*plan.fx_gaps).fetchone()[0]:
-            con.execute(*plan.fx_check)
-        _lap("duplicate keys + ECB rates")
-        if con.execute("select count(*) from _valid where _reason is not null "
+        if line_expr is None:
+            con.execute(f"update {land} set _line = rowid + 2")  # noqa: S608
+        validate.mark_duplicates(con, kind, land)
+        _lap("lines + duplicate keys")
+        validate.convert_money(con, kind, land, reporting)
+        _lap("ECB rates")
+        if con.execute(f"select count(*) from {land} where _reason is not null "  # noqa: S608
                        "and _raw is null").fetchone()[0]:
             # rare (repeated keys, no ECB rate): reread the file for those rows' raw values
             if sf.format == "csv":
                 _, line_expr = readers.land(con, sf)
             con.execute(
-                f"update _valid set _raw = s.raw from (select {line_expr} as "  # noqa: S608
+                f"update {land} set _raw = s.raw from (select {line_expr} as "  # noqa: S608
                 f"line, {plan.raw_json} as raw from temp._src) s "
-                f"where s.line = _valid.{valid_line} and _valid._raw is null "
-                "and _valid._reason is not null", plan.raw_params)
-    return plan, valid_line
+                f"where s.line = {land}._line and {land}._raw is null "
+                f"and {land}._reason is not null", plan.raw_params)
+    return plan
 
 
-def _merge(con, kind: Kind, plan: validate.Plan, valid_line: str, load_id: int,
-           result: dict) -> None:
-    """Merge _valid into raw and quarantine its bad rows (inside the caller's transaction)."""
-    counts = merge.merge(con, kind, plan.stored, load_id, valid_line, plan.fx_merge,
-                         plan.fx_params)
-    _lap("merge")
-    con.execute(f"insert into meta.quarantine select ?, ?, ?, {valid_line}, _reason, _raw "  # noqa: S608
-                f"from _valid where _reason is not null order by {valid_line}",
-                [load_id, kind.name, result["file"]])
-    result.update(counts)
+def _publish(con, kind: Kind, plan: validate.Plan, land: str, adopting: bool, load_id: int,
+             result: dict, *, reporting: str, started: dt.datetime, simulated: bool) -> None:
+    """Quarantine the bad rows and merge (or adopt) the good ones, in the caller's transaction.
+
+    Adopting, the bad rows are copied out and deleted before the transaction: DuckDB cannot
+    alter a table that was changed earlier in the same transaction.
+    """
+    rows_in, good = con.execute(
+        f"select count(*), count(*) filter (where _reason is null) from {land}"  # noqa: S608
+    ).fetchone()
+    result.update(rows_in=rows_in, quarantined=rows_in - good)
+    con.execute(f"create or replace temp table _bad as select _line, _reason, _raw "  # noqa: S608
+                f"from {land} where _reason is not null")
+    if adopting and rows_in > good:
+        con.execute(f"delete from {land} where _reason is not null")  # noqa: S608
+    con.execute("begin transaction")
+    try:
+        con.execute("insert or ignore into meta.settings values ('reporting_currency', ?)",
+                    [reporting])
+        if adopting:
+            counts = merge.adopt(con, kind, land, good)
+        else:
+            columns = [c for c, _, _ in merge.raw_columns(con, kind)]
+            counts = merge.merge(con, kind, land, plan.contract, columns, good)
+        _lap("merge")
+        con.execute("insert into meta.quarantine select ?, ?, ?, _line, _reason, _raw "
+                    "from _bad order by _line", [load_id, kind.name, result["file"]])
+        result.update(counts)
+        result["status"] = "loaded"
+        _record(con, load_id, kind.name, result, started, simulated)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
 
 
 def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
@@ -242,26 +275,24 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
             _record(con, load_id, kind, result, started, simulated)
             bar.update(task, completed=4, description=f"skipped {path.name}")
             return result
-        validate.prepare(con, money=bool(k.money))
+        validate.prepare(con, money=bool(k.money), reporting=reporting)
+        landing = merge.raw_columns(con, k)
+        # A first load lands in the raw schema and the landing table becomes the raw table;
+        # later loads land in memory (spilling to disk) and merge into raw.
+        adopting = merge.is_empty(con, k)
+        land = f"raw._landing_{k.table}" if adopting else "temp._landing"
         try:
-            plan, valid_line = _validate(con, k, sf, result, decimal=decimal,
-                                         reporting=reporting, today=today, bar=bar, task=task)
+            merge.create_landing(con, k, land, temp=not adopting, columns=landing)
+            plan = _land(con, k, sf, result, land, landing, load_id=load_id, decimal=decimal,
+                         reporting=reporting, today=today, bar=bar, task=task)
             bar.update(task, description=f"merging {result['file']}", completed=3)
-            con.execute("begin transaction")
-            try:
-                con.execute("insert or ignore into meta.settings values "
-                            "('reporting_currency', ?)", [reporting])
-                _merge(con, k, plan, valid_line, load_id, result)
-                result["status"] = "loaded"
-                _record(con, load_id, kind, result, started, simulated)
-                con.execute("commit")
-                _lap("quarantine + commit")
-            except BaseException:
-                con.execute("rollback")
-                raise
+            _publish(con, k, plan, land, adopting, load_id, result, reporting=reporting,
+                     started=started, simulated=simulated)
+            _lap("quarantine + commit")
         finally:
-            for t in ("_src", "_valid", "_json", "_match", "_dups"):
-                con.execute(f"drop table if exists temp.{t}")
+            for t in (land, "temp._src", "temp._json", "temp._match", "temp._dups",
+                      "temp._bad"):
+                con.execute(f"drop table if exists {t}")  # noqa: S608
     except FileProblem as exc:
         result.update(dict.fromkeys(COUNTS, 0), status="rejected", error=str(exc))
         result["sha256"] = result["sha256"] or getattr(exc, "sha256", None)

@@ -1,9 +1,13 @@
-# ruff: noqa: S608 — table/key identifiers come from etl/contracts.py; values are bound.
-"""Merge validated rows (temp._valid) into their raw table: keys enforced here, not by indexes.
+# ruff: noqa: S608 — table/column identifiers come from etl/contracts.py and the catalog.
+"""Merge a landing table's good rows into their raw table: keys enforced here, not by indexes.
 
-A key already stored with the same _hash is `unchanged` (the stored row and its provenance
-stay); with a different _hash it is `updated` (replaced: the later load wins); a new key is
-`inserted`. When the table is empty (a first load) the comparison is skipped entirely.
+A key already stored with the same contract values is `unchanged` (the stored row and its
+provenance stay); with different values it is `updated` (replaced: the later load wins); a
+new key is `inserted`. The landing table has the raw table's columns plus _reason and _raw
+(etl/validate.py); its rows with a _reason are quarantined by the caller, never merged.
+
+When the raw table is empty (a first load), the landing table was built in the raw schema and
+simply takes the raw table's place (`adopt`): the rows are written to disk once, not twice.
 """
 
 from __future__ import annotations
@@ -13,57 +17,71 @@ import duckdb
 from etl.contracts import Kind
 
 
-def merge(con: duckdb.DuckDBPyConnection, kind: Kind, stored: list[str], load_id: int,
-          line: str = "_line", fx: tuple | None = None, fx_params_in: dict | None = None
-          ) -> dict:
-    """Apply temp._valid's good rows to raw.<table>; return the row counts.
+def raw_columns(con: duckdb.DuckDBPyConnection, kind: Kind) -> list[tuple[str, str, bool]]:
+    """(name, type, not null) of raw.<table>'s columns, in order, from the catalog."""
+    return [(n, t, not nullable) for n, t, nullable in con.execute(
+        "select column_name, data_type, is_nullable from duckdb_columns() "
+        "where database_name = current_database() and schema_name = 'raw' and table_name = ? "
+        "order by column_index", [kind.table]).fetchall()]
 
-    `line` is the SQL for a _valid row's line (`_line`, or `rowid + 2` for CSV).
+
+def create_landing(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, temp: bool,
+                   columns: list[tuple[str, str, bool]]) -> None:
+    """An empty table shaped like raw.<table> (same types and NOT NULLs) plus _reason, _raw."""
+    cols = ", ".join(f"{n} {t}{' not null' if nn else ''}" for n, t, nn in columns)
+    con.execute(f"drop table if exists {name}")
+    con.execute(f"create {'temp ' if temp else ''}table {name} ({cols}, "
+                "_reason varchar, _raw varchar)")
+
+
+def is_empty(con: duckdb.DuckDBPyConnection, kind: Kind) -> bool:
+    return not con.execute(f"select exists (select 1 from raw.{kind.table})").fetchone()[0]
+
+
+def adopt(con: duckdb.DuckDBPyConnection, kind: Kind, land: str, good: int) -> dict:
+    """Make the landing table (raw schema) the raw table; its bad rows are already gone.
+
+    Runs inside the caller's transaction, so a failure leaves the empty raw table in place.
     """
+    con.execute(f"alter table {land} drop column _reason")
+    con.execute(f"alter table {land} drop column _raw")
+    con.execute(f"drop table raw.{kind.table}")
+    con.execute(f"alter table {land} rename to {kind.table}")
+    return {"inserted": good, "updated": 0, "unchanged": 0}
+
+
+def merge(con: duckdb.DuckDBPyConnection, kind: Kind, land: str, contract: list[str],
+          columns: list[str], good: int) -> dict:
+    """Apply the landing table's good rows to raw.<table>; return the merge counts."""
     table = f"raw.{kind.table}"
-    cols = ", ".join(stored)
-    rows_in, good = con.execute(
-        "select count(*), count(*) filter (where _reason is null) from _valid").fetchone()
-    counts = {"rows_in": rows_in, "quarantined": rows_in - good,
-              "inserted": 0, "updated": 0, "unchanged": 0}
-    vcols = ", ".join(f"v.{c}" for c in stored)
-    joins, fx_cols, fx_params = "", "", {}
-    if fx is not None:  # converted money comes from the ECB rates joined here
-        joins, pairs, _ = fx
-        cols += "".join(f", {c}" for c, _ in pairs)
-        fx_cols = "".join(f", {e}" for _, e in pairs)
-        fx_params = fx_params_in or {}
-    insert = (f"insert into {table} ({cols}, _load_id, _line, _hash) "  # noqa: S608
-              f"select {vcols}{fx_cols}, $load_id, v.{line}, v._hash from _valid v {joins} "
-              "where v._reason is null")
+    cols = ", ".join(columns)
+    insert = (f"insert into {table} ({cols}) select {', '.join(f'l.{c}' for c in columns)} "
+              f"from {land} l where l._reason is null")
+    counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     if good == 0:
         return counts
-    if not con.execute(f"select exists (select 1 from {table})").fetchone()[0]:  # noqa: S608
-        con.execute(insert, {"load_id": load_id, **fx_params})
+    if is_empty(con, kind):
+        con.execute(insert)
         counts["inserted"] = good
         return counts
 
-    on = " and ".join(f"t.{k} = v.{k}" for k in _key_cols(kind))
+    keys = kind.key
+    on = " and ".join(f"t.{k} = l.{k}" for k in keys)
+    same = " and ".join(f"t.{c} is not distinct from l.{c}" for c in contract)
     con.execute(f"""
         create or replace temp table _match as
-        select {', '.join(f'v.{k}' for k in _key_cols(kind))}, t._hash = v._hash as same
-        from _valid v join {table} t on {on}
-        where v._reason is null
-    """)  # noqa: S608
-    same, changed = con.execute(
+        select {', '.join(f'l.{k}' for k in keys)}, ({same}) as same
+        from {land} l join {table} t on {on}
+        where l._reason is null
+    """)
+    n_same, changed = con.execute(
         "select count(*) filter (where same), count(*) filter (where not same) from _match"
     ).fetchone()
-    m_on = " and ".join(f"t.{k} = m.{k}" for k in _key_cols(kind))
+    m_on = " and ".join(f"t.{k} = m.{k}" for k in keys)
     if changed:
-        con.execute(f"delete from {table} t using _match m "  # noqa: S608
-                    f"where {m_on} and not m.same")
-    mv_on = " and ".join(f"m.{k} = v.{k}" for k in _key_cols(kind))
-    con.execute(insert + f" and not exists (select 1 from _match m where {mv_on} and m.same)",
-                {"load_id": load_id, **fx_params})
+        con.execute(f"delete from {table} t using _match m where {m_on} and not m.same")
+    ml_on = " and ".join(f"m.{k} = l.{k}" for k in keys)
+    con.execute(insert + f" and not exists (select 1 from _match m where {ml_on} and m.same)")
     con.execute("drop table _match")
-    counts.update(inserted=good - same - changed, updated=changed, unchanged=same)
+    counts.update(inserted=good - n_same - changed, updated=changed, unchanged=n_same)
     return counts
-
-
-def _key_cols(kind: Kind) -> tuple[str, ...]:
-    return kind.key

@@ -2,14 +2,15 @@
 """Generate the one set-based validation pass from the contract declarations.
 
 `validation_sql` turns a Kind (etl/contracts.py) and the file's column mapping into a single
-SELECT over the source (DuckDB's CSV reader, or temp._src) that yields, per row: the typed
-contract columns, derived columns (used_at, period_start/end), a hash of the contract values,
-the first broken rule (`_reason`, naming the column and the rule) and, for rejected rows only,
-the raw values as JSON. The pass is a pure projection, so it runs in parallel and keeps file
-order. Two set-based follow-ups need the whole file: repeated keys (Plan.dup_sql) and rows
-with no ECB rate (Plan.fx_check); the converted money is joined in at the merge
-(Plan.fx_merge). Identifiers and messages come from our code; every value from a file stays
-in the data, and our own values (vocabularies, dates) are bound as `$name` parameters.
+SELECT over the source (DuckDB's CSV reader, or temp._src) that yields, per row, the columns
+of a landing table shaped like the raw table: the typed contract columns, derived columns
+(used_at, period_start/end), the first broken rule (`_reason`, naming the column and the
+rule) and, for rejected rows only, the raw values as JSON. The pass is a pure projection, so
+it runs in parallel and keeps file order. Two set-based follow-ups need the whole file and
+run on the landing table: repeated keys (mark_duplicates) and the money conversion at the ECB
+rate, which also quarantines rows with no rate (convert_money). Identifiers and messages come
+from our code; every value from a file stays in the data, and our own values (vocabularies,
+dates) are bound as `$name` parameters.
 """
 
 from __future__ import annotations
@@ -44,13 +45,16 @@ def lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _trimmed(src: str) -> str:
+def _trimmed(src: str, trim: bool = True) -> str:
     """nullif(trim(src), ''), calling trim only for values it could change.
 
     trim copies every value (measured ~3x the cost of the guard on 2M rows); it removes
     Unicode space separators, so any non-ASCII value (byte length ≠ character count) is
-    trimmed too.
+    trimmed too. With trim=False (the file's bytes hold no space and no non-ASCII byte, so no
+    value can start or end with one) even the guard is left out.
     """
+    if not trim:
+        return f"nullif({src}, '')"
     return (f"case when {src} like ' %' or {src} like '% ' or strlen({src}) <> length({src}) "
             f"then nullif(trim({src}), '') else nullif({src}, '') end")
 
@@ -63,21 +67,18 @@ def _got(v: str) -> str:
 class Plan:
     """Generated SQL plus its bound parameters and the stored columns it produces."""
 
-    sql: str
+    sql: str                              # SELECT yielding the landing table's columns
     params: dict = field(default_factory=dict)
-    stored: list[str] = field(default_factory=list)
-    dup_sql: tuple[str, str] = ("", "")  # find keys repeated in _valid; quarantine them
+    contract: list[str] = field(default_factory=list)  # stored values compared on reload
     raw_json: str = "'{}'"                # the raw-values JSON over the source columns
     raw_params: dict = field(default_factory=dict)
-    fx_check: tuple[str, dict] = ("", {})  # quarantine rows without an ECB rate
-    fx_gaps: tuple[str, dict] = ("", {})   # count of currencies with a possible gap (0: skip)
-    fx_merge: tuple | None = None          # (joins, [(column, expr)], _) for the money columns
-    fx_params: dict = field(default_factory=dict)
 
 
 class _Gen:
-    def __init__(self, kind: Kind, mapping: dict[str, str | None], decimal_comma: bool):
+    def __init__(self, kind: Kind, mapping: dict[str, str | None], decimal_comma: bool,
+                 trim: bool = True):
         self.kind = kind
+        self.trim = trim
         self.mapping = mapping
         self.decimal_comma = decimal_comma
         self.params: dict = {}
@@ -99,7 +100,7 @@ class _Gen:
 
     def column(self, c: Column) -> None:
         src = self.mapping.get(c.name)
-        raw = _trimmed(src) if src else "cast(null as varchar)"
+        raw = _trimmed(src, self.trim) if src else "cast(null as varchar)"
         if c.default is not None:
             raw = f"coalesce({raw}, {lit(c.default)})"
         v, t, n = f"v_{c.name}", f"t_{c.name}", c.name
@@ -120,9 +121,9 @@ class _Gen:
         self.typed.append(f"{v} as {t}")
 
     def _date_expr(self, v: str) -> str:
-        # strict YYYY-MM-DD: DuckDB's cast alone would also take 2024-1-5
-        return (f"case when length({v}) = 10 and {v}[5] = '-' and {v}[8] = '-' "
-                f"then try_cast({v} as date) end")
+        # strict YYYY-MM-DD: DuckDB's cast alone would also take 2024-1-5 (the LIKE is exactly
+        # "10 characters with - at 5 and 8", cheaper than extracting both characters)
+        return f"case when {v} like '____-__-__' then try_cast({v} as date) end"
 
     def _date_range(self, t: str, n: str, v: str, future: bool = True) -> None:
         self._expect(f"{t} < $earliest", n, f"must be on or after {EARLIEST_DATE}", v)
@@ -143,7 +144,7 @@ class _Gen:
               f"else try_cast({v} as timestamp) end end")
         self.typed.append(f"{ts} as {n}_at_")
         self.typed.append(
-            f"case when length({v}) = 10 then {self._date_expr(v)} "
+            f"case when {v} like '____-__-__' then try_cast({v} as date) "
             f"when {n}_at_ is not null then {self._date_expr(f'left({v}, 10)')} end as {t}")
         self._expect(f"{v} is not null and {t} is null", n,
                      "not a date YYYY-MM-DD or an ISO timestamp", v)
@@ -252,20 +253,23 @@ class _Gen:
 
 def validation_sql(kind: Kind, mapping: dict[str, str | None], source: str,
                    line_expr: str | None, source_columns: list[str], source_names: list[str], *,
-                   decimal_comma: bool, today: dt.date, reporting: str,
-                   fx_last: dt.date | None = None, currencies: list[str] = ()) -> Plan:
+                   landing: list[tuple[str, str, bool]], load_id: int, decimal_comma: bool,
+                   trim: bool, today: dt.date, currencies: list[str] = ()) -> Plan:
     """The single SELECT validating `source` for `kind` (see module docstring).
 
-    `source` is temp._src or a read_csv(...) call; with no `line_expr` the rows carry no
-    _line and their line is the rowid of the table they are written to, plus 2.
+    It yields the landing table's columns in order: `landing` is the raw table's
+    (name, type, not null) list; then _reason and _raw. A bad row's NOT NULL columns get a
+    placeholder (the row never reaches raw), and so do every row's converted money and, for
+    CSV, its line until convert_money and the line update fill them. `source` is temp._src
+    or a read_csv(...) call; with no `line_expr` the line is the landing row's rowid + 2.
     """
-    g = _Gen(kind, mapping, decimal_comma)
+    g = _Gen(kind, mapping, decimal_comma, trim)
     g.param("currency_re", "|".join(re.escape(c) for c in currencies) or "[^\\s\\S]")
     for c in kind.columns:
         g.column(c)
     g.param("earliest", dt.date.fromisoformat(EARLIEST_DATE))
     g.param("latest", _one_year_after(today))
-    names = [c.name for c in kind.columns]
+    g.param("load_id", load_id)
 
     # Cross-column rules, checked after each column's own rules.
     extra_checks: list[str] = []
@@ -280,124 +284,158 @@ def validation_sql(kind: Kind, mapping: dict[str, str | None], source: str,
         extra_checks.append(f"when {filled} and t_currency is null then 'currency: "
                             "required when median_earnings or mean_earnings is filled'")
 
-    # Stored columns, in raw-table order.
-    stored: list[tuple[str, str]] = []
+    # Contract values by stored column name.
+    exprs: dict[str, str] = {}
     for c in kind.columns:
-        stored.append((c.name, f"t_{c.name}"))
+        exprs[c.name] = f"t_{c.name}"
         if c.type == "date_or_ts":
-            stored.append((f"{c.name[:-3]}_at" if c.name.endswith("_on") else f"{c.name}_at",
-                           f"{c.name}_at_"))
+            exprs[f"{c.name[:-3]}_at" if c.name.endswith("_on") else f"{c.name}_at"] = (
+                f"{c.name}_at_")
         if c.type == "period":
-            stored += [("period_start", "period_start_"), ("period_end", "period_end_")]
+            exprs.update(period_start="period_start_", period_end="period_end_")
     if kind.name == "booking-crew":  # empty fee_total = days × day_rate
-        stored = [(s, "coalesce(t_fee_total, cast(t_days * t_day_rate as decimal(18, 4)))"
-                   if s == "fee_total" else e) for s, e in stored]
-
-    # Duplicate keys inside the file are found after this pass (see dup_sql), on the stored
-    # (trimmed, case-folded) key columns.
-    key_list = ", ".join(kind.key)
-    fx_joins, fx_cols, fx_check = "", "", ""
-    fx_merge: tuple[str, list[tuple[str, str]], str] | None = None
+        exprs["fee_total"] = "coalesce(t_fee_total, cast(t_days * t_day_rate as decimal(18, 4)))"
+    fillers = {f"{m}_rep": "0" for m in kind.money}
     if kind.money:
-        # Rates are joined after this pass (joins would not keep file order, and the pass
-        # stays a pure projection): fx_check_sql quarantines rows with no rate, and the merge
-        # takes the converted amounts from _fx (see prepare). After the last shipped fixing,
-        # the last one is used.
-        g.param("reporting", reporting)
-        g.param("fx_last", fx_last)
-        md = kind.money_date
-        day = f"least(v.{md}, $fx_last)"
-        joins = (f"left join _fx fx on fx.currency = v.currency and fx.day = {day} "
-                 f"left join _fx fr on fr.currency = $reporting and fr.day = {day}")
-        cols = [(f"{m}_rep", f"cast(v.{m} * (fr.per_eur / fx.per_eur) as decimal(18, 4))")
-                for m in kind.money]
-        cols += [("fx_rate", "fr.per_eur / fx.per_eur"), ("fx_date", "fx.rate_date")]
-        fx_merge = (joins, cols, "")
-        fx_check_sql = (
-            f"update _valid set _reason = case when m.cur is null then "
-            f"'currency: no European Central Bank rate for ''' || m.currency || "
-            f"''' on or just before ' || m.day_ else "
-            f"'currency: no European Central Bank rate for the reporting currency ''' || "
-            f"$reporting || ''' on ' || m.day_ end "
-            f"from (select v.rowid as rid, v.currency, v.{md} as day_, fx.per_eur as cur, "
-            f"fr.per_eur as rep from _valid v {joins} where v._reason is null "
-            f"and (fx.per_eur is null or fr.per_eur is null)) m "
-            f"where _valid.rowid = m.rid")
-        # Cheap pre-test (one small aggregate instead of two joins over every row): when
-        # _fx has every day between the earliest and latest (capped) date of each currency
-        # used, and of the reporting currency, no row can lack a rate.
-        fx_gaps_sql = (
-            f"with need as (select currency, least(min({md}), $fx_last) as lo, "
-            f"least(max({md}), $fx_last) as hi from _valid where _reason is null "
-            f"group by currency union all select $reporting, least(min({md}), $fx_last), "
-            f"least(max({md}), $fx_last) from _valid where _reason is null) "
-            f"select count(*) from need n where n.lo is not null and (select count(distinct "
-            f"f.day) from _fx f where f.currency = n.currency and f.day between n.lo and "
-            f"n.hi) <> datediff('day', n.lo, n.hi) + 1")
-    else:
-        fx_check_sql = fx_gaps_sql = ""
+        fillers.update(fx_rate="0", fx_date=f"date {lit(FX_PENDING)}")
+    fillers.update(_load_id="$load_id", _line="_line_" if line_expr else "0")
+    outputs = []
+    for name, sql_type, not_null in landing:
+        if name in exprs:
+            e = exprs[name]
+            outputs.append(f"coalesce({e}, {_placeholder(sql_type)})" if not_null else e)
+        elif name in fillers:
+            outputs.append(fillers[name])
+        else:
+            raise ValueError(f"raw.{kind.table}.{name} has no source in the contract")
 
-    contract_exprs = [e for s, e in stored if not s.endswith("_rep") and
-                      s not in ("fx_rate", "fx_date")]
-    reason = ("case " + " ".join(g.checks) + " " + " ".join(extra_checks) +
-              (" " + fx_check if fx_check else "") + " end")
+    reason = "case " + " ".join(g.checks) + " " + " ".join(extra_checks) + " end"
     raw_json = ("json_object(" + ", ".join(
         f"{g.param(f'name{i}', name)}, {col}" for i, (col, name) in
         enumerate(zip(source_columns, source_names, strict=True))) + ")"
         if source_columns else "'{}'")
     src_cols = "".join(f", {c}" for c in source_columns)
     line_col = f"{line_expr} as _line_, " if line_expr else ""
-    line_out = "_line_ as _line, " if line_expr else ""
     # Nested subqueries, not CTEs: each level is a projection over one scan of the source.
     sql = f"""
-select {line_out}{', '.join(f'{e} as {s}' for s, e in stored)},
-       hash({', '.join(contract_exprs)}) as _hash, _reason,
+select {', '.join(outputs)}, _reason,
        case when _reason is not null then {raw_json} end as _raw
 from (
-    select n.*{fx_cols}, {reason} as _reason
+    select n.*, {reason} as _reason
     from (
         select *, {', '.join(g.typed)}
         from (select {line_col}{', '.join(g.norm)}{src_cols} from {source})
-    ) n{fx_joins}
+    ) n
 )
 """
-    del names
-    key_shown = (f"'{kind.key[0]}: key ''' || d.k0 || ''''" if len(kind.key) == 1
-                 else f"'key ({key_list}) = (' || concat_ws(', ', " + ", ".join(
-                     f"'''' || d.k{i} || ''''" for i in range(len(kind.key))) + ") || ')'")
-    on = " and ".join(f"v.{k} = d.k{i}" for i, k in enumerate(kind.key))
-    dup_sql = (
-        "create or replace temp table _dups as select " +
-        ", ".join(f"{k} as k{i}" for i, k in enumerate(kind.key)) +
-        ", count(*) as dup_n from _valid where " +
-        " and ".join(f"{k} is not null" for k in kind.key) +
-        " group by all having count(*) > 1",
-        f"update _valid v set _reason = {key_shown} || ' appears ' || d.dup_n || "
-        f"' times in this file; all its rows are quarantined' from _dups d where {on}",
-    )
 
     def used(text: str) -> dict:
         return {k: v for k, v in g.params.items() if re.search(rf"\${k}\b", text)}
 
-    return Plan(sql=sql, params=used(sql), stored=[s for s, _ in stored], dup_sql=dup_sql,
-                raw_json=raw_json, raw_params=used(raw_json),
-                fx_check=(fx_check_sql, used(fx_check_sql)), fx_merge=fx_merge,
-                fx_gaps=(fx_gaps_sql, used(fx_gaps_sql)),
-                fx_params=used(fx_merge[0]) if fx_merge else {})
+    contract = [n for n, _, _ in landing if n in exprs]
+    return Plan(sql=sql, params=used(sql), contract=contract, raw_json=raw_json,
+                raw_params=used(raw_json))
 
 
-def prepare(con, money: bool) -> None:
-    """The temp table the merge joins for money (built once per connection).
+FX_PENDING = "0001-01-01"  # fx_date until convert_money fills it (no ECB fixing is this old)
+
+
+def _placeholder(sql_type: str) -> str:
+    """A value of `sql_type` for a bad row's NOT NULL column (the row is quarantined)."""
+    t = sql_type.upper()
+    if t.endswith("[]"):
+        return f"cast([] as {t})"
+    if t in ("VARCHAR", "JSON"):
+        return "''"
+    if t == "BOOLEAN":
+        return "false"
+    if t == "DATE":
+        return f"date {lit(FX_PENDING)}"
+    if t.startswith("TIMESTAMP"):
+        return f"cast({lit(FX_PENDING)} as {t})"
+    return f"cast(0 as {t})"
+
+
+EMPTY = "''"  # SQL for the empty string
+
+
+def mark_duplicates(con, kind: Kind, land: str) -> None:
+    """Quarantine every row of a key that appears more than once in the file (§2)."""
+    keys = ", ".join(kind.key)
+    # every row with the key counts, bad ones too (the file does not say which is right);
+    # '' is the placeholder of a missing key (keys are text), which is no key at all
+    con.execute(
+        f"create or replace temp table _dups as select {keys}, count(*) as dup_n "
+        f"from {land} where {' and '.join(f'{k} <> {EMPTY}' for k in kind.key)} "
+        "group by all having count(*) > 1")
+    if not con.execute("select count(*) from _dups").fetchone()[0]:
+        return
+    if len(kind.key) == 1:
+        shown = f"'{kind.key[0]}: key ''' || d.{kind.key[0]} || ''''"
+    else:
+        shown = ("'key (" + keys + ") = (' || concat_ws(', ', " + ", ".join(
+            f"'''' || d.{k} || ''''" for k in kind.key) + ") || ')'")
+    on = " and ".join(f"l.{k} = d.{k}" for k in kind.key)
+    con.execute(f"update {land} l set _reason = {shown} || ' appears ' || d.dup_n || "
+                f"' times in this file; all its rows are quarantined' from _dups d "
+                f"where {on}")
+
+
+def convert_money(con, kind: Kind, land: str, reporting: str) -> None:
+    """Fill the landing rows' converted money; quarantine rows with no ECB rate.
+
+    A set-based update joined on the rate table _fxr (see prepare), after the validation
+    pass: that pass stays a pure projection, which is what keeps file order for the lines.
+    """
+    if not kind.money:
+        return
+    md = kind.money_date
+    last = fx_last(con)
+    # Cheap pre-test: when _fxr has every day between the earliest and latest (capped) date
+    # of each currency used, no row can lack a rate and the per-row check is skipped.
+    gaps = con.execute(
+        f"select count(*) from (select currency, least(min({md}), $fx_last) as lo, "
+        f"least(max({md}), $fx_last) as hi from {land} where _reason is null group by all) n "
+        f"where (select count(*) from _fxr f where f.currency = n.currency and f.day between "
+        f"n.lo and n.hi) <> datediff('day', n.lo, n.hi) + 1", {"fx_last": last}
+    ).fetchone()[0]
+    if gaps:
+        con.execute(
+            f"update {land} l set _reason = case when fx.per_eur is null then "
+            f"'currency: no European Central Bank rate for ''' || m.currency || "
+            f"''' on or just before ' || m.{md} else "
+            f"'currency: no European Central Bank rate for the reporting currency ''' || "
+            f"$reporting || ''' on ' || m.{md} end "
+            f"from {land} m left join _fx fx on fx.currency = m.currency "
+            f"and fx.day = least(m.{md}, $fx_last) "
+            f"where l.rowid = m.rowid and m._reason is null and not exists (select 1 from _fxr "
+            f"r where r.currency = m.currency and r.day = least(m.{md}, $fx_last))",
+            {"reporting": reporting, "fx_last": last})
+    sets = ", ".join(f"{m}_rep = cast(l.{m} * r.rate as decimal(18, 4))" for m in kind.money)
+    con.execute(f"update {land} l set {sets}, fx_rate = r.rate, fx_date = r.rate_date "
+                f"from _fxr r where r.currency = l.currency and r.day = least(l.{md}, $fx_last) "
+                "and l._reason is null", {"fx_last": last})
+    left = con.execute(f"select count(*) from {land} where _reason is null and fx_date = "
+                       f"date {lit(FX_PENDING)}").fetchone()[0]
+    if left:  # every good row has a rate by now; anything else is our bug, not the file's
+        raise RuntimeError(f"{left} rows left without a converted amount")
+
+
+def prepare(con, money: bool, reporting: str) -> None:
+    """The rate tables the money conversion joins (`_fx` built once per connection).
 
     `_fx`: for every currency and calendar day up to the last shipped fixing, the latest
     ECB fixing on or before that day (what an ASOF join on ref.fx_rates gives), unless it is
     more than FX_STALE_DAYS old: a discontinued currency (HRK after 2022) or a gap (ISK
     2008–2018) has no rate there. EUR is 1 on every ECB fixing day. A dense table turns the
-    per-row lookup into a plain hash join.
+    per-row lookup into a plain hash join. `_fxr`: per currency and day, the rate to the
+    reporting currency (reporting units per unit) and the fixing date used, where both exist.
     """
+    if not money:
+        return
     have = {r[0] for r in con.execute(
         "select table_name from duckdb_tables() where temporary").fetchall()}
-    if money and "_fx" not in have:
+    if "_fx" not in have:
         con.execute(f"""
             create or replace temp table _fx as
             with fixings as (
@@ -421,6 +459,9 @@ def prepare(con, money: bool) -> None:
                                   as date) as day, per_eur, rate_date
             from spans
         """)
+    con.execute("create or replace temp table _fxr as select fx.currency, fx.day, "
+                "fr.per_eur / fx.per_eur as rate, fx.rate_date from _fx fx join _fx fr "
+                "on fr.day = fx.day and fr.currency = ?", [reporting])
 
 
 def currencies(con) -> list[str]:

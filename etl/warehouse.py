@@ -169,6 +169,11 @@ def data_version(db: Path) -> str:
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the stored tables if missing and fill the ECB rates once."""
     con.execute((config.SQL_DIR / "raw" / "tables.sql").read_text())
+    # warehouses written before 2026-11-27 kept a row hash; reloads now compare values
+    for (table,) in con.execute(
+            "select table_name from duckdb_columns() where database_name = current_database() "
+            "and schema_name = 'raw' and column_name = '_hash'").fetchall():
+        con.execute(f"alter table raw.{table} drop column _hash")  # noqa: S608 — catalog name
     if con.execute("select count(*) from ref.fx_rates").fetchone()[0] == 0:
         load_ecb_rates(con)
 

@@ -203,14 +203,17 @@ def test_finished_at_is_after_the_merge(tmp_path: Path) -> None:
     from etl import load, warehouse
     from etl.bench import generate_usage_csv
 
-    usage = tmp_path / "usage.csv"
-    generate_usage_csv(usage, 300_000)
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    generate_usage_csv(first, 1_000)
+    generate_usage_csv(second, 300_000, start=1_000)  # merged into a non-empty raw table
     phases = _Phases()
     with warehouse.writer(tmp_path / "w.duckdb") as con:
         warehouse.ensure_schema(con)
-        result = load.load_file(con, "twin-usage", usage, bar=phases)
+        load.load_file(con, "twin-usage", first)
+        result = load.load_file(con, "twin-usage", second, bar=phases)
         finished = con.execute(
-            "select finished_at from meta.loads where status = 'loaded'").fetchone()[0]
+            "select finished_at from meta.loads where status = 'loaded' and file = ?",
+            [str(second)]).fetchone()[0]
     assert result["inserted"] == 300_000
     merging, done = phases.at["merging"], phases.at["done"]
     # The merge of 300,000 rows takes a while; finished_at must come after most of it.

@@ -32,6 +32,9 @@ class SourceFile:
     sha256: str | None = None
     size: int = 0
     header: list[str] = field(default_factory=list)  # names as given (CSV: parsed here)
+    # False when the bytes hold no space and no non-ASCII byte: then no value can start or
+    # end with whitespace and the loader leaves out its per-value trim guard
+    may_need_trim: bool = True
 
 
 def detect_format(path: Path) -> tuple[str, str | None, str]:
@@ -50,18 +53,22 @@ def detect_format(path: Path) -> tuple[str, str | None, str]:
     raise FileProblem(f"unsupported file type {suffix}; use one of {SUPPORTED}")
 
 
-def hash_and_scan(path: Path, check_nul: bool) -> tuple[str, int, bool]:
-    """SHA-256 of the bytes as given, their size, and whether a NUL byte occurs."""
+def hash_and_scan(path: Path, check_text: bool) -> tuple[str, int, bool, bool]:
+    """SHA-256 of the bytes as given, their size, whether a NUL byte occurs, and whether a
+    space or a non-ASCII byte does (both found by C-speed scans of each chunk)."""
     digest = hashlib.sha256()
     size = 0
     nul = False
+    spaces = not check_text
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
             digest.update(chunk)
             size += len(chunk)
-            if check_nul and not nul and b"\x00" in chunk:
+            if check_text and not nul and b"\x00" in chunk:
                 nul = True
-    return digest.hexdigest(), size, nul
+            if not spaces and (b" " in chunk or not chunk.isascii()):
+                spaces = True
+    return digest.hexdigest(), size, nul, spaces
 
 
 def normalise_encoding(encoding: str | None) -> str | None:
@@ -147,14 +154,15 @@ def inspect(path: Path, encoding: str | None) -> SourceFile:
         fmt, compression, delimiter, enc, problem = None, None, ",", None, exc
     wide = enc is not None and enc.startswith(("utf-16", "utf-32"))
     try:
-        sha, size, nul = hash_and_scan(path, check_nul=fmt == "csv" and not compression
-                                       and not wide)
+        sha, size, nul, spaces = hash_and_scan(
+            path, check_text=fmt == "csv" and not compression and not wide)
     except OSError as exc:
         raise FileProblem(f"cannot read the file ({exc.strerror}); check its permissions") from exc
     if problem is not None:
         problem.sha256 = sha  # the attempt is still recorded with the bytes' hash
         raise problem
     sf = SourceFile(path, fmt, compression, delimiter, enc, sha, size)
+    sf.may_need_trim = spaces or enc is not None  # transcoded text is not scanned
     try:
         if size == 0:
             raise FileProblem("the file is empty (0 bytes); export it again with a header line")

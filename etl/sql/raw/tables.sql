@@ -1,7 +1,7 @@
 -- The warehouse's stored tables: provenance (meta), the six source kinds as loaded (raw),
 -- reference rates (ref) and the simulator's ground truth (sim). Created if missing.
--- Every raw row carries _load_id (→ meta.loads), _line (its line/row number in that file)
--- and _hash (of its contract values, to tell "updated" from "unchanged" on reload).
+-- Every raw row carries _load_id (→ meta.loads) and _line (its line/row number in that file).
+-- A reload tells "updated" from "unchanged" by comparing the stored values (etl/merge.py).
 -- Keys are enforced by the loader's merge, not by indexes (ART indexes slow multi-million-row
 -- merges and DuckDB's over-eager constraint checks reject some valid updates).
 -- Money: the amount as given in `currency`, plus *_rep in the reporting currency at the ECB
@@ -51,7 +51,7 @@ create table if not exists raw.twins (
     created_on date not null,
     platform varchar,
     status varchar not null,        -- active | retired
-    _load_id bigint not null, _line bigint not null, _hash ubigint not null
+    _load_id bigint not null, _line bigint not null
 );
 
 create table if not exists raw.licenses (
@@ -70,7 +70,7 @@ create table if not exists raw.licenses (
     fee_amount_rep decimal(18, 4) not null,
     fx_rate double not null,
     fx_date date not null,
-    _load_id bigint not null, _line bigint not null, _hash ubigint not null
+    _load_id bigint not null, _line bigint not null
 );
 
 create table if not exists raw.twin_usage (
@@ -90,7 +90,7 @@ create table if not exists raw.twin_usage (
     fee_paid_rep decimal(18, 4) not null,
     fx_rate double not null,
     fx_date date not null,
-    _load_id bigint not null, _line bigint not null, _hash ubigint not null
+    _load_id bigint not null, _line bigint not null
 );
 
 create table if not exists raw.bookings (
@@ -103,7 +103,7 @@ create table if not exists raw.bookings (
     assets integer not null,
     status varchar not null,        -- confirmed | completed | cancelled
     cancel_reason varchar,
-    _load_id bigint not null, _line bigint not null, _hash ubigint not null
+    _load_id bigint not null, _line bigint not null
 );
 
 create table if not exists raw.booking_crew (
@@ -116,7 +116,7 @@ create table if not exists raw.booking_crew (
     currency varchar not null,
     -- no converted amounts here: the rate's date is the booking's shoot_date, which may
     -- arrive in a later load; staging converts crew money through ref.fx_rates.
-    _load_id bigint not null, _line bigint not null, _hash ubigint not null
+    _load_id bigint not null, _line bigint not null
     -- key: (booking_id, person_id, role)
 );
 
@@ -134,7 +134,7 @@ create table if not exists raw.crew_employment (
     currency varchar,
     source varchar not null,
     source_url varchar,             -- optional extra column we keep (BLS pages)
-    _load_id bigint not null, _line bigint not null, _hash ubigint not null
+    _load_id bigint not null, _line bigint not null
     -- key: (period, area, role, source)
 );
 

@@ -1,0 +1,137 @@
+"""The landing table: a first load becomes the raw table; later loads merge into it.
+
+Both paths must leave exactly the same raw table (schema and rows), quarantine the same rows,
+and leave nothing of the landing behind.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import duckdb
+from loadkit import TODAY, fresh_db, load, open_con, row, write
+
+from etl import warehouse
+from etl.load import load_paths
+
+
+def _schema(con, table: str) -> str:
+    return con.execute("select sql from duckdb_tables() where schema_name = 'raw' "
+                       "and table_name = ?", [table]).fetchone()[0]
+
+
+def _leftovers(con) -> list:
+    """Working tables left after a load (the per-connection ECB rate tables stay by design)."""
+    return con.execute("select schema_name, table_name from duckdb_tables() "
+                       "where (table_name like '%landing%' or table_name like '\\_%' escape '\\')"
+                       " and table_name not in ('_fx', '_fxr')").fetchall()
+
+
+ROWS = [row("twin-usage", usage_id="U1"),
+        row("twin-usage", usage_id="U2", assets="0"),           # bad: assets ≥ 1
+        row("twin-usage", usage_id="U3", currency="GBP", fee_paid="86.30"),
+        row("twin-usage", usage_id="U4", used_on="2024-03-09"),  # Saturday: Friday's rate
+        row("twin-usage", usage_id="U5", currency="ARS"),       # no ECB rate at all
+        row("twin-usage", usage_id="U6"), row("twin-usage", usage_id="U6", assets="3")]
+
+
+def _fresh(tmp_path, name: str):
+    (tmp_path / name).mkdir()
+    return fresh_db(tmp_path / name)
+
+
+def _raw(con):
+    return con.execute("select usage_id, used_on, assets, fee_paid, currency, fee_paid_rep, "
+                       "fx_date, _line from raw.twin_usage order by usage_id").fetchall()
+
+
+def test_first_load_adopts_the_landing_table_and_a_later_load_merges_the_same(tmp_path):
+    f = write(tmp_path / "usage.csv", ROWS)
+    first = _fresh(tmp_path, "a")
+    con = open_con(first)
+    schema_before = _schema(con, "twin_usage")
+    r = load(con, "twin-usage", f)  # raw.twin_usage is empty: the landing table takes over
+    assert (r["rows_in"], r["inserted"], r["quarantined"]) == (7, 3, 4)
+    adopted = _raw(con)
+    quarantined = con.execute("select line, reason from meta.quarantine order by line"
+                              ).fetchall()
+    # the same NOT NULLs and types as tables.sql declares, and no landing table left behind
+    assert _schema(con, "twin_usage") == schema_before
+    assert _leftovers(con) == []
+    con.close()
+
+    # Same file into a warehouse whose raw.twin_usage already holds another row: the merge path
+    second = _fresh(tmp_path, "b")
+    other = write(tmp_path / "other.csv", [row("twin-usage", usage_id="U0")])
+    con = open_con(second)
+    load(con, "twin-usage", other)
+    r2 = load(con, "twin-usage", f)
+    assert (r2["rows_in"], r2["inserted"], r2["quarantined"]) == (7, 3, 4)
+    assert _raw(con)[1:] == adopted
+    assert con.execute("select line, reason from meta.quarantine order by line").fetchall() \
+        == quarantined
+    assert _schema(con, "twin_usage") == schema_before
+    assert _leftovers(con) == []
+    con.close()
+
+    assert adopted == [
+        ("U1", TODAY.replace(2024, 3, 8), 10, Decimal("100.0000"), "EUR", Decimal("100.0000"),
+         TODAY.replace(2024, 3, 8), 2),
+        # 86.30 GBP at the ECB's 2024-03-08 fixing (EUR 1 = GBP 0.85168): 101.3291 EUR
+        ("U3", TODAY.replace(2024, 3, 8), 10, Decimal("86.3000"), "GBP", Decimal("101.3291"),
+         TODAY.replace(2024, 3, 8), 4),
+        ("U4", TODAY.replace(2024, 3, 9), 10, Decimal("100.0000"), "EUR", Decimal("100.0000"),
+         TODAY.replace(2024, 3, 8), 5),
+    ]
+    assert quarantined == [
+        (3, "assets: must be ≥ 1, got '0'"),
+        (6, "currency: not an ISO 4217 currency with a European Central Bank reference rate, "
+            "got 'ARS'"),
+        (7, "usage_id: key 'U6' appears 2 times in this file; all its rows are quarantined"),
+        (8, "usage_id: key 'U6' appears 2 times in this file; all its rows are quarantined"),
+    ]
+
+
+def test_rejected_first_load_leaves_raw_empty_and_no_landing_table(tmp_path):
+    db = fresh_db(tmp_path)
+    bad = tmp_path / "usage.csv"
+    bad.write_text("usage_id,used_on,twin_id,brand_id,channel,region,assets,fee_paid,currency,"
+                   "watermarked,disclosed\nU1,2024-03-08,T1,B1,ecommerce,GB,1,1,EUR,true\n")
+    [r] = load_paths(db, "twin-usage", [bad], today=TODAY)
+    assert r["status"] == "rejected" and r["error"].startswith("line 2: 10 fields where the "
+                                                               "header has 11")
+    with warehouse.reader(db) as con:
+        assert con.execute("select count(*) from raw.twin_usage").fetchone() == (0,)
+        assert _leftovers(con) == []
+
+
+def test_values_with_spaces_are_trimmed_and_plain_files_skip_the_guard(tmp_path):
+    # one file with no space or non-ASCII byte at all (the trim guard is left out), one with
+    # padded and non-breaking-space values: both give the same stored values
+    plain = write(tmp_path / "plain.csv", [row("twin-usage", usage_id="U1", brand_id="B1")])
+    padded = write(tmp_path / "padded.csv",
+                   [row("twin-usage", usage_id=" U1", brand_id="B1\u00a0", channel=" social ",
+                        assets=" 10")])
+    db1, db2 = _fresh(tmp_path, "p"), _fresh(tmp_path, "q")
+    load_paths(db1, "twin-usage", [plain], today=TODAY)
+    load_paths(db2, "twin-usage", [padded], today=TODAY)
+    q = "select usage_id, brand_id, channel, assets from raw.twin_usage"
+    with warehouse.reader(db1) as con:
+        assert con.execute(q).fetchall() == [("U1", "B1", "ecommerce", 10)]
+    with warehouse.reader(db2) as con:
+        assert con.execute(q).fetchall() == [("U1", "B1", "social", 10)]
+
+
+def test_a_warehouse_with_the_old_row_hash_column_loses_it_and_loads(tmp_path):
+    db = fresh_db(tmp_path)
+    con = duckdb.connect(str(db))
+    con.execute("alter table raw.twin_usage add column _hash ubigint")
+    con.close()
+    f = write(tmp_path / "usage.csv", [row("twin-usage", usage_id="U1")])
+    [r] = load_paths(db, "twin-usage", [f], today=TODAY)
+    assert r["inserted"] == 1
+    with warehouse.reader(db) as con:
+        cols = [c for (c,) in con.execute(
+            "select column_name from duckdb_columns() where schema_name = 'raw' "
+            "and table_name = 'twin_usage'").fetchall()]
+    assert "_hash" not in cols and cols[-2:] == ["_load_id", "_line"]
