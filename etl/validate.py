@@ -303,11 +303,12 @@ def validation_sql(kind: Kind, mapping: dict[str, str | None], source: str,
     for name, sql_type, not_null in landing:
         if name in exprs:
             e = exprs[name]
-            outputs.append(f"coalesce({e}, {_placeholder(sql_type)})" if not_null else e)
+            e = f"coalesce({e}, {_placeholder(sql_type)})" if not_null else e
         elif name in fillers:
-            outputs.append(fillers[name])
+            e = fillers[name]
         else:
             raise ValueError(f"raw.{kind.table}.{name} has no source in the contract")
+        outputs.append(f"{e} as {name}")
 
     reason = "case " + " ".join(g.checks) + " " + " ".join(extra_checks) + " end"
     raw_json = ("json_object(" + ", ".join(
