@@ -14,9 +14,7 @@ brands as (
 -- distinct people (models) whose twins the brand used that month; an unknown twin counts
 -- as one person of its own
 models as (
-    select month, brand_id, count(distinct coalesce(model_id, 'twin:' || twin_id)) as twin_models
-    from staging.int_usage_twin_monthly
-    group by all
+    select month, brand_id, twin_models from staging.int_usage_brand_people
 ),
 
 monthly as (
