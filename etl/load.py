@@ -185,12 +185,14 @@ def _land(con, kind: Kind, sf: SourceFile, result: dict, land: str, landing: lis
             if not readers.is_content_error(exc):
                 raise
             raise _duck_problem(exc, sf) from exc
-        if line_expr is None:
-            con.execute(f"update {land} set _line = rowid + 2")  # noqa: S608
         validate.mark_duplicates(con, kind, land)
-        _lap("lines + duplicate keys")
-        validate.convert_money(con, kind, land, reporting)
-        _lap("ECB rates")
+        _lap("duplicate keys")
+        # a CSV row's line is its rowid + 2; the money update sets it on the rows it touches
+        # (one pass over the table instead of two), this sets it on the rest
+        validate.convert_money(con, kind, land, reporting, set_line=line_expr is None)
+        if line_expr is None:
+            con.execute(f"update {land} set _line = rowid + 2 where _line = 0")  # noqa: S608
+        _lap("ECB rates + lines")
         if con.execute(f"select count(*) from {land} where _reason is not null "  # noqa: S608
                        "and _raw is null").fetchone()[0]:
             # rare (repeated keys, no ECB rate): reread the file for those rows' raw values

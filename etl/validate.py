@@ -186,8 +186,12 @@ class _Gen:
     def _bool(self, c, v, t, n):
         yes, no = self.param("bool_true", list(BOOL_TRUE)), self.param("bool_false",
                                                                        list(BOOL_FALSE))
-        self.typed.append(f"case when list_contains({yes}, lower({v})) then true "
+        # the two spellings exports use most are compared first: lower() copies every value
+        self.typed.append(f"case when {v} = $bool_t then true when {v} = $bool_f then false "
+                          f"when list_contains({yes}, lower({v})) then true "
                           f"when list_contains({no}, lower({v})) then false end as {t}")
+        self.param("bool_t", "true")
+        self.param("bool_f", "false")
         self._expect(f"{v} is not null and {t} is null", n,
                      "not a boolean (true/false/yes/no/1/0)", v)
 
@@ -382,7 +386,7 @@ def mark_duplicates(con, kind: Kind, land: str) -> None:
                 f"where {on}")
 
 
-def convert_money(con, kind: Kind, land: str, reporting: str) -> None:
+def convert_money(con, kind: Kind, land: str, reporting: str, set_line: bool = False) -> None:
     """Fill the landing rows' converted money; quarantine rows with no ECB rate.
 
     A set-based update joined on the rate table _fxr (see prepare), after the validation
@@ -392,34 +396,23 @@ def convert_money(con, kind: Kind, land: str, reporting: str) -> None:
         return
     md = kind.money_date
     last = fx_last(con)
-    # Cheap pre-test: when _fxr has every day between the earliest and latest (capped) date
-    # of each currency used, no row can lack a rate and the per-row check is skipped.
-    gaps = con.execute(
-        f"select count(*) from (select currency, least(min({md}), $fx_last) as lo, "
-        f"least(max({md}), $fx_last) as hi from {land} where _reason is null group by all) n "
-        f"where (select count(*) from _fxr f where f.currency = n.currency and f.day between "
-        f"n.lo and n.hi) <> datediff('day', n.lo, n.hi) + 1", {"fx_last": last}
-    ).fetchone()[0]
-    if gaps:
-        con.execute(
-            f"update {land} l set _reason = case when fx.per_eur is null then "
-            f"'currency: no European Central Bank rate for ''' || m.currency || "
-            f"''' on or just before ' || m.{md} else "
-            f"'currency: no European Central Bank rate for the reporting currency ''' || "
-            f"$reporting || ''' on ' || m.{md} end "
-            f"from {land} m left join _fx fx on fx.currency = m.currency "
-            f"and fx.day = least(m.{md}, $fx_last) "
-            f"where l.rowid = m.rowid and m._reason is null and not exists (select 1 from _fxr "
-            f"r where r.currency = m.currency and r.day = least(m.{md}, $fx_last))",
-            {"reporting": reporting, "fx_last": last})
     sets = ", ".join(f"{m}_rep = cast(l.{m} * r.rate as decimal(18, 4))" for m in kind.money)
+    if set_line:  # the caller's CSV line, set in the same pass (see load._land)
+        sets += ", _line = l.rowid + 2"
     con.execute(f"update {land} l set {sets}, fx_rate = r.rate, fx_date = r.rate_date "
                 f"from _fxr r where r.currency = l.currency and r.day = least(l.{md}, $fx_last) "
                 "and l._reason is null", {"fx_last": last})
-    left = con.execute(f"select count(*) from {land} where _reason is null and fx_date = "
-                       f"date {lit(FX_PENDING)}").fetchone()[0]
-    if left:  # every good row has a rate by now; anything else is our bug, not the file's
-        raise RuntimeError(f"{left} rows left without a converted amount")
+    # A good row the update did not reach has no rate: quarantine it, saying whose is missing.
+    con.execute(
+        f"update {land} l set _reason = case when fx.per_eur is null then "
+        f"'currency: no European Central Bank rate for ''' || l.currency || "
+        f"''' on or just before ' || l.{md} else "
+        f"'currency: no European Central Bank rate for the reporting currency ''' || "
+        f"$reporting || ''' on ' || l.{md} end "
+        f"from (select l.rowid as rid, fx.per_eur from {land} l left join _fx fx "
+        f"on fx.currency = l.currency and fx.day = least(l.{md}, $fx_last) "
+        f"where l._reason is null and l.fx_date = date {lit(FX_PENDING)}) fx "
+        f"where l.rowid = fx.rid", {"reporting": reporting, "fx_last": last})
 
 
 def prepare(con, money: bool, reporting: str) -> None:
