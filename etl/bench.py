@@ -2,6 +2,10 @@
 
 TWINIMPACT_BENCH_DASHBOARD=0 leaves the dashboard step out (the tests do: it takes a minute).
 
+Floor and load alternate --repeat times (default 3): wall times on a shared 2-core machine
+swing by ±20% within minutes, and pairing each load with the floor run just before it, then
+taking the median pair, keeps that swing out of the ratio.
+
 Each step runs in a fresh subprocess so that its peak resident memory is its own: `os.wait4`
 returns the rusage of exactly that child (RUSAGE_CHILDREN would give the maximum over every
 child so far).
@@ -12,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -177,8 +182,8 @@ def _r(x: float, nd: int = 3) -> float:
     return round(x, nd)
 
 
-def run(events: int, show_progress: bool = False) -> dict:
-    """Generate, then floor, load, marts and dashboard steps; the result document."""
+def run(events: int, show_progress: bool = False, repeat: int = 3) -> dict:
+    """Generate, then floor and load `repeat` times interleaved, then marts and dashboard."""
     work = _workdir()
     try:
         free = shutil.disk_usage(work).free
@@ -187,47 +192,71 @@ def run(events: int, show_progress: bool = False) -> dict:
             raise UserError(f"bench --events {events:,} needs about {need / 1e9:.1f} GB free "
                             f"in {work.parent}, which has {free / 1e9:.1f} GB; "
                             "free some space or use fewer --events")
-        return _run_in(work, events, show_progress)
+        return _run_in(work, events, show_progress, repeat)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _run_in(work: Path, events: int, show_progress: bool) -> dict:
+def _median(xs: list[float]) -> float:
+    return statistics.median(xs)
+
+
+def _floor_step(py: str, csv: Path, db: Path, work: Path) -> Step:
+    floor = run_step([py, "-c", _FLOOR, str(csv), str(db)], work)
+    if floor.returncode != 0:
+        raise UserError(f"bench: the floor step failed ({floor.error_line()}); "
+                        "rerun with fewer --events or check free memory and disk")
+    db.unlink(missing_ok=True)  # free the disk before the load
+    return floor
+
+
+def _load_step(py: str, csv: Path, db: Path, work: Path) -> Step:
+    for stale in (db, db.with_name(db.name + ".wal")):
+        stale.unlink(missing_ok=True)  # every load starts from nothing, as the floor does
+    load = run_step([py, "-m", "etl", "load", "twin-usage", str(csv), "--db", str(db),
+                     "--json"], work)
+    if load.returncode != 0:
+        raise UserError(f"bench: the load step failed ({load.error_line()}); "
+                        "rerun `twinimpact load` on a small file to see why")
+    return load
+
+
+def _summary(steps: list[Step]) -> dict:
+    """Median wall and CPU seconds over the runs, the highest peak memory, and every run."""
+    return {"seconds": _r(_median([x.seconds for x in steps])),
+            "cpu_seconds": _r(_median([x.cpu_seconds for x in steps])),
+            "peak_rss_mb": _r(max(x.peak_rss_mb for x in steps), 1),
+            "runs_seconds": [_r(x.seconds) for x in steps]}
+
+
+def _run_in(work: Path, events: int, show_progress: bool, repeat: int) -> dict:
     csv = work / "twin-usage.csv"
     floor_db, load_db = work / "floor.duckdb", work / "warehouse.duckdb"
     py = sys.executable
-    result: dict = {"events": events, "cpus": os.cpu_count(),
+    result: dict = {"events": events, "repeat": repeat, "cpus": os.cpu_count(),
                     "memory_limit": config.DUCKDB_MEMORY_LIMIT,
                     # other work on the machine stretches wall times: say how busy it was
                     "load_average_1min": _r(os.getloadavg()[0], 2)}
     with progress.bar(show_progress) as bar:
-        task = bar.add_task("generate CSV", total=5)
+        task = bar.add_task("generate CSV", total=3 + 2 * repeat)
 
         t = time.perf_counter()
         generate_usage_csv(csv, events)
         result["generate"] = {"seconds": _r(time.perf_counter() - t),
                               "csv_mb": _r(csv.stat().st_size / 2**20, 1)}
-        bar.update(task, advance=1, description="floor: DuckDB read_csv")
 
-        floor = run_step([py, "-c", _FLOOR, str(csv), str(floor_db)], work)
-        if floor.returncode != 0:
-            raise UserError(f"bench: the floor step failed ({floor.error_line()}); "
-                            "rerun with fewer --events or check free memory and disk")
-        result["floor"] = {"seconds": _r(floor.seconds), "cpu_seconds": _r(floor.cpu_seconds),
-                           "peak_rss_mb": _r(floor.peak_rss_mb, 1),
-                           "rows": floor.last_json()["rows"]}
-        floor_db.unlink(missing_ok=True)  # free the disk before the load
-        bar.update(task, advance=1, description="load: twinimpact load")
-
-        load = run_step([py, "-m", "etl", "load", "twin-usage", str(csv), "--db", str(load_db),
-                         "--json"], work)
-        if load.returncode != 0:
-            raise UserError(f"bench: the load step failed ({load.error_line()}); "
-                            "rerun `twinimpact load` on a small file to see why")
-        summary = load.last_json() or {}
-        result["load"] = {"seconds": _r(load.seconds), "cpu_seconds": _r(load.cpu_seconds),
-                          "peak_rss_mb": _r(load.peak_rss_mb, 1),
-                          "rows": _count(load_db, "raw.twin_usage"),
+        # Floor and load alternate, so that a slow spell of a shared machine stretches both;
+        # the ratio reported is the median of each pair's ratio.
+        floors: list[Step] = []
+        loads: list[Step] = []
+        for i in range(repeat):
+            bar.update(task, advance=1, description=f"floor {i + 1}/{repeat}: DuckDB read_csv")
+            floors.append(_floor_step(py, csv, floor_db, work))
+            bar.update(task, advance=1, description=f"load {i + 1}/{repeat}: twinimpact load")
+            loads.append(_load_step(py, csv, load_db, work))
+        result["floor"] = {**_summary(floors), "rows": floors[-1].last_json()["rows"]}
+        summary = loads[-1].last_json() or {}
+        result["load"] = {**_summary(loads), "rows": _count(load_db, "raw.twin_usage"),
                           "status": summary.get("status"),
                           "inserted": summary.get("inserted"),
                           "quarantined": summary.get("quarantined")}
@@ -245,12 +274,14 @@ def _run_in(work: Path, events: int, show_progress: bool) -> dict:
         result["dashboard"] = _dashboard_step(py, csv, load_db, work)
         bar.update(task, advance=1, description="done")
 
-    load_s, floor_s = result["load"]["seconds"], result["floor"]["seconds"]
+    pairs = [(ld.seconds / fl.seconds, ld.cpu_seconds / fl.cpu_seconds)
+             for fl, ld in zip(floors, loads, strict=True) if fl.seconds and fl.cpu_seconds]
+    load_s = result["load"]["seconds"]
     marts_s = result["marts"]["seconds"]
     result["ratios"] = {
-        "load_vs_floor": _r(load_s / floor_s) if floor_s else None,
-        "load_vs_floor_cpu": _r(result["load"]["cpu_seconds"] / result["floor"]["cpu_seconds"])
-        if result["floor"]["cpu_seconds"] else None,
+        "load_vs_floor": _r(_median([w for w, _ in pairs])) if pairs else None,
+        "load_vs_floor_cpu": _r(_median([c for _, c in pairs])) if pairs else None,
+        "load_vs_floor_runs": [_r(w) for w, _ in pairs],
         "marts_vs_load": _r(marts_s / load_s) if marts_s is not None and load_s else None,
     }
     ratio = result["ratios"]["load_vs_floor"]
@@ -277,7 +308,8 @@ def render(r: dict) -> str:
         ("marts rebuild alone", mt["seconds"], None, mt["peak_rss_mb"], None),
     ]
     lines = [f"bench: {r['events']:,} twin-usage rows ({r['generate']['csv_mb']:,.0f} MB CSV), "
-             f"{r['cpus']} CPUs, DuckDB memory_limit {r['memory_limit']}", "",
+             f"{r['cpus']} CPUs, DuckDB memory_limit {r['memory_limit']}; floor and load "
+             f"alternate {r['repeat']}× (medians; peak memory: the highest run)", "",
              f"{'step':<38}{'seconds':>10}{'CPU s':>10}{'peak RSS MB':>14}{'rows':>14}"]
     for name, s, cpu, mb, n in rows:
         lines.append(f"{name:<38}{cell(s):>10}{cell(cpu):>10}{cell(mb, '{:,.0f}'):>14}"
@@ -303,6 +335,8 @@ def render(r: dict) -> str:
               f"{targets['load_vs_floor_max']:g}× wall); load peak memory "
               f"{ld['peak_rss_mb']:,.0f} MB (target ≤ {targets['peak_rss_mb_max']:,.0f})"
               f" — {'met' if targets['met'] else 'NOT met'}",
+              "each pair's load / floor: " + ", ".join(
+                  f"{x:.2f}×" for x in ratios["load_vs_floor_runs"]),
               f"marts rebuild / load: {cell(ratios['marts_vs_load'])}"]
     if r["load_average_1min"] > r["cpus"]:
         lines.append(f"note: the machine was busy (load average {r['load_average_1min']:.1f} "
@@ -311,10 +345,13 @@ def render(r: dict) -> str:
 
 
 def cmd_bench(args) -> int:
-    """`twinimpact bench [--events N] [--json]`."""
+    """`twinimpact bench [--events N] [--repeat N] [--json]`."""
     if args.events < 1:
         raise UsageError(f"--events {args.events}: give a positive number of rows, "
                          "e.g. --events 1000000")
-    result = run(args.events, show_progress=progress.wanted(args.json))
+    if args.repeat < 1:
+        raise UsageError(f"--repeat {args.repeat}: give how many times floor and load "
+                         "alternate, e.g. --repeat 3")
+    result = run(args.events, show_progress=progress.wanted(args.json), repeat=args.repeat)
     print(json.dumps(result) if args.json else render(result))
     return 0

@@ -73,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
 
     sp = cmd("bench", "measure load, marts and dashboard speed beside bare DuckDB")
     sp.add_argument("--events", type=int, default=1_000_000)
+    sp.add_argument("--repeat", type=int, default=3,
+                    help="how many times floor and load alternate (default 3; medians reported)")
     sp.add_argument("--json", action="store_true")
     return p
 

@@ -19,7 +19,8 @@ N = 2000
 
 @pytest.fixture(scope="module")
 def result() -> dict:
-    proc = run_cli("bench", "--events", N, "--json", env={"TWINIMPACT_BENCH_DASHBOARD": "0"})
+    proc = run_cli("bench", "--events", N, "--repeat", 2, "--json",
+                   env={"TWINIMPACT_BENCH_DASHBOARD": "0"})
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""  # quiet in --json mode
     (line,) = proc.stdout.splitlines()  # one JSON object
@@ -27,9 +28,17 @@ def result() -> dict:
 
 
 def test_report_shape_and_positive_numbers(result: dict) -> None:
-    assert set(result) == {"events", "cpus", "memory_limit", "load_average_1min", "generate",
-                           "floor", "load", "marts", "dashboard", "ratios", "targets"}
-    assert result["events"] == N
+    assert set(result) == {"events", "repeat", "cpus", "memory_limit", "load_average_1min",
+                           "generate", "floor", "load", "marts", "dashboard", "ratios",
+                           "targets"}
+    assert (result["events"], result["repeat"]) == (N, 2)
+    # two interleaved pairs: each step's runs, each pair's ratio, and the median of the pairs
+    assert len(result["floor"]["runs_seconds"]) == len(result["load"]["runs_seconds"]) == 2
+    runs = result["ratios"]["load_vs_floor_runs"]
+    assert len(runs) == 2
+    assert result["ratios"]["load_vs_floor"] == pytest.approx(sum(runs) / 2, abs=0.002)
+    assert result["floor"]["seconds"] == pytest.approx(
+        sum(result["floor"]["runs_seconds"]) / 2, abs=0.002)
     assert result["dashboard"] == {"skipped": "TWINIMPACT_BENCH_DASHBOARD=0"}
     for step in ("floor", "load", "marts"):
         assert result[step]["peak_rss_mb"] > 0, step

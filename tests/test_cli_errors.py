@@ -162,6 +162,7 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], int, list[str]]] = {
     "quarantine --kind unknown": (lambda t: ["quarantine", "--kind", "people"], 2, ["people"]),
     "bench --events 0": (lambda t: ["bench", "--events", "0"], 2, ["--events"]),
     "bench --events abc": (lambda t: ["bench", "--events", "abc"], 2, ["--events"]),
+    "bench --repeat 0": (lambda t: ["bench", "--repeat", "0"], 2, ["--repeat"]),
 }
 
 # Cases the loader does not get right yet: {id: reason}; strict, so a fix makes them fail
