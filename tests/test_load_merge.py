@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from loadkit import TODAY, fresh_db, open_con, row, write
 
 from etl import warehouse
@@ -88,3 +89,24 @@ def test_failed_file_rolls_back_but_is_recorded(tmp_path):
     assert con.execute("select count(*) from raw.twins").fetchone() == (1,)
     assert con.execute("select status from meta.loads order by load_id").fetchall() == [
         ("loaded",), ("rejected",)]
+
+
+CHANGED = {"twins": {"platform": "other"}, "licenses": {"channels": "ecommerce"},
+           "twin-usage": {"assets": "11"}, "bookings": {"assets": "41"},
+           "booking-crew": {"day_rate": "801"}, "crew-employment": {"employed": "1001"}}
+
+
+@pytest.mark.parametrize("kind", sorted(CHANGED))
+def test_reload_compares_every_stored_value_for_each_kind(tmp_path, kind):
+    # Without a stored row hash, "unchanged" means every contract value compares equal
+    # (lists and NULLs included) and any one changed value means "updated".
+    db = fresh_db(tmp_path)
+    first = write(tmp_path / "first.csv", [row(kind)])
+    again = write(tmp_path / "again.csv", [row(kind)], header=list(reversed(list(row(kind)))))
+    changed = write(tmp_path / "changed.csv", [row(kind, **CHANGED[kind])])
+    counts = [(r["inserted"], r["updated"], r["unchanged"]) for f in (first, again, changed)
+              for r in load_paths(db, kind, [f], today=TODAY)]
+    assert counts == [(1, 0, 0), (0, 0, 1), (0, 1, 0)]
+    with warehouse.reader(db) as con:
+        assert con.execute(f"select count(*) from raw.{kind.replace('-', '_')}").fetchone() \
+            == (1,)
