@@ -22,7 +22,9 @@ Decisions (CONTRACT §1–§2 leaves them open):
 - used_on given as a timestamp: used_on is its date as written, used_at the instant (in UTC
   when an offset is given).
 - A CSV line with more or fewer fields than the header rejects the file (the columns can no
-  longer be trusted); blank lines are skipped and not counted in line numbers.
+  longer be trusted); blank lines are skipped, and a row's line is the line of the file it
+  starts on (blank lines and values holding line breaks counted; not for .csv.gz, where it is
+  the row's place after the header, + 1).
 - --decimal , applies to CSV/TSV text; native numbers in parquet/jsonl/xlsx are exact already.
 - A reporting currency other than the warehouse's rejects each file (recorded, exit 1).
 """
@@ -125,6 +127,11 @@ def _duck_problem(exc: duckdb.Error, sf: SourceFile) -> FileProblem:
             f"{where}{cols.group(2)} fields where the header has {cols.group(1)} "
             f"(delimiter {sf.delimiter!r}); fix that line or quote values containing "
             "the delimiter")
+    if "invalid state" in text.lower():  # DuckDB's strict RFC 4180 parser gave up
+        return FileProblem(f"{where}not standard CSV (RFC 4180): for example line endings "
+                           "that change within the file (\\n and \\r\\n) or a stray \" "
+                           "inside a value; save it again as CSV UTF-8 from the program "
+                           "that made it")
     if "quote" in text.lower():
         return FileProblem(f"{where}unterminated quoted value; close the quote "
                            "or remove the stray \"")
@@ -193,18 +200,51 @@ def _land(con, kind: Kind, sf: SourceFile, result: dict, land: str, landing: lis
         validate.convert_money(con, kind, land, reporting, set_line=line_expr is None)
         if line_expr is None:
             con.execute(f"update {land} set _line = rowid + 2 where _line = 0")  # noqa: S608
+            _fix_csv_lines(con, sf, land)
         _lap("ECB rates + lines")
         if con.execute(f"select count(*) from {land} where _reason is not null "  # noqa: S608
                        "and _raw is null").fetchone()[0]:
-            # rare (repeated keys, no ECB rate): reread the file for those rows' raw values
+            # rare (repeated keys, no ECB rate): reread the file for those rows' raw values;
+            # a CSV row is matched by its place in the file (both tables keep file order)
             if sf.format == "csv":
-                _, line_expr = readers.land(con, sf)
+                readers.land(con, sf)
+                src_key, land_key = "rowid", f"{land}.rowid"
+            else:
+                src_key, land_key = line_expr, f"{land}._line"
             con.execute(
-                f"update {land} set _raw = s.raw from (select {line_expr} as "  # noqa: S608
-                f"line, {plan.raw_json} as raw from temp._src) s "
-                f"where s.line = {land}._line and {land}._raw is null "
+                f"update {land} set _raw = s.raw from (select {src_key} as "  # noqa: S608
+                f"k, {plan.raw_json} as raw from temp._src) s "
+                f"where s.k = {land_key} and {land}._raw is null "
                 f"and {land}._reason is not null", plan.raw_params)
     return plan
+
+
+def _fix_csv_lines(con, sf: SourceFile, land: str) -> None:
+    """Correct `rowid + 2` where the file's records are not one per line.
+
+    DuckDB's reader skips blank lines and lets a quoted value hold line breaks, so a record's
+    place in the file and its line can differ. The byte scan counted the lines: when they are
+    exactly the header plus one per record, rowid + 2 is right (the fast, usual case).
+    Otherwise Python's csv module finds each record's first line (slower, rare); where it
+    cannot (gzip files are not counted: sf.lines is None), rowid + 2 stays.
+    """
+    if sf.lines is None:
+        return
+    [(rows,)] = con.execute(f"select count(*) from {land}").fetchall()  # noqa: S608
+    if rows == sf.lines - 1:
+        return
+    starts = readers.record_lines(sf)
+    if starts is None or len(starts) != rows:
+        return  # the two parsers disagree: keep DuckDB's record order, line = rowid + 2
+    import pyarrow as pa
+
+    con.register("_record_lines", pa.table({"ord": pa.array(range(rows), pa.int64()),
+                                            "line": pa.array(starts, pa.int64())}))
+    try:
+        con.execute(f"update {land} set _line = m.line from _record_lines m "  # noqa: S608
+                    f"where m.ord = {land}.rowid")
+    finally:
+        con.unregister("_record_lines")
 
 
 def _publish(con, kind: Kind, plan: validate.Plan, land: str, adopting: bool, load_id: int,

@@ -126,6 +126,9 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], int, list[str]]] = {
         lambda t: _load(_file(t, "narrow.csv", HEADER + "T1,M1\n")), 1, ["narrow.csv", "line 2"]),
     "unterminated quote": (
         lambda t: _load(_file(t, "quote.csv", HEADER + 'T1,"M1,2024-01-05\n')), 1, ["quote.csv"]),
+    "line endings that change within the file": (
+        lambda t: _load(_file(t, "mixed.csv", HEADER + ROWS + "\r\n\n")), 1,
+        ["mixed.csv", "RFC 4180", "line endings"]),
     "the same column twice": (
         lambda t: _load(_file(t, "twice.csv", "twin_id,model_id,created_on,Model_ID\n"
                                               "T1,M1,2024-01-05,M2\n")), 1, ["twice.csv", "model_id"]),

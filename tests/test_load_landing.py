@@ -135,3 +135,55 @@ def test_a_warehouse_with_the_old_row_hash_column_loses_it_and_loads(tmp_path):
             "select column_name from duckdb_columns() where schema_name = 'raw' "
             "and table_name = 'twin_usage'").fetchall()]
     assert "_hash" not in cols and cols[-2:] == ["_load_id", "_line"]
+
+
+def test_lines_are_file_lines_with_blank_lines_and_values_holding_line_breaks(tmp_path):
+    header = ("usage_id,used_on,twin_id,brand_id,license_id,channel,region,assets,fee_paid,"
+              "currency,watermarked,disclosed")
+
+    def line(uid, assets="10", license_id="L1"):
+        return f"{uid},2024-03-08,T1,B1,{license_id},ecommerce,GB,{assets},100,EUR,true,no"
+
+    text = "\n".join([
+        header,                                     # 1
+        line("U1"),                                 # 2
+        "",                                         # 3 blank
+        line("U2", assets="0"),                     # 4 bad
+        line("U3", license_id='"L3\nsecond"'),      # 5-6: a quoted value with a line break
+        "",                                         # 7 blank
+        "",                                         # 8 blank
+        line("U4", assets="x"),                     # 9 bad
+        line("U5"), line("U5"),                     # 10, 11: a repeated key
+        line("U6"),                                 # 12
+    ]) + "\n\n\n"                                   # trailing blank lines
+    f = tmp_path / "usage.csv"
+    f.write_text(text)
+    db = fresh_db(tmp_path)
+    [r] = load_paths(db, "twin-usage", [f], today=TODAY)
+    assert (r["rows_in"], r["inserted"], r["quarantined"]) == (7, 3, 4)
+    with warehouse.reader(db) as con:
+        assert con.execute("select usage_id, _line from raw.twin_usage order by _line"
+                           ).fetchall() == [("U1", 2), ("U3", 5), ("U6", 12)]
+        assert con.execute("select line, reason, raw ->> 'usage_id' from meta.quarantine "
+                           "order by line").fetchall() == [
+            (4, "assets: must be ≥ 1, got '0'", "U2"),
+            (9, "assets: not a whole number, got 'x'", "U4"),
+            (10, "usage_id: key 'U5' appears 2 times in this file; all its rows are "
+                 "quarantined", "U5"),
+            (11, "usage_id: key 'U5' appears 2 times in this file; all its rows are "
+                 "quarantined", "U5"),
+        ]
+
+
+def test_a_plain_file_with_trailing_blank_lines_keeps_rowid_lines(tmp_path):
+    # one record per line: the line count matches and no second parse is needed
+    f = write(tmp_path / "usage.csv", [row("twin-usage", usage_id=f"U{i}") for i in range(3)])
+    f.write_text(f.read_text() + "\n\n")
+    from etl.sources import files
+    sf = files.inspect(f, None)
+    assert sf.lines == 4  # header + 3 records; the trailing blank lines do not count
+    db = fresh_db(tmp_path)
+    load_paths(db, "twin-usage", [f], today=TODAY)
+    with warehouse.reader(db) as con:
+        assert con.execute("select usage_id, _line from raw.twin_usage order by _line"
+                           ).fetchall() == [("U0", 2), ("U1", 3), ("U2", 4)]

@@ -35,6 +35,8 @@ class SourceFile:
     # False when the bytes hold no space and no non-ASCII byte: then no value can start or
     # end with whitespace and the loader leaves out its per-value trim guard
     may_need_trim: bool = True
+    # the number of the last non-blank line (None when not counted: gzip, UTF-16/32)
+    lines: int | None = None
 
 
 def detect_format(path: Path) -> tuple[str, str | None, str]:
@@ -53,22 +55,46 @@ def detect_format(path: Path) -> tuple[str, str | None, str]:
     raise FileProblem(f"unsupported file type {suffix}; use one of {SUPPORTED}")
 
 
-def hash_and_scan(path: Path, check_text: bool) -> tuple[str, int, bool, bool]:
-    """SHA-256 of the bytes as given, their size, whether a NUL byte occurs, and whether a
-    space or a non-ASCII byte does (both found by C-speed scans of each chunk)."""
+class LineCounter:
+    """Counts a text's lines up to the last one holding more than line breaks, chunk by chunk
+    (bytes.count is a C-speed scan): a CSV whose lines are each one record has exactly that
+    many records plus its header."""
+
+    def __init__(self) -> None:
+        self.newlines = 0
+        self.trailing = 0  # line breaks after the last other byte
+
+    def feed(self, chunk: bytes) -> None:
+        n = chunk.count(b"\n")
+        self.newlines += n
+        body = chunk.rstrip(b"\r\n")
+        self.trailing = self.trailing + n if not body else chunk[len(body):].count(b"\n")
+
+    @property
+    def last_line(self) -> int:
+        return self.newlines - self.trailing + 1
+
+
+def hash_and_scan(path: Path, check_text: bool) -> tuple[str, int, bool, bool, int | None]:
+    """SHA-256 of the bytes as given, their size, whether a NUL byte occurs, whether a space
+    or a non-ASCII byte does, and (text) the number of the last non-blank line; the scans are
+    C-speed passes over each chunk."""
     digest = hashlib.sha256()
     size = 0
     nul = False
     spaces = not check_text
+    lines = LineCounter()
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
             digest.update(chunk)
             size += len(chunk)
-            if check_text and not nul and b"\x00" in chunk:
-                nul = True
+            if check_text:
+                lines.feed(chunk)
+                if not nul and b"\x00" in chunk:
+                    nul = True
             if not spaces and (b" " in chunk or not chunk.isascii()):
                 spaces = True
-    return digest.hexdigest(), size, nul, spaces
+    return digest.hexdigest(), size, nul, spaces, lines.last_line if check_text else None
 
 
 def normalise_encoding(encoding: str | None) -> str | None:
@@ -129,15 +155,21 @@ def read_csv_header(sf: SourceFile) -> None:
 def transcode_to_utf8(sf: SourceFile, target: Path) -> None:
     """Rewrite a non-UTF-8 text file as UTF-8 in 1 MB chunks so DuckDB can read it."""
     decoder = codecs.getincrementaldecoder(sf.encoding)(errors="strict")
+    lines = LineCounter()
     try:
         with _open_text_bytes(sf) as src, open(target, "wb") as out:
             while chunk := src.read(CHUNK):
-                out.write(decoder.decode(chunk).encode("utf-8"))
-            out.write(decoder.decode(b"", final=True).encode("utf-8"))
+                data = decoder.decode(chunk).encode("utf-8")
+                lines.feed(data)
+                out.write(data)
+            data = decoder.decode(b"", final=True).encode("utf-8")
+            lines.feed(data)
+            out.write(data)
     except UnicodeDecodeError as exc:
         raise FileProblem(f"the file is not valid {sf.encoding} text (byte {exc.start} of a "
                           "chunk); check the --encoding value") from exc
     sf.path, sf.compression, sf.encoding = target, None, None
+    sf.lines = lines.last_line
 
 
 def _format_and_encoding(path: Path, encoding: str | None):
@@ -179,7 +211,7 @@ def inspect(path: Path, encoding: str | None, scanned=None) -> SourceFile:
     fmt, compression, delimiter, enc, problem = _format_and_encoding(path, encoding)
     result = scanned.result() if scanned is not None else None
     try:
-        sha, size, nul, spaces = result or _scan(path, fmt, compression, enc)
+        sha, size, nul, spaces, lines = result or _scan(path, fmt, compression, enc)
     except OSError as exc:
         raise FileProblem(f"cannot read the file ({exc.strerror}); check its permissions") from exc
     if problem is not None:
@@ -187,6 +219,7 @@ def inspect(path: Path, encoding: str | None, scanned=None) -> SourceFile:
         raise problem
     sf = SourceFile(path, fmt, compression, delimiter, enc, sha, size)
     sf.may_need_trim = spaces or enc is not None  # transcoded text is not scanned
+    sf.lines = lines if enc is None else None      # transcode_to_utf8 counts its own
     try:
         if size == 0:
             raise FileProblem("the file is empty (0 bytes); export it again with a header line")

@@ -64,6 +64,29 @@ def csv_source(sf: SourceFile) -> tuple[str, dict]:
     return sql, params
 
 
+def record_lines(sf: SourceFile) -> list[int] | None:
+    """The line each data record of a CSV starts on, by Python's csv module (same quoting
+    rules as DuckDB's reader): for the rare file whose records are not one per line (blank
+    lines, values holding line breaks). None if Python's parser cannot read it."""
+    import csv
+    import gzip
+
+    opener = gzip.open if sf.compression == "gzip" else open
+    starts: list[int] = []
+    csv.field_size_limit(2**31 - 1)  # a long value is data, not a reason to give up
+    try:
+        with opener(sf.path, "rt", encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh, delimiter=sf.delimiter)
+            before = 0
+            for record in reader:
+                if record:  # a blank line is no record (DuckDB skips it too)
+                    starts.append(before + 1)
+                before = reader.line_num
+    except (csv.Error, UnicodeDecodeError, OSError):
+        return None
+    return starts[1:]  # the header is the first record
+
+
 def is_content_error(exc: Exception) -> bool:
     """Whether a DuckDB error is about the file's content (reject it) rather than a bug."""
     text = str(exc)
