@@ -249,10 +249,12 @@ def _fix_csv_lines(con, sf: SourceFile, land: str) -> None:
 
 def _publish(con, kind: Kind, plan: validate.Plan, land: str, adopting: bool, load_id: int,
              result: dict, *, reporting: str, started: dt.datetime, simulated: bool) -> None:
-    """Quarantine the bad rows and merge (or adopt) the good ones, in the caller's transaction.
+    """Quarantine the bad rows, merge (or adopt) the good ones and record the load, in one
+    transaction: a failure rolls all three back.
 
     Adopting, the bad rows are copied out and deleted before the transaction: DuckDB cannot
-    alter a table that was changed earlier in the same transaction.
+    alter a table that was changed earlier in the same transaction. The landing table is not
+    published data, and a failed load drops it.
     """
     rows_in, good = con.execute(
         f"select count(*), count(*) filter (where _reason is null) from {land}"  # noqa: S608
