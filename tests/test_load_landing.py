@@ -187,3 +187,15 @@ def test_a_plain_file_with_trailing_blank_lines_keeps_rowid_lines(tmp_path):
     with warehouse.reader(db) as con:
         assert con.execute("select usage_id, _line from raw.twin_usage order by _line"
                            ).fetchall() == [("U0", 2), ("U1", 3), ("U2", 4)]
+
+
+def test_a_file_with_old_mac_line_endings_loads_with_its_lines(tmp_path):
+    rows = [row("twin-usage", usage_id="U1"), row("twin-usage", usage_id="U2", assets="0")]
+    f = write(tmp_path / "usage.csv", rows)
+    f.write_bytes(f.read_bytes().replace(b"\n", b"\r"))  # \r alone ends each line
+    db = fresh_db(tmp_path)
+    [r] = load_paths(db, "twin-usage", [f], today=TODAY)
+    assert (r["status"], r["inserted"], r["quarantined"]) == ("loaded", 1, 1)
+    with warehouse.reader(db) as con:
+        assert con.execute("select line, reason from meta.quarantine").fetchall() == [
+            (3, "assets: must be ≥ 1, got '0'")]

@@ -11,6 +11,7 @@ import csv
 import gzip
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,7 +141,7 @@ def read_csv_header(sf: SourceFile) -> None:
         raise FileProblem(f"the file is not valid {sf.encoding} text; "
                           "check the --encoding value") from exc
     text = text.lstrip("\ufeff")
-    first = text.split("\n", 1)[0].rstrip("\r")
+    first = re.split(r"\r\n|\n|\r", text, maxsplit=1)[0]  # \r alone: old Mac line endings
     if not first.strip():
         raise FileProblem("the file has no header line; the first line must name the "
                           "columns (see CONTRACT §1)")
