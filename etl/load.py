@@ -23,8 +23,7 @@ Decisions (CONTRACT §1–§2 leaves them open):
   when an offset is given).
 - A CSV line with more or fewer fields than the header rejects the file (the columns can no
   longer be trusted); blank lines are skipped, and a row's line is the line of the file it
-  starts on (blank lines and values holding line breaks counted; not for .csv.gz, where it is
-  the row's place after the header, + 1).
+  starts on (blank lines and values holding line breaks counted).
 - --decimal , applies to CSV/TSV text; native numbers in parquet/jsonl/xlsx are exact already.
 - A reporting currency other than the warehouse's rejects each file (recorded, exit 1).
 """
@@ -225,8 +224,8 @@ def _fix_csv_lines(con, sf: SourceFile, land: str) -> None:
     DuckDB's reader skips blank lines and lets a quoted value hold line breaks, so a record's
     place in the file and its line can differ. The byte scan counted the lines: when they are
     exactly the header plus one per record, rowid + 2 is right (the fast, usual case).
-    Otherwise Python's csv module finds each record's first line (slower, rare); where it
-    cannot (gzip files are not counted: sf.lines is None), rowid + 2 stays.
+    Otherwise Python's csv module finds each record's first line (slower, rare); where the
+    lines were not counted (UTF-16/32 text) or the parsers disagree, rowid + 2 stays.
     """
     if sf.lines is None:
         return

@@ -6,9 +6,11 @@ and leave nothing of the landing behind.
 
 from __future__ import annotations
 
+import gzip
 from decimal import Decimal
 
 import duckdb
+import pytest
 from loadkit import TODAY, fresh_db, load, open_con, row, write
 
 from etl import warehouse
@@ -137,7 +139,8 @@ def test_a_warehouse_with_the_old_row_hash_column_loses_it_and_loads(tmp_path):
     assert "_hash" not in cols and cols[-2:] == ["_load_id", "_line"]
 
 
-def test_lines_are_file_lines_with_blank_lines_and_values_holding_line_breaks(tmp_path):
+@pytest.mark.parametrize("name", ["usage.csv", "usage.csv.gz"])
+def test_lines_are_file_lines_with_blank_lines_and_values_holding_line_breaks(tmp_path, name):
     header = ("usage_id,used_on,twin_id,brand_id,license_id,channel,region,assets,fee_paid,"
               "currency,watermarked,disclosed")
 
@@ -156,8 +159,8 @@ def test_lines_are_file_lines_with_blank_lines_and_values_holding_line_breaks(tm
         line("U5"), line("U5"),                     # 10, 11: a repeated key
         line("U6"),                                 # 12
     ]) + "\n\n\n"                                   # trailing blank lines
-    f = tmp_path / "usage.csv"
-    f.write_text(text)
+    f = tmp_path / name
+    f.write_bytes(gzip.compress(text.encode()) if name.endswith(".gz") else text.encode())
     db = fresh_db(tmp_path)
     [r] = load_paths(db, "twin-usage", [f], today=TODAY)
     assert (r["rows_in"], r["inserted"], r["quarantined"]) == (7, 3, 4)

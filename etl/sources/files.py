@@ -185,7 +185,23 @@ def _format_and_encoding(path: Path, encoding: str | None):
 
 def _scan(path: Path, fmt: str | None, compression: str | None, enc: str | None):
     wide = enc is not None and enc.startswith(("utf-16", "utf-32"))
-    return hash_and_scan(path, check_text=fmt == "csv" and not compression and not wide)
+    sha, size, nul, spaces, lines = hash_and_scan(
+        path, check_text=fmt == "csv" and not compression and not wide)
+    if fmt == "csv" and compression == "gzip" and not wide:
+        lines = _gzip_lines(path)  # line numbers need the text's lines, not the bytes'
+    return sha, size, nul, spaces, lines
+
+
+def _gzip_lines(path: Path) -> int | None:
+    """The last non-blank line of a gzip file's text; None if it does not decompress."""
+    counter = LineCounter()
+    try:
+        with gzip.open(path, "rb") as fh:
+            while chunk := fh.read(CHUNK):
+                counter.feed(chunk)
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return None  # read_csv_header gives the user the reason
+    return counter.last_line
 
 
 def prescan(path: Path, encoding: str | None):
