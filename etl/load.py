@@ -235,10 +235,11 @@ def _fix_csv_lines(con, sf: SourceFile, land: str) -> None:
     starts = readers.record_lines(sf)
     if starts is None or len(starts) != rows:
         return  # the two parsers disagree: keep DuckDB's record order, line = rowid + 2
+    import numpy as np
     import pyarrow as pa
 
-    con.register("_record_lines", pa.table({"ord": pa.array(range(rows), pa.int64()),
-                                            "line": pa.array(starts, pa.int64())}))
+    con.register("_record_lines", pa.table({"ord": np.arange(rows, dtype=np.int64),
+                                            "line": np.frombuffer(starts, dtype=np.int64)}))
     try:
         con.execute(f"update {land} set _line = m.line from _record_lines m "  # noqa: S608
                     f"where m.ord = {land}.rowid")
