@@ -197,10 +197,6 @@ def run(events: int, show_progress: bool = False, repeat: int = 3) -> dict:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _median(xs: list[float]) -> float:
-    return statistics.median(xs)
-
-
 def _floor_step(py: str, csv: Path, db: Path, work: Path) -> Step:
     floor = run_step([py, "-c", _FLOOR, str(csv), str(db)], work)
     if floor.returncode != 0:
@@ -223,8 +219,8 @@ def _load_step(py: str, csv: Path, db: Path, work: Path) -> Step:
 
 def _summary(steps: list[Step]) -> dict:
     """Median wall and CPU seconds over the runs, the highest peak memory, and every run."""
-    return {"seconds": _r(_median([x.seconds for x in steps])),
-            "cpu_seconds": _r(_median([x.cpu_seconds for x in steps])),
+    return {"seconds": _r(statistics.median([x.seconds for x in steps])),
+            "cpu_seconds": _r(statistics.median([x.cpu_seconds for x in steps])),
             "peak_rss_mb": _r(max(x.peak_rss_mb for x in steps), 1),
             "runs_seconds": [_r(x.seconds) for x in steps]}
 
@@ -279,8 +275,8 @@ def _run_in(work: Path, events: int, show_progress: bool, repeat: int) -> dict:
     load_s = result["load"]["seconds"]
     marts_s = result["marts"]["seconds"]
     result["ratios"] = {
-        "load_vs_floor": _r(_median([w for w, _ in pairs])) if pairs else None,
-        "load_vs_floor_cpu": _r(_median([c for _, c in pairs])) if pairs else None,
+        "load_vs_floor": _r(statistics.median([w for w, _ in pairs])) if pairs else None,
+        "load_vs_floor_cpu": _r(statistics.median([c for _, c in pairs])) if pairs else None,
         "load_vs_floor_runs": [_r(w) for w, _ in pairs],
         "marts_vs_load": _r(marts_s / load_s) if marts_s is not None and load_s else None,
     }

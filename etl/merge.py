@@ -25,7 +25,7 @@ def raw_columns(con: duckdb.DuckDBPyConnection, kind: Kind) -> list[tuple[str, s
         "order by column_index", [kind.table]).fetchall()]
 
 
-def create_landing(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, temp: bool,
+def create_landing(con: duckdb.DuckDBPyConnection, name: str, temp: bool,
                    columns: list[tuple[str, str, bool]]) -> None:
     """An empty table shaped like raw.<table> (same types and NOT NULLs) plus _reason, _raw."""
     cols = ", ".join(f"{n} {t}{' not null' if nn else ''}" for n, t, nn in columns)
@@ -52,17 +52,14 @@ def adopt(con: duckdb.DuckDBPyConnection, kind: Kind, land: str, good: int) -> d
 
 def merge(con: duckdb.DuckDBPyConnection, kind: Kind, land: str, contract: list[str],
           columns: list[str], good: int) -> dict:
-    """Apply the landing table's good rows to raw.<table>; return the merge counts."""
+    """Apply the landing table's good rows to a non-empty raw.<table> (an empty one adopts
+    the landing table instead); return the merge counts."""
     table = f"raw.{kind.table}"
     cols = ", ".join(columns)
     insert = (f"insert into {table} ({cols}) select {', '.join(f'l.{c}' for c in columns)} "
               f"from {land} l where l._reason is null")
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     if good == 0:
-        return counts
-    if is_empty(con, kind):
-        con.execute(insert)
-        counts["inserted"] = good
         return counts
 
     keys = kind.key
