@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import ROOT, run_cli
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -64,6 +66,7 @@ def server(demo_db, tmp_path_factory):
 def page(server):
     from playwright.sync_api import sync_playwright
 
+    expect.set_options(timeout=20_000)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         pg = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -88,8 +91,8 @@ def test_every_page_renders_its_charts(server, page):
             page.wait_for_selector("[data-testid=stDataFrame]")
         else:
             page.wait_for_selector(".js-plotly-plot .main-svg")
+        expect(page.locator("body")).to_contain_text("Simulated data")
         assert page.locator("[data-testid=stException]").count() == 0, path
-        assert "Simulated data" in page.inner_text("body"), path
 
 
 def test_a_permalink_reproduces_its_filters(server, page):
@@ -97,15 +100,18 @@ def test_a_permalink_reproduces_its_filters(server, page):
     page.goto(f"{base}/displacement?from=2024-01&to=2024-12&brand=BR02&channel=ecommerce")
     _wait_rendered(page)
     page.wait_for_selector(".js-plotly-plot .main-svg")
-    body = page.inner_text("body")
-    assert "Headline numbers: 2024-01 to 2024-12, change against 2023-01 to 2023-12" in body
-    sidebar = page.inner_text("[data-testid=stSidebar]")
-    assert "BR02" in sidebar and "ecommerce" in sidebar
+    expect(page.locator("body")).to_contain_text(
+        "Headline numbers: 2024-01 to 2024-12, change against 2023-01 to 2023-12")
+    # with st.navigation, Streamlit may drop and redraw sidebar widgets during a run
+    # (streamlit#9036): assertions on the page retry until the timeout, never read once
+    sidebar = page.locator("[data-testid=stSidebar]")
+    expect(sidebar).to_contain_text("BR02")
+    expect(sidebar).to_contain_text("ecommerce")
     assert "from=2024-01" in page.url and "brand=BR02" in page.url
     page.goto(f"{base}/displacement?from=2025-13&brand=%27%20OR%201%3D1%20--")
     _wait_rendered(page)
+    expect(page.locator("body")).to_contain_text("Ignored from='2025-13'")
     assert page.locator("[data-testid=stException]").count() == 0
-    assert "Ignored from='2025-13'" in page.inner_text("body")
 
 
 def test_a_load_while_open_shows_after_reload(server, page):
@@ -122,7 +128,6 @@ def test_a_load_while_open_shows_after_reload(server, page):
     assert proc.returncode == 0, proc.stderr
     page.reload()
     _wait_rendered(page)
-    page.wait_for_selector("[data-testid=stMetric]")
-    after = page.locator("[data-testid=stMetric]").first.inner_text()
-    n_before, n_after = (int(t.split("\n")[-1].replace(",", "")) for t in (before, after))
-    assert n_after == n_before + 1
+    n_before = int(before.split("\n")[-1].replace(",", ""))
+    expect(page.locator("[data-testid=stMetric]").first).to_have_text(
+        re.compile(rf"(^|\D){re.escape(f'{n_before + 1:,}')}\s*$"))
