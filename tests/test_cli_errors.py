@@ -126,6 +126,13 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], int, list[str]]] = {
         lambda t: _load(_file(t, "narrow.csv", HEADER + "T1,M1\n")), 1, ["narrow.csv", "line 2"]),
     "unterminated quote": (
         lambda t: _load(_file(t, "quote.csv", HEADER + 'T1,"M1,2024-01-05\n')), 1, ["quote.csv"]),
+    "a header name with a line break": (
+        lambda t: _load(_file(t, "wrapped.csv", 'twin_id,model_id,"created\non"\n'
+                                                "T1,M1,2024-01-05\n")), 1,
+        ["wrapped.csv", "line 1", "'created\\non'", "line break"]),
+    "a header quote never closed": (
+        lambda t: _load(_file(t, "open.csv", 'twin_id,"model_id,created_on\n')), 1,
+        ["open.csv", "line 1", "quote"]),
     "line endings that change within the file": (
         lambda t: _load(_file(t, "mixed.csv", HEADER + ROWS + "\r\n\n")), 1,
         ["mixed.csv", "RFC 4180", "line endings"]),

@@ -150,6 +150,17 @@ def read_csv_header(sf: SourceFile) -> None:
         best = max(counts, key=lambda d: counts[d])
         if counts[best] > counts[","]:
             sf.delimiter = best
+    if first.count('"') % 2:  # a quote opened on line 1 is not closed on it
+        try:
+            record = next(csv.reader(io.StringIO(text), delimiter=sf.delimiter, strict=True))
+        except csv.Error:
+            record = []  # the quote runs to the end of what was read: never closed
+        broken = next((c for c in record if ("\n" in c or "\r" in c) and len(c) <= 200), None)
+        if broken is not None:
+            raise FileProblem(f"line 1: the header's column name {broken!r} holds a line "
+                              "break; put every column name on the first line and save again")
+        raise FileProblem("line 1: the header has a quote that is never closed; "
+                          "fix the quotes in the header line and save again")
     sf.header = next(csv.reader(io.StringIO(first), delimiter=sf.delimiter))
 
 
