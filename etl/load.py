@@ -65,7 +65,12 @@ def _normalise(name: str) -> str:
     return name.replace("\ufeff", "").strip().lower()
 
 
-def map_header(kind: Kind, header: list[str]) -> tuple[dict[str, str | None], list[str]]:
+WHERE_COLUMNS = {"csv": "to the header", "jsonl": "as keys of every JSON object",
+                 "xlsx": "to the sheet's first row", "parquet": "as columns"}
+
+
+def map_header(kind: Kind, header: list[str], where: str = "to the header",
+               ) -> tuple[dict[str, str | None], list[str]]:
     """Contract column → positional source column (c0..), and the ignored names as given."""
     seen: dict[str, int] = {}
     for i, name in enumerate(header):
@@ -86,7 +91,7 @@ def map_header(kind: Kind, header: list[str]) -> tuple[dict[str, str | None], li
                 if fits else "")
         raise FileProblem(f"missing required column{'s' if len(missing) > 1 else ''} "
                           f"{', '.join(missing)}; add {'them' if len(missing) > 1 else 'it'} "
-                          f"to the header (a {kind.name} file needs "
+                          f"{where} (a {kind.name} file needs "
                           f"{', '.join(kind.required_columns)}){hint}")
     names = {c.name for c in kind.columns}
     mapping = {c.name: (f"c{seen[c.name]}" if c.name in seen else None) for c in kind.columns}
@@ -176,7 +181,7 @@ def _land(con, kind: Kind, sf: SourceFile, result: dict, land: str, landing: lis
             else:
                 header, line_expr = readers.land(con, sf)
                 source, src_params = "temp._src", {}
-            mapping, ignored = map_header(kind, header)
+            mapping, ignored = map_header(kind, header, WHERE_COLUMNS[sf.format])
             result["ignored_columns"] = ignored
             bar.update(task, description=f"validating {result['file']}", completed=2)
             plan = validate.validation_sql(

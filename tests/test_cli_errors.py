@@ -71,6 +71,11 @@ def _dir(tmp: Path, name: str) -> str:
     return name
 
 
+def _fifo(tmp: Path, name: str) -> str:
+    os.mkfifo(tmp / name)
+    return name
+
+
 def _load(file: str, *extra: str) -> list[str]:
     return ["load", "twins", file, "--db", "w.duckdb", *extra]
 
@@ -82,6 +87,7 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)  # what a real .xls start
 CASES: dict[str, tuple[Callable[[Path], list[str]], int, list[str]]] = {
     "nonexistent file": (lambda t: _load("nope.csv"), 1, ["nope.csv"]),
     "a directory": (lambda t: _load(_dir(t, "exports")), 1, ["exports"]),
+    "a named pipe": (lambda t: _load(_fifo(t, "pipe.csv")), 1, ["pipe.csv", "regular file"]),
     "old excel .xls": (lambda t: _load(_file(t, "twins.xls", OLE)), 1, ["twins.xls", ".xls"]),
     "text .txt": (lambda t: _load(_file(t, "twins.txt", HEADER + ROWS)), 1, ["twins.txt"]),
     "no extension": (lambda t: _load(_file(t, "twins", HEADER + ROWS)), 1, ["twins"]),
@@ -112,6 +118,13 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], int, list[str]]] = {
         lambda t: _load(_file(t, "twins.jsonl",
                               '{"twin_id": "T1", "model_id": "M1", "created_on": "2024-01-05"}\n'
                               '{"twin_id": "T2", "model_id": \n')), 1, ["twins.jsonl"]),
+    ".jsonl holding one JSON array": (
+        lambda t: _load(_file(t, "array.jsonl", '[{"twin_id": "T1", "model_id": "M1", '
+                                                '"created_on": "2024-01-05"}]\n')), 1,
+        ["array.jsonl", "line 1 is a JSON array", "one JSON object per line"]),
+    ".jsonl without a required key": (
+        lambda t: _load(_file(t, "keys.jsonl", '{"twin_id": "T1", "created_on": "2024-01-05"}\n')),
+        1, ["keys.jsonl", "model_id", "as keys of every JSON object"]),
     "missing required column": (lambda t: _load(_file(t, "nodate.csv", "twin_id,model_id\nT1,M1\n")),
                                 1, ["nodate.csv", "created_on"]),
     "another kind's file": (

@@ -236,6 +236,9 @@ def inspect(path: Path, encoding: str | None, scanned=None) -> SourceFile:
         raise FileProblem("file not found; check the path")
     if path.is_dir():
         raise FileProblem("is a folder, not a file; name the files to load")
+    if not path.is_file():  # a pipe or device would be read forever or not at all
+        raise FileProblem("is not a regular file (a pipe, socket or device); "
+                          "save the data to a file and load that")
     fmt, compression, delimiter, enc, problem = _format_and_encoding(path, encoding)
     result = scanned.result() if scanned is not None else None
     try:

@@ -126,9 +126,18 @@ def read_jsonl(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> tuple[list[str
         header = [r[0] for r in con.execute(
             "select k from (select unnest(json_keys(json)) as k, rowid as r from _json "
             "where json_type(json) = 'OBJECT') group by k order by min(r), k").fetchall()]
+        first = None if header else con.execute(
+            "select rowid + 1, json_type(json) from _json where json_type(json) <> 'OBJECT' "
+            "order by rowid limit 1").fetchone()
     except duckdb.Error as exc:
         raise FileProblem(f"not readable as JSON lines ({_first_line(exc)}); "
                           "each line must be one JSON object") from exc
+    if first is not None:
+        what = {"VARCHAR": "string", "BIGINT": "number", "UBIGINT": "number",
+                "DOUBLE": "number", "BOOLEAN": "true/false", "NULL": "null"}.get(
+                    first[1], first[1].lower())
+        raise FileProblem(f"line {first[0]} is a JSON {what}, and no line is an "
+                          "object; save it as one JSON object per line, its keys the column names")
     names = _cols(len(header))
     picks = ", ".join(f"json ->> ${i + 1} as {c}" for i, c in enumerate(names))
     paths = ['$."' + k.replace('"', '\\"') + '"' for k in header]
