@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -70,6 +71,7 @@ WHERE_COLUMNS = {"csv": "to the header", "jsonl": "as keys of every JSON object"
 
 
 def map_header(kind: Kind, header: list[str], where: str = "to the header",
+               nested: dict[str, str] | None = None, elsewhere=None,
                ) -> tuple[dict[str, str | None], list[str]]:
     """Contract column → positional source column (c0..), and the ignored names as given."""
     seen: dict[str, int] = {}
@@ -88,11 +90,15 @@ def map_header(kind: Kind, header: list[str], where: str = "to the header",
         fits = [k.name for k in KIND_LIST
                 if k.name != kind.name and all(c in seen for c in k.required_columns)]
         hint = (f"; its header fits {' or '.join(fits)}: `twinimpact load {fits[0]} FILE`"
-                if fits else "")
+                if fits else elsewhere(kind.required_columns) if elsewhere else "")
         raise FileProblem(f"missing required column{'s' if len(missing) > 1 else ''} "
                           f"{', '.join(missing)}; add {'them' if len(missing) > 1 else 'it'} "
                           f"{where} (a {kind.name} file needs "
                           f"{', '.join(kind.required_columns)}){hint}")
+    for name, type_ in (nested or {}).items():
+        if _normalise(name) in {c.name for c in kind.columns}:
+            raise FileProblem(f"column {name!r} holds {type_} values (lists or records), not "
+                              "single values; export it as plain text, numbers or dates")
     names = {c.name for c in kind.columns}
     mapping = {c.name: (f"c{seen[c.name]}" if c.name in seen else None) for c in kind.columns}
     ignored = [header[i].replace("\ufeff", "").strip() for k, i in seen.items()
@@ -181,7 +187,9 @@ def _land(con, kind: Kind, sf: SourceFile, result: dict, land: str, landing: lis
             else:
                 header, line_expr = readers.land(con, sf)
                 source, src_params = "temp._src", {}
-            mapping, ignored = map_header(kind, header, WHERE_COLUMNS[sf.format])
+            mapping, ignored = map_header(
+                kind, header, WHERE_COLUMNS[sf.format], sf.nested,
+                partial(readers.xlsx_header_hint, sf.path) if sf.format == "xlsx" else None)
             result["ignored_columns"] = ignored
             bar.update(task, description=f"validating {result['file']}", completed=2)
             plan = validate.validation_sql(

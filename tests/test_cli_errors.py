@@ -66,6 +66,25 @@ def _empty_xlsx(tmp: Path) -> str:
     return "empty.xlsx"
 
 
+def _xlsx(tmp: Path, name: str, sheets: dict[str, list[list]]) -> str:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    wb.save(tmp / name)
+    return name
+
+
+def _parquet_with_list(tmp: Path) -> str:
+    pq.write_table(pa.table({"twin_id": ["T1"], "model_id": [["M1", "M2"]],
+                             "created_on": ["2024-01-05"], "tags": [["x"]]}), tmp / "lists.parquet")
+    return "lists.parquet"
+
+
 def _dir(tmp: Path, name: str) -> str:
     (tmp / name).mkdir()
     return name
@@ -125,6 +144,14 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], int, list[str]]] = {
     ".jsonl without a required key": (
         lambda t: _load(_file(t, "keys.jsonl", '{"twin_id": "T1", "created_on": "2024-01-05"}\n')),
         1, ["keys.jsonl", "model_id", "as keys of every JSON object"]),
+    ".xlsx with a title above the header": (
+        lambda t: _load(_xlsx(t, "titled.xlsx", {"Twins": [["Export of 2024"], [], ["twin_id", "model_id", "created_on"], ["T1", "M1", "2024-01-05"]]})), 1,
+        ["titled.xlsx", "row 3 of the first sheet has them", "delete the rows above"]),
+    ".xlsx with the data on its second sheet": (
+        lambda t: _load(_xlsx(t, "sheets.xlsx", {"Read me": [["notes"]], "Data": [["twin_id", "model_id", "created_on"], ["T1", "M1", "2024-01-05"]]})), 1,
+        ["sheets.xlsx", "sheet 'Data' has them (row 1)", "move that sheet first"]),
+    ".parquet with a list column": (lambda t: _load(_parquet_with_list(t)), 1,
+                                    ["lists.parquet", "'model_id'", "VARCHAR[]"]),
     "missing required column": (lambda t: _load(_file(t, "nodate.csv", "twin_id,model_id\nT1,M1\n")),
                                 1, ["nodate.csv", "created_on"]),
     "another kind's file": (

@@ -38,6 +38,8 @@ class SourceFile:
     may_need_trim: bool = True
     # the number of the last non-blank line (None when not counted: gzip, UTF-16/32)
     lines: int | None = None
+    # columns whose values cannot be single values (Parquet lists, structs, maps): name → type
+    nested: dict[str, str] = field(default_factory=dict)
 
 
 def detect_format(path: Path) -> tuple[str, str | None, str]:

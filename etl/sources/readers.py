@@ -100,12 +100,15 @@ def is_content_error(exc: Exception) -> bool:
 def read_parquet(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> tuple[list[str], str]:
     """Parquet: native types cast to text; the line is the row number from 1."""
     try:
-        header = [r[0] for r in con.execute(
-            "select column_name from (describe select * from read_parquet(?))", [str(sf.path)]
-        ).fetchall()]
+        described = con.execute(
+            "select column_name, column_type from (describe select * from read_parquet(?))",
+            [str(sf.path)]).fetchall()
     except duckdb.Error as exc:
         raise FileProblem(f"not a readable Parquet file ({_first_line(exc)}); "
                           "export it again") from exc
+    header = [name for name, _ in described]
+    sf.nested = {name: t for name, t in described
+                 if t.endswith("]") or t.startswith(("STRUCT", "MAP", "UNION"))}
     names = _cols(len(header))
     _drop(con)
     con.execute(
@@ -207,6 +210,34 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> tuple[list[str]
     finally:
         con.unregister("_xlsx_arrow")
     return header, "_line"
+
+
+def xlsx_header_hint(path, required: tuple[str, ...], rows: int = 20) -> str:
+    """Where in the workbook a header with all `required` columns is, as advice ('' if
+    nowhere in the first `rows` rows of any sheet): for a title above the header, or the
+    data on another sheet than the first."""
+    import openpyxl
+
+    want = set(required)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 — the caller already read it once; no hint then
+        return ""
+    try:
+        for s, ws in enumerate(wb.worksheets):
+            for r, row in enumerate(ws.iter_rows(max_row=rows, values_only=True), start=1):
+                names = {(_cell_text(v) or "").strip().lower() for v in row}
+                if not want <= names:
+                    continue
+                if s == 0:
+                    return (f"; row {r} of the first sheet has them: delete the rows above "
+                            "it so the header is row 1")
+                return (f"; sheet {ws.title!r} has them (row {r}): move that sheet first, "
+                        "the loader reads the first sheet" + ("" if r == 1 else
+                                                              ", with the header in row 1"))
+    finally:
+        wb.close()
+    return ""
 
 
 def _first_line(exc: Exception) -> str:
