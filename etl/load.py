@@ -197,7 +197,9 @@ def _land(con, kind: Kind, sf: SourceFile, result: dict, land: str, landing: lis
                 header, landing=landing, load_id=load_id,
                 decimal_comma=decimal == "," and sf.format == "csv",
                 trim=sf.may_need_trim or sf.format != "csv", today=today,
-                currencies=validate.currencies(con))
+                currencies=validate.currencies(con),
+                nested_keys={c: header[int(src[1:])] for c, src in mapping.items() if src}
+                if sf.format == "jsonl" else None)
             con.execute(f"insert into {land} {plan.sql}",  # noqa: S608
                         {**plan.params, **src_params})
             _lap("read + validate")

@@ -76,8 +76,9 @@ class Plan:
 
 class _Gen:
     def __init__(self, kind: Kind, mapping: dict[str, str | None], decimal_comma: bool,
-                 trim: bool = True):
+                 trim: bool = True, nested_keys: dict[str, str] | None = None):
         self.kind = kind
+        self.nested_keys = nested_keys  # JSON lines: contract column → its key in the file
         self.trim = trim
         self.mapping = mapping
         self.decimal_comma = decimal_comma
@@ -105,6 +106,10 @@ class _Gen:
             raw = f"coalesce({raw}, {lit(c.default)})"
         v, t, n = f"v_{c.name}", f"t_{c.name}", c.name
         self.norm.append(f"{raw} as {v}")
+        if self.nested_keys and c.name in self.nested_keys:  # _nested: the row's keys whose
+            key = self.param(f"nested_{c.name}", self.nested_keys[c.name])  # value is a list
+            self._expect(f"list_contains(_nested, {key})", n,  # or object (JSON lines)
+                         "a JSON list or object, not a single value", v)
         if not c.nullable and c.default is None:
             self.checks.append(f"when {v} is null then {lit(n + ': required, got empty')}")
         getattr(self, "_" + c.type)(c, v, t, n)
@@ -258,7 +263,8 @@ class _Gen:
 def validation_sql(kind: Kind, mapping: dict[str, str | None], source: str,
                    line_expr: str | None, source_columns: list[str], source_names: list[str], *,
                    landing: list[tuple[str, str, bool]], load_id: int, decimal_comma: bool,
-                   trim: bool, today: dt.date, currencies: list[str] = ()) -> Plan:
+                   trim: bool, today: dt.date, currencies: list[str] = (),
+                   nested_keys: dict[str, str] | None = None) -> Plan:
     """The single SELECT validating `source` for `kind` (see module docstring).
 
     It yields the landing table's columns in order: `landing` is the raw table's
@@ -266,8 +272,10 @@ def validation_sql(kind: Kind, mapping: dict[str, str | None], source: str,
     placeholder (the row never reaches raw), and so do every row's converted money and, for
     CSV, its line until convert_money and the line update fill them. `source` is temp._src
     or a read_csv(...) call; with no `line_expr` the line is the landing row's rowid + 2.
+    With `nested_keys` (JSON lines), the source's `_nested` lists each row's keys whose value
+    is a list or object, and a contract column holding one is a broken rule.
     """
-    g = _Gen(kind, mapping, decimal_comma, trim)
+    g = _Gen(kind, mapping, decimal_comma, trim, nested_keys)
     g.param("currency_re", "|".join(re.escape(c) for c in currencies) or "[^\\s\\S]")
     for c in kind.columns:
         g.column(c)
@@ -321,6 +329,7 @@ def validation_sql(kind: Kind, mapping: dict[str, str | None], source: str,
         if source_columns else "'{}'")
     src_cols = "".join(f", {c}" for c in source_columns)
     line_col = f"{line_expr} as _line_, " if line_expr else ""
+    nested_col = ", _nested" if nested_keys else ""
     # Nested subqueries, not CTEs: each level is a projection over one scan of the source.
     sql = f"""
 select {', '.join(outputs)}, _reason,
@@ -329,7 +338,7 @@ from (
     select n.*, {reason} as _reason
     from (
         select *, {', '.join(g.typed)}
-        from (select {line_col}{', '.join(g.norm)}{src_cols} from {source})
+        from (select {line_col}{', '.join(g.norm)}{src_cols}{nested_col} from {source})
     ) n
 )
 """

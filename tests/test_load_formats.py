@@ -87,3 +87,24 @@ def test_line_numbers_follow_the_file_across_parallel_chunks(tmp_path):
                        "where _line <> cast(substr(usage_id, 2) as bigint) + 2").fetchone() == (0,)
     assert con.execute("select line, reason from meta.quarantine").fetchall() == [
         (199_992, "region: not an ISO 3166-1 alpha-2 country code, got 'XX'")]
+
+
+def test_a_json_list_or_object_in_a_contract_key_is_quarantined(tmp_path):
+    """`->>` would turn ["a","b"] into the text '["a","b"]', a plausible id: such rows are
+    quarantined by name; lists and objects under ignored keys are no concern."""
+    f = tmp_path / "twins.jsonl"
+    f.write_text(
+        '{"twin_id": "T1", "model_id": ["a", "b"], "created_on": "2024-01-05"}\n'
+        '{"twin_id": "T2", "model_id": "M2", "created_on": "2024-01-05", "tags": [1]}\n'
+        '{"twin_id": "T\\"3", "model_id": "M3", "created_on": "2024-01-05", "x": {"y": 1}}\n'
+        '{"twin_id": {"id": 4}, "model_id": "M4", "created_on": "2024-01-05"}\n'
+        '{"twin_id": "T5", "model_id": "[\\"a\\"]", "created_on": "2024-01-05"}\n')
+    con = open_con(fresh_db(tmp_path))
+    r = load(con, "twins", f)
+    assert (r["rows_in"], r["inserted"], r["quarantined"]) == (5, 3, 2)
+    assert r["ignored_columns"] == ["tags", "x"]
+    assert con.execute("select twin_id, model_id from raw.twins order by 1").fetchall() == [
+        ('T"3', "M3"), ("T2", "M2"), ("T5", '["a"]')]  # a string that looks like a list is text
+    assert con.execute("select line, reason from meta.quarantine order by 1").fetchall() == [
+        (1, "model_id: a JSON list or object, not a single value, got '[\"a\",\"b\"]'"),
+        (4, "twin_id: a JSON list or object, not a single value, got '{\"id\":4}'")]

@@ -144,9 +144,12 @@ def read_jsonl(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> tuple[list[str
     names = _cols(len(header))
     picks = ", ".join(f"json ->> ${i + 1} as {c}" for i, c in enumerate(names))
     paths = ['$."' + k.replace('"', '\\"') + '"' for k in header]
+    # the keys whose value is a list or object: such a value is no single contract value
+    nested = ("list_filter(json_keys(json), lambda k: json_type(json, '$.\"' || replace(k, '\"', "
+              "'\\\"') || '\"') in ('ARRAY', 'OBJECT')) as _nested")
     con.execute(
         f"create temp table {SRC} as select rowid + 1 as _line"  # noqa: S608
-        f"{', ' if picks else ''}{picks} from _json",
+        f"{', ' if picks else ''}{picks}, {nested} from _json",
         paths,
     )
     con.execute("drop table _json")
