@@ -37,6 +37,7 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -71,9 +72,14 @@ WHERE_COLUMNS = {"csv": "to the header", "jsonl": "as keys of every JSON object"
 
 
 def map_header(kind: Kind, header: list[str], where: str = "to the header",
-               nested: dict[str, str] | None = None, elsewhere=None,
+               nested: dict[str, str] | None = None,
+               elsewhere: Callable[[tuple[str, ...]], str] | None = None,
                ) -> tuple[dict[str, str | None], list[str]]:
-    """Contract column → positional source column (c0..), and the ignored names as given."""
+    """Contract column → positional source column (c0..), and the ignored names as given.
+
+    `where` says where the columns go in this format; `nested` names columns that hold lists
+    or records (refused if the contract uses them); `elsewhere(required)` may say where else
+    in the file the required columns are (an .xlsx sheet or row), for the error line."""
     seen: dict[str, int] = {}
     for i, name in enumerate(header):
         key = _normalise(name)

@@ -106,9 +106,10 @@ class _Gen:
             raw = f"coalesce({raw}, {lit(c.default)})"
         v, t, n = f"v_{c.name}", f"t_{c.name}", c.name
         self.norm.append(f"{raw} as {v}")
-        if self.nested_keys and c.name in self.nested_keys:  # _nested: the row's keys whose
-            key = self.param(f"nested_{c.name}", self.nested_keys[c.name])  # value is a list
-            self._expect(f"list_contains(_nested, {key})", n,  # or object (JSON lines)
+        if self.nested_keys and c.name in self.nested_keys:
+            # JSON lines: _nested lists the row's keys whose value is a list or an object
+            key = self.param(f"nested_{c.name}", self.nested_keys[c.name])
+            self._expect(f"list_contains(_nested, {key})", n,
                          "a JSON list or object, not a single value", v)
         if not c.nullable and c.default is None:
             self.checks.append(f"when {v} is null then {lit(n + ': required, got empty')}")
