@@ -131,7 +131,7 @@ def reporting_currency(con: duckdb.DuckDBPyConnection, requested: str | None) ->
 
 def _duck_problem(exc: duckdb.Error, sf: SourceFile) -> FileProblem:
     """Turn DuckDB's reader error about the file's content into a one-line FileProblem."""
-    text = str(exc)
+    text = str(exc).split("\n  file = ")[0]  # not the reader's settings dump (quote = ...)
     line = re.search(r"CSV Error on Line: (\d+)", text)
     where = f"line {line.group(1)}: " if line else ""
     if "Invalid unicode" in text or "not utf-8" in text.lower():
@@ -148,6 +148,12 @@ def _duck_problem(exc: duckdb.Error, sf: SourceFile) -> FileProblem:
                            "that change within the file (\\n and \\r\\n) or a stray \" "
                            "inside a value; save it again as CSV UTF-8 from the program "
                            "that made it")
+    size = re.search(r"Maximum line size of (\d+) bytes exceeded\. Actual Size:\s*(\d+)", text)
+    if size:
+        return FileProblem(
+            f"{where}the line is {int(size.group(2)) / 1e6:.1f} MB long, over the "
+            f"{int(size.group(1)) / 1e6:.0f} MB a CSV line may have (no contract value is that "
+            "long); check the file, e.g. for a quote that is never closed")
     if "quote" in text.lower():
         return FileProblem(f"{where}unterminated quoted value; close the quote "
                            "or remove the stray \"")

@@ -173,6 +173,13 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], int, list[str]]] = {
     "a header quote never closed": (
         lambda t: _load(_file(t, "open.csv", 'twin_id,"model_id,created_on\n')), 1,
         ["open.csv", "line 1", "quote"]),
+    "Excel's sep= line above the header": (
+        lambda t: _load(_file(t, "excel.csv", "sep=;\ntwin_id;model_id;created_on\n"
+                                              "T1;M1;2024-01-05\n")), 1,
+        ["excel.csv", "line 1", "'sep=;'", "remove that line"]),
+    "a value of 3 MB": (
+        lambda t: _load(_file(t, "huge.csv", HEADER + "T1,M1," + "x" * 3_000_000 + "\n")), 1,
+        ["huge.csv", "line 2", "3.0 MB long"]),
     "line endings that change within the file": (
         lambda t: _load(_file(t, "mixed.csv", HEADER + ROWS + "\r\n\n")), 1,
         ["mixed.csv", "RFC 4180", "line endings"]),

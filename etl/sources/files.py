@@ -162,6 +162,9 @@ def read_csv_header(sf: SourceFile) -> None:
     if not first.strip():
         raise FileProblem("the file has no header line; the first line must name the "
                           "columns (see CONTRACT §1)")
+    if re.fullmatch(r"(?i)sep=.?", first.strip()):
+        raise FileProblem(f"line 1 is Excel's delimiter hint {first.strip()!r}, not the header; "
+                          "remove that line so the column names are line 1, then load again")
     if sf.delimiter == ",":  # .tsv forces tab; for .csv pick what the header uses most
         counts = {d: first.count(d) for d in (",", ";", "\t")}
         best = max(counts, key=lambda d: counts[d])
