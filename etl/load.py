@@ -101,11 +101,11 @@ def map_header(kind: Kind, header: list[str], where: str = "to the header",
                           f"{', '.join(missing)}; add {'them' if len(missing) > 1 else 'it'} "
                           f"{where} (a {kind.name} file needs "
                           f"{', '.join(kind.required_columns)}){hint}")
+    names = {c.name for c in kind.columns}
     for name, type_ in (nested or {}).items():
-        if _normalise(name) in {c.name for c in kind.columns}:
+        if _normalise(name) in names:
             raise FileProblem(f"column {name!r} holds {type_} values (lists or records), not "
                               "single values; export it as plain text, numbers or dates")
-    names = {c.name for c in kind.columns}
     mapping = {c.name: (f"c{seen[c.name]}" if c.name in seen else None) for c in kind.columns}
     ignored = [header[i].replace("\ufeff", "").strip() for k, i in seen.items()
                if k not in names]

@@ -29,6 +29,7 @@ ENV["PYTHONPATH"] = str(ROOT)
 
 HEADER = "twin_id,model_id,created_on\n"
 ROWS = "T1,M1,2024-01-05\nT2,M2,2024-02-10\n"
+SHEET = [["twin_id", "model_id", "created_on"], ["T1", "M1", "2024-01-05"]]  # .xlsx rows
 # Verbs of the "what to do" half of every error line.
 WHAT_TO_DO = re.compile(
     r"\b(pass|use|check|export|save|give|name|choose|create|rerun|see|fix|remove|add|"
@@ -145,10 +146,10 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], int, list[str]]] = {
         lambda t: _load(_file(t, "keys.jsonl", '{"twin_id": "T1", "created_on": "2024-01-05"}\n')),
         1, ["keys.jsonl", "model_id", "as keys of every JSON object"]),
     ".xlsx with a title above the header": (
-        lambda t: _load(_xlsx(t, "titled.xlsx", {"Twins": [["Export of 2024"], [], ["twin_id", "model_id", "created_on"], ["T1", "M1", "2024-01-05"]]})), 1,
+        lambda t: _load(_xlsx(t, "titled.xlsx", {"Twins": [["Export of 2024"], [], *SHEET]})), 1,
         ["titled.xlsx", "row 3 of the first sheet has them", "delete the rows above"]),
     ".xlsx with the data on its second sheet": (
-        lambda t: _load(_xlsx(t, "sheets.xlsx", {"Read me": [["notes"]], "Data": [["twin_id", "model_id", "created_on"], ["T1", "M1", "2024-01-05"]]})), 1,
+        lambda t: _load(_xlsx(t, "sheets.xlsx", {"Read me": [["notes"]], "Data": SHEET})), 1,
         ["sheets.xlsx", "sheet 'Data' has them (row 1)", "move that sheet first"]),
     ".parquet with a list column": (lambda t: _load(_parquet_with_list(t)), 1,
                                     ["lists.parquet", "'model_id'", "VARCHAR[]"]),
