@@ -8,7 +8,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries
+from dashboard import disclosure, queries
+from dashboard.audience import Audience, from_config
+from dashboard.filters import Filters
 from etl import config
 from etl.warehouse import data_version, reader
 
@@ -17,9 +19,14 @@ def db() -> Path:
     return config.db_path()
 
 
+def audience() -> Audience:
+    """Who is looking at this run (sign-in and roles decide it; see dashboard.audience)."""
+    return from_config()
+
+
 def k() -> int | None:
-    """The suppression threshold in public mode; None when every figure may be shown."""
-    return config.k_threshold() if config.public_mode() else None
+    """The suppression threshold for this audience; None when every figure may be shown."""
+    return audience().k
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
@@ -59,8 +66,11 @@ def _stop_on_stale_marts(exc: duckdb.Error):
 def get(name: str, *args):
     """`queries.<name>(db, *args)`, cached until the warehouse is republished."""
     path = db()
+    aud = audience()
+    (name, *scoped), = _scoped(((name, *args),), aud)
     try:
-        return _cached(name, str(path), data_version(path), args)
+        return disclosure.disclose(name, _cached(name, str(path), data_version(path),
+                                                 tuple(scoped)), aud)
     except (duckdb.BinderException, duckdb.CatalogException) as exc:
         _stop_on_stale_marts(exc)
 
@@ -74,13 +84,24 @@ def _batch(db_path: str, version: str, calls: tuple) -> list:
                 for name, *args in calls]
 
 
+def _scoped(calls: tuple, aud: Audience) -> tuple:
+    """Every Filters argument narrowed to the brands the audience may name."""
+    return tuple((name, *(disclosure.scope(a, aud)[0] if isinstance(a, Filters) else a
+                          for a in args)) for name, *args in calls)
+
+
 def fetch(*calls: tuple) -> list:
-    """Several `(name, *args)` query calls on one connection, cached as one entry."""
+    """Several `(name, *args)` query calls on one connection, cached as one entry, each
+    result scoped and suppressed for the audience (dashboard.disclosure)."""
     path = db()
+    aud = audience()
+    calls = _scoped(calls, aud)
     try:
-        return _batch(str(path), data_version(path), tuple(calls))
+        frames = _batch(str(path), data_version(path), calls)
     except (duckdb.BinderException, duckdb.CatalogException) as exc:
         _stop_on_stale_marts(exc)
+    return [disclosure.disclose(name, df, aud) for (name, *_), df in zip(calls, frames,
+                                                                        strict=True)]
 
 
 @st.cache_data(show_spinner=False)
