@@ -36,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--scale", choices=["small", "medium", "large"], default="small")
     sp.add_argument("--out", metavar="DIR", help="where to write the files (default data/demo)")
     sp.add_argument("--dirty", action="store_true", help="inject realistic bad rows")
+    sp.add_argument("--noise", choices=["default", "low"], default="default",
+                    help="default: as rough as real exports; low: the old smooth world")
     sp.add_argument("--json", action="store_true", help="print the load results as JSON lines")
 
     sp = cmd("load", "load source files of one KIND into the warehouse")

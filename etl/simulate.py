@@ -6,7 +6,6 @@ data/reference/simulation.toml. This module only builds a fresh warehouse from t
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 import time
@@ -14,18 +13,18 @@ from pathlib import Path
 
 import duckdb
 
-from etl import config, progress, warehouse
+from etl import config, progress, reference, warehouse
 from etl.errors import UsageError, UserError
-from etl.sim.build import FILES, Built, build
+from etl.sim.build import Built, build
 from etl.sim.dirty import inject
 
 REFERENCE_LOADS_KEY = "demo_reference_load_ids"  # meta.settings: real files the demo loaded
 
 
 def build_files(seed: int = 42, scale: str = "small", out: Path | None = None,
-                dirty: bool = False, step=lambda _msg: None) -> Built:
-    """Write the six source files (and, with `dirty`, the bad rows); no warehouse touched."""
-    built = build(seed, scale, Path(out or config.DEMO_DIR), step)
+                dirty: bool = False, step=lambda _msg: None, noise: str = "default") -> Built:
+    """Write the source files (and, with `dirty`, the bad rows); no warehouse touched."""
+    built = build(seed, scale, Path(out or config.DEMO_DIR), step, noise)
     built.summary["dirty_rows"] = inject(built.paths) if dirty else []
     return built
 
@@ -55,16 +54,6 @@ def _check_target(db: Path) -> None:
                         "elsewhere")
 
 
-def _reference_file(out: Path) -> Path | None:
-    """The shipped BLS figures as a crew-employment file, if etl.reference can write it."""
-    try:
-        reference = importlib.import_module("etl.reference")
-    except ImportError:
-        return None
-    writer = getattr(reference, "write_bls_crew_employment", None)
-    return Path(writer(out / "bls-crew-employment.csv")) if writer else None
-
-
 def load_demo(db: Path, built: Built, bar) -> list[dict]:
     """A fresh warehouse: the simulated files, the real BLS reference, the truth, the marts."""
     from etl import load, marts  # the loader is heavy; only the demo and load need it
@@ -72,17 +61,16 @@ def load_demo(db: Path, built: Built, bar) -> list[dict]:
     results = []
     with warehouse.writer(db, fresh=True) as con:
         warehouse.ensure_schema(con)
-        for kind in FILES:
-            results.append(load.load_file(con, kind, built.paths[kind], simulated=True,
-                                          bar=bar))
-        ref = _reference_file(built.paths["twins"].parent)
-        if ref is not None:
-            r = load.load_file(con, "crew-employment", ref, simulated=False, bar=bar)
-            results.append(r)
-            ids = [row[0] for row in con.execute(
-                "select load_id from meta.loads where not simulated").fetchall()]
-            con.execute("insert or replace into meta.settings values (?, ?)",
-                        [REFERENCE_LOADS_KEY, json.dumps(ids)])
+        for kind, path in built.files:  # every bookings file, late and early ones too
+            results.append(load.load_file(con, kind, path, simulated=True, bar=bar))
+        ref = reference.write_bls_crew_employment(
+            built.paths["twins"].parent / "bls-crew-employment.csv")
+        results.append(load.load_file(con, "crew-employment", Path(ref), simulated=False,
+                                      bar=bar))
+        ids = [row[0] for row in con.execute(
+            "select load_id from meta.loads where not simulated").fetchall()]
+        con.execute("insert or replace into meta.settings values (?, ?)",
+                    [REFERENCE_LOADS_KEY, json.dumps(ids)])
         task = bar.add_task("ground truth and marts", total=2)
         con.register("demo_truth", built.truth)
         con.execute("insert into sim.truth_monthly select month, brand_id, channel, "
@@ -111,7 +99,7 @@ def cmd_demo(args) -> int:
             bar.update(task, description=msg)
             bar.advance(task)
 
-        built = build_files(args.seed, args.scale, out, args.dirty, step)
+        built = build_files(args.seed, args.scale, out, args.dirty, step, args.noise)
         built_s = time.perf_counter() - started
         results = load_demo(db, built, bar)
         bar.update(task, description="demo ready", completed=9)
@@ -126,12 +114,16 @@ def cmd_demo(args) -> int:
                                    "total_seconds": round(total_s, 2)}}, ensure_ascii=False))
     else:
         quarantined = sum(r["quarantined"] for r in results)
-        print(f"SIMULATED demo industry (seed {s['seed']}, scale {s['scale']}) written to {out}")
+        print(f"SIMULATED demo industry (seed {s['seed']}, scale {s['scale']}, noise "
+              f"{s['noise']}) written to {out}")
         print(f"  {s['brands']} brands ({len(s['never_adopt'])} never adopt twins: "
               f"{', '.join(s['never_adopt'])}); adoption from {s['adoption_months'][0]} "
               f"to {s['adoption_months'][-1]}")
         print(f"  {s['bookings']:,} bookings, {s['crew_rows']:,} crew rows, {s['twins']:,} twins, "
               f"{s['licenses']:,} licences, {s['usage_events']:,} twin-usage events")
+        for x in s["partial_exports"]:
+            print(f"  {x['brand_id']}'s bookings arrive in {x['file']}, covering only "
+                  f"{x['from']} to {x['to']}")
         print(f"  loaded into {db} in {total_s:.1f} s ({quarantined} rows quarantined"
               + (f", {len(s['dirty_rows'])} injected by --dirty" if args.dirty else "") + ")")
         print("  open it with: twinimpact dashboard" + (f" --db {db}" if args.db else ""))

@@ -1,10 +1,12 @@
-"""The simulated industry: deterministic files, a clean load, and a world the estimators can read."""
+"""The simulated industry: deterministic files, a clean load, a world as rough as real exports
+(CONTRACT §5) that the estimators can still read, and licences that exercise every right."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -13,13 +15,30 @@ import pytest
 from conftest import run_cli
 
 from etl.sim.build import FILES
-from etl.sim.common import split_total
+from etl.sim.common import load_params, split_total
 from etl.simulate import build_files
+
+# seed 7, small, default noise: two adopters' bookings arrive in their own files
+PARTIAL = [{"file": "bookings-BR05.csv", "brand_id": "BR05", "from": "2022-01", "to": "2025-11"},
+           {"file": "bookings-BR06.csv", "brand_id": "BR06", "from": "2022-09", "to": "2026-06"}]
+
+# The months each brand is observed in: each bookings file covers its first to last shoot
+# month (CONTRACT §2), for every brand it holds.
+OBSERVED = """
+    with files as (
+        select _load_id, min(date_trunc('month', shoot_date)) as lo,
+               max(date_trunc('month', shoot_date)) as hi
+        from raw.bookings group by all
+    ), held as (select distinct _load_id, brand_id from raw.bookings)
+    select distinct h.brand_id,
+           unnest(generate_series(f.lo, f.hi, interval 1 month))::date as month
+    from held h join files f using (_load_id)
+"""
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
-            for name in FILES.values()}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in folder.glob("*.csv") if p.name != "bls-crew-employment.csv"}
 
 
 @pytest.fixture(scope="module")
@@ -29,13 +48,44 @@ def con(demo_db: Path):
     c.close()
 
 
+@pytest.fixture(scope="module")
+def built(demo_db: Path, tmp_path_factory):
+    """The demo's world again (seed 7, small), with the expected levels behind its shocks."""
+    b = build_files(7, "small", tmp_path_factory.mktemp("seed7"))
+    assert _digests(b.paths["twins"].parent) == _digests(demo_db.parent / "files")
+    return b
+
+
+@pytest.fixture(scope="module")
+def low_db(tmp_path_factory) -> Path:
+    """The old smooth world: `demo --noise low`, seed 7."""
+    out = tmp_path_factory.mktemp("low")
+    proc = run_cli("demo", "--seed", "7", "--noise", "low", "--out", out / "files",
+                   "--db", out / "w.duckdb")
+    assert proc.returncode == 0, proc.stderr
+    assert "noise low" in proc.stdout and "arrive in" not in proc.stdout
+    return out / "w.duckdb"
+
+
 def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path) -> None:
     build_files(3, "small", tmp_path / "a")
     build_files(3, "small", tmp_path / "b")
     build_files(4, "small", tmp_path / "c")
-    a, b, c = (_digests(tmp_path / x) for x in "abc")
-    assert a == b
-    assert all(a[name] != c[name] for name in a)
+    build_files(3, "small", tmp_path / "d", noise="low")
+    build_files(3, "small", tmp_path / "e", noise="low")
+    a, b, c, d, e = (_digests(tmp_path / x) for x in "abcde")
+    assert a == b and d == e
+    assert len(a) == 8 and len(d) == 6  # two brands' bookings in their own files; low: none
+    assert all(a[name] != c[name] for name in FILES.values())
+    assert all(a[name] != d[name] for name in ("bookings.csv", "booking-crew.csv"))
+
+
+def test_a_rebuild_removes_another_seeds_partial_files(tmp_path: Path) -> None:
+    first = build_files(7, "small", tmp_path)
+    again = build_files(1, "small", tmp_path)
+    names = sorted(p.name for p in tmp_path.glob("bookings*.csv"))
+    assert names == sorted(["bookings.csv", *(p.name for p in again.extra)])
+    assert {p.name for p in first.extra} != {p.name for p in again.extra}
 
 
 @pytest.mark.parametrize(("totals", "parts"), [
@@ -50,9 +100,14 @@ def test_split_total_is_exact(totals, parts) -> None:
 
 
 def test_clean_demo_loads_every_row(con) -> None:
-    loads = con.execute("select kind, status, rows_in, inserted, quarantined, simulated "
-                        "from meta.loads where simulated order by load_id").fetchall()
-    assert [r[0] for r in loads] == list(FILES)
+    loads = con.execute("select kind, status, rows_in, inserted, quarantined, simulated, "
+                        "regexp_extract(file, '[^/]+$') from meta.loads where simulated "
+                        "order by load_id").fetchall()
+    assert [(r[0], r[6]) for r in loads] == [
+        ("twins", "twins.csv"), ("licenses", "licenses.csv"), ("twin-usage", "twin-usage.csv"),
+        ("bookings", "bookings.csv"), ("bookings", "bookings-BR05.csv"),
+        ("bookings", "bookings-BR06.csv"), ("booking-crew", "booking-crew.csv"),
+        ("crew-employment", "crew-employment.csv")]
     assert all(r[1] == "loaded" and r[2] == r[3] and r[4] == 0 for r in loads)
     assert con.execute("select count(*) from meta.quarantine").fetchone()[0] == 0
     assert con.execute("select count(*) from meta.loads where status = 'rejected'"
@@ -91,18 +146,31 @@ def test_top_tenth_of_twin_models_take_most_twin_income(con) -> None:
     assert share > 0.40
 
 
-def test_truth_matches_the_loaded_bookings(con) -> None:
-    mismatches = con.execute("""
-        with booked as (
-            select date_trunc('month', shoot_date) as month, brand_id, channel,
+def test_truth_is_complete_and_matches_the_exported_bookings(con) -> None:
+    # every brand × channel it shoots (54) × every month of the window (54), observed or not
+    assert con.execute("""
+        select count(*), count(distinct (brand_id, channel)), count(distinct month),
+               min(month), max(month) from sim.truth_monthly""").fetchone() == (
+        54 * 54, 54, 54, date(2022, 1, 1), date(2026, 6, 1))
+    mismatches = con.execute(f"""
+        with observed as ({OBSERVED}), booked as (
+            select date_trunc('month', shoot_date)::date as month, brand_id, channel,
                    sum(days) as days
             from raw.bookings where status <> 'cancelled' group by all
+        ), truth as (
+            select * from sim.truth_monthly join observed using (brand_id, month)
         )
-        select count(*) from sim.truth_monthly t
+        select count(*) from truth t
         full join booked b using (month, brand_id, channel)
         where coalesce(t.actual_shoot_days, -1) <> coalesce(b.days, 0)
     """).fetchone()[0]
     assert mismatches == 0
+    # the months outside the two partial files are in the truth, and nowhere in the files
+    assert con.execute(f"""
+        select brand_id, count(distinct month), sum(actual_shoot_days) > 0
+        from sim.truth_monthly
+        where (brand_id, month) not in (select (brand_id, month) from ({OBSERVED}))
+        group by all order by all""").fetchall() == [("BR05", 7, True), ("BR06", 8, True)]
     # no displacement before adoption, and never more shoot days than the counterfactual
     assert con.execute("""
         select count(*) from sim.truth_monthly t
@@ -114,9 +182,91 @@ def test_truth_matches_the_loaded_bookings(con) -> None:
     """).fetchone()[0] == 0
 
 
-def test_did_recovers_the_truth_within_15_percent(con) -> None:
-    """The brief's estimator over the raw tables, per adopting brand, post-adoption."""
-    rows = con.execute("""
+def test_partial_exports_start_late_or_stop_early_as_the_parameters_say(built, con) -> None:
+    assert built.summary["partial_exports"] == PARTIAL
+    assert [x.name for x in built.extra] == ["bookings-BR05.csv", "bookings-BR06.csv"]
+    assert con.execute("""
+        select regexp_extract(l.file, '[^/]+$'), string_agg(distinct b.brand_id order by b.brand_id),
+               strftime(min(b.shoot_date), '%Y-%m'), strftime(max(b.shoot_date), '%Y-%m')
+        from raw.bookings b join meta.loads l on l.load_id = b._load_id
+        group by all order by 1""").fetchall() == [
+        ("bookings-BR05.csv", "BR05", "2022-01", "2025-11"),
+        ("bookings-BR06.csv", "BR06", "2022-09", "2026-06"),
+        ("bookings.csv", "BR01,BR02,BR03,BR04,BR07,BR08,BR09,BR10,BR11,BR12", "2022-01",
+         "2026-06")]
+    # [exports]: BR06's file starts 8 months in (late_start_months); BR05 adopts 2024-12, so its
+    # file, drawn to stop 3–15 months early, keeps min_observed_post_months = 12 from adoption:
+    # it stops at 2025-11, 7 months before the window's end
+    ex = load_params(7, "small")["exports"]
+    assert ex["late_start_months"][0] <= 8 <= ex["late_start_months"][1]
+    assert ex["early_stop_months"][0] <= 7 <= ex["early_stop_months"][1]
+    assert ex["min_observed_post_months"] == 12
+    assert con.execute("""
+        select brand_id, strftime(min(used_on), '%Y-%m'), strftime(max(used_on), '%Y-%m')
+        from raw.twin_usage where brand_id in ('BR05', 'BR06') group by all order by all
+    """).fetchall() == [("BR05", "2024-12", "2026-06"), ("BR06", "2024-05", "2026-06")]
+    # twin use stays complete; crew rows come only with exported bookings, all of them
+    assert con.execute("""
+        select count(*) filter (where b.booking_id is null),
+               count(distinct c.booking_id) = (select count(*) from raw.bookings
+                                               where status <> 'cancelled')
+        from raw.booking_crew c left join raw.bookings b using (booking_id)""").fetchone() == (
+        0, True)
+
+
+def _cv_by_brand(built) -> dict[str, tuple[int, float]]:
+    """Per non-adopter: (months, CV of actual ÷ expected monthly shoot days) in its files.
+
+    Expected = the brand's noise-free level (its channels' and its own trend and season);
+    CV = sample standard deviation ÷ mean of the ratio over the brand's exported months.
+    """
+    folder = built.paths["bookings"].parent
+    with duckdb.connect() as c:
+        c.register("expected", built.expected)
+        return {b: (n, cv) for b, n, cv in c.execute(f"""
+            with bk as (
+                select * from read_csv('{folder}/bookings*.csv', all_varchar = true)
+            ), actual as (
+                select date_trunc('month', shoot_date::date)::date as month, brand_id,
+                       sum(days::decimal(8, 2)) filter (where status <> 'cancelled') as days
+                from bk group by all
+            ), expect as (
+                select month, brand_id, sum(expected_shoot_days) as days from expected
+                group by all
+            ), ratio as (
+                select brand_id, coalesce(a.days, 0) / e.days as r
+                from expect e join actual a using (month, brand_id)
+                where brand_id not in (select brand_id from read_csv(
+                    '{folder}/twin-usage.csv', all_varchar = true))
+            )
+            select brand_id, count(*), stddev_samp(r) / avg(r) from ratio
+            group by all order by all""").fetchall()}
+
+
+def test_non_adopters_vary_like_real_exports(built) -> None:
+    """CONTRACT §5: a non-adopter's monthly shoot days vary with CV ≥ 0.2 around its trend."""
+    cv = _cv_by_brand(built)
+    assert {b: n for b, (n, _) in cv.items()} == {"BR01": 54, "BR08": 54, "BR09": 54,
+                                                   "BR10": 54}
+    assert all(x >= 0.2 for _, x in cv.values()), cv
+
+
+def test_low_noise_keeps_the_old_smooth_world(tmp_path: Path) -> None:
+    low = build_files(7, "small", tmp_path, noise="low")
+    assert low.extra == [] and low.summary["partial_exports"] == []
+    cv = _cv_by_brand(low)
+    assert sorted(cv) == ["BR01", "BR08", "BR09", "BR10"]
+    assert all(x < 0.08 for _, x in cv.values()), cv  # 1.5% shocks and half-day rounding
+
+
+def test_did_recovers_the_truth_within_15_percent_in_the_smooth_world(low_db) -> None:
+    """The brief's estimator over the raw tables, per adopting brand, post-adoption.
+
+    World changed: this holds in the smooth world (`--noise low`) only. In the default world
+    a brand's months swing by a third, so a point estimate needs its interval (the marts').
+    """
+    with duckdb.connect(str(low_db), read_only=True) as con:
+        rows = con.execute("""
         with days as (
             select date_trunc('month', shoot_date) as m, brand_id, channel, sum(days) as d
             from raw.bookings where status <> 'cancelled' group by all
@@ -140,7 +290,7 @@ def test_did_recovers_the_truth_within_15_percent(con) -> None:
         )
         select e.brand_id, e.did / sum(t.counterfactual_shoot_days - t.actual_shoot_days)
         from est e join sim.truth_monthly t using (brand_id) group by e.brand_id, e.did
-    """).fetchall()
+        """).fetchall()
     assert len(rows) == 8
     assert all(0.85 <= float(r) <= 1.15 for _, r in rows), rows
 
@@ -164,6 +314,101 @@ def test_upper_bound_is_at_least_the_truth(con) -> None:
         where u.upper_days < t.truth
     """).fetchone()[0]
     assert below == 0
+
+
+# The licence rights of CONTRACT §4 per twin image (asset) used in 2025, judged from the files on
+# the licence each use names; a use naming no licence meets none of the terms; an empty
+# exclusive/training_allowed is unknown (null), never met.
+RIGHTS_2025 = """
+    with lic as (
+        select * from read_csv('{folder}/licenses.csv', all_varchar = true)
+    ), uses as (
+        select u.assets::int as assets, u.used_on::date as used_on,
+               l.license_id is not null as named, l.valid_from::date as vf,
+               l.valid_to::date as vt, coalesce(l.channels, '*') as ch,
+               coalesce(l.regions, '*') as rg, l.exclusive::bool as ex,
+               l.training_allowed::bool as tr, l.revoked_on::date as rv
+        from read_csv('{folder}/twin-usage.csv', all_varchar = true) u
+        left join lic l using (license_id)
+        where year(u.used_on::date) = 2025
+    ), judged as (
+        select assets,
+               named and vt is not null and vt <= vf + interval 3 year as time_limited,
+               named and ch <> '*' and rg <> '*' as purpose_limited,
+               case when named then not ex else false end as non_exclusive,
+               case when named then not tr else false end as no_training,
+               not (named and rv is not null and used_on >= rv) as revocation_honoured
+        from uses
+    )
+    select r, sum(assets) filter (where v) / sum(assets),
+           coalesce(sum(assets) filter (where v is null), 0) / sum(assets)
+    from judged unpivot include nulls (v for r in (time_limited, purpose_limited,
+                                                   non_exclusive, no_training,
+                                                   revocation_honoured))
+    group by r order by r
+"""
+
+
+def test_twin_images_of_2025_meet_and_miss_every_licence_right(demo_db: Path) -> None:
+    """Issue 11: each right's share of 2025 twin images lies strictly within (5%, 99.5%)."""
+    with duckdb.connect() as c:
+        shares = c.execute(RIGHTS_2025.format(folder=demo_db.parent / "files")).fetchall()
+    assert [r for r, _, _ in shares] == ["no_training", "non_exclusive", "purpose_limited",
+                                         "revocation_honoured", "time_limited"]
+    assert all(0.05 < met < 0.995 for _, met, _ in shares), shares
+    unknown = {r: u for r, _, u in shares}
+    assert unknown["non_exclusive"] > 0 and unknown["no_training"] > 0
+    assert unknown["time_limited"] == unknown["purpose_limited"] == 0
+
+
+def test_licences_state_every_kind_of_term(demo_db: Path) -> None:
+    folder = demo_db.parent / "files"
+    with duckdb.connect() as c:
+        row = c.execute(f"""
+            select count(*) filter (where valid_to is null),
+                   count(*) filter (where valid_to::date > valid_from::date + interval 3 year),
+                   count(*) filter (where channels = '*' and regions = '*'),
+                   count(*) filter (where channels <> '*' and regions <> '*'),
+                   count(*) filter (where exclusive = 'true'),
+                   count(*) filter (where exclusive = 'false'),
+                   count(*) filter (where training_allowed = 'true'),
+                   count(*) filter (where training_allowed = 'false'),
+                   count(*) filter (where exclusive is null and training_allowed is null),
+                   count(distinct brand_id) filter (where exclusive is null
+                                                    or training_allowed is null),
+                   count(distinct brand_id)
+            from read_csv('{folder}/licenses.csv', all_varchar = true)""").fetchone()
+        # a revoked licence used on and after its revocation, by at least one brand
+        revoked_then_used = c.execute(f"""
+            select count(distinct l.brand_id)
+            from read_csv('{folder}/licenses.csv', all_varchar = true) l
+            join read_csv('{folder}/twin-usage.csv', all_varchar = true) u using (license_id)
+            where u.used_on::date >= l.revoked_on::date""").fetchone()[0]
+    assert all(n > 0 for n in row[:9]), row
+    assert row[9] == row[10] == 8  # every adopter has some licence with an unstated term
+    assert revoked_then_used > 0
+
+
+def test_twin_fees_per_image_fall_above_and_below_the_models_shoot_income(con) -> None:
+    """fair_pay (CONTRACT §4): fee per asset vs the model's shoot income per asset delivered in
+    the 12 months before the twin's creation, both in the reporting currency."""
+    met, unknown = con.execute("""
+        with shoots as (
+            select c.person_id as model_id, c.shoot_date, c.fee_total_rep as fee, b.assets
+            from staging.stg_booking_crew c join raw.bookings b using (booking_id)
+            where c.role = 'model' and not c.is_cancelled
+        ), own as (
+            select t.twin_id, sum(s.fee) / nullif(sum(s.assets), 0) as per_asset
+            from raw.twins t left join shoots s on s.model_id = t.model_id
+             and s.shoot_date >= t.created_on - interval 12 month and s.shoot_date < t.created_on
+            group by all
+        )
+        select sum(u.assets) filter (where u.fee_paid_rep / u.assets >= o.per_asset)
+                   / sum(u.assets),
+               coalesce(sum(u.assets) filter (where o.per_asset is null), 0) / sum(u.assets)
+        from raw.twin_usage u join own o using (twin_id)
+        where u.license_id is not null and year(u.used_on) = 2025""").fetchone()
+    assert 0.05 < met < 0.995 and unknown < 0.05, (met, unknown)
 
 
 @pytest.mark.parametrize(("channel", "low", "high"), [

@@ -1,4 +1,9 @@
-"""Run the simulation and write its six source files plus the ground truth."""
+"""Run the simulation and write its source files plus the ground truth.
+
+The six kind-named files (CONTRACT §5), and in the default world one more bookings file per
+brand whose export starts late or stops early (`bookings-<brand_id>.csv`): those brands' rows
+are in their own file only, and their months outside it are not exported at all.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from etl.sim import files as f
 from etl.sim.common import load_params, month_starts
 from etl.sim.crew import make_crew, survey
 from etl.sim.twins import END_SENTINEL, VIOLATIONS, make_twins
-from etl.sim.world import CANCEL_REASONS, make_bookings, make_brands, n_months
+from etl.sim.world import CANCEL_REASONS, make_bookings, make_brands, make_exports, n_months
 
 FILES = {  # kind → file name (CONTRACT §5)
     "twins": "twins.csv",
@@ -23,28 +28,45 @@ FILES = {  # kind → file name (CONTRACT §5)
     "crew-employment": "crew-employment.csv",
 }
 STATUSES = np.array(["completed", "confirmed", "cancelled"])
+PARTIAL_GLOB = "bookings-BR*.csv"  # the per-brand bookings files; stale ones are removed
 
 
 @dataclass
 class Built:
     """What `build` made: file paths, the truth table and a summary."""
 
-    paths: dict[str, Path]
+    paths: dict[str, Path]   # kind → its kind-named file
     truth: pa.Table
     summary: dict = field(default_factory=dict)
+    extra: list[Path] = field(default_factory=list)  # more bookings files (late/early exports)
+    expected: pa.Table | None = None  # month, brand_id, channel, expected_shoot_days (the mean)
+
+    @property
+    def files(self) -> list[tuple[str, Path]]:
+        """Every file to load as (kind, path): the bookings files together."""
+        out = []
+        for kind, path in self.paths.items():
+            out.append((kind, path))
+            if kind == "bookings":
+                out += [("bookings", x) for x in self.extra]
+        return out
 
 
-def build(seed: int, scale: str, out: Path, step=lambda _msg: None) -> Built:
-    """Simulate the industry for (seed, scale) and write the six files into `out`."""
+def build(seed: int, scale: str, out: Path, step=lambda _msg: None, noise: str = "default"
+          ) -> Built:
+    """Simulate the industry for (seed, scale, noise) and write its files into `out`."""
     out.mkdir(parents=True, exist_ok=True)
-    p = load_params(seed, scale)
+    for stale in out.glob(PARTIAL_GLOB):  # another seed's per-brand files would mislead
+        stale.unlink()
+    p = load_params(seed, scale, noise)
     step("simulating brands and shoots")
     b = make_brands(p)
     bk, truth = make_bookings(p, b)
+    ex = make_exports(p, b)
     step("simulating crew")
     people, crew = make_crew(p, b, bk)
     step("simulating twins and licences")
-    tw, lic, us = make_twins(p, b, people, crew, truth)
+    tw, lic, us = make_twins(p, b, bk, people, crew, truth)
     chans = np.array(p.channels)
     paths = {k: out / name for k, name in FILES.items()}
 
@@ -66,9 +88,10 @@ def build(seed: int, scale: str, out: Path, step=lambda _msg: None) -> Built:
     channels = np.where(lic.all_channels, "*", brand_channels[lic.brand])
     channels = np.where(lic.only_channel >= 0, chans[np.maximum(lic.only_channel, 0)], channels)
     fee_names = np.array(list(p["licences"]["fee_models"]))
+    tristate = np.array(["false", "true"])
     f.write(paths["licenses"], ["license_id", "twin_id", "brand_id", "granted_on", "valid_from",
                                 "valid_to", "channels", "regions", "fee_model", "fee_amount",
-                                "currency", "revoked_on"],
+                                "currency", "revoked_on", "exclusive", "training_allowed"],
             lic.pair.size, lambda lo, hi: [
                 f.ids("LI", np.arange(lo, hi) + 1, li_w),
                 f.ids("TW", lic.twin[lo:hi] + 1, tw_w),
@@ -77,11 +100,13 @@ def build(seed: int, scale: str, out: Path, step=lambda _msg: None) -> Built:
                 f.dates(lic.valid_from[lo:hi]),
                 f.dates(lic.valid_to[lo:hi] % END_SENTINEL, lic.valid_to[lo:hi] == END_SENTINEL),
                 pa.array(channels[lo:hi]),
-                f.cat(b.country, lic.brand[lo:hi]),
+                pa.array(np.where(lic.all_regions[lo:hi], "*", b.country[lic.brand[lo:hi]])),
                 f.cat(fee_names, lic.fee_model[lo:hi]),
                 f.money(lic.fee_cents[lo:hi]),
                 f.cat(b.currency, lic.brand[lo:hi]),
                 f.dates(lic.revoked[lo:hi] % END_SENTINEL, lic.revoked[lo:hi] == END_SENTINEL),
+                f.cat(tristate, np.maximum(lic.exclusive[lo:hi], 0), lic.exclusive[lo:hi] < 0),
+                f.cat(tristate, np.maximum(lic.training[lo:hi], 0), lic.training[lo:hi] < 0),
             ])
 
     step("writing twin-usage.csv")
@@ -109,31 +134,50 @@ def build(seed: int, scale: str, out: Path, step=lambda _msg: None) -> Built:
     step("writing bookings.csv")
     bk_w = f.id_width(bk.brand.size)
     reasons = np.array(CANCEL_REASONS)
-    f.write(paths["bookings"], ["booking_id", "brand_id", "shoot_date", "channel", "region",
-                                "days", "assets", "status", "cancel_reason"],
-            bk.brand.size, lambda lo, hi: [
-                f.ids("BK", np.arange(lo, hi) + 1, bk_w),
-                f.cat(b.ids, bk.brand[lo:hi]),
-                f.dates(bk.date[lo:hi]),
-                f.cat(chans, bk.channel[lo:hi]),
-                f.cat(b.country, bk.brand[lo:hi]),
-                f.halfdays(bk.halfdays[lo:hi]),
-                pa.array(bk.assets[lo:hi], pa.int64()),
-                f.cat(STATUSES, bk.status[lo:hi]),
-                f.cat(reasons, np.maximum(bk.reason[lo:hi], 0), bk.reason[lo:hi] < 0),
-            ])
+    exported = (bk.month >= ex.first[bk.brand]) & (bk.month <= ex.last[bk.brand])
+
+    def write_bookings(path: Path, rows: np.ndarray) -> None:
+        f.write(path, ["booking_id", "brand_id", "shoot_date", "channel", "region", "days",
+                       "assets", "status", "cancel_reason"],
+                rows.size, lambda lo, hi: [
+                    f.ids("BK", rows[lo:hi] + 1, bk_w),
+                    f.cat(b.ids, bk.brand[rows[lo:hi]]),
+                    f.dates(bk.date[rows[lo:hi]]),
+                    f.cat(chans, bk.channel[rows[lo:hi]]),
+                    f.cat(b.country, bk.brand[rows[lo:hi]]),
+                    f.halfdays(bk.halfdays[rows[lo:hi]]),
+                    pa.array(bk.assets[rows[lo:hi]], pa.int64()),
+                    f.cat(STATUSES, bk.status[rows[lo:hi]]),
+                    f.cat(reasons, np.maximum(bk.reason[rows[lo:hi]], 0),
+                          bk.reason[rows[lo:hi]] < 0),
+                ])
+
+    write_bookings(paths["bookings"], np.flatnonzero(exported & ~ex.partial[bk.brand]))
+    extra, partial_files = [], []
+    first_month = np.datetime64(p["calendar"]["first_month"], "M")
+    for i in np.flatnonzero(ex.partial):
+        path = out / f"bookings-{b.ids[i]}.csv"
+        rows = np.flatnonzero(exported & (bk.brand == i))
+        # the loader reads coverage from the file's first and last shoot dates
+        assert bk.month[rows].min() == ex.first[i] and bk.month[rows].max() == ex.last[i]
+        write_bookings(path, rows)
+        extra.append(path)
+        partial_files.append({"file": path.name, "brand_id": str(b.ids[i]),
+                              "from": str(first_month + int(ex.first[i])),
+                              "to": str(first_month + int(ex.last[i]))})
 
     step("writing booking-crew.csv")
+    seats = np.flatnonzero(exported[crew.booking])  # crew of unexported bookings stay unseen
     f.write(paths["booking-crew"], ["booking_id", "person_id", "role", "days", "day_rate",
                                     "fee_total", "currency"],
-            crew.booking.size, lambda lo, hi: [
-                f.ids("BK", crew.booking[lo:hi] + 1, bk_w),
-                f.cat(people.ids, crew.person[lo:hi]),
-                f.cat(crew.role_names, crew.role[lo:hi]),
-                f.halfdays(crew.halfdays[lo:hi]),
-                f.money(crew.day_rate[lo:hi] * 100),
-                f.money(crew.halfdays[lo:hi] * crew.day_rate[lo:hi] * 50),
-                f.cat(b.currency, bk.brand[crew.booking[lo:hi]]),
+            seats.size, lambda lo, hi: [
+                f.ids("BK", crew.booking[seats[lo:hi]] + 1, bk_w),
+                f.cat(people.ids, crew.person[seats[lo:hi]]),
+                f.cat(crew.role_names, crew.role[seats[lo:hi]]),
+                f.halfdays(crew.halfdays[seats[lo:hi]]),
+                f.money(crew.day_rate[seats[lo:hi]] * 100),
+                f.money(crew.halfdays[seats[lo:hi]] * crew.day_rate[seats[lo:hi]] * 50),
+                f.cat(b.currency, bk.brand[crew.booking[seats[lo:hi]]]),
             ])
 
     step("writing crew-employment.csv")
@@ -154,17 +198,18 @@ def build(seed: int, scale: str, out: Path, step=lambda _msg: None) -> Built:
     truth_table = _truth(p, b, truth)
     adopt = b.adopt_m[b.adopter]
     summary = {
-        "seed": seed, "scale": scale, "brands": int(b.ids.size),
+        "seed": seed, "scale": scale, "noise": noise, "brands": int(b.ids.size),
         "never_adopt": [str(x) for x in b.ids[~b.adopter]],
         "adoption_months": sorted({str(np.datetime64(p["calendar"]["first_month"], "M") + int(m))
                                    for m in adopt}),
-        "bookings": int(bk.brand.size), "crew_rows": int(crew.booking.size),
+        "partial_exports": partial_files,
+        "bookings": int(exported.sum()), "crew_rows": int(seats.size),
         "twins": int(tw.model.size), "licenses": int(lic.pair.size),
         "usage_events": int(us.brand.size), "survey_rows": len(sv),
         "unlicensed_events": {k: int(n) for k, n in zip(VIOLATIONS, _violation_counts(b, us, lic),
                                                         strict=True)},
     }
-    return Built(paths, truth_table, summary)
+    return Built(paths, truth_table, summary, extra, _expected(p, b, truth))
 
 
 def _violation_counts(b, us, lic) -> list[int]:
@@ -172,7 +217,7 @@ def _violation_counts(b, us, lic) -> list[int]:
     li = np.maximum(us.licence, 0)
     none = us.licence < 0
     expired = ~none & (us.date > lic.valid_to[li])
-    revoked = ~none & (us.date > lic.revoked[li])
+    revoked = ~none & (us.date >= lic.revoked[li])
     channel = ~none & (lic.only_channel[li] >= 0) & (us.channel != lic.only_channel[li])
     region = ~none & (np.array(us.countries)[us.region] != b.country[us.brand])
     return [int(x.sum()) for x in (none, expired, revoked, channel, region)]
@@ -189,4 +234,17 @@ def _truth(p, b, truth) -> pa.Table:
         "channel": pa.array(np.array(p.channels)[ci]),
         "counterfactual_shoot_days": pa.array(truth["counterfactual_halfdays"][bi, ci, mi] / 2),
         "actual_shoot_days": pa.array(truth["actual_halfdays"][bi, ci, mi] / 2),
+    })
+
+
+def _expected(p, b, truth) -> pa.Table:
+    """The mean counterfactual shoot days (no shocks) on the truth table's grid."""
+    nm = n_months(p)
+    bi, ci, mi = np.nonzero(np.broadcast_to(b.active[:, :, None], b.active.shape + (nm,)))
+    starts = month_starts(p["calendar"]["first_month"], nm)
+    return pa.table({
+        "month": f.dates(starts[mi]),
+        "brand_id": pa.array(b.ids[bi]),
+        "channel": pa.array(np.array(p.channels)[ci]),
+        "expected_shoot_days": pa.array(truth["expected_days"][bi, ci, mi]),
     })

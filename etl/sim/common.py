@@ -19,6 +19,7 @@ class Params:
     raw: dict
     scale: dict
     seed: int
+    noise: dict
 
     def __getitem__(self, key: str) -> dict:
         return self.raw[key]
@@ -28,10 +29,14 @@ class Params:
         return list(self.raw["channels"]["names"])
 
 
-def load_params(seed: int, scale: str, path: Path | None = None) -> Params:
-    """Read the parameter file and pick one scale."""
+NOISE_LEVELS = ("default", "low")  # `demo --noise`: the rough world, or the old smooth one
+
+
+def load_params(seed: int, scale: str, noise: str = "default", path: Path | None = None
+                ) -> Params:
+    """Read the parameter file and pick one scale and one noise level."""
     raw = tomllib.loads(Path(path or config.SIMULATION_TOML).read_text(encoding="utf-8"))
-    return Params(raw=raw, scale=raw["scale"][scale], seed=seed)
+    return Params(raw=raw, scale=raw["scale"][scale], seed=seed, noise=raw["noise"][noise])
 
 
 def rng(seed: int, stream: str) -> np.random.Generator:

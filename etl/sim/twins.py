@@ -4,6 +4,11 @@ A brand's twin assets in a month = the assets of the shoots its twins replaced p
 content no shoot would have made (the brand's new-content share), so the substitution upper
 bound (twin assets ÷ assets per shoot day) is never below the true displacement. The first
 use falls in the brand's adoption month (a pilot batch), which defines that month.
+
+Licences exercise every right of the rights scorecard (CONTRACT §4): time limits and open or
+long terms, `*` or listed channels and regions, exclusivity and training stated or not,
+revocations some brands ignore, and per-asset fees above and below the model's own shoot
+income per asset.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import numpy as np
 
 from etl.sim.common import Params, month_lengths, month_starts, rng, split_total
 from etl.sim.crew import Crew, People
-from etl.sim.world import Brands, n_months
+from etl.sim.world import Bookings, Brands, n_months
 
 END_SENTINEL = 10**6  # day number far beyond the calendar: "no end date"
 VIOLATIONS = ("none", "expired", "revoked", "channel", "region")
@@ -38,6 +43,9 @@ class Licences:
     valid_to: np.ndarray     # END_SENTINEL = open-ended
     revoked: np.ndarray      # END_SENTINEL = never
     all_channels: np.ndarray  # bool: written `*`
+    all_regions: np.ndarray  # bool: written `*` (else the brand's country)
+    exclusive: np.ndarray    # int8: 1 true, 0 false, -1 not stated
+    training: np.ndarray     # int8: training allowed, same coding
     only_channel: np.ndarray  # int channel the licence is limited to, -1 = the brand's channels
     fee_model: np.ndarray    # int index into fee model names
     fee_cents: np.ndarray    # int, local currency
@@ -68,7 +76,7 @@ def model_popularity(people: People, crew: Crew) -> np.ndarray:
     return w / w.sum()
 
 
-def make_twins(p: Params, b: Brands, people: People, crew: Crew, truth: dict
+def make_twins(p: Params, b: Brands, bk: Bookings, people: People, crew: Crew, truth: dict
                ) -> tuple[Twins, Licences, Usage]:
     """Twins of popular models, their licences, and every use of them by adopting brands."""
     r = rng(p.seed, "twins")
@@ -83,7 +91,10 @@ def make_twins(p: Params, b: Brands, people: People, crew: Crew, truth: dict
     pct[np.argsort(twin_w)] = np.arange(n_twins) / max(n_twins - 1, 1)  # 1 = most popular
 
     pairs, special = _pairs(p, r, b, twin_w)
-    lic = _licences(p, r, b, pairs, special, pct)
+    first_start = np.full(n_twins, n_months(p))
+    np.minimum.at(first_start, pairs[:, 1], pairs[:, 2])
+    per_asset = shoot_income_per_asset(p, b, bk, crew, model, first_start)
+    lic = _licences(p, r, b, pairs, special, pct, per_asset)
     usage = _usage(p, r, b, truth, pairs, special, lic, twin_w)
 
     first_grant = np.full(n_twins, END_SENTINEL)
@@ -97,6 +108,31 @@ def make_twins(p: Params, b: Brands, people: People, crew: Crew, truth: dict
     retired = unused & (r.random(n_twins) < tp["retired_share_unused"])
     platform = r.integers(0, len(tp["platforms"]), n_twins)
     return Twins(model, created, platform, retired), lic, usage
+
+
+def shoot_income_per_asset(p: Params, b: Brands, bk: Bookings, crew: Crew, model: np.ndarray,
+                           start: np.ndarray) -> np.ndarray:
+    """Per twin: its model's shoot income (EUR at [fx]) per delivered asset over the 12 months
+    before `start` (a month index); NaN where the model delivered nothing then."""
+    nm = n_months(p)
+    m = crew.is_role("model")
+    booking, person = crew.booking[m], crew.person[m]
+    fx = np.array([p["fx"][c] for c in b.currency])[bk.brand[booking]]
+    income = crew.halfdays[m] / 2 * crew.day_rate[m] / fx
+    # [model, month] sums for the twins' models only, then a 12-month window by cumulative sums
+    uniq = np.unique(model)
+    row = np.minimum(np.searchsorted(uniq, person), uniq.size - 1)
+    mine = uniq[row] == person
+    key = row[mine] * nm + bk.month[booking[mine]]
+    inc = np.bincount(key, weights=income[mine], minlength=uniq.size * nm).reshape(-1, nm)
+    ast = np.bincount(key, weights=bk.assets[booking[mine]], minlength=uniq.size * nm
+                      ).reshape(-1, nm)
+    ci = np.concatenate([np.zeros((uniq.size, 1)), np.cumsum(inc, axis=1)], axis=1)
+    ca = np.concatenate([np.zeros((uniq.size, 1)), np.cumsum(ast, axis=1)], axis=1)
+    t = np.searchsorted(uniq, model)
+    hi, lo = np.minimum(start, nm), np.maximum(start - 12, 0)
+    inc_w, ast_w = ci[t, hi] - ci[t, lo], ca[t, hi] - ca[t, lo]
+    return np.where(ast_w > 0, inc_w / np.maximum(ast_w, 1), np.nan)
 
 
 def _pairs(p: Params, r: np.random.Generator, b: Brands, twin_w: np.ndarray):
@@ -125,9 +161,18 @@ def _pairs(p: Params, r: np.random.Generator, b: Brands, twin_w: np.ndarray):
     return arr[:, :3], arr[:, 3]
 
 
+def _tristate(r: np.random.Generator, shares: dict, n: int) -> np.ndarray:
+    """n draws of 1 (true), 0 (false) or -1 (not stated) with the given shares."""
+    w = np.array([shares["true"], shares["false"], shares["unstated"]], float)
+    return np.array([1, 0, -1], np.int8)[r.choice(3, n, p=w / w.sum())]
+
+
 def _licences(p: Params, r: np.random.Generator, b: Brands, pairs: np.ndarray,
-              special: np.ndarray, pct: np.ndarray) -> Licences:
-    """A chain of renewals per normal pair covering its use; one licence per problem pair."""
+              special: np.ndarray, pct: np.ndarray, per_asset: np.ndarray) -> Licences:
+    """A chain of renewals per normal pair covering its use; one licence per problem pair.
+
+    Terms, fee level, exclusivity and training are drawn per pair: renewals keep them.
+    """
     lp, cp = p["licences"], p["compliance"]
     nm = n_months(p)
     starts = month_starts(p["calendar"]["first_month"], nm + 1)
@@ -145,8 +190,16 @@ def _licences(p: Params, r: np.random.Generator, b: Brands, pairs: np.ndarray,
     fx = np.array([p["fx"][c] for c in b.currency[brand]])
     level = np.array([lp[f"{k}_eur"] for k in names])  # [model, (lo, hi)]
     eur = r.uniform(level[fee_model, 0], level[fee_model, 1]) * (1 + 2 * pct[twin])
-    cents = np.rint(eur * fx * 100).astype(np.int64)
     all_ch = r.random(n) < lp["all_channels_share"]
+    rt = rng(p.seed, "licence-rights")  # its own stream: the draws above stay as they were
+    ratio = rt.lognormal(np.log(lp["per_asset_ratio_median"]), lp["per_asset_ratio_sigma"], n)
+    ref = per_asset[twin]
+    tied = (fee_model == names.index("per_asset")) & ~np.isnan(ref)
+    eur[tied] = ratio[tied] * ref[tied]
+    cents = np.maximum(1, np.rint(eur * fx * 100)).astype(np.int64)
+    all_reg = rt.random(n) < lp["all_regions_share"]
+    exclusive = _tristate(rt, lp["exclusive"], n)
+    training = _tristate(rt, lp["training_allowed"], n)
     social = p.channels.index("social")
 
     cols = {k: [] for k in ("pair", "granted", "from", "to", "revoked")}
@@ -183,7 +236,8 @@ def _licences(p: Params, r: np.random.Generator, b: Brands, pairs: np.ndarray,
     pr = c["pair"]
     only = np.where(special[pr] == 3, social, -1)
     return Licences(pr, brand[pr], twin[pr], c["granted"], c["from"], c["to"], c["revoked"],
-                    all_ch[pr] & (only < 0), only, fee_model[pr], cents[pr], b.currency[brand[pr]])
+                    all_ch[pr] & (only < 0), all_reg[pr], exclusive[pr], training[pr], only,
+                    fee_model[pr], cents[pr], b.currency[brand[pr]])
 
 
 def _usage(p: Params, r: np.random.Generator, b: Brands, truth: dict, pairs: np.ndarray,
@@ -248,6 +302,9 @@ def _usage(p: Params, r: np.random.Generator, b: Brands, truth: dict, pairs: np.
     bad = np.flatnonzero(r.random(n) < share[ev_b])
     kind = np.full(n, -1, np.int8)
     kind[bad] = r.choice(len(VIOLATIONS), bad.size, p=vw / vw.sum())
+    # use outside the licence's region needs a licence that names its regions
+    anywhere = bad[(kind[bad] == VIOLATIONS.index("region")) & lic.all_regions[licence[bad]]]
+    kind[anywhere] = VIOLATIONS.index("none")
     for name, code, field in (("expired", 1, "valid_to"), ("revoked", 2, "revoked"),
                               ("channel", 3, None), ("none", 4, "none")):
         special_of = np.full(b.ids.size, -1)  # brand → its problem pair of this kind
@@ -267,6 +324,7 @@ def _usage(p: Params, r: np.random.Generator, b: Brands, truth: dict, pairs: np.
         pair_of[sel[ok]] = sp_pair[ok]
         licence[sel[ok]] = sp_lic[ok]
         kind[sel[~ok]] = VIOLATIONS.index("none")  # not eligible: used with no licence instead
+    _use_after_revocation(p, b, pairs, special, lic, ev_b, date, pair_of, licence, kind)
     countries = np.array(sorted(p["countries"]))
     home = np.searchsorted(countries, b.country).astype(np.int8)
     region = home[ev_b]
@@ -284,6 +342,28 @@ def _usage(p: Params, r: np.random.Generator, b: Brands, truth: dict, pairs: np.
     return Usage(ev_b[order], ev_c[order], ev_m[order], date[order], twin[order],
                  licence[order], region[order], ev_assets[order], fee[order], wm[order],
                  dc[order], list(countries))
+
+
+def _use_after_revocation(p: Params, b: Brands, pairs: np.ndarray, special: np.ndarray,
+                         lic: Licences, ev_b: np.ndarray, date: np.ndarray, pair_of: np.ndarray,
+                         licence: np.ndarray, kind: np.ndarray) -> None:
+    """Some brands keep using a twin after the model revoked its licence (in place)."""
+    cp = p["compliance"]
+    r = rng(p.seed, "revocations")
+    ignores = (r.random(b.ids.size) < cp["ignores_revocation"]) & b.adopter
+    share = r.uniform(*cp["use_after_revocation"], b.ids.size)
+    if not ignores.any():  # a demo always has a revocation followed by further use
+        ignores[r.choice(np.flatnonzero(b.adopter))] = True
+    js = np.flatnonzero(special == 2)  # one revoked pair per adopter
+    rev_pair = np.full(b.ids.size, -1)
+    rev_pair[pairs[js, 0]] = js
+    rev_lic = _find_licence(lic, rev_pair, np.zeros(b.ids.size, np.int64), first_only=True)
+    rev_day = np.where(rev_lic >= 0, lic.revoked[np.maximum(rev_lic, 0)], END_SENTINEL)
+    pick = r.random(ev_b.size) < share[ev_b]
+    sel = np.flatnonzero(pick & (kind < 0) & ignores[ev_b] & (date >= rev_day[ev_b]))
+    pair_of[sel] = rev_pair[ev_b[sel]]
+    licence[sel] = rev_lic[ev_b[sel]]
+    kind[sel] = VIOLATIONS.index("revoked")
 
 
 def add_months(days: np.ndarray, months: np.ndarray) -> np.ndarray:

@@ -1,9 +1,12 @@
 """Brands, their counterfactual shoot demand, adoption of twins and the bookings that result.
 
 Counterfactual shoot days of brand b, channel c, month m are
-    base[b, c] × season[c, m] × trend[c, m] × noise,
-with season and trend shared by every brand of a channel (common trends: the assumption the
-difference-in-differences estimator needs). After adoption each booking is replaced by a twin
+    base[b, c] × season[c, m] × trend[c, m] × own[b, m] × shock[b, m] × shock[b, c, m],
+with the channel's season and trend shared by every brand, `own` the brand's own trend and
+seasonal swing, and two lognormal shocks of mean 1 (the brand's month, and each channel of it).
+Adopters and never-adopters draw `own` and the shocks from the same distributions,
+independently across brands and months: parallel trends hold in expectation, which is what the
+difference-in-differences estimator needs. After adoption each booking is replaced by a twin
 with a probability that follows the brand's S-curve up to the channel's substitution rate.
 """
 
@@ -35,6 +38,7 @@ class Brands:
     intensity: np.ndarray    # float: multiplier on the channel substitution rates
     new_share: np.ndarray    # float: share of twin assets that is new content
     apd: np.ndarray          # float [brand, channel]: assets per full shoot day
+    own: np.ndarray          # float [brand, month]: the brand's own trend × seasonal swing
 
 
 @dataclass
@@ -94,7 +98,25 @@ def make_brands(p: Params) -> Brands:
     width = len(str(n))
     ids = np.array([f"BR{i + 1:0{max(width, 2)}d}" for i in range(n)])
     return Brands(ids, country, currency, active, base, ~controls, adopt_m, intensity,
-                  new_share, apd)
+                  new_share, apd, own_shape(p, n))
+
+
+def own_shape(p: Params, n: int) -> np.ndarray:
+    """[brand, month]: each brand's own yearly trend and seasonal swing (mean 1 over a year).
+
+    Its own stream, drawn alike for adopters and never-adopters: parallel in expectation.
+    """
+    r = rng(p.seed, "brand-shape")
+    nz = p.noise
+    nm = n_months(p)
+    growth = r.normal(0, nz["brand_trend_sd"], n)
+    amp = r.uniform(*nz["brand_season_amplitude"], n)
+    peak = r.uniform(0, 12, n)
+    t = np.arange(nm)
+    first_m = int(p["calendar"]["first_month"].split("-")[1]) - 1
+    moy = (first_m + t) % 12
+    swing = 1 + amp[:, None] * np.cos(2 * np.pi * (moy[None, :] - peak[:, None]) / 12)
+    return np.exp(growth[:, None] * t[None, :] / 12) * swing
 
 
 def n_months(p: Params) -> int:
@@ -165,9 +187,11 @@ def make_bookings(p: Params, b: Brands) -> tuple[Bookings, dict]:
     r = rng(p.seed, "bookings")
     nm = n_months(p)
     shape = demand_shape(p)
-    sigma = p["demand"]["noise_sigma"]
-    expected = b.base[:, :, None] * shape[None, :, :]
-    target = expected * r.lognormal(0, sigma, expected.shape)
+    sb, sc = p.noise["brand_month_sigma"], p.noise["channel_month_sigma"]
+    expected = b.base[:, :, None] * shape[None, :, :] * b.own[:, None, :]
+    channel_shock = r.lognormal(0, sc, expected.shape)
+    brand_shock = rng(p.seed, "brand-month").lognormal(0, sb, (b.ids.size, 1, nm))
+    target = expected * channel_shock * brand_shock / np.exp((sb**2 + sc**2) / 2)  # mean 1
     # Round to half days carrying the error from month to month (one random offset per brand ×
     # channel): unbiased, and any run of months sums to within one half day of its target.
     cum = np.floor(np.cumsum(target * 2, axis=2) + r.random(target.shape[:2])[:, :, None])
@@ -220,6 +244,7 @@ def make_bookings(p: Params, b: Brands) -> tuple[Bookings, dict]:
     bookings = Bookings(bk_b[order], bk_c[order], bk_m[order], date[order], bk_len[order],
                         assets[order], status[order], reason[order])
     truth = {
+        "expected_days": np.where(b.active[:, :, None], expected, 0.0),
         "counterfactual_halfdays": halfdays,
         "actual_halfdays": halfdays - sub_halfdays.reshape(halfdays.shape).astype(np.int64),
         "replaced_assets": replaced_assets.reshape(halfdays.shape),
@@ -239,3 +264,56 @@ def _assets(p: Params, r: np.random.Generator, b: Brands, brand: np.ndarray,
     noise = r.lognormal(0, p["output"]["per_booking_sigma"], brand.size)
     return np.maximum(1, np.rint(halfdays / 2 * b.apd[brand, chan] * noise)).astype(np.int64)
 
+
+
+@dataclass
+class Exports:
+    """Which months of each brand's bookings are exported, and in which file."""
+
+    first: np.ndarray        # int month index of the brand's first exported month
+    last: np.ndarray         # int month index of its last
+    partial: np.ndarray      # bool: the brand's bookings arrive in their own file
+
+
+def make_exports(p: Params, b: Brands) -> Exports:
+    """Pick the brands whose bookings arrive in files that start late or stop early.
+
+    At most never_adopt − min_observed_controls never-adopters are picked (so enough controls
+    are observed every month), at least one early-stopper is an adopter, and an adopter keeps
+    min_observed_pre_months before and min_observed_post_months from its adoption.
+    """
+    n, nm = b.ids.size, n_months(p)
+    first, last = np.zeros(n, np.int64), np.full(n, nm - 1, np.int64)
+    partial = np.zeros(n, bool)
+    if not p.noise["partial_exports"]:
+        return Exports(first, last, partial)
+    ex = p["exports"]
+    r = rng(p.seed, "exports")
+    n_late = max(1, round(ex["late_start_share"] * n))
+    n_early = max(1, round(ex["early_stop_share"] * n))
+    room = max(0, int(p.scale["never_adopt"]) - ex["min_observed_controls"])
+    chosen = []
+    order = r.permutation(n)
+    for i in order:
+        if len(chosen) == n_late + n_early:
+            break
+        if not b.adopter[i]:
+            if room == 0:
+                continue
+            room -= 1
+        chosen.append(int(i))
+    late, early = chosen[:n_late], chosen[n_late:]
+    if not b.adopter[early].any():  # a demo always has an adopter whose file stops early
+        early[-1] = int(next(i for i in order if b.adopter[i] and i not in chosen))
+    late, early = np.array(late), np.array(early)
+    first[late] = r.integers(ex["late_start_months"][0], ex["late_start_months"][1] + 1,
+                             late.size)
+    last[early] = nm - 1 - r.integers(ex["early_stop_months"][0],
+                                      ex["early_stop_months"][1] + 1, early.size)
+    a = b.adopt_m
+    first = np.where(b.adopter, np.minimum(first, a - ex["min_observed_pre_months"]), first)
+    first = np.maximum(first, 0)
+    last = np.where(b.adopter, np.maximum(last, a + ex["min_observed_post_months"] - 1), last)
+    last = np.minimum(last, nm - 1)
+    partial[late] = partial[early] = True
+    return Exports(first, last, partial)
