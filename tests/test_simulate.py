@@ -214,6 +214,50 @@ def test_partial_exports_start_late_or_stop_early_as_the_parameters_say(built, c
         0, True)
 
 
+@pytest.mark.parametrize("seed", range(1, 7))
+def test_partial_files_follow_the_rules_at_any_seed(tmp_path: Path, seed: int) -> None:
+    """[exports] at small scale: one late and one early file, the months the draw says, and
+    enough observed months left for the estimators."""
+    built = build_files(seed, "small", tmp_path)
+    ex = load_params(seed, "small")["exports"]
+    sql = duckdb.connect().execute
+    adopters = {r[0]: r[1] for r in sql(f"""
+        select brand_id, strftime(min(used_on::date), '%Y-%m')
+        from read_csv('{tmp_path}/twin-usage.csv', all_varchar = true) group by all""").fetchall()}
+    late = early = 0
+    for x in built.summary["partial_exports"]:
+        lo, hi, brands = sql(f"""
+            select strftime(min(shoot_date::date), '%Y-%m'),
+                   strftime(max(shoot_date::date), '%Y-%m'), list(distinct brand_id)
+            from read_csv('{tmp_path}/{x["file"]}', all_varchar = true)""").fetchone()
+        assert (lo, hi, brands) == (x["from"], x["to"], [x["brand_id"]])
+        start, stop = _months_from(x["from"]), 53 - _months_from(x["to"])
+        if start:  # starts late
+            late += 1
+            assert ex["late_start_months"][0] <= start <= ex["late_start_months"][1], x
+        else:  # stops early (0 when an adopter's 12 months from adoption pushed it to the end)
+            early += 1
+            assert stop <= ex["early_stop_months"][1], x
+        if x["brand_id"] in adopters:
+            adopted = _months_from(adopters[x["brand_id"]])
+            assert adopted - start >= 6 and (53 - stop) - adopted + 1 >= 12, x
+    assert (late, early) == (1, 1)
+    assert any(x["to"] != "2026-06" and x["brand_id"] in adopters
+               for x in built.summary["partial_exports"])
+    assert sum(x["brand_id"] not in adopters for x in built.summary["partial_exports"]) <= 1
+    # no brand is in two files
+    assert sql(f"""
+        select count(*) from (select brand_id from read_csv('{tmp_path}/bookings*.csv',
+            all_varchar = true, filename = true) group by all having count(distinct filename) > 1)
+    """).fetchone()[0] == 0
+
+
+def _months_from(ym: str) -> int:
+    """Months from 2022-01 (the window's first) to 'YYYY-MM'."""
+    y, m = map(int, ym.split("-"))
+    return (y - 2022) * 12 + m - 1
+
+
 def _cv_by_brand(built) -> dict[str, tuple[int, float]]:
     """Per non-adopter: (months, CV of actual ÷ expected monthly shoot days) in its files.
 
@@ -463,7 +507,7 @@ def test_demo_refuses_a_warehouse_holding_real_loads(demo_db: Path, tmp_path: Pa
 
 @pytest.mark.parametrize(("args", "code", "message"), [
     (["--seed", "-1"], 2, "error: --seed must be 0 or more, got -1\n"),
-    (["--out", "{file}"], 1, "error: --out {file} is a file; give a folder for the six demo files\n"),
+    (["--out", "{file}"], 1, "error: --out {file} is a file; give a folder for the demo files\n"),
 ])
 def test_demo_bad_arguments_are_one_line(tmp_path: Path, args, code, message) -> None:
     a_file = tmp_path / "not-a-folder"
