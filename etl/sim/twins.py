@@ -171,7 +171,7 @@ def _licences(p: Params, r: np.random.Generator, b: Brands, pairs: np.ndarray,
               special: np.ndarray, pct: np.ndarray, per_asset: np.ndarray) -> Licences:
     """A chain of renewals per normal pair covering its use; one licence per problem pair.
 
-    Terms, fee level, exclusivity and training are drawn per pair: renewals keep them.
+    Channels, regions, fee, exclusivity and training are drawn per pair: renewals keep them.
     """
     lp, cp = p["licences"], p["compliance"]
     nm = n_months(p)
