@@ -176,8 +176,17 @@ class _Gen:
         if broken:
             self._expect(" or ".join(broken), n, rule, v)
 
+    def _thousands(self, v: str, n: str) -> None:
+        """With --decimal , a `.` may only separate thousands: never rescale 450.50 (§2)."""
+        if self.decimal_comma:  # the regex runs only on values holding a dot
+            self._expect(f"{v} like '%.%' and not regexp_full_match({v}, $thousands_re)", n,
+                         "with --decimal , a '.' may only separate thousands "
+                         "(groups of three digits, as in 1.234,50)", v)
+            self.param("thousands_re", r"[+-]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]*)?")
+
     def _decimal(self, c, v, t, n):
         self.typed.append(f"try_cast({self._number(v)} as {self.sql_type(c)}) as {t}")
+        self._thousands(v, n)
         self._expect(f"{v} is not null and {t} is null", n, "not a number", v)
         self._bounds(c, t, n, v)
 
@@ -186,6 +195,7 @@ class _Gen:
         self.typed.append(
             f"case when {d} = trunc({d}) and abs({d}) < 1e15 "
             f"then cast({d} as {self.sql_type(c)}) end as {t}")
+        self._thousands(v, n)
         self._expect(f"{v} is not null and {t} is null", n, "not a whole number", v)
         self._bounds(c, t, n, v)
 
