@@ -13,7 +13,7 @@ import pandas as pd
 from etl import config, safe_csv
 from etl.contracts import BY_NAME, KIND_LIST
 from etl.errors import UserError
-from etl.warehouse import reader
+from etl.warehouse import pending_attempts, reader
 
 LOAD_COLUMNS = (
     "load_id", "kind", "file", "sha256", "status", "started_at", "finished_at", "rows_in",
@@ -77,6 +77,16 @@ def collect(db: Path) -> dict:
                     {c: _iso(v) for c, v in zip(LOAD_COLUMNS, row, strict=True)}
                     for row in cur.fetchall()
                 ]
+            # attempts that changed no data wait beside the warehouse for the next publishing
+            # load (etl/load.py); they get the load_ids that load will give them
+            # (one a killed writer left behind after moving it is listed once)
+            after = max((ld["load_id"] for ld in status["loads"]), default=0)
+            seen = {(ld["kind"], ld["file"], ld["started_at"]) for ld in status["loads"]}
+            pending = [a for a in pending_attempts(db)
+                       if (a["kind"], a["file"], a["started_at"]) not in seen]
+            status["loads"] += [
+                {c: (after + i if c == "load_id" else a.get(c)) for c in LOAD_COLUMNS}
+                for i, a in enumerate(pending, start=1)]
             if "meta.quarantine" in tables:
                 status["quarantined"] = con.execute(
                     "select count(*) from meta.quarantine").fetchone()[0]
