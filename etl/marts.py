@@ -59,6 +59,11 @@ def load_models(sql_dir: Path = config.SQL_DIR) -> list[Model]:
     return _topological(models)
 
 
+def model_sql(schema: str, name: str, sql_dir: Path = config.SQL_DIR) -> str:
+    """The SELECT of one model's file (the loader builds staging.stg_fx_rates before the marts)."""
+    return _strip_comments((sql_dir / schema / f"{name}.sql").read_text()).strip().rstrip(";")
+
+
 def _strip_comments(sql: str) -> str:
     return "\n".join(line.split("--", 1)[0] if "--" in line else line
                      for line in sql.splitlines())
