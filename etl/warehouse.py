@@ -90,7 +90,7 @@ def private_copy(db: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyCo
     _remove_stale_private_files(db)
     private = db.with_name(f"{_private_prefix(db)}{os.getpid()}")
     if db.exists() and not fresh:
-        shutil.copyfile(db, private)
+        _copy(db, private)
     con = duckdb.connect(str(private))
     try:
         configure(con, db.parent / (private.name + ".spill"))
@@ -107,6 +107,29 @@ def private_copy(db: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyCo
     finally:
         private.with_name(private.name + ".wal").unlink(missing_ok=True)
         shutil.rmtree(db.parent / (private.name + ".spill"), ignore_errors=True)
+
+
+def _copy(src: Path, dst: Path) -> None:
+    """Copy a published warehouse to the private file, in the kernel.
+
+    copy_file_range shares the blocks (a reflink: no bytes copied) on copy-on-write file
+    systems such as btrfs and XFS, and copies in the kernel elsewhere (ext4: about 0.1 s for
+    320 MB from the page cache). The file must still be copied, not written in place: DuckDB
+    lets one process write a file only while no other reads it, and readers (the dashboard,
+    an analyst's client) must never block a load nor see a half-written one.
+    """
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        left = os.fstat(fin.fileno()).st_size
+        try:
+            while left > 0:
+                done = os.copy_file_range(fin.fileno(), fout.fileno(), left)
+                if done == 0:
+                    break
+                left -= done
+        except (AttributeError, OSError):  # not Linux, or a file system that cannot
+            left = -1
+    if left != 0:
+        shutil.copyfile(src, dst)
 
 
 @contextmanager
