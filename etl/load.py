@@ -385,7 +385,7 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
     an earlier load, unreadable, a header missing columns, another reporting currency) is
     decided from a read-only look at the published warehouse: its attempts are recorded
     beside it (warehouse.record_attempts) and the warehouse is neither copied nor its marts
-    rebuilt. The marts are rebuilt only when a file was loaded.
+    rebuilt. The marts are rebuilt only when a load inserted, updated or quarantined rows.
     """
     from etl import progress as progress_mod
 
@@ -414,7 +414,10 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
                                                  decimal=decimal, currency=currency,
                                                  simulated=simulated, today=today, bar=bar,
                                                  scanned=scanned))
-                if any(r["status"] == "loaded" for r in results):
+                # rows unchanged (other bytes, same values) change no mart either
+                if any(r["status"] == "loaded" and (r["inserted"] or r["updated"]
+                                                    or r["quarantined"]) for r in results) \
+                        or not _marts_built(con):
                     marts.rebuild(con)
                     _lap("marts")
             # published: the attempts merged above are in meta.loads now
@@ -423,6 +426,11 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
         pool.shutdown(wait=False, cancel_futures=True)  # a failed writer waits for no hash
     _lap("checkpoint + publish")
     return results
+
+
+def _marts_built(con) -> bool:
+    return con.execute("select count(*) from duckdb_tables() where schema_name = 'marts' "
+                       "and database_name = current_database()").fetchone()[0] > 0
 
 
 def _decide_read_only(db: Path, kind: str, paths: list[Path], scans: list, *,

@@ -74,7 +74,13 @@ def test_a_rejected_read_does_not_rebuild_the_marts(tmp_path):
     [r] = load_paths(db, "twin-usage", [ragged], today=TODAY)
     assert r["status"] == "rejected" and "line 3" in r["error"], r
     assert _mart_comment(db) == 'not rebuilt since'
-    assert [s for _, _, s, _, _ in _loads(db)] == ["loaded", "rejected"]
+    # other bytes, the same values: loaded, every row unchanged, no mart to rebuild
+    same = tmp_path / "same.csv"
+    same.write_text((tmp_path / "u.csv").read_text().replace("\n", "\r\n"))
+    [r] = load_paths(db, "twin-usage", [same], today=TODAY)
+    assert (r["status"], r["unchanged"]) == ("loaded", 1), r
+    assert _mart_comment(db) == 'not rebuilt since'
+    assert [s for _, _, s, _, _ in _loads(db)] == ["loaded", "rejected", "loaded"]
 
 
 def test_an_attempt_is_merged_once_and_a_torn_line_is_ignored(tmp_path):
