@@ -461,11 +461,10 @@ def _decide_read_only(db: Path, kind: str, paths: list[Path], scans: list, *,
                 if con.execute("select count(*) from meta.loads where kind = ? and sha256 = ? "
                                "and status = 'loaded'", [kind, sf.sha256]).fetchone()[0]:
                     result["status"] = "skipped"
-                elif sf.format == "csv":
-                    map_header(k, sf.header)  # raises for a header missing columns
-                    return None  # its rows must be read
                 else:
-                    return None
+                    if sf.format == "csv":  # a header missing columns is rejected here
+                        map_header(k, sf.header)
+                    return None  # its rows must be read
             except FileProblem as exc:
                 result.update(error=str(exc),
                               sha256=result["sha256"] or getattr(exc, "sha256", None))
