@@ -385,7 +385,8 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
     an earlier load, unreadable, a header missing columns, another reporting currency) is
     decided from a read-only look at the published warehouse: its attempts are recorded
     beside it (warehouse.record_attempts) and the warehouse is neither copied nor its marts
-    rebuilt. The marts are rebuilt only when a load inserted, updated or quarantined rows.
+    rebuilt. The marts are rebuilt only when a load inserted, updated or quarantined rows, or
+    when they were built by another version of the SQL (marts.up_to_date).
     """
     from etl import progress as progress_mod
 
@@ -417,7 +418,7 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
                 # rows unchanged (other bytes, same values) change no mart either
                 if any(r["status"] == "loaded" and (r["inserted"] or r["updated"]
                                                     or r["quarantined"]) for r in results) \
-                        or not _marts_built(con):
+                        or not marts.up_to_date(con):
                     marts.rebuild(con)
                     _lap("marts")
             # published: the attempts merged above are in meta.loads now
@@ -426,11 +427,6 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
         pool.shutdown(wait=False, cancel_futures=True)  # a failed writer waits for no hash
     _lap("checkpoint + publish")
     return results
-
-
-def _marts_built(con) -> bool:
-    return con.execute("select count(*) from duckdb_tables() where schema_name = 'marts' "
-                       "and database_name = current_database()").fetchone()[0] > 0
 
 
 def _decide_read_only(db: Path, kind: str, paths: list[Path], scans: list, *,
@@ -445,8 +441,9 @@ def _decide_read_only(db: Path, kind: str, paths: list[Path], scans: list, *,
         tables = {r[0] for r in con.execute(
             "select schema_name || '.' || table_name from duckdb_tables() "
             "where database_name = current_database()").fetchall()}
-        if not {"meta.loads", "meta.settings", "ref.fx_rates"} <= tables:
-            return None
+        if not {"meta.loads", "meta.settings", "ref.fx_rates"} <= tables \
+                or not marts.up_to_date(con):
+            return None  # a writer must create the schema or rebuild another version's marts
         for path, scanned in zip(paths, scans, strict=True):
             started = dt.datetime.now(dt.UTC)
             result = {"file": str(path), "kind": kind, "sha256": None, "status": "rejected",

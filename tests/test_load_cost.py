@@ -126,3 +126,20 @@ def test_load_file_defaults_to_the_warehouses_currency(tmp_path):
                   today=TODAY)
     assert (r["status"], r["inserted"], r["error"]) == ("loaded", 1, None)
     con.close()
+
+
+def test_marts_of_another_version_are_rebuilt_by_a_skipped_load(tmp_path):
+    """The dashboard's advice for stale marts: load any file again (it is skipped)."""
+    db = tmp_path / "w.duckdb"
+    good = write(tmp_path / "u.csv", [row("twin-usage")])
+    load_paths(db, "twin-usage", [good], today=TODAY)
+    with warehouse.writer(db) as con:  # as if built by another version of the SQL
+        con.execute("update meta.settings set value = 'older' where key = 'marts_sql'")
+        con.execute("comment on table marts.model_income_monthly is 'older'")
+    [r] = load_paths(db, "twin-usage", [good], today=TODAY)
+    assert r["status"] == "skipped"
+    assert _mart_comment(db).startswith("grain: one row per month × model_id")
+    before = _stamp(db)
+    assert load_paths(db, "twin-usage", [good], today=TODAY)[0]["status"] == "skipped"
+    assert _stamp(db) == before  # up to date now: nothing copied
+    assert [s for _, _, s, _, _ in _loads(db)] == ["loaded", "skipped", "skipped"]
