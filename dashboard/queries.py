@@ -311,12 +311,11 @@ def lorenz(db: Source, year: int) -> pd.DataFrame:
     """cohort, models, pop_share, income_share: the Lorenz curve of models' yearly income
     (shoots + twins) in `year`, at most 101 points per cohort, (0, 0) included."""
     return _run(db, """
+        -- the same model-years and cohorts as marts.income_distribution_yearly
         with yearly as (
-            select model_id, bool_or(has_twin) as has_twin,
-                   sum(shoot_income + twin_income)::double as income
-            from marts.model_income_monthly
-            where year(month) = $year
-            group by model_id
+            select model_id, has_twin, income
+            from marts.model_income_yearly
+            where year = $year
         ),
         cohorts as (
             select 'all' as cohort, income from yearly

@@ -83,13 +83,7 @@ print(json.dumps({"rebuild_seconds": seconds}))
 _DASHBOARD = """
 import json, sys
 from pathlib import Path
-try:
-    from dashboard import perf
-except ImportError as exc:
-    if (exc.name or "").startswith("dashboard"):
-        print(json.dumps(None))
-        raise SystemExit(0)
-    raise
+from dashboard import perf
 print(json.dumps(perf.measure(Path(sys.argv[2])), default=str))
 """
 
@@ -147,10 +141,11 @@ def run_step(argv: list[str], workdir: Path) -> Step:
                 stderr=err_path.read_text())
 
 
-def _workdir() -> Path:
-    """A private folder under data/bench (git-ignored), else the system temp folder."""
+def _workdir(db: Path) -> Path:
+    """A private folder in bench/ beside the warehouse path `db` (data/bench by default,
+    git-ignored), else the system temp folder. The warehouse itself is never opened."""
     try:
-        base = config.DATA_DIR / "bench"
+        base = db.parent / "bench"
         base.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix="run-", dir=base))
     except OSError:
@@ -165,26 +160,26 @@ def _count(db: Path, table: str) -> int:
         con.close()
 
 
-def _dashboard_step(py: str, csv: Path, db: Path, work: Path) -> dict | None:
-    """`dashboard.perf.measure(db)` in its own process; None while that module does not exist."""
+def _dashboard_step(py: str, csv: Path, db: Path, work: Path) -> dict:
+    """`dashboard.perf.measure(db)` in its own process."""
     if os.environ.get("TWINIMPACT_BENCH_DASHBOARD", "1").strip() == "0":
         return {"skipped": "TWINIMPACT_BENCH_DASHBOARD=0"}
     dash = run_step([py, "-c", _DASHBOARD, str(csv), str(db)], work)
     if dash.returncode != 0:
         return {"error": dash.error_line()}
-    measured = dash.last_json()
-    if measured is None:
-        return None
-    return {**measured, "step_seconds": _r(dash.seconds), "peak_rss_mb": _r(dash.peak_rss_mb, 1)}
+    return {**dash.last_json(), "step_seconds": _r(dash.seconds), "peak_rss_mb": _r(dash.peak_rss_mb, 1)}
 
 
 def _r(x: float, nd: int = 3) -> float:
     return round(x, nd)
 
 
-def run(events: int, show_progress: bool = False, repeat: int = 3) -> dict:
-    """Generate, then floor and load `repeat` times interleaved, then marts and dashboard."""
-    work = _workdir()
+def run(events: int, show_progress: bool = False, repeat: int = 3,
+        db: Path | None = None) -> dict:
+    """Generate, then floor and load `repeat` times interleaved, then marts and dashboard.
+
+    Its files go in a private folder beside `db` (see _workdir), removed at the end."""
+    work = _workdir(config.db_path(db))
     try:
         free = shutil.disk_usage(work).free
         need = events * CSV_BYTES_PER_ROW * 3  # the CSV and two warehouses, roughly
@@ -229,7 +224,8 @@ def _run_in(work: Path, events: int, show_progress: bool, repeat: int) -> dict:
     csv = work / "twin-usage.csv"
     floor_db, load_db = work / "floor.duckdb", work / "warehouse.duckdb"
     py = sys.executable
-    result: dict = {"events": events, "repeat": repeat, "cpus": os.cpu_count(),
+    result: dict = {"events": events, "repeat": repeat, "workdir": str(work),
+                    "cpus": os.cpu_count(),
                     "memory_limit": config.DUCKDB_MEMORY_LIMIT,
                     # other work on the machine stretches wall times: say how busy it was
                     "load_average_1min": _r(os.getloadavg()[0], 2)}
@@ -312,10 +308,8 @@ def render(r: dict) -> str:
                      f"{cell(n, '{:,}'):>14}")
     if mt.get("error"):
         lines.append(f"  marts step failed: {mt['error']}")
-    dash = r.get("dashboard")
-    if dash is None:
-        lines.append(f"{'dashboard':<38}(not measured: dashboard.perf not built yet)")
-    elif "error" in dash and len(dash) == 1:
+    dash = r["dashboard"]
+    if "error" in dash and len(dash) == 1:
         lines.append(f"{'dashboard':<38}failed: {dash['error']}")
     elif "skipped" in dash:
         lines.append(f"{'dashboard':<38}(skipped: {dash['skipped']})")
@@ -348,6 +342,7 @@ def cmd_bench(args) -> int:
     if args.repeat < 1:
         raise UsageError(f"--repeat {args.repeat}: give how many times floor and load "
                          "alternate, e.g. --repeat 3")
-    result = run(args.events, show_progress=progress.wanted(args.json), repeat=args.repeat)
+    result = run(args.events, show_progress=progress.wanted(args.json), repeat=args.repeat,
+                 db=config.db_path(args.db))
     print(json.dumps(result) if args.json else render(result))
     return 0

@@ -206,11 +206,20 @@ def cmd_fetch_bls(args) -> int:
     key = os.environ.get("BLS_API_KEY", "").strip() or None
     with httpx.Client(timeout=TIMEOUT) as client:
         out = fetch_and_load(config.db_path(args.db), start, end, key=key, client=client)
-    load = out["load"]
-    print(f"fetched {out['rows']} OEWS role-year rows in {out['requests']} request(s) "
-          f"({'v2 with key' if key else 'v1 without key: 25 series / 10 years per query'}); "
-          f"{load['status']}: {load['inserted']} inserted, {load['updated']} updated, "
-          f"{load['unchanged']} unchanged, {load['quarantined']} quarantined; file {out['file']}")
-    if out["skipped_no_employment"]:
-        print(f"  {out['skipped_no_employment']} role-year(s) skipped: employment suppressed")
+    print(summary(out, key, as_json=getattr(args, "json", False)))
     return 0
+
+
+def summary(out: dict, key: str | None, as_json: bool = False) -> str:
+    """fetch_and_load's result for the terminal, or as one JSON object (--json)."""
+    if as_json:
+        return json.dumps({**out, "api": "v2" if key else "v1"}, ensure_ascii=False)
+    load = out["load"]
+    text = (f"fetched {out['rows']} OEWS role-year rows in {out['requests']} request(s) "
+            f"({'v2 with key' if key else 'v1 without key: 25 series / 10 years per query'}); "
+            f"{load['status']}: {load['inserted']} inserted, {load['updated']} updated, "
+            f"{load['unchanged']} unchanged, {load['quarantined']} quarantined; "
+            f"file {out['file']}")
+    if out["skipped_no_employment"]:
+        text += f"\n  {out['skipped_no_employment']} role-year(s) skipped: employment suppressed"
+    return text

@@ -25,10 +25,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def cmd(name: str, help_: str) -> argparse.ArgumentParser:
+    def cmd(name: str, help_: str, db_help: str = "warehouse file (default: $TWINIMPACT_DB "
+            "or data/warehouse.duckdb)") -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_, description=help_)
-        sp.add_argument("--db", metavar="PATH", help="warehouse file (default: $TWINIMPACT_DB "
-                        "or data/warehouse.duckdb)")
+        sp.add_argument("--db", metavar="PATH", help=db_help)
         return sp
 
     sp = cmd("demo", "build the simulated industry, write its source files and load them")
@@ -55,10 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     sp = cmd("quarantine", "list or export quarantined rows")
     sp.add_argument("--kind", choices=KINDS)
     sp.add_argument("--out", metavar="FILE.csv")
+    sp.add_argument("--json", action="store_true",
+                    help="one JSON object per row on stdout (with --out: one for the file)")
 
     sp = cmd("fetch-bls", "fetch OEWS figures from the BLS Public Data API (key: BLS_API_KEY)")
     sp.add_argument("--from", dest="from_year", type=int, default=2019, metavar="YEAR")
     sp.add_argument("--to", dest="to_year", type=int, default=2024, metavar="YEAR")
+    sp.add_argument("--json", action="store_true",
+                    help="the fetch and its load result as one JSON object")
 
     sp = cmd("report", "write one brand's workforce-impact report as a self-contained HTML file")
     sp.add_argument("--brand", required=True, metavar="BRAND_ID")
@@ -66,14 +70,19 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--to", dest="to_month", metavar="YYYY-MM")
     sp.add_argument("--out", required=True, metavar="FILE.html")
 
-    sp = cmd("dashboard", "serve the dashboard (127.0.0.1 unless --public says otherwise)")
+    sp = cmd("dashboard", "serve the dashboard on 127.0.0.1 (this machine only) unless "
+             "--address says otherwise")
     sp.add_argument("--port", type=int, default=8501)
     sp.add_argument("--public", action="store_true",
-                    help="public mode: suppress cells of fewer than k people (TWINIMPACT_K, 5)")
+                    help="public mode: suppress cells of fewer than k people (TWINIMPACT_K, "
+                    "5); it does not change the address")
     sp.add_argument("--address", default="127.0.0.1",
-                    help="address to listen on (default 127.0.0.1: this machine only)")
+                    help="address to listen on (default 127.0.0.1: this machine only; "
+                    "0.0.0.0: every network interface)")
 
-    sp = cmd("bench", "measure load, marts and dashboard speed beside bare DuckDB")
+    sp = cmd("bench", "measure load, marts and dashboard speed beside bare DuckDB",
+             db_help="bench works in a bench/ folder beside this warehouse path (default "
+             "data/bench) and never opens the warehouse itself")
     sp.add_argument("--events", type=int, default=1_000_000)
     sp.add_argument("--repeat", type=int, default=3,
                     help="how many times floor and load alternate (default 3; medians reported)")

@@ -313,7 +313,7 @@ def _publish(con, kind: Kind, plan: validate.Plan, land: str, adopting: bool, lo
 
 
 def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
-              encoding: str | None = None, decimal: str = ".", currency: str | None = "EUR",
+              encoding: str | None = None, decimal: str = ".", currency: str | None = None,
               simulated: bool = False, today: dt.date | None = None, bar=None,
               scanned=None) -> dict:
     """Load one file on an open writable connection; returns the CONTRACT §3 --json dict.
@@ -379,32 +379,114 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
 def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None = None,
                decimal: str = ".", currency: str | None = None, progress: bool = False,
                simulated: bool = False, today: dt.date | None = None) -> list[dict]:
-    """One writer cycle: ensure the schema, load each file, rebuild the marts, publish."""
+    """One writer cycle: ensure the schema, load each file, rebuild the marts, publish.
+
+    A call whose every file is skipped or rejected without reading its rows (same bytes as
+    an earlier load, unreadable, a header missing columns, another reporting currency) is
+    decided from a read-only look at the published warehouse: its attempts are recorded
+    beside it (warehouse.record_attempts) and the warehouse is neither copied nor its marts
+    rebuilt. The marts are rebuilt only when a load inserted, updated or quarantined rows, or
+    when they were built by another version of the SQL (marts.up_to_date).
+    """
     from etl import progress as progress_mod
 
     results = []
     _lap("begin")
-    paths = [Path(p) for p in paths]
+    db, paths = Path(db), [Path(p) for p in paths]
     # Hash the files (one thread; hashlib releases the GIL) while the warehouse is opened and
     # its schema and ECB rates are prepared: about half a second less per load.
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="twinimpact-hash")
     scans = [pool.submit(files.prescan, p, encoding) for p in paths]
     try:
-        with warehouse.writer(Path(db)) as con:
-            _lap("private copy")
-            warehouse.ensure_schema(con)
-            with progress_mod.bar(progress) as bar:
-                for p, scanned in zip(paths, scans, strict=True):
-                    results.append(load_file(con, kind, p, encoding=encoding,
-                                             decimal=decimal, currency=currency,
-                                             simulated=simulated, today=today, bar=bar,
-                                             scanned=scanned))
-            marts.rebuild(con)
-            _lap("marts")
+        with warehouse.writer_lock(db):
+            decided = _decide_read_only(db, kind, paths, scans, encoding=encoding,
+                                        currency=currency, simulated=simulated)
+            if decided is not None:
+                warehouse.record_attempts(db, [row for _, row in decided])
+                _lap("decided read-only")
+                return [r for r, _ in decided]
+            with warehouse.private_copy(db) as con:
+                _lap("private copy")
+                warehouse.ensure_schema(con)
+                _merge_attempts(con, db)
+                with progress_mod.bar(progress) as bar:
+                    for p, scanned in zip(paths, scans, strict=True):
+                        results.append(load_file(con, kind, p, encoding=encoding,
+                                                 decimal=decimal, currency=currency,
+                                                 simulated=simulated, today=today, bar=bar,
+                                                 scanned=scanned))
+                # rows unchanged (other bytes, same values) change no mart either
+                if any(r["status"] == "loaded" and (r["inserted"] or r["updated"]
+                                                    or r["quarantined"]) for r in results) \
+                        or not marts.up_to_date(con):
+                    marts.rebuild(con)
+                    _lap("marts")
+            # published: the attempts merged above are in meta.loads now
+            warehouse.attempts_path(db).unlink(missing_ok=True)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)  # a failed writer waits for no hash
     _lap("checkpoint + publish")
     return results
+
+
+def _decide_read_only(db: Path, kind: str, paths: list[Path], scans: list, *,
+                      encoding: str | None, currency: str | None,
+                      simulated: bool) -> list[tuple[dict, dict]] | None:
+    """(result, meta.loads row) per file when none needs its rows read, else None."""
+    if not db.exists():
+        return None  # the writer creates the warehouse
+    k = BY_NAME[kind]
+    decided = []
+    with warehouse.reader(db) as con:
+        tables = {r[0] for r in con.execute(
+            "select schema_name || '.' || table_name from duckdb_tables() "
+            "where database_name = current_database()").fetchall()}
+        if not {"meta.loads", "meta.settings", "ref.fx_rates"} <= tables \
+                or not marts.up_to_date(con):
+            return None  # a writer must create the schema or rebuild another version's marts
+        for path, scanned in zip(paths, scans, strict=True):
+            started = dt.datetime.now(dt.UTC)
+            result = {"file": str(path), "kind": kind, "sha256": None, "status": "rejected",
+                      **dict.fromkeys(COUNTS, 0), "ignored_columns": [], "error": None}
+            try:
+                try:
+                    reporting_currency(con, currency)
+                except UserError as exc:
+                    raise FileProblem(str(exc)) from exc
+                sf = files.inspect(path, encoding, scanned)
+                result["sha256"] = sf.sha256
+                if con.execute("select count(*) from meta.loads where kind = ? and sha256 = ? "
+                               "and status = 'loaded'", [kind, sf.sha256]).fetchone()[0]:
+                    result["status"] = "skipped"
+                else:
+                    if sf.format == "csv":  # a header missing columns is rejected here
+                        map_header(k, sf.header)
+                    return None  # its rows must be read
+            except FileProblem as exc:
+                result.update(error=str(exc),
+                              sha256=result["sha256"] or getattr(exc, "sha256", None))
+            row = {**result, "started_at": started.isoformat(),
+                   "finished_at": dt.datetime.now(dt.UTC).isoformat(), "simulated": simulated}
+            decided.append((result, row))
+    return decided
+
+
+def _merge_attempts(con, db: Path) -> None:
+    """Move the attempts recorded beside the warehouse into meta.loads, in their order.
+
+    An attempt already there (a writer killed after publishing, before removing the side
+    file) is not added twice.
+    """
+    for a in warehouse.pending_attempts(db):
+        con.execute(
+            "insert into meta.loads (load_id, kind, file, sha256, status, started_at, "
+            "finished_at, rows_in, inserted, updated, unchanged, quarantined, ignored_columns, "
+            "error, simulated) select nextval('meta.load_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ? where not exists (select 1 from meta.loads where kind = ? and file = ? "
+            "and started_at = ?::timestamptz)",
+            [a["kind"], a["file"], a["sha256"], a["status"], a["started_at"],
+             a["finished_at"], *(a[c] for c in COUNTS), a["ignored_columns"], a["error"],
+             a["simulated"], a["kind"], a["file"], a["started_at"]])
 
 
 def summary_line(r: dict) -> str:

@@ -8,6 +8,7 @@ grain line (`-- grain: ...`) at the top of each file becomes the relation's comm
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from dataclasses import dataclass
@@ -59,6 +60,11 @@ def load_models(sql_dir: Path = config.SQL_DIR) -> list[Model]:
     return _topological(models)
 
 
+def model_sql(schema: str, name: str, sql_dir: Path = config.SQL_DIR) -> str:
+    """The SELECT of one model's file (the loader builds staging.stg_fx_rates before the marts)."""
+    return _strip_comments((sql_dir / schema / f"{name}.sql").read_text()).strip().rstrip(";")
+
+
 def _strip_comments(sql: str) -> str:
     return "\n".join(line.split("--", 1)[0] if "--" in line else line
                      for line in sql.splitlines())
@@ -85,10 +91,27 @@ def _topological(models: dict[str, Model]) -> list[Model]:
     return ordered
 
 
+def sql_version(sql_dir: Path = config.SQL_DIR) -> str:
+    """SHA-256 of every staging and mart file: which code built the marts."""
+    digest = hashlib.sha256()
+    for schema in ("staging", "marts"):
+        for path in sorted((sql_dir / schema).glob("*.sql")):
+            digest.update(f"{schema}/{path.name}\0".encode() + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the marts were built by this code's SQL (a load that changes no data then
+    leaves them alone; another version's are rebuilt by the next load, even a skipped one)."""
+    row = con.execute("select value from meta.settings where key = 'marts_sql'").fetchone()
+    return row is not None and row[0] == sql_version()
+
+
 def rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """Recreate every staging view and mart inside the writer's transaction.
 
-    Returns the seconds each model took (for `bench`).
+    Returns the seconds each model took (for `bench`). Records the SQL's version in
+    meta.settings (see up_to_date).
     """
     con.execute("create schema if not exists staging")
     con.execute("create schema if not exists marts")
@@ -103,6 +126,8 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         _build(con, models, timings)
     finally:
         con.execute(f"set preserve_insertion_order = {'true' if order else 'false'}")
+    con.execute("insert or replace into meta.settings values ('marts_sql', ?)",
+                [sql_version()])
     return timings
 
 

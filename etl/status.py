@@ -11,9 +11,9 @@ import duckdb
 import pandas as pd
 
 from etl import config, safe_csv
-from etl.contracts import BY_NAME, KIND_LIST
+from etl.contracts import KIND_LIST
 from etl.errors import UserError
-from etl.warehouse import reader
+from etl.warehouse import pending_attempts, reader
 
 LOAD_COLUMNS = (
     "load_id", "kind", "file", "sha256", "status", "started_at", "finished_at", "rows_in",
@@ -40,11 +40,17 @@ def _as_of(db: Path) -> str:
     return ts.isoformat(timespec="seconds")
 
 
-def _existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+def _check_warehouse(db: Path, con: duckdb.DuckDBPyConnection) -> None:
+    """UserError unless `db` holds the tables every load and demo creates."""
     rows = con.execute(
         "select schema_name || '.' || table_name from duckdb_tables() "
         "where database_name = current_database()").fetchall()
-    return {r[0] for r in rows}
+    missing = {"meta.loads", "meta.quarantine", *(f"raw.{k.table}" for k in KIND_LIST)} - {
+        r[0] for r in rows}
+    if missing:
+        raise UserError(f"{db} is a DuckDB file but not a Twin Impact warehouse (it has no "
+                        f"{', '.join(sorted(missing))}); check --db points at a file written "
+                        "by `twinimpact load` or `twinimpact demo`")
 
 
 def collect(db: Path) -> dict:
@@ -63,23 +69,30 @@ def collect(db: Path) -> dict:
                         "pass the .duckdb file with --db")
     try:
         with reader(db) as con:
-            tables = _existing_tables(con)
+            _check_warehouse(db, con)
             for kind in KIND_LIST:
-                if f"raw.{kind.table}" in tables:
-                    status["tables"][kind.name] = con.execute(
-                        f"select count(*) from raw.{kind.table}"  # noqa: S608 — our identifier
-                    ).fetchone()[0]
-            if "meta.loads" in tables:
-                cur = con.execute(
-                    f"select {', '.join(LOAD_COLUMNS)} from meta.loads "  # noqa: S608 — ours
-                    "order by load_id")
-                status["loads"] = [
-                    {c: _iso(v) for c, v in zip(LOAD_COLUMNS, row, strict=True)}
-                    for row in cur.fetchall()
-                ]
-            if "meta.quarantine" in tables:
-                status["quarantined"] = con.execute(
-                    "select count(*) from meta.quarantine").fetchone()[0]
+                status["tables"][kind.name] = con.execute(
+                    f"select count(*) from raw.{kind.table}"  # noqa: S608 — our identifier
+                ).fetchone()[0]
+            cur = con.execute(
+                f"select {', '.join(LOAD_COLUMNS)} from meta.loads "  # noqa: S608 — ours
+                "order by load_id")
+            status["loads"] = [
+                {c: _iso(v) for c, v in zip(LOAD_COLUMNS, row, strict=True)}
+                for row in cur.fetchall()
+            ]
+            # attempts that changed no data wait beside the warehouse for the next publishing
+            # load (etl/load.py); they get the load_ids that load will give them
+            # (one a killed writer left behind after moving it is listed once)
+            after = max((ld["load_id"] for ld in status["loads"]), default=0)
+            seen = {(ld["kind"], ld["file"], ld["started_at"]) for ld in status["loads"]}
+            pending = [a for a in pending_attempts(db)
+                       if (a["kind"], a["file"], a["started_at"]) not in seen]
+            status["loads"] += [
+                {c: (after + i if c == "load_id" else a.get(c)) for c in LOAD_COLUMNS}
+                for i, a in enumerate(pending, start=1)]
+            status["quarantined"] = con.execute(
+                "select count(*) from meta.quarantine").fetchone()[0]
     except duckdb.Error as exc:
         raise UserError(
             f"cannot read {db} as a Twin Impact warehouse ({_one_line(exc)}); check --db "
@@ -162,18 +175,13 @@ def quarantined_rows(db: Path, kind: str | None = None) -> pd.DataFrame:
     empty = pd.DataFrame({c: pd.Series(dtype="object") for c in QUARANTINE_COLUMNS})
     if not db.exists():
         return empty
-    # The loader may record the CLI name (twin-usage) or the table name (twin_usage).
-    names = [kind, BY_NAME[kind].table] if kind else None
     try:
         with reader(db) as con:
-            if "meta.quarantine" not in _existing_tables(con):
-                return empty
+            _check_warehouse(db, con)
             df = con.execute(
                 "select load_id, kind, file, line, reason, cast(raw as varchar) as raw "
-                "from meta.quarantine where $all or kind in ($kind, $table) "
-                "order by load_id, line, reason",
-                {"all": names is None, "kind": kind, "table": names[1] if names else None},
-            ).df()
+                "from meta.quarantine where $kind is null or kind = $kind "  # the CLI's KIND
+                "order by load_id, line, reason", {"kind": kind}).df()
     except duckdb.Error as exc:
         raise UserError(
             f"cannot read {db} as a Twin Impact warehouse ({_one_line(exc)}); check --db "
@@ -199,13 +207,24 @@ def cmd_quarantine(args) -> int:
         _check_out(out)
     df = quarantined_rows(db, args.kind)
     what = f"{args.kind} " if args.kind else ""
+    as_json = getattr(args, "json", False)
     if out is not None:
         try:
             safe_csv.write_csv(df, out)
         except OSError as exc:
             raise UserError(f"cannot write {out}: {exc.strerror or exc}; choose another "
                             "--out path or check its permissions") from exc
-        print(f"wrote {len(df):,} quarantined {what}rows to {out}", file=sys.stderr)
+        if as_json:
+            print(json.dumps({"out": str(out), "rows": len(df)}, ensure_ascii=False))
+        else:
+            print(f"wrote {len(df):,} quarantined {what}rows to {out}", file=sys.stderr)
+        return 0
+    if as_json:  # raw: the row's values as an object, not as a string holding JSON
+        for r in df.itertuples(index=False):
+            print(json.dumps({"load_id": int(r.load_id), "kind": r.kind, "file": r.file,
+                              "line": int(r.line), "reason": r.reason,
+                              "raw": json.loads(r.raw) if r.raw else None},
+                             ensure_ascii=False))
         return 0
     if df.empty:
         where = "" if db.exists() else f" (no warehouse at {db} yet)"

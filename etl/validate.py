@@ -19,6 +19,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from etl import marts
 from etl.contracts import (
     BOOL_FALSE,
     BOOL_TRUE,
@@ -37,7 +38,6 @@ SQL_TYPES = {
     ("crew-employment", "employed"): "bigint",
 }
 DEFAULT_TYPES = {"decimal": "decimal(18, 4)", "integer": "integer"}
-FX_STALE_DAYS = 7  # a fixing older than this before the row's date means "no rate" (gaps)
 
 
 def lit(text: str) -> str:
@@ -176,8 +176,17 @@ class _Gen:
         if broken:
             self._expect(" or ".join(broken), n, rule, v)
 
+    def _thousands(self, v: str, n: str) -> None:
+        """With --decimal , a `.` may only separate thousands: never rescale 450.50 (§2)."""
+        if self.decimal_comma:  # the regex runs only on values holding a dot
+            self._expect(f"{v} like '%.%' and not regexp_full_match({v}, $thousands_re)", n,
+                         "with --decimal , a '.' may only separate thousands "
+                         "(groups of three digits, as in 1.234,50)", v)
+            self.param("thousands_re", r"[+-]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]*)?")
+
     def _decimal(self, c, v, t, n):
         self.typed.append(f"try_cast({self._number(v)} as {self.sql_type(c)}) as {t}")
+        self._thousands(v, n)
         self._expect(f"{v} is not null and {t} is null", n, "not a number", v)
         self._bounds(c, t, n, v)
 
@@ -186,6 +195,7 @@ class _Gen:
         self.typed.append(
             f"case when {d} = trunc({d}) and abs({d}) < 1e15 "
             f"then cast({d} as {self.sql_type(c)}) end as {t}")
+        self._thousands(v, n)
         self._expect(f"{v} is not null and {t} is null", n, "not a whole number", v)
         self._bounds(c, t, n, v)
 
@@ -428,41 +438,18 @@ def convert_money(con, kind: Kind, land: str, reporting: str, set_line: bool = F
 def prepare(con, money: bool, reporting: str) -> None:
     """The rate tables the money conversion joins (`_fx` built once per connection).
 
-    `_fx`: for every currency and calendar day up to the last shipped fixing, the latest
-    ECB fixing on or before that day (what an ASOF join on ref.fx_rates gives), unless it is
-    more than FX_STALE_DAYS old: a discontinued currency (HRK after 2022) or a gap (ISK
-    2008–2018) has no rate there. EUR is 1 on every ECB fixing day. A dense table turns the
-    per-row lookup into a plain hash join. `_fxr`: per currency and day, the rate to the
+    `_fx`: staging.stg_fx_rates (etl/sql/staging/stg_fx_rates.sql, the one definition of a
+    day's usable rate, staleness rule included), built from its file before the marts exist.
+    A dense table turns the per-row lookup into a plain hash join. `_fxr`: per currency and day, the rate to the
     reporting currency (reporting units per unit) and the fixing date used, where both exist.
     """
     if not money:
         return
     have = {r[0] for r in con.execute(
         "select table_name from duckdb_tables() where temporary").fetchall()}
-    if "_fx" not in have:
-        con.execute(f"""
-            create or replace temp table _fx as
-            with fixings as (
-                select currency, rate_date, per_eur from ref.fx_rates where currency <> 'EUR'
-                union all
-                select distinct 'EUR', rate_date, 1.0 from ref.fx_rates where currency <> 'EUR'
-            ),
-            ecb_days as (
-                select rate_date, lead(rate_date) over (order by rate_date) as next_day
-                from (select distinct rate_date from fixings)
-            ),
-            spans as (  -- each fixing holds until the currency's next one (at most a week)
-                select f.currency, f.rate_date, f.per_eur,
-                       least(coalesce(lead(f.rate_date) over (partition by f.currency
-                                                              order by f.rate_date),
-                                      e.next_day, f.rate_date + 1),
-                             f.rate_date + {FX_STALE_DAYS + 1}) as until
-                from fixings f join ecb_days e using (rate_date)
-            )
-            select currency, cast(unnest(generate_series(rate_date, until - 1, interval 1 day))
-                                  as date) as day, per_eur, rate_date
-            from spans
-        """)
+    if "_fx" not in have:  # the same relation the marts use: one staleness rule
+        con.execute("create or replace temp table _fx as "
+                    + marts.model_sql("staging", "stg_fx_rates"))
     con.execute("create or replace temp table _fxr as select fx.currency, fx.day, "
                 "fr.per_eur / fx.per_eur as rate, fx.rate_date from _fx fx join _fx fr "
                 "on fr.day = fx.day and fr.currency = ?", [reporting])

@@ -18,8 +18,13 @@ N = 2000
 
 
 @pytest.fixture(scope="module")
-def result() -> dict:
-    proc = run_cli("bench", "--events", N, "--repeat", 2, "--json",
+def where(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("bench") / "sub" / "w.duckdb"
+
+
+@pytest.fixture(scope="module")
+def result(where: Path) -> dict:
+    proc = run_cli("bench", "--events", N, "--repeat", 2, "--json", "--db", where,
                    env={"TWINIMPACT_BENCH_DASHBOARD": "0"})
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""  # quiet in --json mode
@@ -27,8 +32,15 @@ def result() -> dict:
     return json.loads(line)
 
 
+def test_bench_works_beside_db_and_never_opens_it(result: dict, where: Path) -> None:
+    work = Path(result["workdir"])
+    assert work.parent == where.parent / "bench" and work.name.startswith("run-")
+    assert not work.exists()  # removed at the end
+    assert list(where.parent.iterdir()) == [where.parent / "bench"]  # no w.duckdb
+
+
 def test_report_shape_and_positive_numbers(result: dict) -> None:
-    assert set(result) == {"events", "repeat", "cpus", "memory_limit", "load_average_1min",
+    assert set(result) == {"events", "repeat", "workdir", "cpus", "memory_limit", "load_average_1min",
                            "generate", "floor", "load", "marts", "dashboard", "ratios",
                            "targets"}
     assert (result["events"], result["repeat"]) == (N, 2)

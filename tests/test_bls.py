@@ -172,6 +172,19 @@ def test_fetch_and_load_goes_through_the_loader(tmp_path):
     ]
 
 
+def test_fetch_bls_json_is_the_fetch_and_its_load(tmp_path):
+    out = bls.fetch_and_load(tmp_path / "w.duckdb", 2023, 2023, key="K",
+                             client=client(Recorder(OK_BODY)), raw_dir=tmp_path / "raw",
+                             sleep=None)
+    doc = json.loads(bls.summary(out, "K", as_json=True))
+    assert doc == {**json.loads(json.dumps(out)), "api": "v2"}
+    assert (doc["rows"], doc["requests"], doc["skipped_no_employment"], doc["load"]["status"],
+            doc["load"]["inserted"], doc["load"]["kind"]) == (2, 1, 1, "loaded", 2,
+                                                            "crew-employment")
+    assert bls.summary(out, None).startswith(
+        "fetched 2 OEWS role-year rows in 1 request(s) (v1 without key")
+
+
 def test_no_figures_is_a_user_error(tmp_path):
     empty = {"status": "REQUEST_SUCCEEDED", "message": [], "Results": {"series": []}}
     with pytest.raises(UserError, match="returned no employment figures for 2023–2023"):

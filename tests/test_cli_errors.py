@@ -273,3 +273,16 @@ def test_latin1_loads_with_encoding(tmp_path: Path) -> None:
     proc = run(tmp_path, *_load(name, "--json", "--encoding", "latin-1"))
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["inserted"] == 1
+
+
+def test_help_says_what_each_option_does(tmp_path: Path) -> None:
+    """--public changes what is shown, --address where it is served; bench's --db is said."""
+    dash = " ".join(run(tmp_path, "dashboard", "--help").stdout.split())
+    assert "serve the dashboard on 127.0.0.1 (this machine only) unless --address says " \
+        "otherwise" in dash
+    assert "fewer than k people (TWINIMPACT_K, 5); it does not change the address" in dash
+    assert "--address ADDRESS address to listen on (default 127.0.0.1" in dash
+    bench = " ".join(run(tmp_path, "bench", "--help").stdout.split())
+    assert "bench works in a bench/ folder beside this warehouse path" in bench
+    for command in ("quarantine", "fetch-bls", "status", "load", "bench", "demo"):
+        assert "--json" in run(tmp_path, command, "--help").stdout, command

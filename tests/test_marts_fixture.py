@@ -246,7 +246,7 @@ def test_every_relation_states_its_grain(db):
     assert [r[1] for r in got] == [
         "brands", "consent_monthly", "crew_impact_monthly", "data_quality",
         "displacement_monthly", "employment", "income_distribution_yearly",
-        "model_income_monthly"]
+        "model_income_monthly", "model_income_yearly"]
     assert all(r[2].startswith("grain: one row per ") for r in got)
     assert dict((r[1], r[2]) for r in got)["displacement_monthly"] == (
         "grain: one row per month × brand_id × channel")
@@ -363,3 +363,37 @@ def test_crew_money_in_a_non_euro_reporting_currency(tmp_path):
         select role, crew_income from marts.crew_impact_monthly order by role""") == [
         ("hair", Decimal("883.4800")), ("makeup", Decimal("500.0000")),
         ("photographer", Decimal("883.4800"))]
+
+
+def test_one_exchange_rate_staleness_rule_at_load_and_in_the_marts(tmp_path):
+    # HRK's last ECB fixing is Friday 2022-12-30 (7.5365 per EUR; Croatia joined the euro),
+    # so it holds until the ECB's next fixing day, Monday 2023-01-02 (stg_fx_rates). The same
+    # rule for twin fees at load and crew fees in staging: Sunday 2023-01-01 converts,
+    # 2023-01-02 and a 2025 date do not (before, crew took the 2022 rate for both).
+    from etl.load import load_paths
+
+    db = tmp_path / "warehouse.duckdb"
+    days = ("2023-01-01", "2023-01-02", "2025-03-10")
+    bookings = mf.write_csv(tmp_path / "bookings.csv", mf.HEADERS["bookings"], [
+        (f"h{i}", "H", d, "ecommerce", "HR", "1", "10", "completed", "")
+        for i, d in enumerate(days)])
+    crew = mf.write_csv(tmp_path / "crew.csv", mf.HEADERS["booking-crew"], [
+        (f"h{i}", f"P{i}", "photographer", "1", "753.65", "", "HRK") for i in range(3)])
+    usage = mf.write_csv(tmp_path / "usage.csv", mf.HEADERS["twin-usage"], [
+        (f"U{i}", d, "T1", "H", "", "ecommerce", "HR", "1", "753.65", "HRK", "no", "no")
+        for i, d in enumerate(days)])
+    load_paths(db, "bookings", [bookings])
+    load_paths(db, "booking-crew", [crew])
+    [r] = load_paths(db, "twin-usage", [usage])
+    assert (r["inserted"], r["quarantined"]) == (1, 2)
+    assert mf.rows(db, "select usage_id, fx_date, fee_paid_rep from raw.twin_usage") == [
+        ("U0", date(2022, 12, 30), Decimal("100.0000"))]
+    assert mf.rows(db, "select reason from meta.quarantine order by line") == [
+        ("currency: no European Central Bank rate for 'HRK' on or just before 2023-01-02",),
+        ("currency: no European Central Bank rate for 'HRK' on or just before 2025-03-10",)]
+    assert mf.rows(db, """
+        select booking_id, fx_date, fee_total_rep from staging.stg_booking_crew
+        order by booking_id""") == [
+        ("h0", date(2022, 12, 30), Decimal("100.0000")), ("h1", None, None), ("h2", None, None)]
+    assert mf.rows(db, "select rows from marts.data_quality "
+                       "where check_name = 'crew_no_fx_rate'") == [(2,)]

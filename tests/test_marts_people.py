@@ -79,3 +79,36 @@ def test_twin_income_sums_a_models_twins_over_brands(db):
 def test_unknown_twins_in_data_quality(db):
     assert mf.rows(db, "select rows, assets, examples from marts.data_quality "
                        "where check_name = 'usage_unknown_twin'") == [(3, 3, ["TX1", "TX2", "TX3"])]
+
+
+def test_lorenz_and_distribution_share_one_cohort_per_year(tmp_path):
+    """A model whose twin comes after their last paid month of the year is a twin holder
+    that year in the distribution figures and the Lorenz curve alike (CONTRACT §4)."""
+    from dashboard import queries
+
+    db = tmp_path / "warehouse.duckdb"
+    mf.build(db, {
+        "bookings": [("K1", "A", "2024-03-05", "ecommerce", "GB", "1", "10", "completed", ""),
+                     ("K2", "A", "2024-11-10", "ecommerce", "GB", "1", "10", "completed", "")],
+        "booking-crew": [("K1", "M1", "model", "1", "1000", "", "EUR"),
+                         ("K1", "M2", "model", "1", "600", "", "EUR"),
+                         ("K2", "M3", "model", "1", "200", "", "EUR")],
+        # M1: twin in September, income only in March; M2: twin the next year; M3: in June
+        "twins": [("T1", "M1", "2024-09-15"), ("T2", "M2", "2025-02-01"),
+                  ("T3", "M3", "2024-06-01")]})
+    assert mf.rows(db, "select model_id, has_twin, income from marts.model_income_yearly "
+                       "where year = 2024 order by model_id") == [
+        ("M1", True, 1000.0), ("M2", False, 600.0), ("M3", True, 200.0)]
+    assert mf.rows(db, "select cohort, models, median_income from "
+                       "marts.income_distribution_yearly where year = 2024 order by cohort") == [
+        ("all", 3, Decimal("600.0000")), ("no_twin", 1, Decimal("600.0000")),
+        ("twin_holders", 2, Decimal("600.0000"))]
+    curve = queries.lorenz(db, 2024)
+    got = [(r.cohort, r.models, round(r.pop_share, 4), round(r.income_share, 4))
+           for r in curve.itertuples()]
+    assert got == [
+        ("all", 3, 0.0, 0.0), ("all", 3, 0.3333, 0.1111), ("all", 3, 0.6667, 0.4444),
+        ("all", 3, 1.0, 1.0),
+        ("no_twin", 1, 0.0, 0.0), ("no_twin", 1, 1.0, 1.0),
+        ("twin_holders", 2, 0.0, 0.0), ("twin_holders", 2, 0.5, 0.1667),
+        ("twin_holders", 2, 1.0, 1.0)]

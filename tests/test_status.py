@@ -153,6 +153,36 @@ def test_quarantine_filters_by_kind_and_lists_for_people(loaded: Path) -> None:
     assert not (loaded / "missing.duckdb").exists()
 
 
+def test_quarantine_json_gives_each_row_as_an_object(loaded: Path) -> None:
+    proc = run(loaded, "quarantine", "--db", "w.duckdb", "--json")
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    reasons = [r.pop("reason") for r in rows]
+    assert all(r.startswith("created_on") for r in reasons), reasons
+    assert rows == [
+        {"load_id": 2, "kind": "twins", "file": QUARANTINING_NAME, "line": 3,
+         "raw": {"twin_id": "T5", "model_id": "M5", "created_on": "not-a-date", "Notes": "x"}},
+        {"load_id": 2, "kind": "twins", "file": QUARANTINING_NAME, "line": 4,
+         "raw": {"twin_id": "T6", "model_id": "M6", "created_on": "1999-12-31",
+                 "Notes": None}}]
+    out = run(loaded, "quarantine", "--db", "w.duckdb", "--json", "--out", "j.csv")
+    assert (out.returncode, out.stderr) == (0, "")
+    assert json.loads(out.stdout) == {"out": "j.csv", "rows": 2}
+
+
+def test_status_of_a_duckdb_file_that_is_no_warehouse_says_so(tmp_path: Path) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "other.duckdb"))
+    con.execute("create table t as select 1 as x")
+    con.close()
+    for args in (("status", "--json"), ("quarantine",)):
+        proc = run(tmp_path, *args, "--db", "other.duckdb")
+        assert proc.returncode == 1, proc.stdout
+        assert proc.stderr.startswith("error: ") and "is a DuckDB file but not a Twin Impact " \
+            "warehouse (it has no meta.loads, meta.quarantine, raw.booking_crew" in proc.stderr
+
+
 @pytest.mark.parametrize(("value", "expected"), [
     ("=1+1", "'=1+1"), ("+31 20", "'+31 20"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
     ("\tx", "'\tx"), ("\rx", "'\rx"), ("plain", "plain"), ("a=b", "a=b"), ("", ""),

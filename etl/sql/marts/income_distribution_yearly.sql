@@ -1,42 +1,21 @@
 -- grain: one row per year × cohort (all, twin_holders, no_twin)
--- A model belongs to a year when marts.model_income_monthly has a row for them in it; their
--- yearly income = shoot + twin income. twin_holders: a twin created on or before 31 December
--- of the year. median and p90: linear interpolation between order statistics
--- (quantile_cont, numpy's default). top10_share: income of the ceil(n / 10) highest earners
+-- A model belongs to a year when marts.model_income_yearly has a row for them in it (its
+-- income and has_twin: a twin created on or before 31 December of the year; the dashboard's
+-- Lorenz curve reads the same rows). median and p90: linear interpolation between order
+-- statistics (quantile_cont, numpy's default). top10_share: income of the ceil(n / 10) highest earners
 -- ÷ the cohort's income. gini: sum_i sum_j |x_i - x_j| / (2 n^2 mean), computed as
 -- 2 sum_i i x_(i) / (n sum x) - (n + 1) / n over ascending x; all equal → 0, one person
 -- with everything → (n - 1) / n; empty or zero-income cohorts → null.
-with monthly as not materialized (
-    select * from marts.model_income_monthly
-),
-
-twins as (
-    select model_id, min(created_on) as first_twin_on
-    from staging.stg_twins
-    group by all
-),
-
-yearly as (
-    select
-        year(month) as year,
-        model_id,
-        sum(total_income)::double as income,
-        sum(shoot_income)::double as shoot_income,
-        sum(twin_income)::double as twin_income
-    from monthly
-    group by all
+with yearly as (
+    select * from marts.model_income_yearly
 ),
 
 members as (
     select
         yearly.*,
-        unnest(case
-            when twins.first_twin_on <= make_date(yearly.year, 12, 31)
-                then ['all', 'twin_holders']
-            else ['all', 'no_twin']
-        end) as cohort
+        unnest(case when has_twin then ['all', 'twin_holders'] else ['all', 'no_twin'] end)
+            as cohort
     from yearly
-    left join twins using (model_id)
 ),
 
 ranked as (

@@ -5,7 +5,8 @@
 -- Keys are enforced by the loader's merge, not by indexes (ART indexes slow multi-million-row
 -- merges and DuckDB's over-eager constraint checks reject some valid updates).
 -- Money: the amount as given in `currency`, plus *_rep in the reporting currency at the ECB
--- rate of fx_date (the latest fixing on or before the row's date), fx_rate = rep per unit.
+-- rate of fx_date (the latest fixing on or before the row's date, at most 7 days old: the one
+-- rule of staging.stg_fx_rates), fx_rate = rep per unit.
 
 create schema if not exists meta;
 create schema if not exists raw;
@@ -115,7 +116,7 @@ create table if not exists raw.booking_crew (
     fee_total decimal(18, 4) not null,  -- as given, else days × day_rate
     currency varchar not null,
     -- no converted amounts here: the rate's date is the booking's shoot_date, which may
-    -- arrive in a later load; staging converts crew money through ref.fx_rates.
+    -- arrive in a later load; staging converts crew money through staging.stg_fx_rates.
     _load_id bigint not null, _line bigint not null
     -- key: (booking_id, person_id, role)
 );

@@ -1,8 +1,10 @@
 -- grain: one row per booking_id × person_id × role
 -- Crew money is converted here, not at load: its rate date is the booking's shoot_date,
--- known only once the booking is loaded. Rate: the latest ECB fixing on or before that date
--- (cross rate through EUR). A crew row whose booking is unknown uses the latest fixing the
--- warehouse holds; such rows carry booking_known = false and the marts leave them out.
+-- known only once the booking is loaded. Rate: staging.stg_fx_rates, the same usable rate of
+-- the day as the loader's (cross rate through EUR; a fixing more than 7 days old is no rate:
+-- the money is unknown and data_quality.crew_no_fx_rate counts the row). A date after the
+-- last fixing the project ships, and a crew row whose booking is unknown, use that last
+-- fixing; unknown-booking rows carry booking_known = false and the marts leave them out.
 -- materialized: table
 -- (several marts read it; rates are looked up once per currency × date, not per crew row)
 with crew as not materialized (
@@ -14,7 +16,7 @@ bookings as not materialized (
 ),
 
 rates as (
-    select * from ref.fx_rates
+    select * from staging.stg_fx_rates
 ),
 
 settings as (
@@ -23,7 +25,7 @@ settings as (
 ),
 
 last_fixing as (
-    select max(rate_date) as rate_date from rates
+    select max(rate_date) as rate_date from ref.fx_rates
 ),
 
 joined as (
@@ -42,7 +44,8 @@ joined as (
         bookings.channel,
         bookings.region,
         bookings.is_cancelled,
-        coalesce(bookings.shoot_date, last_fixing.rate_date) as rate_on,
+        least(coalesce(bookings.shoot_date, last_fixing.rate_date), last_fixing.rate_date)
+            as rate_on,
         settings.reporting_currency
     from crew
     left join bookings on bookings.booking_id = crew.booking_id
@@ -51,12 +54,13 @@ joined as (
 ),
 
 -- every (currency, date) a crew row can need: few currencies × the booking dates, so the
--- as-of lookups run on thousands of rows, not millions
+-- lookups run on thousands of rows, not millions
 needed as (
     select currencies.currency, settings.reporting_currency, dates.rate_on
     from (select distinct currency from crew) as currencies
     cross join (
-        select distinct shoot_date as rate_on from bookings
+        select distinct least(shoot_date, last_fixing.rate_date) as rate_on
+        from bookings cross join last_fixing
         union
         select rate_date from last_fixing
     ) as dates
@@ -71,10 +75,10 @@ needed_rates as (
         src.rate_date as fx_date,
         rep.per_eur as reporting_per_eur
     from needed
-    asof left join rates as src
-        on src.currency = needed.currency and src.rate_date <= needed.rate_on
-    asof left join rates as rep
-        on rep.currency = needed.reporting_currency and rep.rate_date <= needed.rate_on
+    left join rates as src
+        on src.currency = needed.currency and src.day = needed.rate_on
+    left join rates as rep
+        on rep.currency = needed.reporting_currency and rep.day = needed.rate_on
 ),
 
 with_rates as (
