@@ -20,6 +20,7 @@ from __future__ import annotations
 import pytest
 from loadkit import fresh_db, load, open_con, write
 from marts_fixture import rows, write_csv
+from test_dashboard_pages import downloads  # noqa: F401 — a fixture: every file a page offers
 
 from etl import marts, warehouse
 from etl.load import load_paths
@@ -254,3 +255,87 @@ def test_the_demo_has_every_term_in_both_states(demo_db):
         assert 0.05 < shares[right] < 0.995, (right, shares[right])
     assert rows(demo_db, "select count(*) > 0 from marts.rights_scorecard "
                          "where brand_id <> 'ALL' and assets_unknown > 0") == [(True,)]
+
+
+# ---- the page and the brand report ------------------------------------------------------
+
+# every year of the world (2024 and 2025) for both brands: (met, not met, unknown)
+ALL_YEARS = {"licensed": (27, 32, 0), "time_limited": (27, 32, 0),
+             "purpose_limited": (27, 32, 0), "non_exclusive": (25, 24, 10),
+             "no_training": (27, 24, 8), "revocation_honoured": (51, 7, 1),
+             "watermarked": (34, 25, 0), "disclosed": (35, 24, 0), "fair_pay": (16, 21, 22)}
+
+
+def _page(db, monkeypatch, public=False, **params):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+    from test_dashboard_pages import VIEWS
+
+    monkeypatch.setenv("TWINIMPACT_DB", str(db))
+    monkeypatch.setenv("TWINIMPACT_PUBLIC", "1" if public else "0")
+    monkeypatch.delenv("TWINIMPACT_K", raising=False)
+    st.cache_data.clear()
+    at = AppTest.from_file(str(VIEWS / "consent.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception[0].message
+    return at
+
+
+def test_the_consent_page_scores_every_right_and_names_the_worst(
+        world, monkeypatch, downloads):  # noqa: F811 — the fixture imported above
+    from test_dashboard_pages import csv
+
+    at = _page(world, monkeypatch)
+    assert at.title[0].value == "Consent and rights: were twins used with consent, on fair terms?"
+    card = csv(downloads, "consent-rights.csv")
+    assert {r["right"]: (r["assets_met"], r["assets_not_met"], r["assets_unknown"])
+            for _, r in card.iterrows()} == ALL_YEARS
+    assert set(card["twin_assets"]) == {59} and set(card["models"]) == {3}
+    finding = next(m.value for m in at.markdown if m.value.startswith("**Finding.**"))
+    assert finding == (
+        "**Finding.** Of 59 twin images in 2022–2025, the rights least respected were fair pay "
+        "(27.1% met, 37.3% unknown), non-exclusive (42.4% met, 16.9% unknown) and licensed "
+        "(45.8% met).")
+    brands = csv(downloads, "consent-rights-brands.csv")
+    b = brands[brands["right"] == "fair_pay"].set_index("brand_id")
+    assert (b.loc["A", "assets_met"], b.loc["A", "assets_unknown"]) == (16, 17)
+    assert (b.loc["B", "assets_not_met"], b.loc["B", "assets_unknown"]) == (11, 5)
+    trend = csv(downloads, "consent-rights-trend.csv")
+    t = trend[trend["right"] == "licensed"]
+    assert t[["year", "assets_met", "twin_assets"]].values.tolist() == [[2024, 27, 49],
+                                                                       [2025, 0, 10]]
+    one = _page(world, monkeypatch, brand="B", **{"from": "2024-03", "to": "2024-12"})
+    card = csv(downloads, "consent-rights.csv").set_index("right")
+    assert card.loc["licensed", ["assets_met", "assets_not_met", "twin_assets", "models"]
+                    ].tolist() == [9, 7, 16, 2]
+    assert "2024" in one.subheader[0].value
+
+
+def test_public_mode_hides_the_scorecard_of_fewer_than_k_models(
+        world, monkeypatch, downloads):  # noqa: F811 — the fixture imported above
+    from test_dashboard_pages import csv
+
+    at = _page(world, monkeypatch, public=True)
+    card = csv(downloads, "consent-rights.csv")
+    assert set(card["assets_met"]) == {""} and set(card["share_unknown"]) == {""}
+    assert set(card["suppressed"]) == {"suppressed: fewer than 5 people"}
+    assert not any(m.value.startswith("**Finding.**") for m in at.markdown)
+
+
+def test_the_brand_report_carries_the_brand_scorecard(world):
+    from dashboard import rights
+    from dashboard.filters import Filters
+
+    f = Filters(from_month="2024-01", to_month="2024-12", brand=("A",))
+    page = rights.brand_scorecard_html(world, f, None)
+    assert "<h2>Rights scorecard, 2024</h2>" in page
+    # A in 2024: 33 images; licensed 18 met, 15 not; fair pay 16 met, 17 unknown
+    assert ("<tr><td>licensed (a valid licence covered the use)</td><td class=num>54.5%</td>"
+            "<td class=num>45.5%</td><td class=num>0.0%</td><td class=num>33</td></tr>") in page
+    assert ("<td class=num>48.5%</td><td class=num>0.0%</td><td class=num>51.5%</td>"
+            "<td class=num>33</td></tr>") in page
+    public = rights.brand_scorecard_html(world, f, 5)  # three models: every figure hidden
+    assert "Suppressed (–): fewer than 5 models" in public and "54.5%" not in public
+    assert public.count("<td class=num>–</td>") == 9 * 4
