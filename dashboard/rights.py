@@ -33,24 +33,36 @@ def _pct(x) -> str:
     return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}%"
 
 
-def worst_gaps(card: pd.DataFrame, years: str, n: int = 3) -> str | None:
-    """One sentence naming the n rights met for the smallest share of twin images (rows
-    suppressed in public mode are left out), with what is unknown."""
+def _name(right: str) -> str:
+    return RIGHT_NAMES.get(right, right).split(" (")[0]
+
+
+def worst_gaps(card: pd.DataFrame, years: str, n: int = 3, unknown_from: float = 0.1
+               ) -> str | None:
+    """Findings: the n rights not met for the largest share of twin images, then the rights
+    the data cannot judge for at least `unknown_from` of them (rows suppressed in public mode
+    are left out)."""
     shown = card[card["twin_assets"].notna() & (card["twin_assets"] > 0)]
     if privacy.SUPPRESSED_COL in shown.columns:
         shown = shown[shown[privacy.SUPPRESSED_COL].fillna("") == ""]
     if shown.empty:
         return None
-    worst = shown.sort_values(["share_met", "right_order"]).head(n)
-    parts = []
-    for r in worst.itertuples():
-        unknown = f", {_pct(r.share_unknown)} unknown" if r.share_unknown > 0 else ""
-        parts.append(f"{RIGHT_NAMES.get(r.right, r.right).split(' (')[0]} "
-                     f"({_pct(r.share_met)} met{unknown})")
-    listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
-    total = int(shown["twin_assets"].max())
-    return (f"Of {total:,} twin images in {years}, the rights least respected were "
-            f"{listed}.")
+    text = f"Of {int(shown['twin_assets'].max()):,} twin images in {years}, "
+    worst = shown[shown["share_not_met"] > 0].sort_values(
+        ["share_not_met", "right_order"], ascending=[False, True]).head(n)
+    if worst.empty:
+        text += "every right was met or could not be judged."
+    else:
+        parts = [f"{_name(r.right)} ({'not met for ' if i == 0 else ''}"
+                 f"{_pct(r.share_not_met)})" for i, r in enumerate(worst.itertuples())]
+        listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+        text += f"the widest gaps were {listed}."
+    unknown = shown[shown["share_unknown"] >= unknown_from].sort_values(
+        ["share_unknown", "right_order"], ascending=[False, True])
+    if not unknown.empty:
+        text += " Unknown, because the data do not say: " + ", ".join(
+            f"{_name(r.right)} {_pct(r.share_unknown)}" for r in unknown.itertuples()) + "."
+    return text
 
 
 def years_label(f: Filters) -> str:

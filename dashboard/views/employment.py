@@ -58,7 +58,8 @@ view = choose("view", "Show", ["people", "index"],
 
 rows = data.fetch(("employment_series", f, source, every, level))[0]
 arrival_row = arrival_row.iloc[0]
-arrival, where = arrival_row["first_use"], "by a brand based in the chosen regions"
+arrival, where = arrival_row["first_use"], ("by a brand based in the chosen regions"
+                                            if f.region else "by any brand")
 if arrival is None or arrival != arrival:  # no adopting brand in these regions
     arrival, where = arrival_row["first_use_any"], "by any brand (none in these regions)"
 arrival = None if arrival is None or arrival != arrival else arrival.date()
