@@ -352,11 +352,13 @@ def employment_trend(df: pd.DataFrame, value: str, title: str, y_title: str, *,
             x=share["period_start"], y=share["twin_share"], name="twin share of images (right axis)",
             yaxis="y2", mode="lines", line={"color": theme.BLACK, "dash": "dot", "width": 1.5},
             meta={"series": "twin_share"}, hovertemplate="%{y:.1%}<extra>twin share</extra>"))
-        fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%",
-                                  "range": [0, 1], "showgrid": False,
-                                  "title": "twin share of images"})
     theme.layout(fig, title, y_title=y_title, height=440)
     fig.update_layout(hovermode="closest")
+    if share is not None and not share.empty:  # after the house layout, which styles every y axis
+        fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%",
+                                  "range": [0, 1], "showgrid": False, "rangemode": "normal",
+                                  "tickmode": "linear", "tick0": 0, "dtick": 0.25,
+                                  "title": {"text": "twin share of images"}})
     if arrival is not None:
         fig.add_shape(type="line", x0=arrival, x1=arrival, y0=0, y1=1, yref="paper",
                       line={"color": theme.VERMILLION, "width": 1.5, "dash": "dash"})
@@ -398,7 +400,7 @@ def rights_scorecard(df: pd.DataFrame, title: str) -> go.Figure:
     theme.layout(fig, title, x_title="share of twin images", height=420)
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
     fig.update_yaxes(rangemode=None, type="category")
-    fig.update_layout(barmode="stack", hovermode="y unified")
+    fig.update_layout(barmode="stack", hovermode="y unified", legend={"traceorder": "normal"})
     return fig
 
 
