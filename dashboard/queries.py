@@ -476,19 +476,35 @@ def employment_sources(db: Source, f: Filters) -> pd.DataFrame:
     """, _params(f, "role", "region"))  # noqa: S608
 
 
-def employment_series(db: Source, f: Filters, source: str, granularity: str,
-                      area_level: str) -> pd.DataFrame:
-    """period, period_start, area, role, employed, median_earnings, mean_earnings,
-    earnings_basis, currency — one source, one granularity, one area level (never mixed),
-    every period, filtered by role and region; as published."""
+def employment_series(db: Source, f: Filters, source: str | None = None,
+                      granularity: str | None = None,
+                      area_level: str | None = None) -> pd.DataFrame:
+    """period, period_start, area, role, source, granularity, area_level, employed,
+    median_earnings, mean_earnings, earnings_basis, currency — one source, one granularity
+    and one area level (never mixed), every period, filtered by role and region; as
+    published. Without a source: the family with the most rows (employment_sources' first)."""
     series = {"source": source, "granularity": granularity, "area_level": area_level}
     return _run(db, f"""
-        select period, period_start, area, role, employed::bigint as employed,
-               median_earnings::double as median_earnings,
+        with rows as (
+            select *, {_GRANULARITY} as granularity, {_AREA_LEVEL} as area_level
+            from marts.employment
+            where {_ROLE} and {_REGION}
+        ),
+        chosen as (
+            select source, granularity, area_level from rows
+            where $source::varchar is null
+            group by all
+            order by count(*) desc, source, granularity, area_level
+            limit 1
+        )
+        select period, period_start, area, role, source, granularity, area_level,
+               employed::bigint as employed, median_earnings::double as median_earnings,
                mean_earnings::double as mean_earnings, earnings_basis, currency
-        from marts.employment
-        where source = $source and {_GRANULARITY} = $granularity
-              and {_AREA_LEVEL} = $area_level and {_ROLE} and {_REGION}
+        from rows
+        where (source, granularity, area_level) in (
+            select (source, granularity, area_level) from chosen
+            union all
+            select ($source::varchar, $granularity::varchar, $area_level::varchar))
         order by period_start, area, role
     """, {**_params(f, "role", "region"), **series})  # noqa: S608
 

@@ -154,3 +154,20 @@ def test_the_index_on_the_demo_is_100_over_2022(demo_db, monkeypatch):
         base = [v for d, v in zip(x, y, strict=True) if d.startswith("2022")]
         assert len(base) == 4 and sum(base) / 4 == pytest.approx(100), role
         assert len(x) == 18, role  # every survey quarter, 2022-Q1 … 2026-Q2
+
+
+def test_the_series_query_never_mixes_families(mixed_db):
+    from dashboard import queries
+    from dashboard.filters import Filters
+
+    default = queries.employment_series(mixed_db, Filters())  # the family with most rows
+    assert set(zip(default["source"], default["granularity"], default["area_level"],
+                   strict=True)) == {("S1", "quarter", "country")}
+    assert len(default) == 6
+    london = queries.employment_series(mixed_db, Filters(), "S1", "year", "subdivision")
+    assert london[["period", "area", "employed"]].values.tolist() == [["2025", "GB-LND", 30]]
+    assert queries.employment_sources(mixed_db, Filters())[
+        ["source", "granularity", "area_level", "rows"]].values.tolist() == [
+        ["S1", "quarter", "country", 6], ["S1", "month", "country", 2],
+        ["S1", "quarter", "subdivision", 1], ["S1", "year", "country", 1],
+        ["S1", "year", "subdivision", 1], ["S2", "quarter", "country", 1]]
