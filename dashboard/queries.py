@@ -538,11 +538,15 @@ def rights_scorecard(db: Source, f: Filters) -> pd.DataFrame:
     """right, twin_assets, assets_met, assets_not_met, assets_unknown, share_met,
     share_not_met, share_unknown, models — the nine rights over the years the period touches,
     for the selected brands together (every brand: the ALL rows). models: distinct models
-    behind the row; when brands are summed, the largest brand-year count (a lower bound)."""
+    whose twins made those images (staging.int_usage_rights)."""
     return _run(db, f"""
         with picked as (
             select * from marts.rights_scorecard
             where {_YEARS} and {_RIGHTS_SCOPE}
+        ),
+        people as (
+            select count(distinct person) as models from staging.int_usage_rights
+            where {_YEARS} and {_BRAND} and {_IN_REGION}
         )
         select "right", any_value(right_order) as right_order,
                sum(twin_assets)::bigint as twin_assets,
@@ -552,8 +556,8 @@ def rights_scorecard(db: Source, f: Filters) -> pd.DataFrame:
                sum(assets_met) / nullif(sum(twin_assets), 0) as share_met,
                sum(assets_not_met) / nullif(sum(twin_assets), 0) as share_not_met,
                sum(assets_unknown) / nullif(sum(twin_assets), 0) as share_unknown,
-               max(models)::bigint as models
-        from picked
+               any_value(people.models) as models
+        from picked cross join people
         group by "right"
         order by right_order
     """, _params(f, "start", "end", "brand", "region"))  # noqa: S608
@@ -561,8 +565,8 @@ def rights_scorecard(db: Source, f: Filters) -> pd.DataFrame:
 
 def rights_by_brand(db: Source, f: Filters) -> pd.DataFrame:
     """brand_id, right, twin_assets, assets_met, assets_not_met, assets_unknown, share_met,
-    share_not_met, share_unknown, models — each selected brand over the years the period touches (models:
-    the brand's largest yearly count, a lower bound)."""
+    share_not_met, share_unknown, models — each selected brand over the years the period
+    touches (models: distinct models whose twins the brand used in those years)."""
     return _run(db, f"""
         select brand_id, "right", any_value(right_order) as right_order,
                sum(twin_assets)::bigint as twin_assets,
@@ -572,8 +576,11 @@ def rights_by_brand(db: Source, f: Filters) -> pd.DataFrame:
                sum(assets_met) / nullif(sum(twin_assets), 0) as share_met,
                sum(assets_not_met) / nullif(sum(twin_assets), 0) as share_not_met,
                sum(assets_unknown) / nullif(sum(twin_assets), 0) as share_unknown,
-               max(models)::bigint as models
+               any_value(people.models) as models
         from marts.rights_scorecard
+        join (select brand_id, count(distinct person) as models
+              from staging.int_usage_rights where {_YEARS} group by brand_id) as people
+            using (brand_id)
         where brand_id <> 'ALL' and {_YEARS} and {_BRAND} and {_IN_REGION}
         group by brand_id, "right"
         order by brand_id, right_order
@@ -589,6 +596,11 @@ def rights_by_year(db: Source, f: Filters) -> pd.DataFrame:
         with picked as (
             select * from marts.rights_scorecard
             where {_RIGHTS_SCOPE}
+        ),
+        people as (
+            select year, count(distinct person) as models from staging.int_usage_rights
+            where {_BRAND} and {_IN_REGION}
+            group by year
         )
         select year, "right", any_value(right_order) as right_order,
                sum(twin_assets)::bigint as twin_assets,
@@ -598,8 +610,8 @@ def rights_by_year(db: Source, f: Filters) -> pd.DataFrame:
                sum(assets_met) / nullif(sum(twin_assets), 0) as share_met,
                sum(assets_not_met) / nullif(sum(twin_assets), 0) as share_not_met,
                sum(assets_unknown) / nullif(sum(twin_assets), 0) as share_unknown,
-               max(models)::bigint as models
-        from picked
+               any_value(people.models) as models
+        from picked join people using (year)
         group by year, "right"
         order by year, right_order
     """, _params(f, "brand", "region"))  # noqa: S608
