@@ -23,7 +23,7 @@ PAGE_QUERIES: dict[str, list[tuple[str, tuple]]] = {
     "consent": [("consent_totals", ()), ("consent_over_time", ()), ("unlicensed_reasons", ()),
                 ("compliance_by_brand", ()), ("rights_scorecard", ()), ("rights_by_brand", ()),
                 ("rights_by_year", ())],
-    "employment": [("employment_sources", ()), ("twin_arrival", ()),
+    "employment": [("employment_sources", ()), ("employment_series", ()), ("twin_arrival", ()),
                    ("twin_share_by_channel", ()), ("employment_bls", ())],
     "brand_report": [("brands_ranked", ()), ("displacement_totals", ()), ("crew_totals", ()),
                      ("consent_totals", ()), ("shoot_days_vs_expected", ()),
