@@ -20,7 +20,7 @@ pages = [
     st.Page(_VIEWS / "overview.py", title="Overview", url_path="overview", default=True),
     st.Page(_VIEWS / "displacement.py", title="Displacement", url_path="displacement"),
     st.Page(_VIEWS / "income.py", title="Income", url_path="income"),
-    st.Page(_VIEWS / "consent.py", title="Consent", url_path="consent"),
+    st.Page(_VIEWS / "consent.py", title="Consent and rights", url_path="consent"),
     st.Page(_VIEWS / "employment.py", title="Employment", url_path="employment"),
     st.Page(_VIEWS / "brand_report.py", title="Brand report", url_path="brand-report"),
     st.Page(_VIEWS / "data_sources.py", title="Data & method", url_path="data"),

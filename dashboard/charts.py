@@ -328,3 +328,129 @@ def bls_employment(df: pd.DataFrame) -> go.Figure:
                      ticktext=["100", "1,000", "10,000", "100,000", "1,000,000"])
     fig.update_yaxes(rangemode=None)
     return fig
+
+
+def employment_trend(df: pd.DataFrame, value: str, title: str, y_title: str, *,
+                     arrival=None, share: pd.DataFrame | None = None,
+                     meta: dict | None = None) -> go.Figure:
+    """Lines: one per role over every survey period (rows: period, period_start, role,
+    `value`); a dotted line where twins arrived and, on a second axis, the twin share."""
+    if df.empty or df[value].isna().all():
+        return empty(title, "No survey figures in this selection")
+    fig = go.Figure()
+    for i, (role, part) in enumerate(df.groupby("role", sort=True)):
+        fig.add_trace(go.Scatter(
+            x=part["period_start"], y=part[value], name=str(role).replace("_", " "),
+            mode="lines+markers", marker={"size": 4}, customdata=part["period"],
+            line={"color": theme.OKABE_ITO[i % 6] if i < 6 else theme.GREY, "width": 2,
+                  "dash": "solid" if i < 6 else ["dot", "dash", "dashdot"][i % 3]},
+            meta={**(meta or {}), "role": role},
+            hovertemplate="%{customdata}: %{y:,.1f}<extra>" + str(role).replace("_", " ")
+                          + "</extra>"))
+    if share is not None and not share.empty:
+        fig.add_trace(go.Scatter(
+            x=share["period_start"], y=share["twin_share"], name="twin share of images (right axis)",
+            yaxis="y2", mode="lines", line={"color": theme.BLACK, "dash": "dot", "width": 1.5},
+            meta={"series": "twin_share"}, hovertemplate="%{y:.1%}<extra>twin share</extra>"))
+    theme.layout(fig, title, y_title=y_title, height=440)
+    fig.update_layout(hovermode="closest")
+    if share is not None and not share.empty:  # after the house layout, which styles every y axis
+        fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%",
+                                  "range": [0, 1], "showgrid": False, "rangemode": "normal",
+                                  "tickmode": "linear", "tick0": 0, "dtick": 0.25,
+                                  "title": {"text": "twin share of images"}})
+    if arrival is not None:
+        fig.add_shape(type="line", x0=arrival, x1=arrival, y0=0, y1=1, yref="paper",
+                      line={"color": theme.VERMILLION, "width": 1.5, "dash": "dash"})
+        fig.add_annotation(x=arrival, y=1.0, yref="paper", showarrow=False, xanchor="left",
+                           yanchor="bottom", text=f"first twin use {arrival:%Y-%m}",
+                           font={"size": 11, "color": theme.VERMILLION})
+    return fig
+
+
+RIGHT_NAMES = {
+    "licensed": "licensed (a valid licence covered the use)",
+    "time_limited": "time-limited (ends within 3 years)",
+    "purpose_limited": "purpose-limited (names channels and regions)",
+    "non_exclusive": "non-exclusive",
+    "no_training": "no training allowed",
+    "revocation_honoured": "revocation honoured",
+    "watermarked": "watermarked",
+    "disclosed": "disclosed as AI",
+    "fair_pay": "fair pay (≥ the model's own shoot pay per image)",
+}
+
+
+def rights_scorecard(df: pd.DataFrame, title: str) -> go.Figure:
+    """Stacked bars per right: share of twin images meeting it, not meeting it, unknown."""
+    if df.empty:
+        return empty(title, "No twin use in this selection")
+    d = df.sort_values("right_order", ascending=False)
+    hidden = _suppressed(d)
+    labels = [RIGHT_NAMES.get(r, r) for r in d["right"]]
+    fig = go.Figure()
+    for col, name, colour in (("share_met", "met", theme.GREEN),
+                              ("share_not_met", "not met", theme.VERMILLION),
+                              ("share_unknown", "unknown (not stated)", theme.SUPPRESSED)):
+        fig.add_trace(go.Bar(x=d[col], y=labels, orientation="h", name=name,
+                             marker={"color": colour}, hovertemplate="%{x:.1%}",
+                             text=[d.loc[i, SUPPRESSED_COL] if h else "" for i, h in
+                                   hidden.items()] if col == "share_met" else None,
+                             textposition="outside"))
+    theme.layout(fig, title, x_title="share of twin images", height=420)
+    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(rangemode=None, type="category")
+    fig.update_layout(barmode="stack", hovermode="y unified", legend={"traceorder": "normal"})
+    return fig
+
+
+def rights_trend(df: pd.DataFrame, title: str) -> go.Figure:
+    """Small multiples: per right, the share met (solid) and unknown (dotted) by year."""
+    from plotly.subplots import make_subplots
+
+    if df.empty:
+        return empty(title, "No twin use in this selection")
+    order = df.drop_duplicates("right").sort_values("right_order")["right"].tolist()
+    fig = make_subplots(rows=3, cols=3, shared_xaxes=True, shared_yaxes=True,
+                        subplot_titles=[r.replace("_", " ") for r in order],
+                        vertical_spacing=0.12)
+    for i, right in enumerate(order):
+        part = df[df["right"] == right]
+        r, c = i // 3 + 1, i % 3 + 1
+        fig.add_trace(go.Scatter(x=part["year"], y=part["share_met"], mode="lines+markers",
+                                 name="met", legendgroup="met", showlegend=i == 0,
+                                 line={"color": theme.GREEN, "width": 2},
+                                 hovertemplate="%{x}: %{y:.1%} met"), row=r, col=c)
+        fig.add_trace(go.Scatter(x=part["year"], y=part["share_unknown"], mode="lines",
+                                 name="unknown", legendgroup="unknown", showlegend=i == 0,
+                                 line={"color": theme.GREY, "width": 1.5, "dash": "dot"},
+                                 hovertemplate="%{x}: %{y:.1%} unknown"), row=r, col=c)
+    theme.layout(fig, title, height=560)
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    fig.update_xaxes(dtick=1)
+    fig.update_layout(hovermode="closest", legend={"y": -0.08})
+    return fig
+
+
+def rights_by_brand(df: pd.DataFrame, title: str) -> go.Figure:
+    """Heatmap: brands × rights, the share of each brand's twin images meeting the right."""
+    if df.empty:
+        return empty(title, "No twin use in this selection")
+    order = df.drop_duplicates("right").sort_values("right_order")["right"].tolist()
+    wide = df.pivot(index="brand_id", columns="right", values="share_met")[order]
+    unknown = df.pivot(index="brand_id", columns="right", values="share_unknown")[order]
+    text = [[("–" if pd.isna(v) else f"{v:.0%}") + ("" if pd.isna(u) or u == 0 else
+                                                    f"<br>{u:.0%} ?")
+             for v, u in zip(row, urow, strict=True)]
+            for row, urow in zip(wide.values, unknown.values, strict=True)]
+    fig = go.Figure(go.Heatmap(
+        z=wide.values, x=[r.replace("_", " ") for r in order], y=list(wide.index), text=text,
+        texttemplate="%{text}", zmin=0, zmax=1, colorscale=[[0, theme.VERMILLION],
+                                                              [0.5, "#F5F5F5"],
+                                                              [1, theme.GREEN]],
+        colorbar={"title": "met", "tickformat": ".0%"},
+        hovertemplate="%{y}, %{x}: %{z:.1%} met<extra></extra>"))
+    theme.layout(fig, title, height=max(300, 90 + 34 * len(wide)))
+    fig.update_yaxes(rangemode=None, type="category", autorange="reversed")
+    fig.update_layout(hovermode="closest")
+    return fig

@@ -36,6 +36,8 @@ def _r(**protect: tuple[str, ...]) -> Rule:
     return Rule(protect=tuple(protect.items()))
 
 
+_RIGHTS = ("twin_assets", "assets_met", "assets_not_met", "assets_unknown", "share_met",
+           "share_not_met", "share_unknown")
 _CREW = ("crew_days", "crew_income", "displaced_crew_days", "displaced_crew_income")
 
 RULES: dict[str, Rule] = {
@@ -67,6 +69,14 @@ RULES: dict[str, Rule] = {
     "consent_totals": _r(people=("twin_assets", "licensed_assets", "unlicensed_assets",
                                  "watermarked_share", "disclosed_share")),
     "model_income_over_time": _r(models_shoot=("shoot_income",), models_twin=("twin_income",)),
+    # rights scorecard: every figure of a row is about the models whose twins it counts
+    "rights_scorecard": _r(models=_RIGHTS),
+    "rights_by_brand": _r(models=_RIGHTS),
+    "rights_by_year": _r(models=_RIGHTS),
+    # survey rows: `employed` is the people behind the row's figures
+    "employment_series": _r(employed=("employed", "median_earnings", "mean_earnings")),
+    "employment_sources": Rule(free=True),  # row and period counts, no people
+    "twin_arrival": Rule(free=True),  # a month
 }
 
 

@@ -453,6 +453,169 @@ def employment_bls(db: Source, f: Filters) -> pd.DataFrame:
     """, _params(f, "role"))  # noqa: S608
 
 
+# Survey periods and areas, told apart so that no figure adds up what must not be added:
+# a year, a quarter and a month of the same survey overlap; GB and GB-LND are nested.
+_GRANULARITY = ("case when length(period) = 4 then 'year' when period[6] = 'Q' then 'quarter' "
+                "else 'month' end")
+_AREA_LEVEL = "case when length(area) = 2 then 'country' else 'subdivision' end"
+
+
+def employment_sources(db: Source, f: Filters) -> pd.DataFrame:
+    """source, granularity (`year|quarter|month`), area_level (`country|subdivision`), rows,
+    periods, first_period, last_period — every series family of the surveys (BLS included),
+    filtered by role and region; most rows first."""
+    return _run(db, f"""
+        select source, {_GRANULARITY} as granularity, {_AREA_LEVEL} as area_level,
+               count(*) as rows, count(distinct period) as periods,
+               min(period) as first_period, max(period) as last_period
+        from marts.employment
+        where {_ROLE} and {_REGION}
+        group by all
+        order by rows desc, source, granularity, area_level
+    """, _params(f, "role", "region"))  # noqa: S608
+
+
+def employment_series(db: Source, f: Filters, source: str | None = None,
+                      granularity: str | None = None,
+                      area_level: str | None = None) -> pd.DataFrame:
+    """period, period_start, area, role, source, granularity, area_level, employed,
+    median_earnings, mean_earnings, earnings_basis, currency — one source, one granularity
+    and one area level (never mixed), every period, filtered by role and region; as
+    published. Without a source: the family with the most rows (employment_sources' first)."""
+    series = {"source": source, "granularity": granularity, "area_level": area_level}
+    return _run(db, f"""
+        with rows as (
+            select *, {_GRANULARITY} as granularity, {_AREA_LEVEL} as area_level
+            from marts.employment
+            where {_ROLE} and {_REGION}
+        ),
+        chosen as (
+            select source, granularity, area_level from rows
+            where $source::varchar is null
+            group by all
+            order by count(*) desc, source, granularity, area_level
+            limit 1
+        )
+        select period, period_start, area, role, source, granularity, area_level,
+               employed::bigint as employed, median_earnings::double as median_earnings,
+               mean_earnings::double as mean_earnings, earnings_basis, currency
+        from rows
+        where (source, granularity, area_level) in (
+            select (source, granularity, area_level) from chosen
+            union all
+            select ($source::varchar, $granularity::varchar, $area_level::varchar))
+        order by period_start, area, role
+    """, {**_params(f, "role", "region"), **series})  # noqa: S608
+
+
+def twin_arrival(db: Source, f: Filters) -> pd.DataFrame:
+    """One row: first_use (the first month any brand based in the filter's regions used a
+    twin; all brands when no region is chosen), first_use_any (any brand)."""
+    return _run(db, f"""
+        select min(adoption_month) filter (where {_HOME_REGION_BRANDS}) as first_use,
+               min(adoption_month) as first_use_any
+        from marts.brands
+    """, _params(f, "region"))  # noqa: S608
+
+
+_HOME_REGION_BRANDS = ("(len($region::varchar[]) = 0 "
+                       "or home_region in (select unnest($region::varchar[])))")
+
+
+# ---- rights -------------------------------------------------------------------------------
+
+_YEARS = "year between year($start::date) and year($end::date)"
+_IN_REGION = f"brand_id in (select brand_id from marts.brands where {_HOME_REGION_BRANDS})"  # noqa: S608, E501
+# every brand: the mart's ALL rows (models counted once); else the chosen brands' rows summed
+_RIGHTS_SCOPE = (f"((len($brand::varchar[]) = 0 and len($region::varchar[]) = 0 "
+                 f"and brand_id = 'ALL') or (brand_id <> 'ALL' and "
+                 f"(len($brand::varchar[]) > 0 or len($region::varchar[]) > 0) "
+                 f"and {_BRAND} and {_IN_REGION}))")
+
+
+def rights_scorecard(db: Source, f: Filters) -> pd.DataFrame:
+    """right, twin_assets, assets_met, assets_not_met, assets_unknown, share_met,
+    share_not_met, share_unknown, models — the nine rights over the years the period touches,
+    for the selected brands together (every brand: the ALL rows). models: distinct models
+    whose twins made those images (staging.int_usage_rights)."""
+    return _run(db, f"""
+        with picked as (
+            select * from marts.rights_scorecard
+            where {_YEARS} and {_RIGHTS_SCOPE}
+        ),
+        people as (
+            select count(distinct person) as models from staging.int_usage_rights
+            where {_YEARS} and {_BRAND} and {_IN_REGION}
+        )
+        select "right", any_value(right_order) as right_order,
+               sum(twin_assets)::bigint as twin_assets,
+               sum(assets_met)::bigint as assets_met,
+               sum(assets_not_met)::bigint as assets_not_met,
+               sum(assets_unknown)::bigint as assets_unknown,
+               sum(assets_met) / nullif(sum(twin_assets), 0) as share_met,
+               sum(assets_not_met) / nullif(sum(twin_assets), 0) as share_not_met,
+               sum(assets_unknown) / nullif(sum(twin_assets), 0) as share_unknown,
+               any_value(people.models) as models
+        from picked cross join people
+        group by "right"
+        order by right_order
+    """, _params(f, "start", "end", "brand", "region"))  # noqa: S608
+
+
+def rights_by_brand(db: Source, f: Filters) -> pd.DataFrame:
+    """brand_id, right, twin_assets, assets_met, assets_not_met, assets_unknown, share_met,
+    share_not_met, share_unknown, models — each selected brand over the years the period
+    touches (models: distinct models whose twins the brand used in those years)."""
+    return _run(db, f"""
+        select brand_id, "right", any_value(right_order) as right_order,
+               sum(twin_assets)::bigint as twin_assets,
+               sum(assets_met)::bigint as assets_met,
+               sum(assets_not_met)::bigint as assets_not_met,
+               sum(assets_unknown)::bigint as assets_unknown,
+               sum(assets_met) / nullif(sum(twin_assets), 0) as share_met,
+               sum(assets_not_met) / nullif(sum(twin_assets), 0) as share_not_met,
+               sum(assets_unknown) / nullif(sum(twin_assets), 0) as share_unknown,
+               any_value(people.models) as models
+        from marts.rights_scorecard
+        join (select brand_id, count(distinct person) as models
+              from staging.int_usage_rights where {_YEARS} group by brand_id) as people
+            using (brand_id)
+        where brand_id <> 'ALL' and {_YEARS} and {_BRAND} and {_IN_REGION}
+        group by brand_id, "right"
+        order by brand_id, right_order
+    """, _params(f, "start", "end", "brand", "region"))  # noqa: S608
+
+
+def rights_by_year(db: Source, f: Filters) -> pd.DataFrame:
+    """year, right, twin_assets, assets_met, assets_not_met, assets_unknown, share_met,
+    share_not_met, share_unknown, models —
+    the trend of each right for the selected brands together (every brand: the ALL rows),
+    every year in the data (the period filter does not apply: a trend shows them all)."""
+    return _run(db, f"""
+        with picked as (
+            select * from marts.rights_scorecard
+            where {_RIGHTS_SCOPE}
+        ),
+        people as (
+            select year, count(distinct person) as models from staging.int_usage_rights
+            where {_BRAND} and {_IN_REGION}
+            group by year
+        )
+        select year, "right", any_value(right_order) as right_order,
+               sum(twin_assets)::bigint as twin_assets,
+               sum(assets_met)::bigint as assets_met,
+               sum(assets_not_met)::bigint as assets_not_met,
+               sum(assets_unknown)::bigint as assets_unknown,
+               sum(assets_met) / nullif(sum(twin_assets), 0) as share_met,
+               sum(assets_not_met) / nullif(sum(twin_assets), 0) as share_not_met,
+               sum(assets_unknown) / nullif(sum(twin_assets), 0) as share_unknown,
+               any_value(people.models) as models
+        from picked join people using (year)
+        group by year, "right"
+        order by year, right_order
+    """, _params(f, "brand", "region"))  # noqa: S608
+
+
 # ---- provenance ---------------------------------------------------------------------------
 
 def loads(db: Source) -> pd.DataFrame:

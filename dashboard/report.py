@@ -12,6 +12,7 @@ import pandas as pd
 
 from dashboard import charts, filters, privacy, queries
 from dashboard.filters import Filters
+from dashboard.rights import brand_scorecard_html
 from etl import config
 from etl.errors import UserError
 from etl.warehouse import reader
@@ -172,6 +173,7 @@ td, th {{ border-bottom: 1px solid #ddd; padding: .35em .5em; text-align: left; 
 <th class=num>Previous period</th></tr>
 {rows}
 </table>
+{brand_scorecard_html(db, f, k)}
 <h2>Charts</h2>
 {chart_html}
 <h2>Method</h2>

@@ -83,6 +83,9 @@ KIND_LIST: tuple[Kind, ...] = (
         C("fee_amount", "decimal", min=0),
         C("currency", "currency"),
         C("revoked_on", "date", required=False, nullable=True),
+        # empty = not stated: the rights scorecard counts it unknown, never met
+        C("exclusive", "bool", required=False, nullable=True),
+        C("training_allowed", "bool", required=False, nullable=True),
     ), money=("fee_amount",), money_date="granted_on"),
     Kind("twin-usage", "twin_usage", ("usage_id",), (
         C("usage_id", "id"),

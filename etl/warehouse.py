@@ -259,6 +259,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             "select table_name from duckdb_columns() where database_name = current_database() "
             "and schema_name = 'raw' and column_name = '_hash'").fetchall():
         con.execute(f"alter table raw.{table} drop column _hash")  # noqa: S608 — catalog name
+    # warehouses written before 2026-12-04 have licences without these optional terms
+    for column in ("exclusive", "training_allowed"):
+        con.execute(f"alter table raw.licenses add column if not exists {column} boolean")
     if con.execute("select count(*) from ref.fx_rates").fetchone()[0] == 0:
         load_ecb_rates(con)
 

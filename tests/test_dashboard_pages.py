@@ -191,7 +191,7 @@ def test_consent_page(run, downloads):
     assert m["Disclosed as AI"][0] == "33.3%"
     reasons = csv(downloads, "consent-reasons.csv")
     assert reasons.values.tolist() == [["expired", 20]]
-    monthly = chart(at, 0)
+    monthly = chart(at, 3)  # after the three rights charts
     assert monthly["data"][1]["name"] == "unlicensed" and monthly["data"][1]["y"] == [0, 0, 20]
 
 

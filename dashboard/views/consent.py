@@ -1,26 +1,22 @@
-"""Consent: licensed against unlicensed twin images, the reasons, and compliance by brand."""
+"""Consent and rights: licensed against unlicensed twin images, the reasons, and the nine
+rights a union bargains for, scored per brand and over time."""
 
 import streamlit as st
 
-from dashboard import charts, data, privacy, ui
+from dashboard import charts, data, rights, ui
 
-ctx = ui.setup("Consent: were twins used with a valid licence?",
+ctx = ui.setup("Consent and rights: were twins used with consent, on fair terms?",
                uses=("period", "brand", "region"))
 f = ctx.f
 SOURCES = "twin-usage and licence exports (marts.consent_monthly)"
-totals, monthly, reasons, brands = data.fetch(
-    ("consent_totals", ctx.hf), ("consent_over_time", f),
-    ("unlicensed_reasons", f), ("compliance_by_brand", f))
-# public mode: a figure about the twin use of fewer than k models is hidden
-totals = privacy.suppress(
-    totals, {"people": ["twin_assets", "licensed_assets", "unlicensed_assets",
-                        "watermarked_share", "disclosed_share"]}, ctx.k)
+RIGHTS_SOURCES = ("twin-usage, licence, twins, bookings and booking-crew exports "
+                  "(marts.rights_scorecard)")
+# every frame is suppressed for the audience by dashboard.disclosure (models behind a figure)
+totals, monthly, reasons, brands, card, by_brand, trend = data.fetch(
+    ("consent_totals", ctx.hf), ("consent_over_time", f), ("unlicensed_reasons", f),
+    ("compliance_by_brand", f), ("rights_scorecard", f), ("rights_by_brand", f),
+    ("rights_by_year", f))
 now, before = ui.pair(totals)
-monthly = privacy.suppress(
-    monthly, {"people": ["twin_assets", "licensed_assets", "unlicensed_assets"]}, ctx.k)
-brands = privacy.suppress(
-    brands, {"people": ["twin_assets", "licensed_share", "watermarked_share",
-                        "disclosed_share"]}, ctx.k)
 
 
 def _share(row, col):
@@ -38,6 +34,39 @@ ui.metric(c4, "Disclosed as AI", now["disclosed_share"], before["disclosed_share
 st.caption(ui.headline_caption(ctx) + " A use is licensed when a licence covers its twin, "
            "brand, day, channel and region and was not revoked · " + ui.METHODOLOGY_LINK)
 
+# ---- the nine rights ----------------------------------------------------------------------
+years = rights.years_label(f)
+st.subheader(f"Rights scorecard, {years}")
+st.markdown("What performers' unions ask of a digital-replica licence (Equity's AI Vision "
+            "Statement; New York's Fashion Workers Act): consent to each use, personal, "
+            "non-exclusive and time-limited licences, transparency, fair pay. Each twin image "
+            "is **met**, **not met** or **unknown** for each right. Unknown — a term the licence "
+            "does not state, a licence that was never loaded, a model with no earlier shoots "
+            "to compare pay with — is never counted as met.")
+if card.empty:
+    ui.empty_state("No twin use in these years: nothing to score.")
+else:
+    sentence = rights.worst_gaps(card, years)
+    if sentence:
+        st.markdown(f"**Finding.** {sentence}")
+    who = "the selected brands" if f.brand or f.region else "all brands"
+    note = (f"whole calendar years ({years}): the scorecard is yearly, so the period filter "
+            "selects the years it touches")
+    ui.chart(ctx, charts.rights_scorecard(card, f"Rights met for {who}' twin images, {years}"),
+             card, sources=RIGHTS_SOURCES, key="consent-rights", note=note)
+    ui.chart(ctx, charts.rights_by_brand(by_brand, f"Share of each brand's twin images "
+                                                   f"meeting each right, {years}"),
+             by_brand, sources=RIGHTS_SOURCES, key="consent-rights-brands",
+             note=note + "; '?' = share unknown")
+    ui.chart(ctx, charts.rights_trend(trend, f"Each right over the years, {who}"), trend,
+             sources=RIGHTS_SOURCES, key="consent-rights-trend",
+             note="every year in the data (the period filter does not apply to the trend)")
+    with st.expander("What each right means"):
+        st.table({"right": [charts.RIGHT_NAMES[r].split(" (")[0] for r in rights.DEFINITIONS],
+                  "met when": list(rights.DEFINITIONS.values())})
+
+# ---- licences over time -------------------------------------------------------------------
+st.subheader("Licences over time")
 if monthly.empty:
     ui.empty_state("No twin use matches these filters: nothing to check against licences.")
 else:

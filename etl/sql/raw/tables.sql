@@ -68,6 +68,8 @@ create table if not exists raw.licenses (
     fee_amount decimal(18, 4) not null,
     currency varchar not null,
     revoked_on date,
+    exclusive boolean,              -- null = the licence does not say
+    training_allowed boolean,       -- null = the licence does not say
     fee_amount_rep decimal(18, 4) not null,
     fx_rate double not null,
     fx_date date not null,

@@ -17,7 +17,9 @@ final as (
         fee_amount,
         currency,
         fee_amount_rep,
-        revoked_on          -- the licence stops covering uses on this day
+        revoked_on,         -- the licence stops covering uses on this day
+        exclusive,          -- null = not stated
+        training_allowed    -- null = not stated
     from source
 )
 

@@ -1,0 +1,116 @@
+-- grain: one row per year × brand_id × twin_id × the nine rights' statuses
+-- materialized: table
+-- Each twin use judged against the nine rights of marts.rights_scorecard (METHODOLOGY.md,
+-- "Rights"): 1 met, 0 not met, null unknown. Licence terms are judged on the licence the use
+-- names, whether or not it was valid that day; a use naming no licence, an unknown one or one
+-- granted for another twin or brand meets none of them. Grouped at once: the mart reads
+-- thousands of rows, not one per use.
+with usage as not materialized (
+    select * from staging.int_usage_classified
+),
+
+licenses as (
+    select license_id, valid_from, valid_to, channels, regions, revoked_on, exclusive,
+        training_allowed
+    from staging.stg_licenses
+),
+
+twins as (
+    select twin_id, model_id from staging.stg_twins
+),
+
+judged as (
+    select
+        year(usage.used_on) as year,
+        usage.brand_id,
+        usage.twin_id,
+        usage.assets,
+        usage.fee_paid_rep,
+        -- consent codes (int_usage_classified): 0 licensed, 4 revoked, 5 no licence,
+        -- 6 a licence of another twin or brand, 7 a licence never loaded
+        usage.license_id is not null and usage.consent_code not in (6, 7) as named,
+        usage.license_id is null as unnamed,
+        usage.consent_code,
+        usage.used_on,
+        usage.watermarked,
+        usage.disclosed,
+        licenses.valid_from,
+        licenses.valid_to,
+        licenses.channels,
+        licenses.regions,
+        licenses.revoked_on,
+        licenses.exclusive,
+        licenses.training_allowed
+    from usage
+    left join licenses on licenses.license_id = usage.license_id
+),
+
+statuses as (
+    select
+        year,
+        brand_id,
+        twin_id,
+        assets,
+        fee_paid_rep,
+        (consent_code = 0)::int as licensed,
+        case when not named then 0
+            when valid_to is not null and valid_to <= valid_from + interval 3 year then 1
+            else 0 end as time_limited,
+        case when not named then 0
+            when not list_contains(channels, '*') and not list_contains(regions, '*') then 1
+            else 0 end as purpose_limited,
+        case when not named then 0 else (not exclusive)::int end as non_exclusive,
+        case when not named then 0 else (not training_allowed)::int end as no_training,
+        case when consent_code = 7 then null        -- the licence is not loaded: unknown
+            when named then (revoked_on is null or used_on < revoked_on)::int
+            when unnamed then (consent_code <> 4)::int  -- every candidate licence revoked
+            else 1 end as revocation_honoured,
+        watermarked::int as watermarked,
+        disclosed::int as disclosed
+    from judged
+),
+
+grouped as (
+    select
+        year, brand_id, twin_id, licensed, time_limited, purpose_limited, non_exclusive,
+        no_training, revocation_honoured, watermarked, disclosed,
+        sum(assets)::bigint as assets,
+        sum(fee_paid_rep)::decimal(18, 4) as fee_paid_rep
+    from statuses
+    group by all
+),
+
+-- fair pay: what the brand paid per image of this twin in the year, against the benchmark
+rates as (
+    select
+        grouped.*,
+        sum(fee_paid_rep) over (partition by year, brand_id, twin_id)
+            / sum(assets) over (partition by year, brand_id, twin_id) as twin_fee_per_asset
+    from grouped
+),
+
+final as (
+    select
+        rates.year,
+        rates.brand_id,
+        rates.twin_id,
+        coalesce(twins.model_id, 'twin:' || rates.twin_id) as person,
+        rates.assets,
+        rates.fee_paid_rep,
+        rates.licensed,
+        rates.time_limited,
+        rates.purpose_limited,
+        rates.non_exclusive,
+        rates.no_training,
+        rates.revocation_honoured,
+        rates.watermarked,
+        rates.disclosed,
+        rates.twin_fee_per_asset::double as twin_fee_per_asset,
+        bench.income_per_asset as shoot_income_per_asset,
+        (rates.twin_fee_per_asset >= bench.income_per_asset)::int as fair_pay
+    from rates
+    left join twins using (twin_id)
+    left join staging.int_twin_shoot_rate as bench using (twin_id)
+)
+
+select * from final

@@ -1,0 +1,173 @@
+"""The Employment page's series: one source, one granularity and one area level each, never
+summed across them (issue 10 item 6), over every survey period, with an index view."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+from test_dashboard_pages import _decode
+
+from dashboard import trends
+from etl import load, marts, warehouse
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+PAGE = str(ROOT / "dashboard" / "views" / "employment.py")
+
+# One survey (S1) publishing a year, quarters and months, for countries and for London
+# (GB-LND lies inside GB), and a second source (S2). Nothing here may be added to anything
+# of another source, period length or area level.
+MIXED = """period,area,role,employed,median_earnings,earnings_basis,currency,source
+2025,GB,model,100,50000,year,GBP,S1
+2025,GB-LND,model,30,60000,year,GBP,S1
+2025-Q3,GB,model,80,900,day,GBP,S1
+2025-Q4,GB,model,90,950,day,GBP,S1
+2025-Q4,GB-LND,model,40,1100,day,GBP,S1
+2025-Q3,SE,model,10,9000,day,SEK,S1
+2025-Q4,SE,model,12,9500,day,SEK,S1
+2025-Q3,GB,photographer,4,400,day,GBP,S1
+2025-Q4,GB,photographer,5,420,day,GBP,S1
+2025-11,GB,model,28,,,,S1
+2025-12,GB,model,30,,,,S1
+2025-Q4,GB,model,500,700,day,GBP,S2
+"""
+
+
+@pytest.fixture(scope="module")
+def mixed_db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("mixed")
+    db = folder / "warehouse.duckdb"
+    (folder / "survey.csv").write_text(MIXED)
+    with warehouse.writer(db, fresh=True) as con:
+        warehouse.ensure_schema(con)
+        assert load.load_file(con, "crew-employment", folder / "survey.csv")["inserted"] == 12
+        marts.rebuild(con)
+    return db
+
+
+def _run(db, monkeypatch, public=False, **params) -> AppTest:
+    monkeypatch.setenv("TWINIMPACT_DB", str(db))
+    monkeypatch.setenv("TWINIMPACT_PUBLIC", "1" if public else "0")
+    monkeypatch.delenv("TWINIMPACT_K", raising=False)
+    st.cache_data.clear()
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception[0].message
+    return at
+
+
+def _lines(at: AppTest, i: int = 0) -> dict:
+    """role → (x dates as YYYY-MM-DD, y) of the i-th chart's role lines."""
+    import json
+    fig = _decode(json.loads(at.get("plotly_chart")[i].proto.spec))
+    return {t["meta"]["role"]: ([str(x)[:10] for x in t["x"]], list(t["y"]))
+            for t in fig["data"] if "role" in t.get("meta", {})}
+
+
+def _metric(at: AppTest) -> tuple[str, str]:
+    m = at.metric[0]
+    return m.label, m.value
+
+
+def test_the_default_series_is_one_source_granularity_and_level(mixed_db, monkeypatch):
+    at = _run(mixed_db, monkeypatch)
+    # quarterly S1 countries (its most rows): 2025-Q4 is GB 90 + SE 12 models + 5
+    # photographers; not + London 40, not + S2's 500, not the string-largest period
+    assert _metric(at) == ("People in the survey, 2025-Q4", "107")
+    assert _lines(at) == {"model": (["2025-07-01", "2025-10-01"], [90, 102]),
+                          "photographer": (["2025-07-01", "2025-10-01"], [4, 5])}
+    # earnings: one area, one currency and basis, never summed (GB has the most rows)
+    assert _lines(at, 1) == {"model": (["2025-07-01", "2025-10-01"], [900.0, 950.0]),
+                             "photographer": (["2025-07-01", "2025-10-01"], [400.0, 420.0])}
+    assert "GBP per day, as published" in at.get("plotly_chart")[1].proto.spec
+
+
+@pytest.mark.parametrize(("params", "metric", "lines"), [
+    ({"every": "month"}, ("People in the survey, 2025-12", "30"),
+     {"model": (["2025-11-01", "2025-12-01"], [28, 30])}),
+    ({"every": "year"}, ("People in the survey, 2025", "100"),
+     {"model": (["2025-01-01"], [100])}),
+    ({"every": "year", "level": "subdivision"}, ("People in the survey, 2025", "30"),
+     {"model": (["2025-01-01"], [30])}),
+    ({"level": "subdivision"}, ("People in the survey, 2025-Q4", "40"),
+     {"model": (["2025-10-01"], [40])}),
+    ({"region": "SE"}, ("People in the survey, 2025-Q4", "12"),
+     {"model": (["2025-07-01", "2025-10-01"], [10, 12])}),
+    ({"source": "S2"}, ("People in the survey, 2025-Q4", "500"),
+     {"model": (["2025-10-01"], [500])}),
+])
+def test_each_choice_draws_exactly_one_series(mixed_db, monkeypatch, params, metric, lines):
+    at = _run(mixed_db, monkeypatch, **params)
+    assert _metric(at) == metric
+    assert _lines(at) == lines
+    assert dict(at.query_params) == params  # the link reproduces the view
+
+
+def test_an_unknown_series_value_is_named_and_ignored(mixed_db, monkeypatch):
+    at = _run(mixed_db, monkeypatch, source="nope", every="week")
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Ignored source='nope'" in warnings and "Ignored every='week'" in warnings
+    assert _metric(at) == ("People in the survey, 2025-Q4", "107")
+
+
+def test_public_mode_leaves_small_areas_out_of_the_sums(mixed_db, monkeypatch):
+    at = _run(mixed_db, monkeypatch, public=True)
+    # photographers (4, 5) and Swedish models (10 and 12 are shown; k = 5) — 4 is hidden
+    x, y = _lines(at)["photographer"]
+    assert x == ["2025-07-01", "2025-10-01"] and y[0] != y[0] and y[1] == 5  # NaN: not drawn
+    assert _lines(at)["model"] == (["2025-07-01", "2025-10-01"], [90, 102])
+
+
+# ---- the pure series functions ------------------------------------------------------------
+
+def _quarters(values: dict[str, float]) -> pd.DataFrame:
+    return pd.DataFrame([{"period": p, "period_start": pd.Timestamp(
+        int(p[:4]), 3 * int(p[-1]) - 2, 1), "role": "model", "employed": v}
+        for p, v in values.items()])
+
+
+def test_the_index_is_100_at_the_first_full_pre_twin_year():
+    s = _quarters({"2021-Q3": 5, "2021-Q4": 5, "2022-Q1": 10, "2022-Q2": 20, "2022-Q3": 30,
+                   "2022-Q4": 40, "2023-Q1": 50})
+    # 2021 is not full; 2022 is, and ends before twins arrived in 2023-03: its mean is 25
+    ix = trends.indexed(s, "employed", ["role"], "quarter", date(2023, 3, 1))
+    assert ix["base_year"].unique().tolist() == [2022]
+    assert ix["index"].tolist() == [20, 20, 40, 80, 120, 160, 200]
+    assert ix.loc[ix["period"].str.startswith("2022"), "index"].mean() == 100
+    # twins arrived in 2022: no full year before them, so no index
+    assert trends.indexed(s, "employed", ["role"], "quarter", date(2022, 12, 1))[
+        "index"].isna().all()
+    # no twins at all: the first full year
+    assert trends.base_year(s, "employed", "quarter", None) == 2022
+
+
+def test_the_index_on_the_demo_is_100_over_2022(demo_db, monkeypatch):
+    at = _run(demo_db, monkeypatch, view="index", region="GB")
+    lines = _lines(at)
+    assert len(lines) == 12
+    for role, (x, y) in lines.items():  # 2022 (four quarters) averages 100 for every role
+        base = [v for d, v in zip(x, y, strict=True) if d.startswith("2022")]
+        assert len(base) == 4 and sum(base) / 4 == pytest.approx(100), role
+        assert len(x) == 18, role  # every survey quarter, 2022-Q1 … 2026-Q2
+
+
+def test_the_series_query_never_mixes_families(mixed_db):
+    from dashboard import queries
+    from dashboard.filters import Filters
+
+    default = queries.employment_series(mixed_db, Filters())  # the family with most rows
+    assert set(zip(default["source"], default["granularity"], default["area_level"],
+                   strict=True)) == {("S1", "quarter", "country")}
+    assert len(default) == 6
+    london = queries.employment_series(mixed_db, Filters(), "S1", "year", "subdivision")
+    assert london[["period", "area", "employed"]].values.tolist() == [["2025", "GB-LND", 30]]
+    assert queries.employment_sources(mixed_db, Filters())[
+        ["source", "granularity", "area_level", "rows"]].values.tolist() == [
+        ["S1", "quarter", "country", 6], ["S1", "month", "country", 2],
+        ["S1", "quarter", "subdivision", 1], ["S1", "year", "country", 1],
+        ["S1", "year", "subdivision", 1], ["S2", "quarter", "country", 1]]
