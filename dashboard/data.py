@@ -90,15 +90,19 @@ def fetch(*calls: tuple) -> list:
     path = db()
     aud = audience()
     calls = _scoped(calls, aud)
-    if aud.role == "brand":  # industry figures need the number of brands behind them
-        calls = (*calls, ("industry_brands",))
+    # beside each call, the calls it can be subtracted from (disclosure.complements), and the
+    # number of brands when industry figures are shown to a brand
+    wider = [disclosure.complements(name, tuple(args), aud) for name, *args in calls]
+    extra = [c for w in wider for c in w] + ([("industry_brands",)] if aud.role == "brand" else [])
     try:
-        frames = _batch(str(path), data_version(path), calls)
+        frames = _batch(str(path), data_version(path), (*calls, *extra))
     except (duckdb.BinderException, duckdb.CatalogException) as exc:
         _stop_on_stale_marts(exc)
-    brands = frames.pop() if aud.role == "brand" else None
-    return [disclosure.disclose(name, df, aud, brands=brands)
-            for (name, *_), df in zip(calls, frames, strict=False)]
+    brands = frames[-1] if aud.role == "brand" else None
+    rest = iter(frames[len(calls):])
+    return [disclosure.disclose(name, df, aud, brands=brands,
+                                wider=[next(rest) for _ in w])
+            for (name, *_), df, w in zip(calls, frames, wider, strict=False)]
 
 
 def currency() -> str:

@@ -15,9 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+import pandas as pd
+
 from dashboard import privacy, queries
 from dashboard.audience import Audience
-from dashboard.filters import Filters
+from dashboard.filters import LIST_KEYS, Filters
 from etl import config
 
 MIN_BRANDS = 5  # an industry figure shown to a brand is drawn from at least this many brands
@@ -31,6 +33,11 @@ class Rule:
     derived: protected columns computed from another count's figure (licensed = twin −
         unlicensed images): hidden with it, but a zero there does not make a row "about
         nobody" (privacy.suppress).
+    keys: the columns that name a row. With a brand, channel, region or role filter active,
+        the same figure without that filter is shown too (a link without it): the rows of
+        the unfiltered call are matched on keys, and a row whose rest (unfiltered − filtered)
+        has fewer than k people is hidden, so that subtraction cannot recover it. None: the
+        query follows no list filter.
     parts: the rows are parts of a total shown beside them (on the page, another page or the
         report); the columns within which they add up (`()` = the whole frame). A hidden part
         then hides a second one (privacy.suppress), so total − shown parts never isolates it.
@@ -46,15 +53,17 @@ class Rule:
     protect: tuple[tuple[str, tuple[str, ...]], ...] = ()
     derived: tuple[str, ...] = ()
     parts: tuple[str, ...] | None = None
+    keys: tuple[str, ...] | None = None
     industry: str | None = None
     transform: Callable[[Any, Audience, int | None], Any] | None = None
     free: bool = False
     person_level: bool = False
 
 
-def _r(parts: tuple[str, ...] | None = None, industry: str | None = None,
-       derived: tuple[str, ...] = (), **protect: tuple[str, ...]) -> Rule:
-    return Rule(protect=tuple(protect.items()), parts=parts, industry=industry,
+def _r(keys: tuple[str, ...] | None, parts: tuple[str, ...] | None = None,
+       industry: str | None = None, derived: tuple[str, ...] = (),
+       **protect: tuple[str, ...]) -> Rule:
+    return Rule(protect=tuple(protect.items()), keys=keys, parts=parts, industry=industry,
                 derived=derived)
 
 
@@ -87,39 +96,39 @@ RULES: dict[str, Rule] = {
     # composed in dashboard.report from frames fetched through governed()
     "brand_numbers": Rule(free=True),
     "brand_html": Rule(free=True),
-    "displacement_totals": _r(models=(*_TWIN, "displaced_upper")),
-    "twin_share_by_channel": _r(parts=("month",), models=_TWIN),
-    "twin_share_overall": _r(parts=(), models=_TWIN),
-    "twin_share_by_half": _r(parts=("half",), models=_TWIN),
-    "shoot_days_vs_expected": _r(parts=(), models=("expected_upper",)),
-    "brands_ranked": _r(parts=(), models=(*_TWIN, "displaced_upper")),
-    "crew_totals": _r(people=_CREW),
-    "crew_by_role": _r(parts=(), people=_CREW),
-    "crew_income_by_year_role": _r(parts=("year",), people=("crew_days", "crew_income",
+    "displacement_totals": _r(("period",), models=(*_TWIN, "displaced_upper")),
+    "twin_share_by_channel": _r(("month", "channel"), parts=("month",), models=_TWIN),
+    "twin_share_overall": _r(("month",), parts=(), models=_TWIN),
+    "twin_share_by_half": _r(("half", "channel"), parts=("half",), models=_TWIN),
+    "shoot_days_vs_expected": _r(("month",), parts=(), models=("expected_upper",)),
+    "brands_ranked": _r(("brand_id",), parts=(), models=(*_TWIN, "displaced_upper")),
+    "crew_totals": _r(("period",), people=_CREW),
+    "crew_by_role": _r(("role",), parts=(), people=_CREW),
+    "crew_income_by_year_role": _r(("year", "role"), parts=("year",), people=("crew_days", "crew_income",
                                                               "displaced_crew_income")),
-    "model_income_over_time": _r(parts=(), industry="brands", models_shoot=("shoot_income",),
+    "model_income_over_time": _r(None, parts=(), industry="brands", models_shoot=("shoot_income",),
                                  models_twin=("twin_income",)),
-    "model_income_totals": _r(industry="brands", models_shoot=("shoot_income",),
+    "model_income_totals": _r(None, industry="brands", models_shoot=("shoot_income",),
                               models_twin=("twin_income",)),
-    "income_distribution": _r(parts=("year",), industry="brands", models=_MODELS,
+    "income_distribution": _r(None, parts=("year",), industry="brands", models=_MODELS,
                               top_group=("p90_income", "top10_share")),
     "lorenz": Rule(transform=_lorenz, industry="brands"),
     # unlicensed images are a figure about the models whose twins were used without a licence
     # (the reasons chart splits them); licensed = twin − unlicensed images hides with them
-    "consent_over_time": _r(parts=(), people=("twin_assets", "licensed_assets",
+    "consent_over_time": _r(("month",), parts=(), people=("twin_assets", "licensed_assets",
                                               "unlicensed_assets"),
                             unlicensed_people=("unlicensed_assets", "licensed_assets"),
                             derived=("licensed_assets",)),
-    "unlicensed_reasons": _r(parts=(), people=("assets",)),
-    "compliance_by_brand": _r(parts=(), people=("twin_assets", "licensed_share",
+    "unlicensed_reasons": _r(("reason",), parts=(), people=("assets",)),
+    "compliance_by_brand": _r(("brand_id",), parts=(), people=("twin_assets", "licensed_share",
                                                 "watermarked_share", "disclosed_share"),
                               unlicensed_people=("licensed_share",), derived=("licensed_share",)),
-    "consent_totals": _r(people=("twin_assets", "licensed_assets", "unlicensed_assets",
+    "consent_totals": _r(("period",), people=("twin_assets", "licensed_assets", "unlicensed_assets",
                                  "watermarked_share", "disclosed_share"),
                          unlicensed_people=("unlicensed_assets", "licensed_assets"),
                          derived=("licensed_assets",)),
     # the survey's own head counts; the page sums areas per role and period
-    "employment_survey": _r(parts=("period", "role"), industry="public",
+    "employment_survey": _r(("period", "area", "role", "source"), parts=("period", "role"), industry="public",
                             employed=("employed", "median_earnings", "mean_earnings")),
     # national statistics the BLS publishes (and suppresses) itself: no cell is a few people
     "employment_bls": Rule(free=True),
@@ -143,11 +152,47 @@ def threshold(rule: Rule, aud: Audience) -> int | None:
     return aud.k
 
 
-def disclose(name: str, df, aud: Audience, brands: int | None = None):
+def complements(name: str, args: tuple, aud: Audience) -> list[tuple]:
+    """The calls whose frames `disclose` needs beside `(name, *args)`: the same figure with
+    each active list filter cleared (what a reader can subtract it from)."""
+    rule = RULES.get(name)
+    if rule is None or rule.keys is None or not rule.protect or threshold(rule, aud) is None:
+        return []
+    out = []
+    for i, a in enumerate(args):
+        if isinstance(a, Filters):
+            for key in LIST_KEYS:
+                if getattr(a, key):
+                    out.append((name, *args[:i], replace(a, **{key: ()}), *args[i + 1:]))
+    return out
+
+
+def _rest_too_small(df: pd.DataFrame, rule: Rule, wider: list[pd.DataFrame],
+                    k: int) -> dict[str, pd.Series]:
+    """Per count column: rows whose rest (a wider frame's row − this row) is about fewer
+    than k people and not nothing. The wider count minus this one is a lower bound on the
+    rest's distinct people, so the test errs on hiding."""
+    out = {c: pd.Series(False, index=df.index) for c, _ in rule.protect}
+    for w in wider:
+        merged = df[list(rule.keys)].merge(w, on=list(rule.keys), how="left")
+        merged.index = df.index
+        for c, values in rule.protect:
+            rest = merged[c].fillna(0) - df[c].fillna(0)
+            changed = pd.Series(False, index=df.index)
+            for v in values:
+                a = pd.to_numeric(merged[v], errors="coerce").fillna(0)
+                b = pd.to_numeric(df[v], errors="coerce").fillna(0)
+                changed |= (a - b).abs() > 1e-9
+            out[c] |= changed & (rest < k)
+    return out
+
+
+def disclose(name: str, df, aud: Audience, brands: int | None = None,
+             wider: list | None = None):
     """`df` as the audience may see it (suppressed and marked where people are too few).
 
     brands: how many brands the warehouse holds (needed for a brand audience's industry
-    figures; None counts as too few)."""
+    figures; None counts as too few). wider: the frames of `complements()` calls."""
     rule = RULES.get(name)
     if rule is None:
         if aud.k is None and aud.role != "brand":
@@ -163,8 +208,9 @@ def disclose(name: str, df, aud: Audience, brands: int | None = None):
         return rule.transform(df, aud, k)
     if rule.free or k is None:
         return df
+    rest = _rest_too_small(df, rule, wider, k) if wider and not df.empty else None
     return privacy.suppress(df, {c: list(v) for c, v in rule.protect}, k, parts=rule.parts,
-                            derived=rule.derived)
+                            derived=rule.derived, also=rest)
 
 
 def scoped_args(args: tuple, aud: Audience) -> tuple:
@@ -175,6 +221,8 @@ def scoped_args(args: tuple, aud: Audience) -> tuple:
 def governed(src: queries.Source, name: str, *args, aud: Audience):
     """`queries.<name>(src, *args)` scoped and suppressed for `aud`: the path every figure
     outside Streamlit takes (the report, chart images)."""
-    df = getattr(queries, name)(src, *scoped_args(args, aud))
+    args = scoped_args(args, aud)
+    df = getattr(queries, name)(src, *args)
     brands = queries.industry_brands(src) if aud.role == "brand" else None
-    return disclose(name, df, aud, brands=brands)
+    wider = [getattr(queries, n)(src, *a) for n, *a in complements(name, args, aud)]
+    return disclose(name, df, aud, brands=brands, wider=wider)

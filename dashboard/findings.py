@@ -109,7 +109,14 @@ def sentences(halves: pd.DataFrame, disp: pd.Series, crew: pd.Series, top_role: 
         out.append(f"Consent figures for the twin images in {period}{where}: suppressed "
                    "(fewer than the threshold of models behind them).")
     elif consent["twin_assets"] > 0:
-        out.append(f"{pct(consent['unlicensed_assets'] / consent['twin_assets'], 1)} of twin "
-                   f"images{where} were used without a valid licence, and "
-                   f"{pct(consent['disclosed_share'])} were disclosed as AI-made.")
+        disclosed = "" if _hidden(consent["disclosed_share"]) else \
+            f"{pct(consent['disclosed_share'])} were disclosed as AI-made"
+        if _hidden(consent["unlicensed_assets"]):
+            out.append(f"The share of twin images{where} used without a valid licence is "
+                       "suppressed (too few models behind the unlicensed ones)"
+                       + (f"; {disclosed}." if disclosed else "."))
+        else:
+            out.append(f"{pct(consent['unlicensed_assets'] / consent['twin_assets'], 1)} of "
+                       f"twin images{where} were used without a valid licence"
+                       + (f", and {disclosed}." if disclosed else "."))
     return out[:6]

@@ -16,13 +16,16 @@ def secondary_note(k: int) -> str:
 
 
 def suppress(df: pd.DataFrame, rules: dict[str, list[str]], k: int | None,
-             parts: tuple[str, ...] | None = None, derived: tuple[str, ...] = ()) -> pd.DataFrame:
+             parts: tuple[str, ...] | None = None, derived: tuple[str, ...] = (),
+             also: dict[str, pd.Series] | None = None) -> pd.DataFrame:
     """Blank the value columns of rows whose people-count column is below k, and mark them.
 
     `rules` maps a count column (distinct people behind the row) to the value columns it
     protects; the count itself is blanked too (a count below k is itself a small figure). A
     row with nobody behind it and nothing but zeros to show describes nobody and stays
     (`derived` columns, computed from other figures, are not looked at for that).
+    `also`: count column → rows to hide as well, though k people are behind them (the rest
+    of a wider selection shown elsewhere is fewer than k: disclosure.complements).
     `parts`: the rows add up (within these columns; `()` = all rows) to a total shown
     elsewhere. Where a part is hidden, the smallest part with at least k people is hidden
     too, so total − shown parts is a sum over at least k people, never the hidden part alone.
@@ -39,22 +42,25 @@ def suppress(df: pd.DataFrame, rules: dict[str, list[str]], k: int | None,
         own = [c for c in value_cols if c not in derived] or value_cols
         values = out[own].apply(pd.to_numeric, errors="coerce").fillna(0)
         small = (n < k) & ~((n == 0) & (values == 0).all(axis=1)) & marks.eq("")
+        rest = (also or {}).get(count_col, pd.Series(False, index=out.index)) & ~small \
+            & marks.eq("")
         second = pd.Series(False, index=out.index)
         if parts is not None:
             groups = (out.groupby(list(parts), sort=False, dropna=False).groups.values()
                       if parts else [out.index])
             for idx in groups:
-                if not small[idx].any():
+                if not small[idx].any() or rest[idx].any():  # a hidden part of ≥ k already
                     continue
                 big = n[idx][~small[idx] & (n[idx] >= k)]
                 if not big.empty:  # hide the smallest part that could be shown
                     second[big.sort_values(kind="stable").index[0]] = True
-        hide = small | second
+        hide = small | second | rest
         if not hide.any():
             continue
         for col in [*value_cols, count_col]:
             out[col] = out[col].astype("float64").where(~hide)
-        marks = marks.where(~second | marks.ne(""), secondary_note(k)).where(~small, note(k))
+        marks = marks.where(~(second | rest) | marks.ne(""), secondary_note(k)) \
+            .where(~small, note(k))
     out[SUPPRESSED_COL] = marks
     return out
 
