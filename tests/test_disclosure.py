@@ -325,24 +325,8 @@ def test_filters_every_figure_follows_or_says_which_it_does_not(world, run, down
     assert "Models' income" not in base_findings or "Across" not in base_findings
     assert "That is about" not in findings  # never chained to the channel-filtered sentence
 
-    cases = {
-        # page: {filter: (figures that must change, captions that must name the filter)}
-        "displacement": {"channel": ({"Twin share of images", "Upper bound"}, "role"),
-                         "role": (set(), "role")},
-        "income": {"brand": (set(), "brand"), "region": (set(), "region")},
-    }
-    for page, filters in cases.items():
-        base = {x.label: x.value for x in run(page, world).metric}
-        for key, (changes, named) in filters.items():
-            value = {"channel": "campaign", "role": "stylist", "brand": "SOLO",
-                     "region": "GB"}[key]
-            at = run(page, world, **{key: value})
-            now = {x.label: x.value for x in at.metric}
-            assert {k for k in base if base[k] != now[k]} == changes, (page, key)
-            captions = " ".join(c.value for c in at.caption)
-            assert f"the {key} filter" in captions or f"the {named} filter" in captions, \
-                (page, key)
     # the crew chart on the displacement page names the channel filter it cannot follow
+    # (the page × filter matrix below checks every other figure)
     at = run("displacement", world, channel="campaign")
     assert any("Crew days displaced, by role (all channels)" in json.dumps(c)
                for c in charts(at))
@@ -359,3 +343,54 @@ def test_free_text_ids_render_as_text(tmp_path, run):
         assert "<b>B</b>" not in json.dumps(fig)
     warn = run("displacement", db, brand="[x](https://evil.example)")
     assert all("[x](https://" not in w.value for w in warn.warning)
+
+
+TWIN_SHARE, SHOOT_DAYS = "Images made with twins", "Shoot days booked"
+# page → filter → (the headline numbers that change, the charts/downloads that change,
+# the filters some figure on the page must say it does not follow). Values: brand MANY
+# (150 twin images of 390, 12 shoot days, no crew), channel campaign (MANY and D), region GB
+# (every brand: nothing changes), role stylist (SOLO's two stylists).
+MATRIX = {
+    "overview": {
+        "brand": ({0, 1}, {"overview-twin-share.csv"}, "brand"),      # models' income
+        "channel": ({0, 1}, {"overview-twin-share.csv"}, "channel"),  # crew, income, consent
+        "region": (set(), set(), "region"),                             # models' income
+    },
+    "displacement": {
+        "brand": ({0, 2}, {"displacement-share-by-channel.csv", "displacement-shoot-days.csv",
+                           "displacement-crew-by-role.csv", "displacement-brands.csv"}, None),
+        "channel": ({0, 2}, {"displacement-share-by-channel.csv", "displacement-shoot-days.csv",
+                             "displacement-brands.csv"}, "channel"),  # the crew chart
+        "region": (set(), set(), None),
+        "role": (set(), {"displacement-crew-by-role.csv"}, "role"),    # shoots have no role
+    },
+    "income": {
+        "brand": (set(), {"income-crew-by-role.csv"}, "brand"),  # models' income: no brand
+        "region": (set(), set(), "region"),
+        "role": (set(), {"income-crew-by-role.csv"}, "role"),
+    },
+}
+VALUES = {"brand": "MANY", "channel": "campaign", "region": "GB", "role": "stylist"}
+
+
+@pytest.mark.parametrize("page, key", [(p, k) for p, fs in MATRIX.items() for k in fs])
+def test_each_page_and_filter_changes_exactly_the_figures_that_follow_it(world, run, downloads,
+                                                                         page, key):
+    base = run(page, world)
+    base_values = [m.value for m in base.metric]
+    base_files = dict(downloads)
+    downloads.clear()
+    at = run(page, world, **{key: VALUES[key]})
+    values = [m.value for m in at.metric]
+    metrics, files, named = MATRIX[page][key]
+    assert {i for i, (a, b) in enumerate(zip(base_values, values, strict=True)) if a != b} \
+        == metrics
+    # a download that changed or went (its chart became "nothing matches these filters")
+    assert {n for n in base_files if downloads.get(n) != base_files[n]} == files
+    said = " ".join([c.value for c in at.caption] + [m.proto.help for m in at.metric]
+                    + [m.value for m in at.markdown])
+    if named:  # on the figure ("the brand filter does not apply") or its sentence ("Across …")
+        assert (f"the {named} filter" in said and "not apply" in said) or \
+            f"Across all {named}s" in said or f"(across all {named}s)" in said
+    else:
+        assert "not apply" not in said and "Across all" not in said
