@@ -80,6 +80,9 @@ def _lorenz(curve, aud: Audience, k):
 
 _CREW = ("crew_days", "crew_income", "displaced_crew_days", "displaced_crew_income")
 _TWIN = ("twin_assets", "twin_share")
+# a share's complement (unlicensed, unwatermarked, undisclosed images) is the figure its
+# own count protects; the share itself is derived from it
+_SHARES = ("licensed_share", "watermarked_share", "disclosed_share")
 _MODELS = ("median_income", "p90_income", "top10_share", "gini")
 
 # Shoot days, shoot images and bookings are not people (CONTRACT §6); twin images and every
@@ -122,11 +125,15 @@ RULES: dict[str, Rule] = {
     "unlicensed_reasons": _r(("reason",), parts=(), people=("assets",)),
     "compliance_by_brand": _r(("brand_id",), parts=(), people=("twin_assets", "licensed_share",
                                                 "watermarked_share", "disclosed_share"),
-                              unlicensed_people=("licensed_share",), derived=("licensed_share",)),
+                              unlicensed_people=("licensed_share",),
+                              unwatermarked_people=("watermarked_share",),
+                              undisclosed_people=("disclosed_share",), derived=_SHARES),
     "consent_totals": _r(("period",), people=("twin_assets", "licensed_assets", "unlicensed_assets",
                                  "watermarked_share", "disclosed_share"),
                          unlicensed_people=("unlicensed_assets", "licensed_assets"),
-                         derived=("licensed_assets",)),
+                         unwatermarked_people=("watermarked_share",),
+                         undisclosed_people=("disclosed_share",),
+                         derived=("licensed_assets", *_SHARES)),
     # the survey's own head counts; the page sums areas per role and period
     "employment_survey": _r(("period", "area", "role", "source"), parts=("period", "role"), industry="public",
                             employed=("employed", "median_earnings", "mean_earnings")),

@@ -39,11 +39,13 @@ def suppress(df: pd.DataFrame, rules: dict[str, list[str]], k: int | None,
              else pd.Series("", index=out.index, dtype="object"))
     for count_col, value_cols in rules.items():
         n = out[count_col].fillna(0)
-        own = [c for c in value_cols if c not in derived] or value_cols
+        # only derived columns (a share whose complement this count counts): nobody behind
+        # the complement is nothing to hide
+        own = [c for c in value_cols if c not in derived]
         values = out[own].apply(pd.to_numeric, errors="coerce").fillna(0)
-        small = (n < k) & ~((n == 0) & (values == 0).all(axis=1)) & marks.eq("")
-        rest = (also or {}).get(count_col, pd.Series(False, index=out.index)) & ~small \
-            & marks.eq("")
+        # a second pass finds the first one's counts blank: nothing more to hide (idempotent)
+        small = (n < k) & ~((n == 0) & (values == 0).all(axis=1))
+        rest = (also or {}).get(count_col, pd.Series(False, index=out.index)) & ~small
         second = pd.Series(False, index=out.index)
         if parts is not None:
             groups = (out.groupby(list(parts), sort=False, dropna=False).groups.values()

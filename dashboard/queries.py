@@ -39,10 +39,13 @@ _TWIN_PEOPLE = """
     left join staging.stg_twins t using (twin_id)
     left join marts.brands b using (brand_id)
 """
-# Consent: the same, with whether the use was covered by a valid licence (consent_code 0).
+# Consent: the same, with whether the use was covered by a valid licence (consent_code 0),
+# watermarked and disclosed: a share's complement (the unlicensed, unwatermarked images) is a
+# figure about the models behind it.
 _CONSENT_PEOPLE = """
     select u.month, u.brand_id, u.channel, b.home_region as region, u.assets,
-           u.consent_code > 0 as unlicensed,
+           u.consent_code > 0 as unlicensed, not u.watermarked as unwatermarked,
+           not u.disclosed as undisclosed,
            coalesce(t.model_id, 'twin:' || u.twin_id) as person
     from staging.int_usage_classified u
     left join staging.stg_twins t using (twin_id)
@@ -503,8 +506,9 @@ def unlicensed_reasons(db: Source, f: Filters) -> pd.DataFrame:
 
 def compliance_by_brand(db: Source, f: Filters) -> pd.DataFrame:
     """brand_id, twin_assets, licensed_share, watermarked_share, disclosed_share
-    (asset-weighted), people (distinct models behind the brand's twin use), unlicensed_people
-    (… behind its unlicensed use) — least licensed first."""
+    (asset-weighted), people (distinct models behind the brand's twin use), unlicensed_people,
+    unwatermarked_people, undisclosed_people (… behind its unlicensed, unwatermarked,
+    undisclosed use) — least licensed first."""
     return _run(db, f"""
         with cells as (
             select brand_id, twin_assets as assets, licensed_assets,
@@ -514,7 +518,9 @@ def compliance_by_brand(db: Source, f: Filters) -> pd.DataFrame:
         ),
         people as (
             select brand_id, count(distinct person) as people,
-                   count(distinct person) filter (where unlicensed) as unlicensed_people
+                   count(distinct person) filter (where unlicensed) as unlicensed_people,
+                   count(distinct person) filter (where unwatermarked) as unwatermarked_people,
+                   count(distinct person) filter (where undisclosed) as undisclosed_people
             from ({_CONSENT_PEOPLE})
             where {_PERIOD} and {_BRAND} and {_HOME_REGION}
             group by brand_id
@@ -525,7 +531,10 @@ def compliance_by_brand(db: Source, f: Filters) -> pd.DataFrame:
                sum(watermarked_share * assets) / nullif(sum(assets), 0) as watermarked_share,
                sum(disclosed_share * assets) / nullif(sum(assets), 0) as disclosed_share,
                coalesce(any_value(people.people), 0)::bigint as people,
-               coalesce(any_value(people.unlicensed_people), 0)::bigint as unlicensed_people
+               coalesce(any_value(people.unlicensed_people), 0)::bigint as unlicensed_people,
+               coalesce(any_value(people.unwatermarked_people), 0)::bigint
+                   as unwatermarked_people,
+               coalesce(any_value(people.undisclosed_people), 0)::bigint as undisclosed_people
         from cells left join people using (brand_id)
         group by brand_id
         having sum(assets) > 0
@@ -536,7 +545,8 @@ def compliance_by_brand(db: Source, f: Filters) -> pd.DataFrame:
 def consent_totals(db: Source, f: Filters) -> pd.DataFrame:
     """Two rows (current period, then the previous one of the same length): twin_assets,
     licensed_assets, unlicensed_assets, watermarked_share, disclosed_share, cells, people
-    (distinct models behind the twin use), unlicensed_people (… behind its unlicensed use)."""
+    (distinct models behind the twin use), unlicensed_people, unwatermarked_people,
+    undisclosed_people (… behind its unlicensed, unwatermarked, undisclosed use)."""
     return _two_periods(db, f, "consent_monthly", f"and {_BRAND} and {_HOME_REGION}",
                         ("brand", "region"), """
                coalesce(sum(twin_assets), 0)::bigint as twin_assets,
@@ -547,7 +557,9 @@ def consent_totals(db: Source, f: Filters) -> pd.DataFrame:
                sum(disclosed_share * twin_assets) / nullif(sum(twin_assets), 0)
                    as disclosed_share""",
                         people={"people": (_TWIN_PEOPLE, ""),
-                                "unlicensed_people": (_CONSENT_PEOPLE, " and unlicensed")})
+                                "unlicensed_people": (_CONSENT_PEOPLE, " and unlicensed"),
+                                "unwatermarked_people": (_CONSENT_PEOPLE, " and unwatermarked"),
+                                "undisclosed_people": (_CONSENT_PEOPLE, " and undisclosed")})
 
 
 def reporting_currency(db: Source) -> str:
