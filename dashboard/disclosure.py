@@ -183,6 +183,16 @@ def _rest_too_small(df: pd.DataFrame, rule: Rule, wider: list[pd.DataFrame],
     for w in wider:
         merged = df[list(rule.keys)].merge(w, on=list(rule.keys), how="left")
         merged.index = df.index
+        # a row the wider figure hides (as a part of its total) stays hidden here: which
+        # parts are hidden must not depend on which rows a filter leaves in the frame
+        shown = privacy.suppress(w, {c: list(v) for c, v in rule.protect}, k,
+                                 parts=rule.parts, derived=rule.derived)
+        if privacy.SUPPRESSED_COL in shown.columns:
+            hidden = df[list(rule.keys)].merge(
+                shown[[*rule.keys, privacy.SUPPRESSED_COL]], on=list(rule.keys), how="left")
+            hidden = hidden[privacy.SUPPRESSED_COL].fillna("").ne("").to_numpy()
+            for c in out:
+                out[c] |= hidden
         for c, values in rule.protect:
             rest = merged[c].fillna(0) - df[c].fillna(0)
             changed = pd.Series(False, index=df.index)
