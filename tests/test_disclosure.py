@@ -413,3 +413,24 @@ def test_each_page_and_filter_changes_exactly_the_figures_that_follow_it(world, 
             f"Across all {named}s" in said or f"(across all {named}s)" in said
     else:
         assert "not apply" not in said and "Across all" not in said
+
+
+def test_a_brand_audience_on_the_pages(world, run, downloads, monkeypatch):
+    """What sign-in will hand the pages (helper auth wires it): a brand sees its own figures
+    whole, no other brand's id, and industry figures only from five brands or more."""
+    from dashboard import data
+
+    monkeypatch.setattr(data, "audience", lambda: Audience(role="brand", k=None, brand="SOLO"))
+    at = run("displacement", world, brand="MANY")
+    said = text_of(at)
+    assert any("Ignored brand='MANY'" in w.value.replace("\\", "") for w in at.warning)
+    assert "MANY" not in said.replace(at.warning[0].value, "")
+    assert {x.label: x.value for x in at.metric}["Twin share of images"] == "17.5%"  # 51 ÷ 291
+    ranked = pd.read_csv(io.BytesIO(downloads["displacement-brands.csv"]))
+    assert ranked["brand_id"].tolist() == ["SOLO"] and ranked["twin_assets"].tolist() == [51]
+    at = run("brand_report", world)
+    assert at.selectbox[0].options == ["SOLO"]
+    at = run("income", world)  # four brands in this warehouse: the industry is withheld
+    assert {x.label: x.value for x in at.metric}["Models' income from twins"] == "–"
+    income = pd.read_csv(io.BytesIO(downloads["income-models-monthly.csv"]))
+    assert set(income["suppressed"]) == {"withheld: fewer than 5 brands"}
