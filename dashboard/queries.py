@@ -91,8 +91,9 @@ def _pstart(f: Filters) -> date | None:
 
 def known_values(db: Source) -> Known:
     """Months, brands and regions present in the marts (URL values are checked against these)."""
-    months = _run(db, "select distinct strftime(month, '%Y-%m') as v from marts.displacement_monthly "
-                  "union select distinct strftime(month, '%Y-%m') from marts.model_income_monthly "
+    months = _run(db, "select distinct strftime(month, '%Y-%m') as v "
+                  "from marts.displacement_monthly union "
+                  "select distinct strftime(month, '%Y-%m') from marts.model_income_monthly "
                   "order by 1")["v"]
     brands = _run(db, "select distinct brand_id as v from marts.displacement_monthly "
                   "union select distinct brand_id from marts.consent_monthly order by 1")["v"]
