@@ -145,10 +145,11 @@ def events() -> pd.DataFrame:
 
 
 def _two_periods(db: Source, f: Filters, mart: str, where: str, filters_used: tuple[str, ...],
-                 measures: str, people: dict[str, tuple[str, str]] | None = None) -> pd.DataFrame:
+                 measures: str, people: tuple[str, dict[str, str]] | None = None
+                 ) -> pd.DataFrame:
     """Two rows — the current period, then the previous one of the same length — of
     `measures` over `marts.<mart>`: the headline numbers and what they are compared with.
-    `people`: column → (people CTE, extra predicate): distinct people per period.
+    `people`: (a people CTE, column → predicate): distinct people per period, one pass.
     `mart`, `where` and `measures` are fragments of our own code; every value is bound."""
     out = _run(db, f"""
         with cells as (
@@ -163,22 +164,27 @@ def _two_periods(db: Source, f: Filters, mart: str, where: str, filters_used: tu
         group by p.period, p.ord
         order by p.ord
     """, {**_params(f, "start", "end", *filters_used), "pstart": _pstart(f)})  # noqa: S608
-    for col, (source, extra) in (people or {}).items():
-        out[col] = _people_two_periods(db, f, source, where + extra, filters_used)
+    if people:
+        counts = _people_two_periods(db, f, people[0], people[1], where, filters_used)
+        for col in people[1]:
+            out[col] = [int(counts[f"{col}_cur"]), int(counts[f"{col}_prev"])]
     return out
 
 
-def _people_two_periods(db: Source, f: Filters, source: str, where: str,
-                        filters_used: tuple[str, ...]) -> list[int]:
-    """Distinct people of `source` (a people CTE above) in the current and previous period."""
-    row = _run(db, f"""
+def _people_two_periods(db: Source, f: Filters, source: str, columns: dict[str, str],
+                        where: str, filters_used: tuple[str, ...]) -> pd.Series:
+    """Distinct people of `source` (a people CTE above) in the current and previous period,
+    per column's predicate (`true`, `unlicensed`…): `<col>_cur`, `<col>_prev`."""
+    counts = ", ".join(
+        f"count(distinct person) filter (where month >= $start::date and {cond}) as {col}_cur, "
+        f"count(distinct person) filter (where month < $start::date and {cond}) as {col}_prev"
+        for col, cond in columns.items())
+    return _run(db, f"""
         with src as ({source})
-        select count(distinct person) filter (where month >= $start::date) as cur,
-               count(distinct person) filter (where month < $start::date) as prev
+        select {counts}
         from src
         where month between $pstart::date and $end::date {where}
     """, {**_params(f, "start", "end", *filters_used), "pstart": _pstart(f)}).iloc[0]  # noqa: S608
-    return [int(row["cur"]), int(row["prev"])]
 
 
 # ---- displacement -------------------------------------------------------------------------
@@ -198,7 +204,7 @@ def displacement_totals(db: Source, f: Filters) -> pd.DataFrame:
                coalesce(sum(cancelled_for_twin_days), 0)::double as cancelled_for_twin_days,
                coalesce(sum(displaced_shoot_days_did), 0)::double as displaced_did,
                coalesce(sum(displaced_shoot_days_upper), 0)::double as displaced_upper""",
-                        people={"models": (_TWIN_PEOPLE, "")})
+                        people=(_TWIN_PEOPLE, {"models": "true"}))
 
 
 def _share_by(db: Source, f: Filters, keys: str, start: date | None = None) -> pd.DataFrame:
@@ -317,7 +323,7 @@ def crew_totals(db: Source, f: Filters) -> pd.DataFrame:
                coalesce(sum(crew_income), 0)::double as crew_income,
                coalesce(sum(displaced_crew_days), 0)::double as displaced_crew_days,
                coalesce(sum(displaced_crew_income), 0)::double as displaced_crew_income""",
-                        people={"people": (_CREW_PEOPLE, "")})
+                        people=(_CREW_PEOPLE, {"people": "true"}))
 
 
 def crew_by_role(db: Source, f: Filters) -> pd.DataFrame:
@@ -557,10 +563,10 @@ def consent_totals(db: Source, f: Filters) -> pd.DataFrame:
                    as watermarked_share,
                sum(disclosed_share * twin_assets) / nullif(sum(twin_assets), 0)
                    as disclosed_share""",
-                        people={"people": (_TWIN_PEOPLE, ""),
-                                "unlicensed_people": (_CONSENT_PEOPLE, " and unlicensed"),
-                                "unwatermarked_people": (_CONSENT_PEOPLE, " and unwatermarked"),
-                                "undisclosed_people": (_CONSENT_PEOPLE, " and undisclosed")})
+                        people=(_CONSENT_PEOPLE, {
+                            "people": "true", "unlicensed_people": "unlicensed",
+                            "unwatermarked_people": "unwatermarked",
+                            "undisclosed_people": "undisclosed"}))
 
 
 def reporting_currency(db: Source) -> str:
