@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import money as _money
 from dashboard import theme
 from dashboard.privacy import SUPPRESSED_COL
 
@@ -77,7 +80,9 @@ def twin_share_overall(df: pd.DataFrame, events: pd.DataFrame | None = None) -> 
     title = "Share of all fashion images made with digital twins"
     if df.empty:
         return empty(title, "No shoots or twin use in this selection")
-    m = df.groupby("month", as_index=False)[["twin_assets", "shoot_assets"]].sum()
+    # min_count: a suppressed month stays blank, never a 0% (twin_share_overall has one row
+    # per month already; twin_share_by_channel's rows add up)
+    m = df.groupby("month", as_index=False)[["twin_assets", "shoot_assets"]].sum(min_count=1)
     m["twin_share"] = m["twin_assets"] / (m["twin_assets"] + m["shoot_assets"]).where(
         lambda s: s > 0)
     fig = go.Figure(go.Scatter(x=m["month"], y=m["twin_share"], mode="lines", name="all channels",
@@ -111,7 +116,7 @@ def shoot_days_vs_expected(df: pd.DataFrame, events: pd.DataFrame | None = None)
 
 
 def by_role_bars(df: pd.DataFrame, value: str, title: str, axis: str,
-                 money: bool = False) -> go.Figure:
+                 money: bool = False, currency: str = "EUR") -> go.Figure:
     """Horizontal bars per role; rows hidden in public mode drawn empty and labelled."""
     if df.empty:
         return empty(title, "No crew bookings in this selection")
@@ -123,7 +128,7 @@ def by_role_bars(df: pd.DataFrame, value: str, title: str, axis: str,
     hidden = _suppressed(d)
     d = d.assign(_v=d[value].fillna(0)).sort_values("_v")
     hidden = hidden.loc[d.index]
-    fmt = "€%{x:,.0f}" if money else "%{x:,.0f}"
+    fmt = _money.plotly_format(currency, "x") if money else "%{x:,.0f}"
     fig = go.Figure(go.Bar(
         x=d["_v"], y=d["role"], orientation="h", marker={"color": theme.BLUE},
         text=[d.loc[i, SUPPRESSED_COL] if h else "" for i, h in hidden.items()],
@@ -141,10 +146,11 @@ def brands_ranked(df: pd.DataFrame) -> go.Figure:
         return empty(title, "No brands in this selection")
     d = df.sort_values("displaced_did")
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=d["displaced_did"], y=d["brand_id"], orientation="h",
+    names = [html.escape(str(b)) for b in d["brand_id"]]  # free text: never plotly's HTML
+    fig.add_trace(go.Bar(x=d["displaced_did"], y=names, orientation="h",
                          name="difference in differences", marker={"color": theme.ORANGE},
                          hovertemplate="%{x:,.0f} days<extra>DiD</extra>"))
-    fig.add_trace(go.Scatter(x=d["displaced_upper"], y=d["brand_id"], mode="markers",
+    fig.add_trace(go.Scatter(x=d["displaced_upper"], y=names, mode="markers",
                              name="upper bound", marker={"color": theme.VERMILLION,
                                                          "symbol": "line-ns-open", "size": 14,
                                                          "line": {"width": 3}},
@@ -155,7 +161,8 @@ def brands_ranked(df: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def model_income(df: pd.DataFrame, events: pd.DataFrame | None = None) -> go.Figure:
+def model_income(df: pd.DataFrame, events: pd.DataFrame | None = None,
+                 currency: str = "EUR") -> go.Figure:
     """Stacked areas: all models' income from shoots and from their twins, by month."""
     title = "Models' income: from shoots and from their twins (all models, per month)"
     if df.empty:
@@ -165,8 +172,8 @@ def model_income(df: pd.DataFrame, events: pd.DataFrame | None = None) -> go.Fig
                               ("twin_income", "from twin licences", theme.ORANGE)):
         fig.add_trace(go.Scatter(x=df["month"], y=df[col], name=name, mode="lines",
                                  stackgroup="income", line={"color": colour, "width": 1},
-                                 hovertemplate="€%{y:,.0f}"))
-    theme.layout(fig, title, y_title="EUR per month")
+                                 hovertemplate=_money.plotly_format(currency)))
+    theme.layout(fig, title, y_title=f"{currency} per month")
     return add_events(fig, events, *_time_range(df))
 
 
@@ -209,7 +216,7 @@ def distribution_by_year(df: pd.DataFrame, value: str, title: str, axis: str) ->
     return fig
 
 
-def crew_income_by_role(df: pd.DataFrame) -> go.Figure:
+def crew_income_by_role(df: pd.DataFrame, currency: str = "EUR") -> go.Figure:
     """Stacked bars: crew income per year, one colour per role."""
     title = "Crew income from shoots, by role and year"
     if df.empty:
@@ -232,8 +239,8 @@ def crew_income_by_role(df: pd.DataFrame) -> go.Figure:
                              name=str(group).replace("_", " "),
                              marker={"color": theme.GREY if group == "other roles"
                                      else theme.OKABE_ITO[i]},
-                             hovertemplate="€%{y:,.0f}"))
-    theme.layout(fig, title, y_title="EUR", height=420)
+                             hovertemplate=_money.plotly_format(currency)))
+    theme.layout(fig, title, y_title=currency, height=420)
     fig.update_layout(barmode="stack")
     return fig
 
@@ -283,7 +290,8 @@ def compliance_by_brand(df: pd.DataFrame) -> go.Figure:
     for col, name, colour in (("licensed_share", "licensed", theme.GREEN),
                               ("watermarked_share", "watermarked", theme.BLUE),
                               ("disclosed_share", "disclosed as AI", theme.ORANGE)):
-        fig.add_trace(go.Bar(x=d[col], y=d["brand_id"], orientation="h", name=name,
+        fig.add_trace(go.Bar(x=d[col], y=[html.escape(str(b)) for b in d["brand_id"]],
+                             orientation="h", name=name,
                              marker={"color": colour}, hovertemplate="%{x:.0%}"))
     theme.layout(fig, title, x_title="share of the brand's twin images",
                  height=max(300, 80 + 45 * len(d)))

@@ -24,27 +24,24 @@ def audience() -> Audience:
     return from_config()
 
 
+def scope_warnings(f: Filters) -> list[str]:
+    """What the audience's scope drops from the URL's filters (another brand's id)."""
+    return disclosure.scope(f, audience())[1]
+
+
 def k() -> int | None:
     """The suppression threshold for this audience; None when every figure may be shown."""
     return audience().k
 
 
-@st.cache_data(max_entries=1024, show_spinner=False)
-def _cached(name: str, db_path: str, version: str, args: tuple):
-    # `version` is only part of the key: a published load changes it, so new data shows
-    # on the next run without a restart and old entries age out.
-    fn = _EXTRA.get(name) or getattr(queries, name)
-    return fn(Path(db_path), *args)
-
-
-def _brand_numbers(db: Path, f, k):
+def _brand_numbers(db: Path, f, aud):
     from dashboard import report
-    return report.key_numbers(db, f, k)
+    return report.key_numbers(db, f, aud)
 
 
-def _brand_html(db: Path, f, k):
+def _brand_html(db: Path, f, aud):
     from dashboard import report
-    return report.build_html(db, f, k)
+    return report.build_html(db, f, aud)
 
 
 _EXTRA = {"brand_numbers": _brand_numbers, "brand_html": _brand_html}
@@ -64,19 +61,15 @@ def _stop_on_stale_marts(exc: duckdb.Error):
 
 
 def get(name: str, *args):
-    """`queries.<name>(db, *args)`, cached until the warehouse is republished."""
-    path = db()
-    aud = audience()
-    (name, *scoped), = _scoped(((name, *args),), aud)
-    try:
-        return disclosure.disclose(name, _cached(name, str(path), data_version(path),
-                                                 tuple(scoped)), aud)
-    except (duckdb.BinderException, duckdb.CatalogException) as exc:
-        _stop_on_stale_marts(exc)
+    """`queries.<name>(db, *args)`, cached until the warehouse is republished, scoped and
+    suppressed for the audience (dashboard.disclosure)."""
+    return fetch((name, *args))[0]
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_data(max_entries=1024, show_spinner=False)
 def _batch(db_path: str, version: str, calls: tuple) -> list:
+    # `version` is only part of the key: a published load changes it, so new data shows on
+    # the next run without a restart and old entries age out.
     # One short-lived reader for the whole batch: opening a connection costs more than
     # most of these queries, so a page asks for all its frames at once.
     with reader(Path(db_path)) as con:
@@ -85,9 +78,10 @@ def _batch(db_path: str, version: str, calls: tuple) -> list:
 
 
 def _scoped(calls: tuple, aud: Audience) -> tuple:
-    """Every Filters argument narrowed to the brands the audience may name."""
-    return tuple((name, *(disclosure.scope(a, aud)[0] if isinstance(a, Filters) else a
-                          for a in args)) for name, *args in calls)
+    """Every Filters argument narrowed to the brands the audience may name; the frames the
+    report composes are built for the audience itself (it is part of their cache key)."""
+    return tuple((name, *disclosure.scoped_args(tuple(args), aud),
+                  *((aud,) if name in _EXTRA else ())) for name, *args in calls)
 
 
 def fetch(*calls: tuple) -> list:
@@ -96,12 +90,24 @@ def fetch(*calls: tuple) -> list:
     path = db()
     aud = audience()
     calls = _scoped(calls, aud)
+    # beside each call, the calls it can be subtracted from (disclosure.complements), and the
+    # number of brands when industry figures are shown to a brand
+    wider = [disclosure.complements(name, tuple(args), aud) for name, *args in calls]
+    extra = [c for w in wider for c in w] + ([("industry_brands",)] if aud.role == "brand" else [])
     try:
-        frames = _batch(str(path), data_version(path), calls)
+        frames = _batch(str(path), data_version(path), (*calls, *extra))
     except (duckdb.BinderException, duckdb.CatalogException) as exc:
         _stop_on_stale_marts(exc)
-    return [disclosure.disclose(name, df, aud) for (name, *_), df in zip(calls, frames,
-                                                                        strict=True)]
+    brands = frames[-1] if aud.role == "brand" else None
+    rest = iter(frames[len(calls):])
+    return [disclosure.disclose(name, df, aud, brands=brands,
+                                wider=[next(rest) for _ in w])
+            for (name, *_), df, w in zip(calls, frames, wider, strict=False)]
+
+
+def currency() -> str:
+    """The warehouse's reporting currency: every money figure is labelled with it."""
+    return get("reporting_currency")
 
 
 @st.cache_data(show_spinner=False)

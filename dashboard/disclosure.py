@@ -1,21 +1,28 @@
 """Disclosure control in one place, below every page (CONTRACT §6–§7).
 
 Every frame a page, download, chart image, embed or report shows comes from a query in
-`dashboard.queries`, fetched through `governed()`: the audience first narrows the filters to
-the brands it may name (`scope`), then the query's registered `Rule` suppresses every figure
-about fewer than k people (`disclose`). A query that is not registered cannot be shown at
-all in public mode: add its rule to RULES beside the query.
+`dashboard.queries`, fetched through `governed()` (or `dashboard.data.fetch/get`, which do the
+same with a cache): the audience first narrows the filters to the brands it may name
+(`scope`), then the query's registered `Rule` suppresses every figure about fewer than k
+people (`disclose`), and — where the rows are parts of a total shown elsewhere — a second
+part, so that the hidden one cannot be recovered by subtraction. A query that is not
+registered cannot be shown at all in public mode: add its rule to RULES beside the query.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pandas as pd
 
-from dashboard import privacy
+from dashboard import privacy, queries
 from dashboard.audience import Audience
-from dashboard.filters import Filters
+from dashboard.filters import LIST_KEYS, Filters
+from etl import config
+
+MIN_BRANDS = 5  # an industry figure shown to a brand is drawn from at least this many brands
 
 
 @dataclass(frozen=True)
@@ -23,58 +30,128 @@ class Rule:
     """How one query's rows are protected.
 
     protect: count column (distinct people behind the row) → the value columns it protects.
+    derived: protected columns computed from another count's figure (licensed = twin −
+        unlicensed images): hidden with it, but a zero there does not make a row "about
+        nobody" (privacy.suppress).
+    keys: the columns that name a row. With a brand, channel, region or role filter active,
+        the same figure without that filter is shown too (a link without it): the rows of
+        the unfiltered call are matched on keys, and a row whose rest (unfiltered − filtered)
+        has fewer than k people is hidden, so that subtraction cannot recover it. None: the
+        query follows no list filter.
+    parts: the rows are parts of a total shown beside them (on the page, another page or the
+        report); the columns within which they add up (`()` = the whole frame). A hidden part
+        then hides a second one (privacy.suppress), so total − shown parts never isolates it.
+    industry: the query ignores the brand filter: a brand audience sees it in public mode;
+        `"brands"` (drawn from the brands' data) only when the warehouse holds at least
+        MIN_BRANDS brands, `"public"` (a survey, not brands' data) always.
+    transform: (frame, audience, k) → what may be shown, for shapes a count column cannot
+        protect (the Lorenz curve, the list of brands).
     free: the query shows no figure about people (provenance, known values, events…).
     person_level: rows name people (quarantined values): only `Audience.person_rows` sees them.
     """
 
     protect: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    derived: tuple[str, ...] = ()
+    parts: tuple[str, ...] | None = None
+    keys: tuple[str, ...] | None = None
+    industry: str | None = None
+    transform: Callable[[Any, Audience, int | None], Any] | None = None
     free: bool = False
     person_level: bool = False
 
 
-def _r(**protect: tuple[str, ...]) -> Rule:
-    return Rule(protect=tuple(protect.items()))
+def _r(keys: tuple[str, ...] | None, parts: tuple[str, ...] | None = None,
+       industry: str | None = None, derived: tuple[str, ...] = (),
+       **protect: tuple[str, ...]) -> Rule:
+    return Rule(protect=tuple(protect.items()), keys=keys, parts=parts, industry=industry,
+                derived=derived)
+
+
+def _known(known, aud: Audience, k):
+    """A brand audience may name only its own brand: the others leave the brand list."""
+    if aud.role != "brand":
+        return known
+    return replace(known, brands=tuple(b for b in known.brands if b == aud.brand))
+
+
+def _lorenz(curve, aud: Audience, k):
+    return privacy.coarse_lorenz(curve, k)
 
 
 _RIGHTS = ("twin_assets", "assets_met", "assets_not_met", "assets_unknown", "share_met",
            "share_not_met", "share_unknown")
 _CREW = ("crew_days", "crew_income", "displaced_crew_days", "displaced_crew_income")
+_TWIN = ("twin_assets", "twin_share")
+# a share's complement (unlicensed, unwatermarked, undisclosed images) is the figure its
+# own count protects; the share itself is derived from it
+_SHARES = ("licensed_share", "watermarked_share", "disclosed_share")
+_MODELS = ("median_income", "p90_income", "top10_share", "gini")
 
+# Shoot days, shoot images and bookings are not people (CONTRACT §6); twin images and every
+# figure made from them (the twin share, the substitution bound) are the models' twin use.
 RULES: dict[str, Rule] = {
-    "known_values": Rule(free=True),
+    "known_values": Rule(transform=_known),
     "provenance": Rule(free=True),
+    "reporting_currency": Rule(free=True),
+    "industry_brands": Rule(free=True),
     "loads": Rule(free=True),
-    "data_quality": Rule(free=True),
-    "quarantine_summary": Rule(free=True),
+    "data_quality": Rule(free=True),  # counts of rows whose references do not join
+    "quarantine_summary": Rule(free=True),  # rows by file and reason, no values
     "quarantine_rows": Rule(person_level=True),
-    # self-suppressing today (they take k); to move under the rules below
+    # composed in dashboard.report from frames fetched through governed()
     "brand_numbers": Rule(free=True),
     "brand_html": Rule(free=True),
-    "lorenz": Rule(free=True),
-    "income_distribution": Rule(free=True),
-    "employment_survey": Rule(free=True),
+    "displacement_totals": _r(("period",), models=(*_TWIN, "displaced_upper")),
+    "twin_share_by_channel": _r(("month", "channel"), parts=("month",), models=_TWIN),
+    "twin_share_overall": _r(("month",), parts=(), models=_TWIN),
+    "twin_share_by_half": _r(("half", "channel"), parts=("half",), models=_TWIN),
+    "shoot_days_vs_expected": _r(("month",), parts=(), models=("expected_upper",)),
+    "brands_ranked": _r(("brand_id",), parts=(), models=(*_TWIN, "displaced_upper")),
+    "crew_totals": _r(("period",), people=_CREW),
+    "crew_by_role": _r(("role",), parts=(), people=_CREW),
+    "crew_income_by_year_role": _r(("year", "role"), parts=("year",),
+                                   people=("crew_days", "crew_income", "displaced_crew_income")),
+    # marts.model_income_monthly has no brand: these follow the period only (keys None)
+    "model_income_over_time": _r(None, parts=(), industry="brands",
+                                 models_shoot=("shoot_income",), models_twin=("twin_income",)),
+    "model_income_totals": _r(None, industry="brands", models_shoot=("shoot_income",),
+                              models_twin=("twin_income",)),
+    "income_distribution": _r(None, parts=("year",), industry="brands", models=_MODELS,
+                              top_group=("p90_income", "top10_share")),
+    "lorenz": Rule(transform=_lorenz, industry="brands"),
+    # unlicensed images are a figure about the models whose twins were used without a licence
+    # (the reasons chart splits them); licensed = twin − unlicensed images hides with them
+    "consent_over_time": _r(("month",), parts=(),
+                            people=("twin_assets", "licensed_assets", "unlicensed_assets"),
+                            unlicensed_people=("unlicensed_assets", "licensed_assets"),
+                            derived=("licensed_assets",)),
+    "unlicensed_reasons": _r(("reason",), parts=(), people=("assets",)),
+    "compliance_by_brand": _r(("brand_id",), parts=(),
+                              people=("twin_assets", *_SHARES),
+                              unlicensed_people=("licensed_share",),
+                              unwatermarked_people=("watermarked_share",),
+                              undisclosed_people=("disclosed_share",), derived=_SHARES),
+    "consent_totals": _r(("period",),
+                         people=("twin_assets", "licensed_assets", "unlicensed_assets",
+                                 "watermarked_share", "disclosed_share"),
+                         unlicensed_people=("unlicensed_assets", "licensed_assets"),
+                         unwatermarked_people=("watermarked_share",),
+                         undisclosed_people=("disclosed_share",),
+                         derived=("licensed_assets", *_SHARES)),
+    # the survey's own head counts; the page sums areas per role and period
+    "employment_survey": _r(("period", "area", "role", "source"), parts=("period", "role"),
+                            industry="public",
+                            employed=("employed", "median_earnings", "mean_earnings")),
+    # national statistics the BLS publishes (and suppresses) itself: no cell is a few people
     "employment_bls": Rule(free=True),
-    "displacement_totals": Rule(free=True),
-    "twin_share_by_channel": Rule(free=True),
-    "shoot_days_vs_expected": Rule(free=True),
-    "brands_ranked": Rule(free=True),
-    "crew_totals": Rule(free=True),
-    "model_income_totals": Rule(free=True),
-    "unlicensed_reasons": Rule(free=True),
-    "crew_by_role": _r(people=_CREW),
-    "crew_income_by_year_role": _r(people=("crew_days", "crew_income", "displaced_crew_income")),
-    "consent_over_time": _r(people=("twin_assets", "licensed_assets", "unlicensed_assets")),
-    "compliance_by_brand": _r(people=("twin_assets", "licensed_share", "watermarked_share",
-                                      "disclosed_share")),
-    "consent_totals": _r(people=("twin_assets", "licensed_assets", "unlicensed_assets",
-                                 "watermarked_share", "disclosed_share")),
-    "model_income_over_time": _r(models_shoot=("shoot_income",), models_twin=("twin_income",)),
     # rights scorecard: every figure of a row is about the models whose twins it counts
-    "rights_scorecard": _r(models=_RIGHTS),
-    "rights_by_brand": _r(models=_RIGHTS),
-    "rights_by_year": _r(models=_RIGHTS),
+    "rights_scorecard": _r(("right",), models=_RIGHTS),
+    "rights_by_brand": _r(("brand_id", "right"), parts=("right",), models=_RIGHTS),
+    "rights_by_year": _r(("year", "right"), parts=("right",), models=_RIGHTS),
     # survey rows: `employed` is the people behind the row's figures
-    "employment_series": _r(employed=("employed", "median_earnings", "mean_earnings")),
+    "employment_series": _r(("period", "area", "role", "source"), parts=("period", "role"),
+                            industry="public",
+                            employed=("employed", "median_earnings", "mean_earnings")),
     "employment_sources": Rule(free=True),  # row and period counts, no people
     "twin_arrival": Rule(free=True),  # a month
 }
@@ -89,15 +166,95 @@ def scope(f: Filters, aud: Audience) -> tuple[Filters, list[str]]:
     return replace(f, brand=(aud.brand,)), warnings
 
 
-def disclose(name: str, df: pd.DataFrame, aud: Audience) -> pd.DataFrame:
-    """`df` as the audience may see it (suppressed and marked where people are too few)."""
+def threshold(rule: Rule, aud: Audience) -> int | None:
+    """The k a rule applies for this audience: a brand sees its own figures whole and
+    industry figures in public mode."""
+    if aud.role == "brand" and rule.industry:
+        return aud.k if aud.k is not None else config.k_threshold()
+    return aud.k
+
+
+def complements(name: str, args: tuple, aud: Audience) -> list[tuple]:
+    """The calls whose frames `disclose` needs beside `(name, *args)`: the same figure with
+    each active list filter cleared (what a reader can subtract it from)."""
+    rule = RULES.get(name)
+    if rule is None or rule.keys is None or not rule.protect or threshold(rule, aud) is None:
+        return []
+    out = []
+    for i, a in enumerate(args):
+        if isinstance(a, Filters):
+            for key in LIST_KEYS:
+                if getattr(a, key):
+                    out.append((name, *args[:i], replace(a, **{key: ()}), *args[i + 1:]))
+    return out
+
+
+def _rest_too_small(df: pd.DataFrame, rule: Rule, wider: list[pd.DataFrame],
+                    k: int) -> dict[str, pd.Series]:
+    """Per count column: rows whose rest (a wider frame's row − this row) is about fewer
+    than k people and not nothing. The wider count minus this one is a lower bound on the
+    rest's distinct people, so the test errs on hiding."""
+    out = {c: pd.Series(False, index=df.index) for c, _ in rule.protect}
+    for w in wider:
+        merged = df[list(rule.keys)].merge(w, on=list(rule.keys), how="left")
+        merged.index = df.index
+        # a row the wider figure hides (as a part of its total) stays hidden here: which
+        # parts are hidden must not depend on which rows a filter leaves in the frame
+        shown = privacy.suppress(w, {c: list(v) for c, v in rule.protect}, k,
+                                 parts=rule.parts, derived=rule.derived)
+        if privacy.SUPPRESSED_COL in shown.columns:
+            hidden = df[list(rule.keys)].merge(
+                shown[[*rule.keys, privacy.SUPPRESSED_COL]], on=list(rule.keys), how="left")
+            hidden = hidden[privacy.SUPPRESSED_COL].fillna("").ne("").to_numpy()
+            for c in out:
+                out[c] |= hidden
+        for c, values in rule.protect:
+            rest = merged[c].fillna(0) - df[c].fillna(0)
+            changed = pd.Series(False, index=df.index)
+            for v in values:
+                a = pd.to_numeric(merged[v], errors="coerce").fillna(0)
+                b = pd.to_numeric(df[v], errors="coerce").fillna(0)
+                changed |= (a - b).abs() > 1e-9
+            out[c] |= changed & (rest < k)
+    return out
+
+
+def disclose(name: str, df, aud: Audience, brands: int | None = None,
+             wider: list | None = None):
+    """`df` as the audience may see it (suppressed and marked where people are too few).
+
+    brands: how many brands the warehouse holds (needed for a brand audience's industry
+    figures; None counts as too few). wider: the frames of `complements()` calls."""
     rule = RULES.get(name)
     if rule is None:
-        if aud.k is None:
+        if aud.k is None and aud.role != "brand":
             return df
         raise KeyError(f"query {name!r} has no disclosure rule: add one to disclosure.RULES")
     if rule.person_level and not aud.person_rows:
         return df.iloc[0:0]
-    if rule.free or aud.k is None:
+    k = threshold(rule, aud)
+    if rule.industry == "brands" and aud.role == "brand" and (brands or 0) < MIN_BRANDS:
+        return privacy.withhold(df, {c: list(v) for c, v in rule.protect},
+                                f"withheld: fewer than {MIN_BRANDS} brands")
+    if rule.transform is not None:
+        return rule.transform(df, aud, k)
+    if rule.free or k is None:
         return df
-    return privacy.suppress(df, {c: list(v) for c, v in rule.protect}, aud.k)
+    rest = _rest_too_small(df, rule, wider, k) if wider and not df.empty else None
+    return privacy.suppress(df, {c: list(v) for c, v in rule.protect}, k, parts=rule.parts,
+                            derived=rule.derived, also=rest)
+
+
+def scoped_args(args: tuple, aud: Audience) -> tuple:
+    """Every Filters argument narrowed to the brands the audience may name."""
+    return tuple(scope(a, aud)[0] if isinstance(a, Filters) else a for a in args)
+
+
+def governed(src: queries.Source, name: str, *args, aud: Audience):
+    """`queries.<name>(src, *args)` scoped and suppressed for `aud`: the path every figure
+    outside Streamlit takes (the report, chart images)."""
+    args = scoped_args(args, aud)
+    df = getattr(queries, name)(src, *args)
+    brands = queries.industry_brands(src) if aud.role == "brand" else None
+    wider = [getattr(queries, n)(src, *a) for n, *a in complements(name, args, aud)]
+    return disclose(name, df, aud, brands=brands, wider=wider)

@@ -6,6 +6,8 @@ import math
 
 import pandas as pd
 
+from dashboard import money
+
 CHANNEL_NAMES = {"ecommerce": "e-commerce", "campaign": "campaign", "editorial": "editorial",
                  "lookbook": "lookbook", "social": "social-media", "other": "other"}
 
@@ -31,32 +33,13 @@ def num(x: float | None) -> str:
     return f"{x:,.0f}"
 
 
-def eur(x: float | None) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    if abs(x) >= 1e6:
-        return f"€{x / 1e6:,.1f} million"
-    return f"€{x:,.0f}"
-
-
-def halves(monthly: pd.DataFrame) -> pd.DataFrame:
-    """twin_share_by_channel rows (month, channel, shoot_assets, twin_assets) summed by
-    half-year: half (`2026 H1`), channel, shoot_assets, twin_assets, twin_share, months."""
-    if monthly.empty:
-        return pd.DataFrame(columns=["half", "channel", "shoot_assets", "twin_assets",
-                                     "twin_share", "months"])
-    m = pd.to_datetime(monthly["month"])
-    d = monthly.assign(half=m.dt.year.astype(str) + " H" + ((m.dt.month > 6) + 1).astype(str))
-    out = d.groupby(["half", "channel"], as_index=False).agg(
-        shoot_assets=("shoot_assets", "sum"), twin_assets=("twin_assets", "sum"),
-        months=("month", "nunique"))
-    total = out["twin_assets"] + out["shoot_assets"]
-    out["twin_share"] = (out["twin_assets"] / total.where(total > 0)).astype("float64")
-    return out
+def _hidden(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def share_sentence(halves: pd.DataFrame) -> str | None:
-    """The channel with the highest twin share in the latest full half-year, against a year before."""
+    """The channel with the highest twin share shown in the latest full half-year, against a
+    year before (`halves`: queries.twin_share_by_half, disclosed; hidden shares are NaN)."""
     full = halves[halves["months"] == 6]
     if full.empty:
         return None
@@ -78,29 +61,62 @@ def share_sentence(halves: pd.DataFrame) -> str | None:
 
 
 def sentences(halves: pd.DataFrame, disp: pd.Series, crew: pd.Series, top_role: str | None,
-              income: pd.Series, consent: pd.Series, period: str) -> list[str]:
-    """Findings for the period; each sentence only when its numbers exist."""
+              income: pd.Series, consent: pd.Series, period: str, *, currency: str = "EUR",
+              unapplied: dict[str, str] | None = None) -> list[str]:
+    """Findings for the period, from disclosed figures: each sentence only when its numbers
+    exist; a suppressed number says so, never a guess.
+
+    unapplied: figure (`crew`, `income`, `consent`) → the active filters it does not follow.
+    Such a sentence stands alone and says which filters it ignores, so no sentence mixes
+    filtered and unfiltered figures."""
+    unapplied = unapplied or {}
     out: list[str] = []
     s = share_sentence(halves)
     if s:
         out.append(s)
     if disp["shoot_days"] > 0:
+        did = "a suppressed number of" if _hidden(disp["displaced_did"]) else \
+            f"about {num(disp['displaced_did'])}"
+        upper = "" if _hidden(disp["displaced_upper"]) else \
+            f" (at most {num(disp['displaced_upper'])} if every twin image replaced shoot output)"
         out.append(
             f"In {period} brands booked {num(disp['shoot_days'])} shoot days; against brands "
-            f"that use no twins, about {num(disp['displaced_did'])} more days would have been "
-            f"expected without twins (at most {num(disp['displaced_upper'])} if every twin "
-            f"image replaced shoot output).")
-    if crew["displaced_crew_days"] > 0:
+            f"that use no twins, {did} more days would have been expected without twins"
+            f"{upper}.")
+    lost = crew["displaced_crew_days"]
+    if _hidden(lost):
+        out.append(f"Crew days and income lost in {period}: suppressed (fewer than the "
+                   "threshold of people behind them).")
+    elif lost > 0:
         role = f"; {ROLE_PLURAL.get(top_role, top_role)} lost the most days" if top_role else ""
-        out.append(f"That is about {num(crew['displaced_crew_days'])} crew days and "
-                   f"{eur(crew['displaced_crew_income'])} of crew income lost{role}.")
-    total = income["shoot_income"] + income["twin_income"]
-    if total > 0 and income["twin_income"] > 0:
-        out.append(f"Models earned {eur(income['twin_income'])} from licensing their twins "
-                   f"against {eur(income['shoot_income'])} from shoots: "
-                   f"{pct(income['twin_income'] / total, 1)} of their income.")
-    if consent["twin_assets"] > 0:
-        out.append(f"{pct(consent['unlicensed_assets'] / consent['twin_assets'], 1)} of twin "
-                   f"images were used without a valid licence, and "
-                   f"{pct(consent['disclosed_share'])} were disclosed as AI-made.")
-    return out[:5]
+        days = f"{num(lost)} crew days and " \
+               f"{money.fmt(crew['displaced_crew_income'], currency, words=True)} of crew income"
+        if "crew" in unapplied:
+            out.append(f"Across {unapplied['crew']}, about {days} were lost in {period}{role}.")
+        else:
+            out.append(f"That is about {days} lost{role}.")
+    shoot, twin = income["shoot_income"], income["twin_income"]
+    scope = f"Across {unapplied['income']}, models" if "income" in unapplied else "Models"
+    if _hidden(twin) or _hidden(shoot):
+        out.append(f"{scope}' income from shoots and twins in {period}: suppressed (fewer "
+                   "than the threshold of models behind it).")
+    elif twin > 0 and shoot + twin > 0:
+        out.append(f"{scope} earned {money.fmt(twin, currency, words=True)} from licensing "
+                   f"their twins against {money.fmt(shoot, currency, words=True)} from "
+                   f"shoots: {pct(twin / (shoot + twin), 1)} of their income.")
+    where = f" (across {unapplied['consent']})" if "consent" in unapplied else ""
+    if _hidden(consent["twin_assets"]):
+        out.append(f"Consent figures for the twin images in {period}{where}: suppressed "
+                   "(fewer than the threshold of models behind them).")
+    elif consent["twin_assets"] > 0:
+        disclosed = "" if _hidden(consent["disclosed_share"]) else \
+            f"{pct(consent['disclosed_share'])} were disclosed as AI-made"
+        if _hidden(consent["unlicensed_assets"]):
+            out.append(f"The share of twin images{where} used without a valid licence is "
+                       "suppressed (too few models behind the unlicensed ones)"
+                       + (f"; {disclosed}." if disclosed else "."))
+        else:
+            out.append(f"{pct(consent['unlicensed_assets'] / consent['twin_assets'], 1)} of "
+                       f"twin images{where} were used without a valid licence"
+                       + (f", and {disclosed}." if disclosed else "."))
+    return out[:6]

@@ -14,7 +14,8 @@ VIEWS = Path(__file__).resolve().parent / "views"
 # The queries each page runs on a cold cache, with the default (whole-period) filters.
 PAGE_QUERIES: dict[str, list[tuple[str, tuple]]] = {
     "overview": [("displacement_totals", ()), ("crew_totals", ()), ("model_income_totals", ()),
-                 ("consent_totals", ()), ("crew_by_role", ()), ("twin_share_by_channel", ())],
+                 ("consent_totals", ()), ("crew_by_role", ()), ("twin_share_by_half", ()),
+                 ("twin_share_overall", ())],
     "displacement": [("displacement_totals", ()), ("twin_share_by_channel", ()),
                      ("shoot_days_vs_expected", ()), ("crew_by_role", ()),
                      ("brands_ranked", ())],

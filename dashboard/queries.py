@@ -29,6 +29,37 @@ _PERIOD = "month between $start::date and $end::date"
 # Brand-level marts carry the brand's home region (marts.brands); employment has areas.
 _HOME_REGION = "(len($region::varchar[]) = 0 or region in (select unnest($region::varchar[])))"
 
+# The people behind a figure (CONTRACT §6), counted exactly from staging at the figure's grain
+# (the marts' per-cell counts cannot be added up: one person works in many cells).
+# Twin use: the twin's model; a twin the warehouse does not know counts as a person of its own.
+_TWIN_PEOPLE = """
+    select u.month, u.brand_id, u.channel, b.home_region as region,
+           coalesce(t.model_id, 'twin:' || u.twin_id) as person
+    from staging.stg_twin_usage u
+    left join staging.stg_twins t using (twin_id)
+    left join marts.brands b using (brand_id)
+"""
+# Consent: the same, with whether the use was covered by a valid licence (consent_code 0),
+# watermarked and disclosed: a share's complement (the unlicensed, unwatermarked images) is a
+# figure about the models behind it.
+_CONSENT_PEOPLE = """
+    select u.month, u.brand_id, u.channel, b.home_region as region, u.assets,
+           u.consent_code > 0 as unlicensed, not u.watermarked as unwatermarked,
+           not u.disclosed as undisclosed,
+           coalesce(t.model_id, 'twin:' || u.twin_id) as person
+    from staging.int_usage_classified u
+    left join staging.stg_twins t using (twin_id)
+    left join marts.brands b using (brand_id)
+"""
+# Crew: the crew members of the bookings the crew mart counts (known, not cancelled).
+_CREW_PEOPLE = """
+    select c.month, c.brand_id, c.channel, c.role, b.home_region as region,
+           c.person_id as person
+    from staging.stg_booking_crew c
+    left join marts.brands b using (brand_id)
+    where c.booking_known and not c.is_cancelled
+"""
+
 
 Source = Path | duckdb.DuckDBPyConnection  # a warehouse path, or an open reader to reuse
 
@@ -58,20 +89,18 @@ def _pstart(f: Filters) -> date | None:
     return previous_period(f.start(), f.end())[0]
 
 
-def known_values(db: Path) -> Known:
+def known_values(db: Source) -> Known:
     """Months, brands and regions present in the marts (URL values are checked against these)."""
-    with reader(db) as con:
-        months = [r[0] for r in con.execute(
-            "select distinct strftime(month, '%Y-%m') as m from marts.displacement_monthly "
-            "union select distinct strftime(month, '%Y-%m') from marts.model_income_monthly "
-            "order by 1").fetchall()]
-        brands = [r[0] for r in con.execute(
-            "select distinct brand_id from marts.displacement_monthly "
-            "union select distinct brand_id from marts.consent_monthly order by 1").fetchall()]
-        regions = [r[0] for r in con.execute(
-            "select distinct home_region from marts.brands where home_region is not null union "
-            "select distinct left(area, 2) from marts.employment "
-            "where regexp_full_match(left(area, 2), '[A-Z]{2}') order by 1").fetchall()]
+    months = _run(db, "select distinct strftime(month, '%Y-%m') as v "
+                  "from marts.displacement_monthly union "
+                  "select distinct strftime(month, '%Y-%m') from marts.model_income_monthly "
+                  "order by 1")["v"]
+    brands = _run(db, "select distinct brand_id as v from marts.displacement_monthly "
+                  "union select distinct brand_id from marts.consent_monthly order by 1")["v"]
+    regions = _run(db, "select distinct home_region as v from marts.brands "
+                   "where home_region is not null union "
+                   "select distinct left(area, 2) from marts.employment "
+                   "where regexp_full_match(left(area, 2), '[A-Z]{2}') order by 1")["v"]
     return Known(months=tuple(months), brands=tuple(brands), regions=tuple(regions))
 
 
@@ -116,11 +145,13 @@ def events() -> pd.DataFrame:
 
 
 def _two_periods(db: Source, f: Filters, mart: str, where: str, filters_used: tuple[str, ...],
-                 measures: str) -> pd.DataFrame:
+                 measures: str, people: tuple[str, dict[str, str]] | None = None
+                 ) -> pd.DataFrame:
     """Two rows — the current period, then the previous one of the same length — of
     `measures` over `marts.<mart>`: the headline numbers and what they are compared with.
+    `people`: (a people CTE, column → predicate): distinct people per period, one pass.
     `mart`, `where` and `measures` are fragments of our own code; every value is bound."""
-    return _run(db, f"""
+    out = _run(db, f"""
         with cells as (
             select case when month >= $start::date then 'current' else 'previous' end
                        as period, *
@@ -133,6 +164,27 @@ def _two_periods(db: Source, f: Filters, mart: str, where: str, filters_used: tu
         group by p.period, p.ord
         order by p.ord
     """, {**_params(f, "start", "end", *filters_used), "pstart": _pstart(f)})  # noqa: S608
+    if people:
+        counts = _people_two_periods(db, f, people[0], people[1], where, filters_used)
+        for col in people[1]:
+            out[col] = [int(counts[f"{col}_cur"]), int(counts[f"{col}_prev"])]
+    return out
+
+
+def _people_two_periods(db: Source, f: Filters, source: str, columns: dict[str, str],
+                        where: str, filters_used: tuple[str, ...]) -> pd.Series:
+    """Distinct people of `source` (a people CTE above) in the current and previous period,
+    per column's predicate (`true`, `unlicensed`…): `<col>_cur`, `<col>_prev`."""
+    counts = ", ".join(
+        f"count(distinct person) filter (where month >= $start::date and {cond}) as {col}_cur, "
+        f"count(distinct person) filter (where month < $start::date and {cond}) as {col}_prev"
+        for col, cond in columns.items())
+    return _run(db, f"""
+        with src as ({source})
+        select {counts}
+        from src
+        where month between $pstart::date and $end::date {where}
+    """, {**_params(f, "start", "end", *filters_used), "pstart": _pstart(f)}).iloc[0]  # noqa: S608
 
 
 # ---- displacement -------------------------------------------------------------------------
@@ -140,7 +192,8 @@ def _two_periods(db: Source, f: Filters, mart: str, where: str, filters_used: tu
 def displacement_totals(db: Source, f: Filters) -> pd.DataFrame:
     """Two rows (current period, then the previous one of the same length) of totals:
     shoot_days, shoot_assets, twin_assets, twin_share,
-    cancelled_for_twin_days, displaced_did, displaced_upper."""
+    cancelled_for_twin_days, displaced_did, displaced_upper, models (distinct models behind
+    the twin use)."""
     return _two_periods(db, f, "displacement_monthly",
                         f"and {_BRAND} and {_CHANNEL} and {_HOME_REGION}",
                         ("brand", "channel", "region"), """
@@ -150,33 +203,70 @@ def displacement_totals(db: Source, f: Filters) -> pd.DataFrame:
                sum(twin_assets) / nullif(sum(twin_assets) + sum(shoot_assets), 0) as twin_share,
                coalesce(sum(cancelled_for_twin_days), 0)::double as cancelled_for_twin_days,
                coalesce(sum(displaced_shoot_days_did), 0)::double as displaced_did,
-               coalesce(sum(displaced_shoot_days_upper), 0)::double as displaced_upper""")
+               coalesce(sum(displaced_shoot_days_upper), 0)::double as displaced_upper""",
+                        people=(_TWIN_PEOPLE, {"models": "true"}))
+
+
+def _share_by(db: Source, f: Filters, keys: str, start: date | None = None) -> pd.DataFrame:
+    """Shoot and twin images and the twin share grouped by `keys` (our own column list, e.g.
+    `month, channel`), with models: the distinct models behind the group's twin use."""
+    return _run(db, f"""
+        with cells as (
+            select *, strftime(month, '%Y') || ' H' || (1 + (month(month) > 6)::int) as half
+            from marts.displacement_monthly
+            where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
+        ),
+        people as (
+            select *, strftime(month, '%Y') || ' H' || (1 + (month(month) > 6)::int) as half
+            from ({_TWIN_PEOPLE})
+            where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
+        ),
+        counted as (select {keys}, count(distinct person) as models from people group by all)
+        select {keys},
+               sum(shoot_assets)::bigint as shoot_assets,
+               sum(twin_assets)::bigint as twin_assets,
+               sum(twin_assets) / nullif(sum(twin_assets) + sum(shoot_assets), 0) as twin_share,
+               count(distinct month) as months,
+               coalesce(any_value(counted.models), 0)::bigint as models
+        from cells left join counted using ({keys})
+        group by all
+        order by all
+    """, _params(f, "start", "end", "brand", "channel", "region", start=start))  # noqa: S608
 
 
 def twin_share_by_channel(db: Source, f: Filters) -> pd.DataFrame:
-    """month, channel, shoot_assets, twin_assets, twin_share."""
-    return _run(db, f"""
-        select month, channel,
-               sum(shoot_assets)::bigint as shoot_assets,
-               sum(twin_assets)::bigint as twin_assets,
-               sum(twin_assets) / nullif(sum(twin_assets) + sum(shoot_assets), 0) as twin_share
-        from marts.displacement_monthly
-        where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
-        group by month, channel
-        order by month, channel
-    """, _params(f, "start", "end", "brand", "channel", "region"))  # noqa: S608
+    """month, channel, shoot_assets, twin_assets, twin_share, months, models."""
+    return _share_by(db, f, "month, channel")
+
+
+def twin_share_overall(db: Source, f: Filters) -> pd.DataFrame:
+    """month, shoot_assets, twin_assets, twin_share, months, models: all channels together."""
+    return _share_by(db, f, "month")
+
+
+def twin_share_by_half(db: Source, f: Filters) -> pd.DataFrame:
+    """half (`2026 H1`), channel, shoot_assets, twin_assets, twin_share, months, models — the
+    whole history up to the period's end (the findings compare a half with a year before)."""
+    return _share_by(db, f, "half, channel", start=date(2000, 1, 1))
 
 
 def shoot_days_vs_expected(db: Source, f: Filters) -> pd.DataFrame:
     """month, actual_shoot_days, expected_did (actual + DiD shortfall),
-    expected_upper (actual + substitution bound), cancelled_for_twin_days."""
+    expected_upper (actual + substitution bound), cancelled_for_twin_days, models (behind the
+    twin images the upper bound is made from)."""
     return _run(db, f"""
+        with people as (
+            select month, count(distinct person) as models from ({_TWIN_PEOPLE})
+            where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
+            group by month
+        )
         select month,
                sum(shoot_days)::double as actual_shoot_days,
                (sum(shoot_days) + sum(displaced_shoot_days_did))::double as expected_did,
                (sum(shoot_days) + sum(displaced_shoot_days_upper))::double as expected_upper,
-               sum(cancelled_for_twin_days)::double as cancelled_for_twin_days
-        from marts.displacement_monthly
+               sum(cancelled_for_twin_days)::double as cancelled_for_twin_days,
+               coalesce(any_value(people.models), 0)::bigint as models
+        from marts.displacement_monthly left join people using (month)
         where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
         group by month
         order by month
@@ -185,10 +275,16 @@ def shoot_days_vs_expected(db: Source, f: Filters) -> pd.DataFrame:
 
 def brands_ranked(db: Source, f: Filters) -> pd.DataFrame:
     """brand_id, adoption_month (first twin use, whole history), twin_assets, shoot_assets,
-    twin_share, displaced_did, displaced_upper, cancelled_for_twin_days — most displaced first."""
+    twin_share, displaced_did, displaced_upper, cancelled_for_twin_days, models — most
+    displaced first."""
     return _run(db, f"""
         with adoption as (
             select brand_id, adoption_month from marts.brands
+        ),
+        people as (
+            select brand_id, count(distinct person) as models from ({_TWIN_PEOPLE})
+            where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
+            group by brand_id
         ),
         period as (
             select brand_id,
@@ -205,40 +301,47 @@ def brands_ranked(db: Source, f: Filters) -> pd.DataFrame:
         )
         select p.brand_id, strftime(a.adoption_month, '%Y-%m') as adoption_month,
                p.twin_assets, p.shoot_assets, p.twin_share, p.displaced_did,
-               p.displaced_upper, p.cancelled_for_twin_days
-        from period p join adoption a using (brand_id)
+               p.displaced_upper, p.cancelled_for_twin_days,
+               coalesce(pp.models, 0)::bigint as models
+        from period p join adoption a using (brand_id) left join people pp using (brand_id)
         order by p.displaced_did desc, p.twin_assets desc, p.brand_id
     """, _params(f, "start", "end", "brand", "channel", "region"))  # noqa: S608
 
 
 # ---- crew ---------------------------------------------------------------------------------
+# The crew mart has no channel (displaced crew days are estimated per brand × role): crew
+# figures do not follow the channel filter, and the pages say so on each of them.
 
 def crew_totals(db: Source, f: Filters) -> pd.DataFrame:
     """Two rows (current period, then the previous one of the same length): crew_days,
     crew_income, displaced_crew_days, displaced_crew_income,
-    people (largest distinct-people count of any cell summed: a lower bound, see privacy)."""
+    people (distinct crew members booked in the selection)."""
     return _two_periods(db, f, "crew_impact_monthly",
                         f"and {_BRAND} and {_ROLE} and {_HOME_REGION}",
                         ("brand", "role", "region"), """
                coalesce(sum(crew_days), 0)::double as crew_days,
                coalesce(sum(crew_income), 0)::double as crew_income,
                coalesce(sum(displaced_crew_days), 0)::double as displaced_crew_days,
-               coalesce(sum(displaced_crew_income), 0)::double as displaced_crew_income,
-               coalesce(max(people), 0)::bigint as people""")
+               coalesce(sum(displaced_crew_income), 0)::double as displaced_crew_income""",
+                        people=(_CREW_PEOPLE, {"people": "true"}))
 
 
 def crew_by_role(db: Source, f: Filters) -> pd.DataFrame:
-    """role, crew_days, crew_income, displaced_crew_days, displaced_crew_income, people —
-    people is the largest distinct-people count of any month × brand cell summed (a lower
-    bound on the distinct people behind the row)."""
+    """role, crew_days, crew_income, displaced_crew_days, displaced_crew_income, people
+    (distinct crew members of the role booked in the selection)."""
     return _run(db, f"""
+        with people as (
+            select role, count(distinct person) as people from ({_CREW_PEOPLE})
+            where {_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION}
+            group by role
+        )
         select role,
                sum(crew_days)::double as crew_days,
                sum(crew_income)::double as crew_income,
                sum(displaced_crew_days)::double as displaced_crew_days,
                sum(displaced_crew_income)::double as displaced_crew_income,
-               max(people)::bigint as people
-        from marts.crew_impact_monthly
+               coalesce(any_value(people.people), 0)::bigint as people
+        from marts.crew_impact_monthly left join people using (role)
         where {_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION}
         group by role
         order by displaced_crew_days desc, role
@@ -247,7 +350,7 @@ def crew_by_role(db: Source, f: Filters) -> pd.DataFrame:
 
 def crew_income_by_year_role(db: Source, f: Filters) -> pd.DataFrame:
     """year, months (of that year in the period's data), role, crew_days, crew_income,
-    displaced_crew_income, people (as crew_by_role)."""
+    displaced_crew_income, people (distinct crew members of the role that year)."""
     return _run(db, f"""
         with cells as (
             select * from marts.crew_impact_monthly
@@ -255,19 +358,28 @@ def crew_income_by_year_role(db: Source, f: Filters) -> pd.DataFrame:
         ),
         months as (
             select year(month) as year, count(distinct month) as months from cells group by all
+        ),
+        people as (
+            select year(month) as year, role, count(distinct person) as people
+            from ({_CREW_PEOPLE})
+            where {_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION}
+            group by all
         )
         select year(c.month) as year, m.months, c.role,
                sum(c.crew_days)::double as crew_days,
                sum(c.crew_income)::double as crew_income,
                sum(c.displaced_crew_income)::double as displaced_crew_income,
-               max(c.people)::bigint as people
+               coalesce(any_value(p.people), 0)::bigint as people
         from cells c join months m on m.year = year(c.month)
-        group by all
+        left join people p on p.year = year(c.month) and p.role = c.role
+        group by year(c.month), m.months, c.role
         order by year, role
     """, _params(f, "start", "end", "brand", "role", "region"))  # noqa: S608
 
 
 # ---- models' income -----------------------------------------------------------------------
+# marts.model_income_monthly is month × model: no brand, channel, region or role. These
+# figures follow the period only, and the pages say so on each of them.
 
 def model_income_over_time(db: Source, f: Filters) -> pd.DataFrame:
     """month, shoot_income, twin_income, models_shoot (models with shoot income),
@@ -288,19 +400,21 @@ def model_income_over_time(db: Source, f: Filters) -> pd.DataFrame:
 
 def model_income_totals(db: Source, f: Filters) -> pd.DataFrame:
     """Two rows (current period, then the previous one of the same length): shoot_income,
-    twin_income, cells (month × model rows)."""
+    twin_income, models_shoot, models_twin (distinct models earning each), cells."""
     return _two_periods(db, f, "model_income_monthly", "", (), """
                coalesce(sum(shoot_income), 0)::double as shoot_income,
-               coalesce(sum(twin_income), 0)::double as twin_income""")
+               coalesce(sum(twin_income), 0)::double as twin_income,
+               count(distinct c.model_id) filter (where c.shoot_income > 0) as models_shoot,
+               count(distinct c.model_id) filter (where c.twin_income > 0) as models_twin""")
 
 
 def income_distribution(db: Source, f: Filters) -> pd.DataFrame:
-    """year, cohort, models, median_income, p90_income, top10_share, gini — the years the
-    period touches."""
+    """year, cohort, models, median_income, p90_income, top10_share, gini, top_group (the
+    models in the top tenth, behind p90 and the top-10% share) — the years the period touches."""
     return _run(db, """
         select year, cohort, models, median_income::double as median_income,
                p90_income::double as p90_income, top10_share::double as top10_share,
-               gini::double as gini
+               gini::double as gini, ceil(models / 10)::bigint as top_group
         from marts.income_distribution_yearly
         where year between year($start::date) and year($end::date)
         order by year, cohort
@@ -349,15 +463,23 @@ def lorenz(db: Source, year: int) -> pd.DataFrame:
 # ---- consent ------------------------------------------------------------------------------
 
 def consent_over_time(db: Source, f: Filters) -> pd.DataFrame:
-    """month, twin_assets, licensed_assets, unlicensed_assets, people (the largest number of
-    models behind any one brand's twin use that month: a lower bound, see privacy)."""
+    """month, twin_assets, licensed_assets, unlicensed_assets, people (distinct models behind
+    that month's twin use), unlicensed_people (… behind its unlicensed use)."""
     return _run(db, f"""
+        with people as (
+            select month, count(distinct person) as people,
+                   count(distinct person) filter (where unlicensed) as unlicensed_people
+            from ({_CONSENT_PEOPLE})
+            where {_PERIOD} and {_BRAND} and {_HOME_REGION}
+            group by month
+        )
         select month,
                sum(twin_assets)::bigint as twin_assets,
                sum(licensed_assets)::bigint as licensed_assets,
                sum(unlicensed_assets)::bigint as unlicensed_assets,
-               max(twin_models)::bigint as people
-        from marts.consent_monthly
+               coalesce(any_value(people.people), 0)::bigint as people,
+               coalesce(any_value(people.unlicensed_people), 0)::bigint as unlicensed_people
+        from marts.consent_monthly left join people using (month)
         where {_PERIOD} and {_BRAND} and {_HOME_REGION}
         group by month
         order by month
@@ -365,16 +487,23 @@ def consent_over_time(db: Source, f: Filters) -> pd.DataFrame:
 
 
 def unlicensed_reasons(db: Source, f: Filters) -> pd.DataFrame:
-    """reason, assets: unlicensed twin assets by why no valid licence covered them."""
+    """reason, assets, people: unlicensed twin assets by why no valid licence covered them, and
+    the distinct models behind them (staging.int_usage_classified's consent codes, named as
+    in marts.consent_monthly's unlicensed_reason_counts)."""
     return _run(db, f"""
-        with cells as (
-            select unnest(map_keys(unlicensed_reason_counts)) as reason,
-                   unnest(map_values(unlicensed_reason_counts)) as assets
-            from marts.consent_monthly
-            where {_PERIOD} and {_BRAND} and {_HOME_REGION}
+        with uses as (
+            select u.month, u.brand_id, b.home_region as region, u.assets,
+                   coalesce(t.model_id, 'twin:' || u.twin_id) as person,
+                   ['out_of_scope', 'expired', 'not_yet_valid', 'revoked', 'no_licence',
+                    'no_licence', 'unknown_licence'][u.consent_code] as reason
+            from staging.int_usage_classified u
+            left join staging.stg_twins t using (twin_id)
+            left join marts.brands b using (brand_id)
+            where u.consent_code > 0
         )
-        select reason, sum(assets)::bigint as assets
-        from cells
+        select reason, sum(assets)::bigint as assets, count(distinct person) as people
+        from uses
+        where {_PERIOD} and {_BRAND} and {_HOME_REGION}
         group by reason
         having sum(assets) > 0
         order by assets desc, reason
@@ -383,22 +512,36 @@ def unlicensed_reasons(db: Source, f: Filters) -> pd.DataFrame:
 
 def compliance_by_brand(db: Source, f: Filters) -> pd.DataFrame:
     """brand_id, twin_assets, licensed_share, watermarked_share, disclosed_share
-    (asset-weighted), people (largest monthly count of models behind the brand's twin use: a
-    lower bound) — least licensed first."""
+    (asset-weighted), people (distinct models behind the brand's twin use), unlicensed_people,
+    unwatermarked_people, undisclosed_people (… behind its unlicensed, unwatermarked,
+    undisclosed use) — least licensed first."""
     return _run(db, f"""
         with cells as (
             select brand_id, twin_assets as assets, licensed_assets,
-                   watermarked_share, disclosed_share, twin_models
+                   watermarked_share, disclosed_share
             from marts.consent_monthly
             where {_PERIOD} and {_BRAND} and {_HOME_REGION}
+        ),
+        people as (
+            select brand_id, count(distinct person) as people,
+                   count(distinct person) filter (where unlicensed) as unlicensed_people,
+                   count(distinct person) filter (where unwatermarked) as unwatermarked_people,
+                   count(distinct person) filter (where undisclosed) as undisclosed_people
+            from ({_CONSENT_PEOPLE})
+            where {_PERIOD} and {_BRAND} and {_HOME_REGION}
+            group by brand_id
         )
         select brand_id,
                sum(assets)::bigint as twin_assets,
                sum(licensed_assets) / nullif(sum(assets), 0) as licensed_share,
                sum(watermarked_share * assets) / nullif(sum(assets), 0) as watermarked_share,
                sum(disclosed_share * assets) / nullif(sum(assets), 0) as disclosed_share,
-               max(twin_models)::bigint as people
-        from cells
+               coalesce(any_value(people.people), 0)::bigint as people,
+               coalesce(any_value(people.unlicensed_people), 0)::bigint as unlicensed_people,
+               coalesce(any_value(people.unwatermarked_people), 0)::bigint
+                   as unwatermarked_people,
+               coalesce(any_value(people.undisclosed_people), 0)::bigint as undisclosed_people
+        from cells left join people using (brand_id)
         group by brand_id
         having sum(assets) > 0
         order by licensed_share, brand_id
@@ -408,7 +551,8 @@ def compliance_by_brand(db: Source, f: Filters) -> pd.DataFrame:
 def consent_totals(db: Source, f: Filters) -> pd.DataFrame:
     """Two rows (current period, then the previous one of the same length): twin_assets,
     licensed_assets, unlicensed_assets, watermarked_share, disclosed_share, cells, people
-    (largest monthly count of models behind one brand's use: a lower bound)."""
+    (distinct models behind the twin use), unlicensed_people, unwatermarked_people,
+    undisclosed_people (… behind its unlicensed, unwatermarked, undisclosed use)."""
     return _two_periods(db, f, "consent_monthly", f"and {_BRAND} and {_HOME_REGION}",
                         ("brand", "region"), """
                coalesce(sum(twin_assets), 0)::bigint as twin_assets,
@@ -417,8 +561,17 @@ def consent_totals(db: Source, f: Filters) -> pd.DataFrame:
                sum(watermarked_share * twin_assets) / nullif(sum(twin_assets), 0)
                    as watermarked_share,
                sum(disclosed_share * twin_assets) / nullif(sum(twin_assets), 0)
-                   as disclosed_share,
-               coalesce(max(twin_models), 0)::bigint as people""")
+                   as disclosed_share""",
+                        people=(_CONSENT_PEOPLE, {
+                            "people": "true", "unlicensed_people": "unlicensed",
+                            "unwatermarked_people": "unwatermarked",
+                            "undisclosed_people": "undisclosed"}))
+
+
+def reporting_currency(db: Source) -> str:
+    """The warehouse's reporting currency (ISO 4217), set by its first load; EUR if unset."""
+    df = _run(db, "select value from meta.settings where key = 'reporting_currency'")
+    return str(df["value"].iloc[0]) if not df.empty else "EUR"
 
 
 # ---- employment ---------------------------------------------------------------------------
@@ -657,3 +810,8 @@ def quarantine_rows(db: Source) -> pd.DataFrame:
         from meta.quarantine
         order by kind, file, line
     """)
+
+
+def industry_brands(db: Source) -> int:
+    """How many brands the warehouse holds (industry figures shown to a brand need enough)."""
+    return int(_run(db, "select count(*) as n from marts.brands")["n"].iloc[0])

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import charts, filters, privacy, queries
+from dashboard import charts, filters, money, queries
+from dashboard.audience import Audience, from_config
+from dashboard.disclosure import governed
 from dashboard.filters import Filters
 from dashboard.rights import brand_scorecard_html
 from etl import config
@@ -35,30 +37,32 @@ METHOD = [
 ]
 
 
-def _fmt(value, kind: str) -> str:
+def _fmt(value, kind: str, currency: str = "EUR") -> str:
+    """A key number as text; `money` in the warehouse's reporting currency; – when hidden."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if kind == "pct":
         return f"{100 * value:.1f}%"
-    if kind == "eur":
-        return f"€{value:,.0f}"
+    if kind == "money":
+        return money.fmt(value, currency)
     return f"{value:,.0f}"
 
 
-def key_numbers(db: queries.Source, f: Filters, k: int | None) -> pd.DataFrame:
-    """metric, value, previous, kind (`pct`, `eur`, `num`) for one selection and the period
-    before it; crew figures blank when fewer than k people are behind them."""
-    d, d0 = (r for _, r in queries.displacement_totals(db, f).iterrows())
-    c, c0 = (r for _, r in queries.crew_totals(db, f).iterrows())
-    n, n0 = (r for _, r in queries.consent_totals(db, f).iterrows())
+def key_numbers(db: queries.Source, f: Filters, aud: Audience) -> pd.DataFrame:
+    """metric, value, previous, kind (`pct`, `money`, `num`) for one selection and the period
+    before it, from frames disclosed for `aud` (a suppressed figure is blank)."""
+    d, d0 = (r for _, r in governed(db, "displacement_totals", f, aud=aud).iterrows())
+    c, c0 = (r for _, r in governed(db, "crew_totals", f, aud=aud).iterrows())
+    n, n0 = (r for _, r in governed(db, "consent_totals", f, aud=aud).iterrows())
     # no rows at all for the previous period: "–", not a misleading zero
     d0, c0, n0 = (r if r["cells"] else pd.Series(float("nan"), index=r.index)
                   for r in (d0, c0, n0))
 
     def crew_value(row, col):
-        return None if k is not None and not row["people"] >= k else float(row[col])
+        return float(row[col])
 
     def licensed(row):
+        # a suppressed count is NaN: the share is hidden with it
         return row["licensed_assets"] / row["twin_assets"] if row["twin_assets"] > 0 else None
 
     rows = [
@@ -73,7 +77,7 @@ def key_numbers(db: queries.Source, f: Filters, k: int | None) -> pd.DataFrame:
         ("Crew days displaced", crew_value(c, "displaced_crew_days"),
          crew_value(c0, "displaced_crew_days"), "num"),
         ("Crew income displaced", crew_value(c, "displaced_crew_income"),
-         crew_value(c0, "displaced_crew_income"), "eur"),
+         crew_value(c0, "displaced_crew_income"), "money"),
         ("Twin images under a valid licence", licensed(n), licensed(n0), "pct"),
         ("Twin images watermarked", n["watermarked_share"], n0["watermarked_share"], "pct"),
         ("Twin images disclosed as AI", n["disclosed_share"], n0["disclosed_share"], "pct"),
@@ -102,24 +106,23 @@ def selection(db: Path, brand: str, from_month: str | None, to_month: str | None
                            known)
 
 
-def build_html(db: queries.Source, f: Filters, k: int | None) -> str:
-    """The report for the (single-brand) selection `f` as one HTML document."""
+def build_html(db: queries.Source, f: Filters, aud: Audience) -> str:
+    """The report for the (single-brand) selection `f` as one HTML document, every figure
+    disclosed for `aud` (dashboard.disclosure)."""
     brand = f.brand[0]
-    numbers = key_numbers(db, f, k)
+    k = aud.k
+    currency = queries.reporting_currency(db)
+    numbers = key_numbers(db, f, aud)
     prov = queries.provenance(db).iloc[0]
     simulated = bool(prov["simulated"])
     as_of = "no load yet" if pd.isna(prov["as_of"]) else f"{pd.Timestamp(prov['as_of']):%Y-%m-%d %H:%M %Z}"
     loads = queries.loads(db)
     loads = loads[loads["status"] != "rejected"]
     events = queries.events()
-    share = queries.twin_share_by_channel(db, f)
-    expected = queries.shoot_days_vs_expected(db, f)
-    crew = privacy.suppress(queries.crew_by_role(db, f),
-                            {"people": ["crew_days", "crew_income", "displaced_crew_days",
-                                        "displaced_crew_income"]}, k)
-    consent = privacy.suppress(queries.consent_over_time(db, f),
-                               {"people": ["twin_assets", "licensed_assets",
-                                           "unlicensed_assets"]}, k)
+    share = governed(db, "twin_share_by_channel", f, aud=aud)
+    expected = governed(db, "shoot_days_vs_expected", f, aud=aud)
+    crew = governed(db, "crew_by_role", f, aud=aud)
+    consent = governed(db, "consent_over_time", f, aud=aud)
     figs = [
         charts.twin_share_by_channel(share, events),
         charts.shoot_days_vs_expected(expected, events),
@@ -135,8 +138,9 @@ def build_html(db: queries.Source, f: Filters, k: int | None) -> str:
     prev = f"{filters.previous_period(f.start(), f.end())[0]:%Y-%m} to " \
            f"{filters.previous_period(f.start(), f.end())[1]:%Y-%m}" if f.start() else ""
     rows = "\n".join(
-        f"<tr><td>{esc(r.metric)}</td><td class=num>{_fmt(r.value, r.kind)}</td>"
-        f"<td class=num>{_fmt(r.previous, r.kind)}</td></tr>" for r in numbers.itertuples())
+        f"<tr><td>{esc(r.metric)}</td><td class=num>{esc(_fmt(r.value, r.kind, currency))}</td>"
+        f"<td class=num>{esc(_fmt(r.previous, r.kind, currency))}</td></tr>"
+        for r in numbers.itertuples())
     load_rows = "\n".join(
         f"<tr><td>{esc(str(r.kind))}</td><td>{esc(str(r.file))}</td>"
         f"<td>{esc(str(r.finished_at))[:19]}</td><td class=num>{r.rows_in:,}</td>"
@@ -191,7 +195,8 @@ demo industry.</p>
 <p>Bookings, booking crew, twins, licences and twin-usage exports as listed above, through
 the published views marts.displacement_monthly, marts.crew_impact_monthly and
 marts.consent_monthly. Industry events: press reports listed in the project's
-data/reference/industry_events.csv. Money in EUR at European Central Bank reference rates.</p>
+data/reference/industry_events.csv. Money in {esc(currency)} at European Central Bank reference
+rates.</p>
 </body></html>
 """
 
@@ -201,9 +206,9 @@ def cmd_report(args) -> int:
     db = config.db_path(args.db)
     f = selection(db, args.brand, args.from_month, args.to_month)
     # a report is made to be published: small cells are suppressed unless TWINIMPACT_PUBLIC=0
-    k = config.k_threshold() if config.public_mode(default=True) else None
+    aud = from_config(default_public=True)
     with reader(db) as con:
-        text = build_html(con, f, k)
+        text = build_html(con, f, aud)
     out = Path(args.out)
     if out.parent and not out.parent.exists():
         raise UserError(f"folder {out.parent} does not exist; create it or choose another --out")

@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, export, filters
-from dashboard.filters import Filters, Known
+from dashboard import data, export, filters, money
+from dashboard.filters import LIST_KEYS, Filters, Known
 from dashboard.privacy import any_suppressed
 
 METHODOLOGY_LINK = "How every figure is defined: [Data & method](/data)."
@@ -28,6 +29,41 @@ class Ctx:
     as_of: str
     simulated: bool
     k: int | None
+    currency: str = "EUR"  # the warehouse's reporting currency
+
+    def money(self, x) -> str:
+        """An amount in the reporting currency (`€1,234`, `$1,234`, `SEK 1,234`)."""
+        return money.fmt(x, self.currency)
+
+    @property
+    def money_format(self) -> str:
+        """The `metric` format for an amount in the reporting currency."""
+        return money.streamlit_format(self.currency)
+
+
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def plain(text) -> str:
+    """Free text from the data (a brand id, a survey source) for a Markdown string: every
+    ASCII punctuation mark backslash-escaped, so it renders as the same text and never as a
+    link, an image, HTML or formatting (also breaks `www.`/`http://` autolinks)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def unapplied(f: Filters, follows: tuple[str, ...]) -> list[str]:
+    """The active list filters a figure that follows only `follows` ignores."""
+    return [k for k in LIST_KEYS if getattr(f, k) and k not in follows]
+
+
+def unapplied_note(f: Filters, follows: tuple[str, ...]) -> str:
+    """'the channel filter does not apply to this figure', or '' when every active filter does."""
+    missing = unapplied(f, follows)
+    if not missing:
+        return ""
+    names = " and ".join(missing)
+    verb = "does" if len(missing) == 1 else "do"
+    return f"the {names} filter{'s' if len(missing) > 1 else ''} {verb} not apply to this figure"
 
 
 def _month_options(known: Known) -> list[str]:
@@ -70,8 +106,8 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
     f, warnings = filters.parse(st.query_params.to_dict(), known)
     options = _month_options(known)
     f, notes = _clamp_period(f, options)
-    for w in warnings + notes:
-        st.warning(w, icon=":material/warning:")
+    for w in warnings + notes:  # they quote the URL's values: plain text, never Markdown
+        st.warning(plain(w), icon=":material/warning:")
     f = _sidebar(f, known, options, uses)
     params = filters.to_params(f)
     if params != st.query_params.to_dict():
@@ -85,7 +121,10 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
         st.warning("**Simulated data.** This warehouse holds the demo's simulated industry "
                    "(`twinimpact demo`), not real bookings or twin use. Only the BLS figures "
                    "on the Employment page are real published statistics.", icon=":material/science:")
-    k = data.k()
+    aud = data.audience()
+    k = aud.k
+    for w in data.scope_warnings(f):
+        st.warning(plain(w), icon=":material/lock:")
     if k is not None:
         st.info(f"Public mode: every figure that counts or sums fewer than {k} people is "
                 "suppressed and marked so; no person-level rows are shown.", icon=":material/lock:")
@@ -102,7 +141,8 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
         # no period chosen: charts show all history, headlines the latest year against the one
         # before (the whole history has no "previous period" to compare with)
         hf = replace(resolved, from_month=options[-12])
-    return Ctx(f=resolved, hf=hf, known=known, as_of=as_of, simulated=simulated, k=k)
+    return Ctx(f=resolved, hf=hf, known=known, as_of=as_of, simulated=simulated, k=k,
+               currency=data.currency())
 
 
 def _sidebar(f: Filters, known: Known, options: list[str], uses: tuple[str, ...]) -> Filters:
@@ -192,7 +232,7 @@ def caption(ctx: Ctx, sources: str, extra: str = "", real: bool = False) -> None
 
     real: the figures are published statistics even in a simulated warehouse (BLS).
     """
-    parts = [f"**Source:** {sources}"]
+    parts = [f"**Source:** {plain(sources)}"]
     if ctx.simulated and not real:
         parts.append("**:orange[Simulated data]**")
     elif real:

@@ -130,10 +130,11 @@ def test_report_suppresses_by_default_it_is_made_to_be_published(tiny_db, tmp_pa
     out = tmp_path / "r.html"
     with monkeypatch.context() as mp:
         mp.delenv("TWINIMPACT_PUBLIC", raising=False)
-        mp.setenv("TWINIMPACT_K", "7")
+        mp.setenv("TWINIMPACT_K", "10")
         code = cli.main(["report", "--brand", "A", "--out", str(out), "--db", str(tiny_db)])
     capsys.readouterr()
     assert code == 0
+    # A's crew: nine distinct people (six photographers, three stylists) < k = 10
     assert _row(out.read_text(), "Crew days displaced") == ["–", "–"]
 
 
@@ -143,6 +144,10 @@ def test_public_report_suppresses_crew_of_fewer_than_k(tiny_db, tmp_path, capsys
                      TWINIMPACT_PUBLIC="1", TWINIMPACT_K="7")
     assert code == 0
     text = out.read_text()
-    # six photographers and three stylists: with k = 7 no crew cell may be shown
-    assert _row(text, "Crew days displaced") == ["–", "–"]
-    assert "suppressed" in text
+    # six photographers and three stylists: with k = 7 neither role may be shown, but the
+    # total counts nine distinct people (the old max-of-cells bound said six and hid it)
+    assert _row(text, "Crew days displaced") == ["0", "–"]
+    assert "suppressed: fewer than 7 people" in text
+    code, _, _ = run(capsys, "report", "--brand", "A", "--out", out, "--db", tiny_db,
+                     TWINIMPACT_PUBLIC="1", TWINIMPACT_K="10")
+    assert _row(out.read_text(), "Crew days displaced") == ["–", "–"]

@@ -1,10 +1,12 @@
 """Brand report: one brand's workforce impact, and the same as a downloadable HTML report."""
 
+import html
+import shlex
 from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import charts, data, privacy, report, ui
+from dashboard import charts, data, report, ui
 
 SHORT = {0: "Twin share of images", 3: "Shoot days displaced (DiD)", 6: "Crew days displaced",
          8: "Twin images licensed"}
@@ -27,24 +29,27 @@ bf, bhf = replace(f, brand=(brand,)), replace(ctx.hf, brand=(brand,))
 st.caption(ui.headline_caption(ctx) + " " + ui.METHODOLOGY_LINK)
 adoption = ranked.set_index("brand_id")["adoption_month"].get(brand)
 if adoption is None or adoption != adoption:  # None or NaN: never used a twin
-    st.info(f"{brand} has not used a digital twin in the data: nothing was displaced by twins.",
-            icon=":material/info:")
+    st.info(f"{ui.plain(brand)} has not used a digital twin in the data: nothing was "
+            "displaced by twins.", icon=":material/info:")
 else:
-    st.markdown(f"**{brand}** first used a digital twin in **{adoption}**.")
+    st.markdown(f"**{ui.plain(brand)}** first used a digital twin in **{adoption}**.")
 
-numbers, expected, crew = data.fetch(("brand_numbers", bhf, ctx.k),
+# every frame comes disclosed (dashboard.disclosure); the key numbers are composed from
+# disclosed frames for this audience (report.key_numbers)
+numbers, expected, crew = data.fetch(("brand_numbers", bhf),
                                      ("shoot_days_vs_expected", bf), ("crew_by_role", bhf))
 shown = numbers.assign(
-    this_period=[report._fmt(v, kd) for v, kd in zip(numbers["value"], numbers["kind"],
-                                                      strict=True)],
-    previous_period=[report._fmt(v, kd) for v, kd in zip(numbers["previous"], numbers["kind"],
-                                                         strict=True)],
+    this_period=[report._fmt(v, kd, ctx.currency)
+                 for v, kd in zip(numbers["value"], numbers["kind"], strict=True)],
+    previous_period=[report._fmt(v, kd, ctx.currency)
+                     for v, kd in zip(numbers["previous"], numbers["kind"], strict=True)],
 )[["metric", "this_period", "previous_period"]]
 cols = st.columns(4)
 for col, i in zip(cols, (0, 3, 6, 8), strict=True):
     r = numbers.iloc[i]
     ui.metric(col, SHORT[i], r["value"], r["previous"],
-              "{:.1%}" if r["kind"] == "pct" else "€{:,.0f}" if r["kind"] == "eur" else "{:,.0f}",
+              "{:.1%}" if r["kind"] == "pct" else ctx.money_format if r["kind"] == "money"
+              else "{:,.0f}",
               share=r["kind"] == "pct", ctx=ctx)
 ui.table(ctx, shown, sources="marts.displacement_monthly, marts.crew_impact_monthly, "
                              "marts.consent_monthly", key=f"brand-{brand}-numbers")
@@ -52,21 +57,20 @@ ui.table(ctx, shown, sources="marts.displacement_monthly, marts.crew_impact_mont
 ui.chart(ctx, charts.shoot_days_vs_expected(expected, data.events()), expected,
          sources="bookings and twin-usage exports (marts.displacement_monthly)",
          key=f"brand-{brand}-shoot-days")
-crew = privacy.suppress(crew,
-                        {"people": ["crew_days", "crew_income", "displaced_crew_days",
-                                    "displaced_crew_income"]}, ctx.k)
 ui.chart(ctx, charts.by_role_bars(crew, "displaced_crew_days", f"Crew days displaced at "
-                                  f"{brand}, by role, {ui.period_label(bhf)}", "crew days"),
+                                  f"{html.escape(brand)}, by role, {ui.period_label(bhf)}",
+                                  "crew days"),
          crew,
          sources="booking-crew exports (marts.crew_impact_monthly)", key=f"brand-{brand}-crew")
 
 st.subheader("Download the report")
 st.markdown("One self-contained HTML file (charts included, opens without a network), with "
-            "the method and the provenance of the data. The same file comes from "
-            f"`twinimpact report --brand {brand} --from {bhf.from_month} --to {bhf.to_month} "
-            "--out report.html`.")
+            "the method and the provenance of the data. The same file comes from:")
+# a code block is plain text: the brand id cannot render as Markdown there
+st.code(f"twinimpact report --brand {shlex.quote(brand)} --from {bhf.from_month} "
+        f"--to {bhf.to_month} --out report.html", language="bash")
 # The file (plotly.js inlined, ~5 MB) is only built when the button is pressed.
-st.download_button(f"Download the {brand} report (HTML)",
-                   lambda: data.get("brand_html", bhf, ctx.k).encode("utf-8"),
+st.download_button(f"Download the {ui.plain(brand)} report (HTML)",
+                   lambda: data.get("brand_html", bhf).encode("utf-8"),
                    file_name=f"twinimpact-{brand}-{bhf.from_month}-{bhf.to_month}.html",
                    mime="text/html", key="dl-brand-report", on_click="ignore", type="primary")

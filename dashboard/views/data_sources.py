@@ -47,6 +47,11 @@ st.caption("Source: press reports as linked; confidence says whether the fact wa
 
 if config.METHODOLOGY.exists():
     with st.container(border=True):
-        st.markdown(config.METHODOLOGY.read_text(encoding="utf-8"))
+        text = config.METHODOLOGY.read_text(encoding="utf-8")
+        if ctx.currency != "EUR":
+            # the simulation's assumptions are in euros; written as "EUR" here, so that no €
+            # sign reads as this warehouse's money (reported in another currency)
+            text = text.replace("€", "EUR ")
+        st.markdown(text)
 else:
     ui.empty_state("METHODOLOGY.md is not in this installation.")

@@ -2,15 +2,18 @@
 
 import streamlit as st
 
-from dashboard import charts, data, privacy, ui
+from dashboard import charts, data, ui
 
 ctx = ui.setup("Displacement: shoots replaced by twins",
                uses=("period", "brand", "channel", "region", "role"))
 f = ctx.f
 SOURCES = "bookings and twin-usage exports (marts.displacement_monthly)"
+# every frame comes disclosed (dashboard.disclosure): a figure about too few people is NaN
 disp, share, expected, crew, brands = data.fetch(
     ("displacement_totals", ctx.hf), ("twin_share_by_channel", f),
     ("shoot_days_vs_expected", f), ("crew_by_role", f), ("brands_ranked", f))
+# shoots and twin use have no role; crew figures have no channel (marts.crew_impact_monthly)
+SHOOTS, CREW = ("brand", "channel", "region"), ("brand", "region", "role")
 disp, disp0 = ui.pair(disp)
 c1, c2, c3, c4 = st.columns(4)
 ui.metric(c1, "Twin share of images", disp["twin_share"], disp0["twin_share"], "{:.1%}",
@@ -21,28 +24,31 @@ ui.metric(c3, "Upper bound", disp["displaced_upper"], disp0["displaced_upper"], 
           ctx=ctx, help="Twin images ÷ the brand-channel's pre-twin images per shoot day.")
 ui.metric(c4, "Days cancelled, 'replaced by twin'", disp["cancelled_for_twin_days"],
           disp0["cancelled_for_twin_days"], "{:,.0f}", ctx=ctx)
-st.caption(ui.headline_caption(ctx) + " " + ui.METHODOLOGY_LINK)
+headline_note = ui.unapplied_note(f, SHOOTS)
+st.caption(ui.headline_caption(ctx) + (f" Headline numbers: {headline_note}." if headline_note
+                                       else "") + " " + ui.METHODOLOGY_LINK)
 
 ui.chart(ctx, charts.twin_share_by_channel(share, data.events()), share, sources=SOURCES,
-         key="displacement-share-by-channel")
+         key="displacement-share-by-channel", note=ui.unapplied_note(f, SHOOTS))
 
 ui.chart(ctx, charts.shoot_days_vs_expected(expected, data.events()), expected, sources=SOURCES,
          key="displacement-shoot-days",
-         note="expected = actual + displaced days; the gap between the blue and orange lines is "
-              "the difference-in-differences estimate, the dashed line the upper bound")
+         note="; ".join(n for n in (
+             "expected = actual + displaced days; the gap between the blue and orange lines "
+             "is the difference-in-differences estimate, the dashed line the upper bound",
+             ui.unapplied_note(f, SHOOTS)) if n))
 
 left, right = st.columns(2)
 with left:
-    crew = privacy.suppress(crew,
-                            {"people": ["crew_days", "crew_income", "displaced_crew_days",
-                                        "displaced_crew_income"]}, ctx.k)
+    crew_note = ui.unapplied_note(f, CREW)
     if crew.empty:
         ui.empty_state("No crew bookings match these filters.")
     else:
-        ui.chart(ctx, charts.by_role_bars(crew, "displaced_crew_days",
-                                          "Crew days displaced, by role", "crew days"),
-                 crew, sources="booking-crew exports (marts.crew_impact_monthly)",
-                 key="displacement-crew-by-role")
+        ui.chart(ctx, charts.by_role_bars(
+            crew, "displaced_crew_days",
+            "Crew days displaced, by role" + (" (all channels)" if crew_note else ""),
+            "crew days"), crew, sources="booking-crew exports (marts.crew_impact_monthly)",
+            key="displacement-crew-by-role", note=crew_note)
 with right:
     ui.chart(ctx, charts.brands_ranked(brands), brands, sources=SOURCES,
-             key="displacement-brands")
+             key="displacement-brands", note=ui.unapplied_note(f, SHOOTS))
