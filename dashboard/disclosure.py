@@ -80,6 +80,7 @@ def _lorenz(curve, aud: Audience, k):
 
 _RIGHTS = ("twin_assets", "assets_met", "assets_not_met", "assets_unknown", "share_met",
            "share_not_met", "share_unknown")
+_SPLIT = _RIGHTS[1:]  # met / not met / unknown: each part is the total minus the others
 _CREW = ("crew_days", "crew_income", "displaced_crew_days", "displaced_crew_income")
 _TWIN = ("twin_assets", "twin_share")
 # a share's complement (unlicensed, unwatermarked, undisclosed images) is the figure its
@@ -145,9 +146,12 @@ RULES: dict[str, Rule] = {
     # national statistics the BLS publishes (and suppresses) itself: no cell is a few people
     "employment_bls": Rule(free=True),
     # rights scorecard: every figure of a row is about the models whose twins it counts
-    "rights_scorecard": _r(("right",), models=_RIGHTS),
-    "rights_by_brand": _r(("brand_id", "right"), parts=("right",), models=_RIGHTS),
-    "rights_by_year": _r(("year", "right"), parts=("right",), models=_RIGHTS),
+    # (split_models: the fewest models behind any non-empty status hides the whole split)
+    "rights_scorecard": _r(("right",), models=_RIGHTS, split_models=_SPLIT),
+    "rights_by_brand": _r(("brand_id", "right"), parts=("right",), models=_RIGHTS,
+                          split_models=_SPLIT),
+    "rights_by_year": _r(("year", "right"), parts=("right",), models=_RIGHTS,
+                         split_models=_SPLIT),
     # survey rows: `employed` is the people behind the row's figures
     "employment_series": _r(("period", "area", "role", "source"), parts=("period", "role"),
                             industry="public",

@@ -686,6 +686,22 @@ _RIGHTS_SCOPE = (f"((len($brand::varchar[]) = 0 and len($region::varchar[]) = 0 
                  f"and {_BRAND} and {_IN_REGION}))")
 
 
+def _rights_split(group: str, where: str) -> str:
+    """A CTE `split`: per `group` × right, the fewest distinct models behind any non-empty
+    status (met, not met, unknown) — public mode hides the split below k, since each part
+    is total − the others."""
+    return f"""split as (
+            select {group}"right_name" as "right", coalesce(least(
+                nullif(count(distinct person) filter (where status = 1 and assets > 0), 0),
+                nullif(count(distinct person) filter (where status = 0 and assets > 0), 0),
+                nullif(count(distinct person) filter (where status is null and assets > 0), 0)
+            ), 0) as split_models
+            from staging.int_usage_rights_long
+            where {where}
+            group by all
+        )"""  # noqa: S608 — fragments of our own code; every value is bound
+
+
 def rights_scorecard(db: Source, f: Filters) -> pd.DataFrame:
     """right, twin_assets, assets_met, assets_not_met, assets_unknown, share_met,
     share_not_met, share_unknown, models — the nine rights over the years the period touches,
@@ -699,7 +715,8 @@ def rights_scorecard(db: Source, f: Filters) -> pd.DataFrame:
         people as (
             select count(distinct person) as models from staging.int_usage_rights
             where {_YEARS} and {_BRAND} and {_IN_REGION}
-        )
+        ),
+        {_rights_split("", f"{_YEARS} and {_BRAND} and {_IN_REGION}")}
         select "right", any_value(right_order) as right_order,
                sum(twin_assets)::bigint as twin_assets,
                sum(assets_met)::bigint as assets_met,
@@ -708,8 +725,9 @@ def rights_scorecard(db: Source, f: Filters) -> pd.DataFrame:
                sum(assets_met) / nullif(sum(twin_assets), 0) as share_met,
                sum(assets_not_met) / nullif(sum(twin_assets), 0) as share_not_met,
                sum(assets_unknown) / nullif(sum(twin_assets), 0) as share_unknown,
-               any_value(people.models) as models
-        from picked cross join people
+               any_value(people.models) as models,
+               any_value(split.split_models) as split_models
+        from picked cross join people join split using ("right")
         group by "right"
         order by right_order
     """, _params(f, "start", "end", "brand", "region"))  # noqa: S608
@@ -720,6 +738,7 @@ def rights_by_brand(db: Source, f: Filters) -> pd.DataFrame:
     share_not_met, share_unknown, models — each selected brand over the years the period
     touches (models: distinct models whose twins the brand used in those years)."""
     return _run(db, f"""
+        with {_rights_split("brand_id, ", _YEARS)}
         select brand_id, "right", any_value(right_order) as right_order,
                sum(twin_assets)::bigint as twin_assets,
                sum(assets_met)::bigint as assets_met,
@@ -728,11 +747,13 @@ def rights_by_brand(db: Source, f: Filters) -> pd.DataFrame:
                sum(assets_met) / nullif(sum(twin_assets), 0) as share_met,
                sum(assets_not_met) / nullif(sum(twin_assets), 0) as share_not_met,
                sum(assets_unknown) / nullif(sum(twin_assets), 0) as share_unknown,
-               any_value(people.models) as models
+               any_value(people.models) as models,
+               any_value(split.split_models) as split_models
         from marts.rights_scorecard
         join (select brand_id, count(distinct person) as models
               from staging.int_usage_rights where {_YEARS} group by brand_id) as people
             using (brand_id)
+        join split using (brand_id, "right")
         where brand_id <> 'ALL' and {_YEARS} and {_BRAND} and {_IN_REGION}
         group by brand_id, "right"
         order by brand_id, right_order
@@ -753,7 +774,8 @@ def rights_by_year(db: Source, f: Filters) -> pd.DataFrame:
             select year, count(distinct person) as models from staging.int_usage_rights
             where {_BRAND} and {_IN_REGION}
             group by year
-        )
+        ),
+        {_rights_split("year, ", f"{_BRAND} and {_IN_REGION}")}
         select year, "right", any_value(right_order) as right_order,
                sum(twin_assets)::bigint as twin_assets,
                sum(assets_met)::bigint as assets_met,
@@ -762,8 +784,9 @@ def rights_by_year(db: Source, f: Filters) -> pd.DataFrame:
                sum(assets_met) / nullif(sum(twin_assets), 0) as share_met,
                sum(assets_not_met) / nullif(sum(twin_assets), 0) as share_not_met,
                sum(assets_unknown) / nullif(sum(twin_assets), 0) as share_unknown,
-               any_value(people.models) as models
-        from picked join people using (year)
+               any_value(people.models) as models,
+               any_value(split.split_models) as split_models
+        from picked join people using (year) join split using (year, "right")
         group by year, "right"
         order by year, right_order
     """, _params(f, "brand", "region"))  # noqa: S608

@@ -177,7 +177,7 @@ td, th {{ border-bottom: 1px solid #ddd; padding: .35em .5em; text-align: left; 
 <th class=num>Previous period</th></tr>
 {rows}
 </table>
-{brand_scorecard_html(db, f, k)}
+{brand_scorecard_html(db, f, aud)}
 <h2>Charts</h2>
 {chart_html}
 <h2>Method</h2>

@@ -73,11 +73,11 @@ def years_label(f: Filters) -> str:
     return str(a.year) if a.year == b.year else f"{a.year}–{b.year}"
 
 
-def brand_scorecard_html(db: queries.Source, f: Filters, k: int | None) -> str:
+def brand_scorecard_html(db: queries.Source, f: Filters, aud: Audience) -> str:
     """The report's section for one brand: the nine rights over the years of the period
-    (whole years), suppressed in public mode when fewer than k models are behind them."""
-    card = disclosure.disclose("rights_scorecard", queries.rights_scorecard(db, f),
-                               Audience(role="public" if k is not None else "local", k=k))
+    (whole years), disclosed for `aud` (suppressed where fewer than k models are behind)."""
+    card = disclosure.governed(db, "rights_scorecard", f, aud=aud)
+    k = aud.k
     years = years_label(f)
     esc = html.escape
     head = (f"<h2>Rights scorecard, {esc(years)}</h2>\n<p>Share of the brand's twin images "

@@ -5,31 +5,8 @@
 -- unknown: assets_met + assets_not_met + assets_unknown = twin_assets; unknown is never met.
 -- ALL sums the brands. models: distinct models behind the row (an unknown twin counts as one
 -- person of its own), the people count public mode suppresses on.
-with judged as not materialized (
-    select * from staging.int_usage_rights
-),
-
-rights as (
-    select * from (values
-        (1, 'licensed'), (2, 'time_limited'), (3, 'purpose_limited'), (4, 'non_exclusive'),
-        (5, 'no_training'), (6, 'revocation_honoured'), (7, 'watermarked'), (8, 'disclosed'),
-        (9, 'fair_pay')
-    ) as r(right_no, right_name)
-),
-
-long as (
-    select
-        judged.year,
-        judged.brand_id,
-        judged.person,
-        judged.assets,
-        rights.right_no,
-        rights.right_name,
-        [judged.licensed, judged.time_limited, judged.purpose_limited, judged.non_exclusive,
-         judged.no_training, judged.revocation_honoured, judged.watermarked, judged.disclosed,
-         judged.fair_pay][rights.right_no] as status
-    from judged
-    cross join rights
+with long as not materialized (
+    select * from staging.int_usage_rights_long
 ),
 
 both_levels as (
