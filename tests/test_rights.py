@@ -326,16 +326,18 @@ def test_public_mode_hides_the_scorecard_of_fewer_than_k_models(
 
 def test_the_brand_report_carries_the_brand_scorecard(world):
     from dashboard import rights
+    from dashboard.audience import Audience
     from dashboard.filters import Filters
 
     f = Filters(from_month="2024-01", to_month="2024-12", brand=("A",))
-    page = rights.brand_scorecard_html(world, f, None)
+    page = rights.brand_scorecard_html(world, f, Audience(role="local", k=None))
     assert "<h2>Rights scorecard, 2024</h2>" in page
     # A in 2024: 33 images; licensed 18 met, 15 not; fair pay 16 met, 17 unknown
     assert ("<tr><td>licensed (a valid licence covered the use)</td><td class=num>54.5%</td>"
             "<td class=num>45.5%</td><td class=num>0.0%</td><td class=num>33</td></tr>") in page
     assert ("<td class=num>48.5%</td><td class=num>0.0%</td><td class=num>51.5%</td>"
             "<td class=num>33</td></tr>") in page
-    public = rights.brand_scorecard_html(world, f, 5)  # three models: every figure hidden
+    # three models: every figure hidden
+    public = rights.brand_scorecard_html(world, f, Audience(role="public", k=5))
     assert "Suppressed (–): fewer than 5 models" in public and "54.5%" not in public
     assert public.count("<td class=num>–</td>") == 9 * 4
