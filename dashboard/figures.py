@@ -227,6 +227,10 @@ def _survey(frames, f, k) -> Built:
         return Built(charts.employment_by_role(shown, "–"), shown,
                      "No survey figures in this selection.")
     latest = survey["period"].max()
+    if "areas" in survey.columns:  # already one row per role (the page's shown frame)
+        return Built(charts.employment_by_role(survey, latest), survey,
+                     _top_summary(survey, "role", "employed", f"people working in {latest}",
+                                  labels.role))
     cur = survey[survey["period"] == latest]
     hidden = cur["suppressed"].ne("") if "suppressed" in cur.columns else False
     shown = cur.assign(hidden=hidden).groupby(
@@ -317,6 +321,15 @@ def lookup(page_key: str, f: Filters) -> tuple[str, Filters] | None:
     if m:
         return f"brand-{m['what']}", replace(f, brand=(m["brand"],))
     return None
+
+
+def summary(page_key: str, shown: pd.DataFrame, f: Filters) -> str | None:
+    """The one-sentence summary of a page's chart from exactly the rows it shows."""
+    found = lookup(page_key, f)
+    if found is None:
+        return None
+    key, f = found
+    return REGISTRY[key].build([shown], f, None).summary
 
 
 def narrow(chart: Chart, f: Filters) -> Filters:

@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from dataclasses import dataclass, replace
+from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, export, filters
+from dashboard import data, export, figures, filters, labels
+from dashboard.audience import public as public_audience
 from dashboard.filters import Filters, Known
 from dashboard.privacy import any_suppressed
 
@@ -205,14 +209,73 @@ def caption(ctx: Ctx, sources: str, extra: str = "", real: bool = False) -> None
 
 def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: str,
           note: str = "", real: bool = False) -> None:
-    """A chart, its caption and a CSV download of exactly the rows it draws."""
+    """A chart, its text alternative (a sentence and the data as a table), its caption, and
+    downloads: CSV of exactly the rows it draws, PNG/SVG images, and an embed snippet."""
     st.plotly_chart(fig, key=f"chart-{key}", theme=None, config=PLOTLY_CONFIG)
     extra = note
     if ctx.k is not None and any_suppressed(shown):
         extra = (extra + " · " if extra else "") + \
             f"grey/blank cells are suppressed (fewer than {ctx.k} people)"
     caption(ctx, sources, extra, real)
-    download(shown, key)
+    alternative(ctx, key, shown)
+    found = figures.lookup(key, ctx.f)
+    cols = st.columns([1, 1, 1, 3] if found else 1)
+    with cols[0]:
+        download(shown, key)
+    if found:
+        for col, fmt in zip(cols[1:3], ("png", "svg"), strict=True):
+            with col:
+                st.download_button(
+                    f"Image ({fmt.upper()})", lambda fmt=fmt: _image(*found, fmt),
+                    file_name=f"{key}.{fmt}", mime="image/png" if fmt == "png" else
+                    "image/svg+xml", key=f"img-{fmt}-{key}", on_click="ignore",
+                    help="The chart as published: title, source line and data as of burned "
+                         "in; small cells always suppressed.")
+        with st.expander("Embed this chart"):
+            st.caption("Paste this into a web page to show the chart live (always in public "
+                       "mode):")
+            st.code(embed_snippet(*found), language="html", wrap_lines=True)
+
+
+def _image(reg_key: str, f: Filters, fmt: str) -> bytes:
+    r = figures.render(data.db(), reg_key, f, public_audience())
+    return figures.image(figures.stamped(r), fmt)
+
+
+def base_url() -> str:
+    """This dashboard's address as the browser sees it (for links that leave the page)."""
+    try:
+        url = st.context.url or ""
+    except Exception:  # noqa: BLE001 — outside a browser session (tests)
+        url = ""
+    parts = urlsplit(url)
+    if parts.scheme and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return "http://127.0.0.1:8501"
+
+
+def embed_snippet(reg_key: str, f: Filters) -> str:
+    """The <iframe> that shows one chart of the current view on another site."""
+    chart_ = figures.REGISTRY[reg_key]
+    params = {"chart": reg_key, **filters.to_params(figures.narrow(chart_, f)),
+              "embed": "true"}
+    src = f"{base_url()}/embed?{urlencode(params)}"
+    return (f'<iframe src="{html.escape(src)}" title="{html.escape(chart_.title)}" '
+            'width="100%" height="560" style="border:0" loading="lazy"></iframe>')
+
+
+def plain(text: str) -> str:
+    """Text from data safe inside Markdown (every Markdown character escaped)."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", text)
+
+
+def alternative(ctx: Ctx, key: str, shown: pd.DataFrame) -> None:
+    """What a screen reader gets instead of the picture: one sentence and the data table."""
+    sentence = figures.summary(key, shown, ctx.f)
+    if sentence:
+        st.markdown(plain(sentence))
+    with st.expander(f"Data table ({len(shown):,} rows)"):
+        st.table(labels.readable(shown).reset_index(drop=True))
 
 
 def download(shown: pd.DataFrame, key: str, what: str = "data") -> None:
