@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import charts, data, privacy, report, ui
+from dashboard import charts, data, pdf, privacy, report, ui
 
 SHORT = {0: "Twin share of images", 3: "Shoot days displaced (DiD)", 6: "Crew days displaced",
          8: "Twin images licensed"}
@@ -64,9 +64,14 @@ st.subheader("Download the report")
 st.markdown("One self-contained HTML file (charts included, opens without a network), with "
             "the method and the provenance of the data. The same file comes from "
             f"`twinimpact report --brand {brand} --from {bhf.from_month} --to {bhf.to_month} "
-            "--out report.html`.")
+            "--out report.html` (or `report.pdf`).")
 # The file (plotly.js inlined, ~5 MB) is only built when the button is pressed.
 st.download_button(f"Download the {brand} report (HTML)",
                    lambda: data.get("brand_html", bhf, ctx.k).encode("utf-8"),
                    file_name=f"twinimpact-{brand}-{bhf.from_month}-{bhf.to_month}.html",
                    mime="text/html", key="dl-brand-report", on_click="ignore", type="primary")
+# The PDF (A4, page numbers) is printed by chromium from the same HTML, only on a click.
+st.download_button(f"Download the {brand} report (PDF)",
+                   lambda: pdf.html_to_pdf(data.get("brand_html", bhf, ctx.k)),
+                   file_name=f"twinimpact-{brand}-{bhf.from_month}-{bhf.to_month}.pdf",
+                   mime="application/pdf", key="dl-brand-report-pdf", on_click="ignore")
