@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -82,7 +83,8 @@ def _top_summary(df: pd.DataFrame, label: str, col: str, what: str, word=str,
     if d.empty or not (d[col] > 0).any():
         return f"No {what} to show in this selection."
     top = d.sort_values(col, ascending=False).iloc[0]
-    return (f"{word(top[label])} has the most {what} ({_num(top[col], money=money)}) of the "
+    name = str(word(top[label]))
+    return (f"{name[:1].upper()}{name[1:]} has the most {what} ({_num(top[col], money=money)}) of the "
             f"{len(d)} shown.")
 
 
@@ -413,14 +415,15 @@ def stamped(r: Rendered) -> go.Figure:
 
 
 def _wrap(text: str, width: int) -> str:
-    """Break a long line at spaces with <br> (plotly annotations do not wrap)."""
+    """Break a long line with <br> between its ' · ' parts (plotly annotations do not
+    wrap), so no phrase is split: the SVG's text keeps each one whole."""
     lines, cur = [], ""
-    for word in text.split(" "):
-        if cur and len(cur) + 1 + len(word) > width:
+    for part in text.split(" · "):
+        if cur and len(cur) + 3 + len(part) > width:
             lines.append(cur)
-            cur = word
+            cur = part
         else:
-            cur = f"{cur} {word}" if cur else word
+            cur = f"{cur} · {part}" if cur else part
     lines.append(cur)
     return "<br>".join(lines)
 
@@ -438,7 +441,9 @@ def image(fig: go.Figure, fmt: str, width: int = 1000) -> bytes:
     use_system_chromium()
     height = fig.layout.height or 450
     scale = 2 if fmt == "png" else 1  # sharp in print and on high-density screens
-    return fig.to_image(format=fmt, width=width, height=height, scale=scale)
+    with warnings.catch_warnings():  # plotly warns that a running kaleido server ignores
+        warnings.simplefilter("ignore", UserWarning)  # its browser options: they were set
+        return fig.to_image(format=fmt, width=width, height=height, scale=scale)
 
 
 def cmd_chart(args) -> int:
