@@ -288,8 +288,9 @@ def table(ctx: Ctx, df: pd.DataFrame, *, sources: str, key: str,
     """A table with the same caption and download as a chart."""
     # short tables are shown whole; long ones scroll
     height = 35 * (len(df) + 1) + 3 if len(df) <= 20 else "auto"
-    st.dataframe(df, hide_index=True, column_config=column_config, key=f"table-{key}",
-                 height=height)
+    # codes shown as words on screen; the CSV below keeps the codes
+    st.dataframe(labels.readable(df), hide_index=True, column_config=column_config,
+                 key=f"table-{key}", height=height)
     caption(ctx, sources)
     download(df, key)
 
