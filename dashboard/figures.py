@@ -439,6 +439,9 @@ def use_system_chromium() -> None:
 def image(fig: go.Figure, fmt: str, width: int = 1000) -> bytes:
     """The figure as PNG or SVG bytes."""
     use_system_chromium()
+    if not os.environ.get("BROWSER_PATH"):
+        raise UserError(f"chart images need Debian's chromium at {CHROMIUM} (apt-get install "
+                        "chromium) or BROWSER_PATH naming a Chrome; nothing is downloaded")
     height = fig.layout.height or 450
     scale = 2 if fmt == "png" else 1  # sharp in print and on high-density screens
     with warnings.catch_warnings():  # plotly warns that a running kaleido server ignores
