@@ -190,3 +190,27 @@ def test_an_embedded_chart_draws_in_an_iframe_on_another_site(servers, browser, 
         expect(crew_frame.locator(".js-plotly-plot").first).to_contain_text(
             "suppressed: fewer than 5 people")
     assert errors == []
+
+
+def test_a_chart_offers_its_image_and_embed_snippet(servers, browser):
+    from playwright.sync_api import expect
+
+    from dashboard import figures
+
+    bases, _, _ = servers
+    pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        pg.goto(bases["private"] + "/displacement?from=2025-01&to=2025-12")
+        _settled(pg)
+        with pg.expect_download(timeout=60_000) as dl:
+            pg.get_by_role("button", name="Image (SVG)").first.click()
+        svg = Path(dl.value.path()).read_text()
+        assert dl.value.suggested_filename == "displacement-share-by-channel.svg"
+        assert figures.REGISTRY["displacement-share-by-channel"].title in svg
+        assert "Simulated data" in svg and "data as of" in svg
+        pg.get_by_text("Embed this chart").first.click()
+        expect(pg.locator("[data-testid=stCode]").first).to_contain_text(
+            f'src="{bases["private"]}/embed?chart=displacement-share-by-channel'
+            "&amp;from=2025-01&amp;to=2025-12&amp;embed=true")
+    finally:
+        pg.close()
