@@ -214,3 +214,25 @@ def test_a_chart_offers_its_image_and_embed_snippet(servers, browser):
             "&amp;from=2025-01&amp;to=2025-12&amp;embed=true")
     finally:
         pg.close()
+
+
+def test_the_brand_report_page_offers_the_reporting_year_as_pdf(servers, browser):
+    from pypdf import PdfReader
+
+    bases, _, _ = servers
+    pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        pg.goto(bases["public"] + "/brand-report?brand=BR02")
+        _settled(pg)
+        # no period chosen: the demo's last whole calendar year, 2025
+        with pg.expect_download(timeout=90_000) as dl:
+            pg.get_by_role("button", name="Download the BR02 report (PDF)").click()
+        assert dl.value.suggested_filename == "twinimpact-BR02-2025-01-2025-12.pdf"
+        pdf = PdfReader(dl.value.path())
+        first = pdf.pages[0].extract_text()
+        assert "Workforce impact of digital twins: BR02" in first
+        assert "Period 2025-01 to 2025-12" in first and "Simulated data." in first
+        assert "Figures that count or sum fewer than 5 people are suppressed" in first
+        assert len(pdf.pages) >= 3
+    finally:
+        pg.close()

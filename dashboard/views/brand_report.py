@@ -61,17 +61,24 @@ ui.chart(ctx, charts.by_role_bars(crew, "displaced_crew_days", f"Crew days displ
          sources="booking-crew exports (marts.crew_impact_monthly)", key=f"brand-{brand}-crew")
 
 st.subheader("Download the report")
-st.markdown("One self-contained HTML file (charts included, opens without a network), with "
-            "the method and the provenance of the data. The same file comes from "
-            f"`twinimpact report --brand {brand} --from {bhf.from_month} --to {bhf.to_month} "
+# Brands publish for a reporting year: with no period chosen, the last complete calendar year
+# in the data (against the year before), as `twinimpact report` does; else the chosen period.
+year = report.reporting_year(ctx.known.months) if bhf != bf else None
+rf = replace(bf, from_month=f"{year}-01", to_month=f"{year}-12") if year else bf
+cli = f"--year {year}" if year else f"--from {rf.from_month} --to {rf.to_month}"
+st.markdown(f"The report for **{rf.from_month} to {rf.to_month}**, compared with "
+            f"{ui.previous_label(rf)}: one self-contained HTML file (charts included, opens "
+            "without a network) or an A4 PDF, with the method and the provenance of the data. "
+            f"The same files come from `twinimpact report --brand {brand} {cli} "
             "--out report.html` (or `report.pdf`).")
+name = f"twinimpact-{brand}-{rf.from_month}-{rf.to_month}"
 # The file (plotly.js inlined, ~5 MB) is only built when the button is pressed.
 st.download_button(f"Download the {brand} report (HTML)",
-                   lambda: data.get("brand_html", bhf, ctx.k).encode("utf-8"),
-                   file_name=f"twinimpact-{brand}-{bhf.from_month}-{bhf.to_month}.html",
+                   lambda: data.get("brand_html", rf, ctx.k).encode("utf-8"),
+                   file_name=f"{name}.html",
                    mime="text/html", key="dl-brand-report", on_click="ignore", type="primary")
 # The PDF (A4, page numbers) is printed by chromium from the same HTML, only on a click.
 st.download_button(f"Download the {brand} report (PDF)",
-                   lambda: pdf.html_to_pdf(data.get("brand_html", bhf, ctx.k)),
-                   file_name=f"twinimpact-{brand}-{bhf.from_month}-{bhf.to_month}.pdf",
-                   mime="application/pdf", key="dl-brand-report-pdf", on_click="ignore")
+                   lambda: pdf.html_to_pdf(data.get("brand_html", rf, ctx.k)),
+                   file_name=f"{name}.pdf", mime="application/pdf", key="dl-brand-report-pdf",
+                   on_click="ignore")
