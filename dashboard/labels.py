@@ -37,6 +37,8 @@ def word(code, kind: str) -> str:
     if code is None or (isinstance(code, float) and code != code):
         return ""
     text = str(code)
+    if kind in ("reason", "cancel_reason"):  # other reasons are sentences (quarantine): as is
+        return COLUMNS[kind].get(text, text)
     return COLUMNS[kind].get(text) or text.replace("_", " ")
 
 

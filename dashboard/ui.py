@@ -272,6 +272,8 @@ def plain(text: str) -> str:
 def alternative(ctx: Ctx, key: str, shown: pd.DataFrame) -> None:
     """What a screen reader gets instead of the picture: one sentence and the data table."""
     sentence = figures.summary(key, shown, ctx.f)
+    if sentence is None:  # a chart not (yet) in the registry: say what it is at least
+        sentence = f"Chart {key.replace('-', ' ')}: its data are in the table below."
     if sentence:
         st.markdown(plain(sentence))
     with st.expander(f"Data table ({len(shown):,} rows)"):

@@ -91,6 +91,8 @@ def test_codes_are_words_on_screen_and_codes_in_csv(tiny_db):
     assert {c: labels.role(c) for c in ("photo_assistant", "hair_makeup")} == {
         "photo_assistant": "Photo assistant", "hair_makeup": "Hair and make-up"}
     assert labels.reason("out_of_region") == "outside the licence's regions"
+    # a quarantine reason is a sentence naming columns: shown as it is
+    assert labels.reason("days must be > 0 (booking_id B1)") == "days must be > 0 (booking_id B1)"
     assert all(labels.role(r) != r and "_" not in labels.role(r) for r in ROLES)
     assert all("_" not in labels.channel(c) for c in CHANNELS)
     r = figures.render(tiny_db, "income-crew-by-role",
