@@ -40,6 +40,7 @@ pages = [
 embed = st.Page(_VIEWS / "embed.py", title="Embedded chart", url_path="embed")
 # /embed is for <iframe>s on other sites: it is served alone, without the page list
 if urlsplit(st.context.url or "").path.rstrip("/").endswith("/embed"):
-    st.navigation([embed], position="hidden").run()
+    # registered beside the others: a lone page would be the default, served only at /
+    st.navigation([*pages, embed], position="hidden").run()
 else:
     st.navigation(pages).run()

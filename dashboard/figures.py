@@ -205,8 +205,13 @@ def _consent(frames, f, k) -> Built:
 
 def _reasons(frames, f, k) -> Built:
     df = frames[0]
-    return Built(charts.unlicensed_reasons(df), df,
-                 _top_summary(df, "reason", "assets", "unlicensed twin images", labels.reason))
+    if df.empty:
+        return Built(charts.unlicensed_reasons(df), df,
+                     "Every twin image in this selection was licensed.")
+    top = df.sort_values("assets", ascending=False).iloc[0]
+    s = (f"{_num(df['assets'].sum())} twin images had no valid licence; the commonest reason: "
+         f"{labels.reason(top['reason'])} ({_num(top['assets'])}).")
+    return Built(charts.unlicensed_reasons(df), df, s)
 
 
 def _compliance(frames, f, k) -> Built:

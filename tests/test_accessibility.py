@@ -184,6 +184,7 @@ def test_an_embedded_chart_draws_in_an_iframe_on_another_site(servers, browser, 
             assert frame.locator("[data-testid=stSidebar]").count() == 0
             assert frame.locator("[data-testid=stSidebarNav]").count() == 0
             assert frame.locator("[data-testid=stException]").count() == 0
+            assert frame.get_by_text("Page not found").count() == 0
         # the embed is public even on a private dashboard
         crew_frame = pg.frame_locator("iframe").nth(2)
         expect(crew_frame.locator(".js-plotly-plot .main-svg").first).to_be_visible()
