@@ -208,17 +208,20 @@ def caption(ctx: Ctx, sources: str, extra: str = "", real: bool = False) -> None
 
 
 def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: str,
-          note: str = "", real: bool = False) -> None:
+          note: str = "", real: bool = False, f: Filters | None = None) -> None:
     """A chart, its text alternative (a sentence and the data as a table), its caption, and
-    downloads: CSV of exactly the rows it draws, PNG/SVG images, and an embed snippet."""
+    downloads: CSV of exactly the rows it draws, PNG/SVG images, and an embed snippet.
+
+    f: the filters the chart was drawn with, when not the page's (e.g. the headline period).
+    """
     st.plotly_chart(fig, key=f"chart-{key}", theme=None, config=PLOTLY_CONFIG)
     extra = note
     if ctx.k is not None and any_suppressed(shown):
         extra = (extra + " · " if extra else "") + \
             f"grey/blank cells are suppressed (fewer than {ctx.k} people)"
     caption(ctx, sources, extra, real)
-    alternative(ctx, key, shown)
-    found = figures.lookup(key, ctx.f)
+    alternative(ctx, key, shown, f)
+    found = figures.lookup(key, f or ctx.f)
     cols = st.columns([1, 1, 1, 3] if found else 1)
     with cols[0]:
         download(shown, key)
@@ -269,9 +272,9 @@ def plain(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", text)
 
 
-def alternative(ctx: Ctx, key: str, shown: pd.DataFrame) -> None:
+def alternative(ctx: Ctx, key: str, shown: pd.DataFrame, f: Filters | None = None) -> None:
     """What a screen reader gets instead of the picture: one sentence and the data table."""
-    sentence = figures.summary(key, shown, ctx.f)
+    sentence = figures.summary(key, shown, f or ctx.f)
     if sentence is None:  # a chart not (yet) in the registry: say what it is at least
         sentence = f"Chart {key.replace('-', ' ')}: its data are in the table below."
     if sentence:

@@ -58,7 +58,8 @@ crew = privacy.suppress(crew,
 ui.chart(ctx, charts.by_role_bars(crew, "displaced_crew_days", f"Crew days displaced at "
                                   f"{brand}, by role, {ui.period_label(bhf)}", "crew days"),
          crew,
-         sources="booking-crew exports (marts.crew_impact_monthly)", key=f"brand-{brand}-crew")
+         sources="booking-crew exports (marts.crew_impact_monthly)", key=f"brand-{brand}-crew",
+         f=bhf)
 
 st.subheader("Download the report")
 # Brands publish for a reporting year: with no period chosen, the last complete calendar year
