@@ -12,6 +12,7 @@ import os
 import re
 import warnings
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -441,17 +442,38 @@ def use_system_chromium() -> None:
         os.environ["BROWSER_PATH"] = CHROMIUM
 
 
+# kaleido's page loads MathJax from a CDN unless told not to: no network here, and a stalled
+# script tag left its page half-loaded ("kaleido_scopes is not defined") under load.
+KALEIDO = {"mathjax": False}
+
+
 def image(fig: go.Figure, fmt: str, width: int = 1000) -> bytes:
     """The figure as PNG or SVG bytes."""
+    import kaleido
+
     use_system_chromium()
     if not os.environ.get("BROWSER_PATH"):
         raise UserError(f"chart images need Debian's chromium at {CHROMIUM} (apt-get install "
                         "chromium) or BROWSER_PATH naming a Chrome; nothing is downloaded")
     height = fig.layout.height or 450
     scale = 2 if fmt == "png" else 1  # sharp in print and on high-density screens
-    with warnings.catch_warnings():  # plotly warns that a running kaleido server ignores
-        warnings.simplefilter("ignore", UserWarning)  # its browser options: they were set
-        return fig.to_image(format=fmt, width=width, height=height, scale=scale)
+    opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+    with warnings.catch_warnings():  # a running session (image_session) has its own options
+        warnings.simplefilter("ignore", UserWarning)
+        return kaleido.calc_fig_sync(fig, opts=opts, kopts=KALEIDO)
+
+
+@contextmanager
+def image_session():
+    """One browser for many images (starting chromium costs ~2 s per image otherwise)."""
+    import kaleido
+
+    use_system_chromium()
+    kaleido.start_sync_server(**KALEIDO, silence_warnings=True)
+    try:
+        yield
+    finally:
+        kaleido.stop_sync_server(silence_warnings=True)
 
 
 def cmd_chart(args) -> int:

@@ -115,11 +115,7 @@ def test_every_listed_chart_exports_png_and_svg_on_the_demo(demo_db, tmp_path, c
     assert "Source: bookings and twin-usage exports" in svg and "Simulated data" in svg
     assert "data as of" in svg and "SIMULATED DATA" in svg
     # every key, in one kaleido session (a browser start per image costs seconds)
-    import kaleido
-
-    figures.use_system_chromium()
-    kaleido.start_sync_server(silence_warnings=True)
-    try:
+    with figures.image_session():
         for key, chart in figures.REGISTRY.items():
             f = Filters(brand=("BR02",)) if chart.brand_required else Filters()
             r = figures.render(demo_db, key, f, Audience(role="public", k=5))
@@ -128,5 +124,3 @@ def test_every_listed_chart_exports_png_and_svg_on_the_demo(demo_db, tmp_path, c
             assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000, key
             assert "Source: " in svg and "data as of" in svg, key
             assert ("Simulated data" in svg) == (not chart.real), key
-    finally:
-        kaleido.stop_sync_server(silence_warnings=True)
