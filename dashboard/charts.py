@@ -7,8 +7,8 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import labels, theme
 from dashboard import money as _money
-from dashboard import theme
 from dashboard.privacy import SUPPRESSED_COL
 
 
@@ -67,7 +67,7 @@ def twin_share_by_channel(df: pd.DataFrame, events: pd.DataFrame | None = None) 
     fig = go.Figure()
     for i, (channel, part) in enumerate(df.groupby("channel", sort=True)):
         fig.add_trace(go.Scatter(
-            x=part["month"], y=part["twin_share"], name=str(channel), mode="lines",
+            x=part["month"], y=part["twin_share"], name=labels.channel(channel), mode="lines",
             line={"color": theme.colour_for(str(channel), i), "width": 2},
             hovertemplate="%{y:.1%}"))
     theme.layout(fig, title, y_title="twin images ÷ all images", percent=True)
@@ -130,7 +130,8 @@ def by_role_bars(df: pd.DataFrame, value: str, title: str, axis: str,
     hidden = hidden.loc[d.index]
     fmt = _money.plotly_format(currency, "x") if money else "%{x:,.0f}"
     fig = go.Figure(go.Bar(
-        x=d["_v"], y=d["role"], orientation="h", marker={"color": theme.BLUE},
+        x=d["_v"], y=[labels.role(r) for r in d["role"]], orientation="h",
+        marker={"color": theme.BLUE},
         text=[d.loc[i, SUPPRESSED_COL] if h else "" for i, h in hidden.items()],
         textposition="outside", hovertemplate=fmt + "<extra>%{y}</extra>", name=axis))
     theme.layout(fig, title, x_title=axis, height=max(260, 40 + 32 * len(d)))
@@ -228,15 +229,15 @@ def crew_income_by_role(df: pd.DataFrame, currency: str = "EUR") -> go.Figure:
     top = list(totals.index[:6])
     d["group"] = d["role"].where(d["role"].isin(top), "other roles")
     months = d["months"] if "months" in d.columns else pd.Series(12, index=d.index)
-    labels = {y: f"{y} ({m} months)" if m < 12 else str(y)
+    years = {y: f"{y} ({m} months)" if m < 12 else str(y)
               for y, m in zip(d["year"], months, strict=True)}
     d = d.groupby(["year", "group"], as_index=False)["crew_income"].sum(min_count=1)
     for i, group in enumerate([*top, "other roles"]):
         part = d[d["group"] == group]
         if part.empty:
             continue
-        fig.add_trace(go.Bar(x=[labels[y] for y in part["year"]], y=part["crew_income"],
-                             name=str(group).replace("_", " "),
+        fig.add_trace(go.Bar(x=[years[y] for y in part["year"]], y=part["crew_income"],
+                             name=labels.role(group) if group != "other roles" else group,
                              marker={"color": theme.GREY if group == "other roles"
                                      else theme.OKABE_ITO[i]},
                              hovertemplate=_money.plotly_format(currency)))
@@ -260,9 +261,7 @@ def consent_over_time(df: pd.DataFrame, events: pd.DataFrame | None = None) -> g
     return add_events(fig, events, *_time_range(df))
 
 
-REASON_NAMES = {"no_licence": "no licence", "no_license": "no licence", "expired": "expired",
-                "revoked": "revoked", "out_of_scope": "outside the licence's channels/regions",
-                "not_yet_valid": "before the licence started", "unknown_twin": "unknown twin"}
+
 
 
 def unlicensed_reasons(df: pd.DataFrame) -> go.Figure:
@@ -271,7 +270,7 @@ def unlicensed_reasons(df: pd.DataFrame) -> go.Figure:
     if df.empty:
         return empty(title, "Every twin image in this selection was licensed")
     d = df.sort_values("assets")
-    fig = go.Figure(go.Bar(x=d["assets"], y=[REASON_NAMES.get(r, r) for r in d["reason"]],
+    fig = go.Figure(go.Bar(x=d["assets"], y=[labels.reason(r) for r in d["reason"]],
                            orientation="h", marker={"color": theme.VERMILLION},
                            hovertemplate="%{x:,} images<extra></extra>"))
     theme.layout(fig, title, x_title="twin images", height=max(240, 60 + 36 * len(d)))
@@ -309,7 +308,7 @@ def employment_by_role(df: pd.DataFrame, period: str) -> go.Figure:
     hidden = _suppressed(df)
     d = df.assign(_v=df["employed"].fillna(0), _h=hidden).sort_values("_v")
     fig = go.Figure(go.Bar(
-        x=d["_v"], y=[r.replace("_", " ") for r in d["role"]], orientation="h",
+        x=d["_v"], y=[labels.role(r) for r in d["role"]], orientation="h",
         marker={"color": theme.BLUE},
         text=["some areas suppressed (too few people)" if h else "" for h in d["_h"]],
         textposition="outside", hovertemplate="%{x:,} people<extra></extra>"))
@@ -324,8 +323,8 @@ def bls_employment(df: pd.DataFrame) -> go.Figure:
     title = "US employees in the occupation (BLS OEWS, excludes the self-employed)"
     if df.empty:
         return empty(title, "No BLS figures loaded")
-    labels = [f"{r} ({p})" for r, p in zip(df["role"], df["period"], strict=True)]
-    fig = go.Figure(go.Bar(x=df["employed"], y=labels, orientation="h",
+    names = [f"{labels.role(r)} ({p})" for r, p in zip(df["role"], df["period"], strict=True)]
+    fig = go.Figure(go.Bar(x=df["employed"], y=names, orientation="h",
                            marker={"color": theme.SKY}, hovertemplate="%{x:,}<extra></extra>",
                            text=[f"{v:,.0f}" for v in df["employed"]], textposition="outside"))
     theme.layout(fig, title, x_title="employees (log scale)",

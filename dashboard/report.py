@@ -16,7 +16,7 @@ from dashboard.disclosure import governed
 from dashboard.filters import Filters
 from dashboard.rights import brand_scorecard_html
 from etl import config
-from etl.errors import UserError
+from etl.errors import UsageError, UserError
 from etl.warehouse import reader
 
 METHOD = [
@@ -88,8 +88,21 @@ def key_numbers(db: queries.Source, f: Filters, aud: Audience) -> pd.DataFrame:
     return out
 
 
-def selection(db: Path, brand: str, from_month: str | None, to_month: str | None) -> Filters:
-    """Validate the brand and period against the warehouse; UserError names what is wrong."""
+def reporting_year(months: tuple[str, ...]) -> int | None:
+    """The last calendar year the data covers from January to December, or None."""
+    if not months:
+        return None
+    first, last = months[0], months[-1]
+    year = int(last[:4]) if last.endswith("-12") else int(last[:4]) - 1
+    return year if first <= f"{year}-01" else None
+
+
+def selection(db: Path, brand: str, from_month: str | None, to_month: str | None,
+              year: int | None = None) -> Filters:
+    """Validate the brand and period against the warehouse; UserError names what is wrong.
+
+    No period given: the last complete calendar year in the data (compared with the year
+    before); a warehouse without one whole year reports its whole range."""
     if not queries.warehouse_ready(db):
         raise UserError(f"no published warehouse at {db}; run `twinimpact demo` or load data "
                         "first (`make run`)")
@@ -97,13 +110,34 @@ def selection(db: Path, brand: str, from_month: str | None, to_month: str | None
     if brand not in known.brands:
         shown = ", ".join(known.brands[:10]) + (" …" if len(known.brands) > 10 else "")
         raise UserError(f"unknown brand {brand!r} in {db}; known brands: {shown or 'none'}")
+    if year is not None and (from_month or to_month):
+        raise UsageError("give either --year or --from/--to, not both")
     for name, value in (("--from", from_month), ("--to", to_month)):
         if value is not None and not filters.valid_month(value):
             raise UserError(f"{name} {value!r} is not a month; give it as YYYY-MM, e.g. 2025-01")
     if from_month and to_month and from_month > to_month:
         raise UserError(f"--from {from_month} is after --to {to_month}; swap them")
+    if year is None and not (from_month or to_month):
+        year = reporting_year(known.months)
+    if year is not None:
+        span = f"{known.months[0]} to {known.months[-1]}" if known.months else "no months"
+        if not any(m.startswith(f"{year}-") for m in known.months):
+            raise UserError(f"--year {year} is outside the data in {db} ({span})")
+        from_month, to_month = f"{year}-01", f"{year}-12"
     return filters.resolve(Filters(from_month=from_month, to_month=to_month, brand=(brand,)),
                            known)
+
+
+def _alternative(key: str, frame: pd.DataFrame, f: Filters, currency: str) -> str:
+    """A chart's summary sentence as its caption, and its rows as a table to open."""
+    from dashboard import figures, labels
+
+    esc = html.escape
+    sentence = figures.summary(key, frame, f, currency) or ""
+    table = labels.readable(frame).to_html(index=False, na_rep="–", border=0,
+                                           classes="data", escape=True)
+    return (f"<figcaption>{esc(sentence)}</figcaption>"
+            f"<details><summary>Data table ({len(frame):,} rows)</summary>{table}</details>")
 
 
 def build_html(db: queries.Source, f: Filters, aud: Audience) -> str:
@@ -131,9 +165,13 @@ def build_html(db: queries.Source, f: Filters, aud: Audience) -> str:
         charts.consent_over_time(consent, events),
     ]
     # plotly.js is inlined once, in the first chart; the others reuse it (no network needed).
+    # Each chart carries its text alternative: a sentence and its data as a table.
+    shown = [("displacement-share-by-channel", share), ("displacement-shoot-days", expected),
+             ("displacement-crew-by-role", crew), ("consent-monthly", consent)]
     chart_html = "\n".join(
-        f'<div class="chart">{fig.to_html(full_html=False, include_plotlyjs=(i == 0))}</div>'
-        for i, fig in enumerate(figs))
+        f'<figure class="chart">{fig.to_html(full_html=False, include_plotlyjs=(i == 0))}'
+        f'{_alternative(key, frame, f, currency)}</figure>'
+        for i, (fig, (key, frame)) in enumerate(zip(figs, shown, strict=True)))
     esc = html.escape
     prev = f"{filters.previous_period(f.start(), f.end())[0]:%Y-%m} to " \
            f"{filters.previous_period(f.start(), f.end())[1]:%Y-%m}" if f.start() else ""
@@ -165,7 +203,12 @@ td, th {{ border-bottom: 1px solid #ddd; padding: .35em .5em; text-align: left; 
 .num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .sim {{ background: #fff3d6; border-left: 5px solid #E69F00; padding: .6em 1em; }}
 .meta {{ color: #555; }} dt {{ font-weight: bold; margin-top: .6em; }}
-.chart {{ margin: 1.2em 0; }}
+.chart {{ margin: 1.2em 0; break-inside: avoid; }}
+figcaption {{ color: #333; font-size: .95em; }} details {{ font-size: .85em; }}
+.meta {{ color: #444; }}
+@page {{ size: A4; }}
+@media print {{ body {{ margin: 0; max-width: none; }} h2 {{ break-after: avoid; }}
+  tr {{ break-inside: avoid; }} }}
 </style></head><body>
 <h1>Workforce impact of digital twins: {esc(brand)}</h1>
 <p class="meta">Period {esc(f.from_month or '')} to {esc(f.to_month or '')} · compared with
@@ -202,22 +245,27 @@ rates.</p>
 
 
 def cmd_report(args) -> int:
-    """Write the report for --brand (and --from/--to) to --out."""
+    """Write the report for --brand (and --year or --from/--to) to --out (.html or .pdf)."""
     db = config.db_path(args.db)
-    f = selection(db, args.brand, args.from_month, args.to_month)
+    out = Path(args.out)
+    kind = out.suffix.lower()
+    if kind not in (".html", ".htm", ".pdf"):
+        raise UsageError(f"--out {out}: the file must end in .html or .pdf")
+    f = selection(db, args.brand, args.from_month, args.to_month, getattr(args, "year", None))
     # a report is made to be published: small cells are suppressed unless TWINIMPACT_PUBLIC=0
     aud = from_config(default_public=True)
     with reader(db) as con:
         text = build_html(con, f, aud)
-    out = Path(args.out)
     if out.parent and not out.parent.exists():
         raise UserError(f"folder {out.parent} does not exist; create it or choose another --out")
+    if kind == ".pdf":
+        from dashboard import pdf
+        data = pdf.html_to_pdf(text)
+    else:
+        data = text.encode("utf-8")
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(data)
     os.replace(tmp, out)  # never a half-written report
-    print(f"wrote {out} ({len(text.encode()) / 1e6:.1f} MB): brand {f.brand[0]}, "
+    print(f"wrote {out} ({len(data) / 1e6:.1f} MB): brand {f.brand[0]}, "
           f"{f.from_month} to {f.to_month}")
     return 0
-
-
-

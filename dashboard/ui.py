@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from dataclasses import dataclass, replace
+from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, export, filters, money
+from dashboard import data, export, figures, filters, labels, money
+from dashboard.audience import public as public_audience
 from dashboard.filters import LIST_KEYS, Filters, Known
 from dashboard.privacy import any_suppressed
 
@@ -244,15 +247,74 @@ def caption(ctx: Ctx, sources: str, extra: str = "", real: bool = False) -> None
 
 
 def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: str,
-          note: str = "", real: bool = False) -> None:
-    """A chart, its caption and a CSV download of exactly the rows it draws."""
+          note: str = "", real: bool = False, f: Filters | None = None) -> None:
+    """A chart, its text alternative (a sentence and the data as a table), its caption, and
+    downloads: CSV of exactly the rows it draws, PNG/SVG images, and an embed snippet.
+
+    f: the filters the chart was drawn with, when not the page's (e.g. the headline period).
+    """
     st.plotly_chart(fig, key=f"chart-{key}", theme=None, config=PLOTLY_CONFIG)
     extra = note
     if ctx.k is not None and any_suppressed(shown):
         extra = (extra + " · " if extra else "") + \
             f"grey/blank cells are suppressed (fewer than {ctx.k} people)"
     caption(ctx, sources, extra, real)
-    download(shown, key)
+    alternative(ctx, key, shown, f)
+    found = figures.lookup(key, f or ctx.f)
+    cols = st.columns([1, 1, 1, 3] if found else 1)
+    with cols[0]:
+        download(shown, key)
+    if found:
+        for col, fmt in zip(cols[1:3], ("png", "svg"), strict=True):
+            with col:
+                st.download_button(
+                    f"Image ({fmt.upper()})", lambda fmt=fmt: _image(*found, fmt),
+                    file_name=f"{key}.{fmt}", mime="image/png" if fmt == "png" else
+                    "image/svg+xml", key=f"img-{fmt}-{key}", on_click="ignore",
+                    help="The chart as published: title, source line and data as of burned "
+                         "in; small cells always suppressed.")
+        with st.expander("Embed this chart"):
+            st.caption("Paste this into a web page to show the chart live (always in public "
+                       "mode):")
+            st.code(embed_snippet(*found), language="html", wrap_lines=True)
+
+
+def _image(reg_key: str, f: Filters, fmt: str) -> bytes:
+    r = figures.render(data.db(), reg_key, f, public_audience())
+    return figures.image(figures.stamped(r), fmt)
+
+
+def base_url() -> str:
+    """This dashboard's address as the browser sees it (for links that leave the page)."""
+    try:
+        url = st.context.url or ""
+    except Exception:  # noqa: BLE001 — outside a browser session (tests)
+        url = ""
+    parts = urlsplit(url)
+    if parts.scheme and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return "http://127.0.0.1:8501"
+
+
+def embed_snippet(reg_key: str, f: Filters) -> str:
+    """The <iframe> that shows one chart of the current view on another site."""
+    chart_ = figures.REGISTRY[reg_key]
+    params = {"chart": reg_key, **filters.to_params(figures.narrow(chart_, f)),
+              "embed": "true"}
+    src = f"{base_url()}/embed?{urlencode(params)}"
+    return (f'<iframe src="{html.escape(src)}" title="{html.escape(chart_.title)}" '
+            'width="100%" height="560" style="border:0" loading="lazy"></iframe>')
+
+
+def alternative(ctx: Ctx, key: str, shown: pd.DataFrame, f: Filters | None = None) -> None:
+    """What a screen reader gets instead of the picture: one sentence and the data table."""
+    sentence = figures.summary(key, shown, f or ctx.f, ctx.currency)
+    if sentence is None:  # a chart not (yet) in the registry: say what it is at least
+        sentence = f"Chart {key.replace('-', ' ')}: its data are in the table below."
+    if sentence:
+        st.markdown(plain(sentence))
+    with st.expander(f"Data table ({len(shown):,} rows)"):
+        st.table(labels.readable(shown).reset_index(drop=True))
 
 
 def download(shown: pd.DataFrame, key: str, what: str = "data") -> None:
@@ -265,8 +327,9 @@ def table(ctx: Ctx, df: pd.DataFrame, *, sources: str, key: str,
     """A table with the same caption and download as a chart."""
     # short tables are shown whole; long ones scroll
     height = 35 * (len(df) + 1) + 3 if len(df) <= 20 else "auto"
-    st.dataframe(df, hide_index=True, column_config=column_config, key=f"table-{key}",
-                 height=height)
+    # codes shown as words on screen; the CSV below keeps the codes
+    st.dataframe(labels.readable(df), hide_index=True, column_config=column_config,
+                 key=f"table-{key}", height=height)
     caption(ctx, sources)
     download(df, key)
 

@@ -64,11 +64,23 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true",
                     help="the fetch and its load result as one JSON object")
 
-    sp = cmd("report", "write one brand's workforce-impact report as a self-contained HTML file")
+    sp = cmd("report", "write one brand's workforce-impact report for a reporting year "
+                       "(self-contained HTML, or an A4 PDF)")
     sp.add_argument("--brand", required=True, metavar="BRAND_ID")
+    sp.add_argument("--year", type=int, metavar="YYYY",
+                    help="reporting year (default: the last complete calendar year in the data)")
     sp.add_argument("--from", dest="from_month", metavar="YYYY-MM")
     sp.add_argument("--to", dest="to_month", metavar="YYYY-MM")
-    sp.add_argument("--out", required=True, metavar="FILE.html")
+    sp.add_argument("--out", required=True, metavar="FILE.html|FILE.pdf")
+
+    sp = cmd("chart", "write one dashboard chart as an image (always public)")
+    sp.add_argument("key", nargs="?", metavar="KEY", help="chart key (see --list)")
+    sp.add_argument("--list", action="store_true", help="print every chart key with its title")
+    sp.add_argument("--from", dest="from_month", metavar="YYYY-MM")
+    sp.add_argument("--to", dest="to_month", metavar="YYYY-MM")
+    for name in ("brand", "channel", "role", "region"):
+        sp.add_argument(f"--{name}", metavar="A,B", help=f"{name} filter (comma-separated)")
+    sp.add_argument("--out", metavar="FILE.png|FILE.svg")
 
     sp = cmd("dashboard", "serve the dashboard on 127.0.0.1 (this machine only) unless "
              "--address says otherwise")
@@ -98,6 +110,7 @@ HANDLERS = {
     "quarantine": "etl.status:cmd_quarantine",
     "fetch-bls": "etl.bls:cmd_fetch_bls",
     "report": "dashboard.report:cmd_report",
+    "chart": "dashboard.figures:cmd_chart",
     "dashboard": "dashboard.serve:cmd_dashboard",
     "bench": "etl.bench:cmd_bench",
 }

@@ -134,10 +134,10 @@ def test_public_mode_hides_a_group_of_three_in_chart_table_and_csv(run, download
     at = run("displacement", public=True)
     bars = next(t for t in chart(at, 2)["data"] if t["type"] == "bar")
     by_role = dict(zip(bars["y"], zip(bars["x"], bars["text"], strict=True), strict=True))
-    assert by_role["stylist"] == (0, "suppressed: fewer than 5 people")
+    assert by_role["Stylist"] == (0, "suppressed: fewer than 5 people")
     # six photographers could be shown, but the crew total (nine people) is shown elsewhere:
     # total − photographers would give the stylists, so the photographers are hidden too
-    assert by_role["photographer"] == (0, "suppressed: would reveal a figure about fewer "
+    assert by_role["Photographer"] == (0, "suppressed: would reveal a figure about fewer "
                                           "than 5 people")
     crew = csv(downloads, "displacement-crew-by-role.csv")
     stylist = crew[crew["role"] == "stylist"].iloc[0]
@@ -147,9 +147,9 @@ def test_public_mode_hides_a_group_of_three_in_chart_table_and_csv(run, download
     assert any("Public mode" in i.value for i in at.info)
 
     emp = run("employment", public=True)
-    table = emp.dataframe[0].value
-    assert pd.isna(table.loc[table["role"] == "stylist", "employed"].iloc[0])
-    assert table.loc[table["role"] == "photographer", "employed"].iloc[0] == 120
+    table = emp.dataframe[0].value  # roles as words on screen
+    assert pd.isna(table.loc[table["role"] == "Stylist", "employed"].iloc[0])
+    assert table.loc[table["role"] == "Photographer", "employed"].iloc[0] == 120
     survey = csv(downloads, "employment-survey.csv")
     assert survey.loc[survey["role"] == "stylist", "employed"].iloc[0] == ""
 

@@ -151,3 +151,52 @@ def test_public_report_suppresses_crew_of_fewer_than_k(tiny_db, tmp_path, capsys
     code, _, _ = run(capsys, "report", "--brand", "A", "--out", out, "--db", tiny_db,
                      TWINIMPACT_PUBLIC="1", TWINIMPACT_K="10")
     assert _row(out.read_text(), "Crew days displaced") == ["–", "–"]
+
+
+def test_report_defaults_to_the_last_complete_year_against_the_one_before(demo_db, tmp_path,
+                                                                          capsys):
+    # the demo runs 2022-01 to 2026-06: 2025 is its last whole calendar year
+    out = tmp_path / "r.html"
+    code, stdout, _ = run(capsys, "report", "--brand", "BR02", "--out", out, "--db", demo_db)
+    assert code == 0 and "2025-01 to 2025-12" in stdout
+    text = out.read_text()
+    assert "Period 2025-01 to 2025-12 · compared with\n2024-01 to 2024-12" in text
+    code, stdout, _ = run(capsys, "report", "--brand", "BR02", "--year", "2023", "--out", out,
+                          "--db", demo_db)
+    assert code == 0 and "2023-01 to 2023-12" in stdout
+
+
+@pytest.mark.parametrize("args, code, needle", [
+    (["--year", "2019"], 1, "--year 2019 is outside the data"),
+    (["--year", "2024", "--from", "2024-01"], 2, "either --year or --from/--to"),
+])
+def test_bad_year_is_one_error_line(demo_db, tmp_path, capsys, args, code, needle):
+    out = tmp_path / "r.html"
+    got, _, err = run(capsys, "report", "--brand", "BR02", *args, "--out", out, "--db", demo_db)
+    assert got == code and err.startswith("error: ") and needle in err
+    assert len(err.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_report_as_pdf_is_a4_with_page_numbers(demo_db, tmp_path, capsys):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing (install Debian's chromium)")
+        pytest.skip(f"{CHROMIUM} is missing")
+    from pypdf import PdfReader
+
+    out = tmp_path / "r.pdf"
+    code, stdout, err = run(capsys, "report", "--brand", "BR02", "--out", out, "--db", demo_db)
+    assert code == 0, err
+    pdf = PdfReader(out)
+    n = len(pdf.pages)
+    assert n >= 3
+    width, height = (round(float(v) * 25.4 / 72) for v in pdf.pages[0].mediabox.upper_right)
+    assert (width, height) == (210, 297)  # A4 in millimetres
+    texts = [p.extract_text() for p in pdf.pages]
+    assert "Workforce impact of digital twins: BR02" in texts[0]
+    assert "Period 2025-01 to 2025-12" in texts[0] and "Simulated data." in texts[0]
+    assert all(f"page {i} of {n}" in t for i, t in enumerate(texts, 1))
+    # charts are vectors: their axis labels and role names are text in the PDF
+    whole = "\n".join(texts)
+    assert "Shoot days: actual against what was expected without twins" in whole
+    assert "Photo assistant" in whole and "photo_assistant" not in whole

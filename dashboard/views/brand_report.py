@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import charts, data, report, ui
+from dashboard import charts, data, pdf, report, ui
 
 SHORT = {0: "Twin share of images", 3: "Shoot days displaced (DiD)", 6: "Crew days displaced",
          8: "Twin images licensed"}
@@ -61,16 +61,30 @@ ui.chart(ctx, charts.by_role_bars(crew, "displaced_crew_days", f"Crew days displ
                                   f"{html.escape(brand)}, by role, {ui.period_label(bhf)}",
                                   "crew days"),
          crew,
-         sources="booking-crew exports (marts.crew_impact_monthly)", key=f"brand-{brand}-crew")
+         sources="booking-crew exports (marts.crew_impact_monthly)", key=f"brand-{brand}-crew",
+         f=bhf)
 
 st.subheader("Download the report")
-st.markdown("One self-contained HTML file (charts included, opens without a network), with "
-            "the method and the provenance of the data. The same file comes from:")
+# Brands publish for a reporting year: with no period chosen, the last complete calendar year
+# in the data (against the year before), as `twinimpact report` does; else the chosen period.
+year = report.reporting_year(ctx.known.months) if bhf != bf else None
+rf = replace(bf, from_month=f"{year}-01", to_month=f"{year}-12") if year else bf
+cli = f"--year {year}" if year else f"--from {rf.from_month} --to {rf.to_month}"
+st.markdown(f"The report for **{rf.from_month} to {rf.to_month}**, compared with "
+            f"{ui.previous_label(rf)}: one self-contained HTML file (charts included, opens "
+            "without a network) or an A4 PDF, with the method and the provenance of the data. "
+            "The same files come from:")
 # a code block is plain text: the brand id cannot render as Markdown there
-st.code(f"twinimpact report --brand {shlex.quote(brand)} --from {bhf.from_month} "
-        f"--to {bhf.to_month} --out report.html", language="bash")
+st.code(f"twinimpact report --brand {shlex.quote(brand)} {cli} --out report.html  "
+        "# or report.pdf", language="bash")
+name = f"twinimpact-{brand}-{rf.from_month}-{rf.to_month}"
 # The file (plotly.js inlined, ~5 MB) is only built when the button is pressed.
 st.download_button(f"Download the {ui.plain(brand)} report (HTML)",
-                   lambda: data.get("brand_html", bhf).encode("utf-8"),
-                   file_name=f"twinimpact-{brand}-{bhf.from_month}-{bhf.to_month}.html",
+                   lambda: data.get("brand_html", rf).encode("utf-8"),
+                   file_name=f"{name}.html",
                    mime="text/html", key="dl-brand-report", on_click="ignore", type="primary")
+# The PDF (A4, page numbers) is printed by chromium from the same HTML, only on a click.
+st.download_button(f"Download the {ui.plain(brand)} report (PDF)",
+                   lambda: pdf.html_to_pdf(data.get("brand_html", rf)),
+                   file_name=f"{name}.pdf", mime="application/pdf", key="dl-brand-report-pdf",
+                   on_click="ignore")

@@ -1,0 +1,525 @@
+"""The chart registry: every dashboard chart by its key, for images, embeds and the CLI.
+
+A chart names the queries it needs (by `dashboard.queries` name), builds its figure, the exact
+frame it draws and a one-sentence summary. Frames are fetched through the disclosure layer
+(`disclosure.scope` + `disclose`); images and embeds always ask as `audience.public()`.
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import charts, disclosure, filters, labels, money, privacy, queries
+from dashboard.audience import Audience
+from dashboard.filters import Filters
+from etl.errors import UsageError, UserError
+from etl.warehouse import reader
+
+CHROMIUM = "/usr/bin/chromium"
+# the warehouse's reporting currency while a chart is built (render and summary set it)
+CURRENCY: ContextVar[str] = ContextVar("currency", default="EUR")
+DISPLACEMENT = "bookings and twin-usage exports (marts.displacement_monthly)"
+CONSENT = "twin-usage and licence exports (marts.consent_monthly)"
+CREW = "booking-crew exports (marts.crew_impact_monthly)"
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a chart draws: the figure, exactly the rows shown, one sentence saying what."""
+
+    fig: go.Figure
+    shown: pd.DataFrame
+    summary: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One registered chart. `calls(f)` lists its queries; `build(frames, f, k)` draws."""
+
+    key: str
+    title: str
+    sources: str
+    calls: Callable[[Filters], tuple[tuple, ...]]
+    build: Callable[[list[pd.DataFrame], Filters, int | None], Built]
+    uses: tuple[str, ...] = ("period", "brand", "channel", "region", "role")
+    real: bool = False       # published statistics even in a simulated warehouse (BLS)
+    brand_required: bool = False
+
+
+# ---- one-sentence summaries ----------------------------------------------------------------
+
+def _num(v, pct: bool = False, money: bool = False) -> str:
+    if v is None or pd.isna(v):
+        return "suppressed"
+    if pct:
+        return f"{100 * float(v):.1f}%"
+    return money_fmt(float(v)) if money else f"{float(v):,.0f}"
+
+
+def money_fmt(v: float) -> str:
+    return money.fmt(v, CURRENCY.get())
+
+
+def _series_summary(df: pd.DataFrame, col: str, what: str, x: str = "month",
+                    pct: bool = False, money: bool = False) -> str:
+    d = df.dropna(subset=[col]) if col in df.columns else df.iloc[0:0]
+    if d.empty:
+        return f"No {what} to show in this selection."
+    first, last = d.iloc[0], d.iloc[-1]
+    fx, lx = (pd.Timestamp(v).strftime("%Y-%m") if x == "month" else str(v)
+              for v in (first[x], last[x]))
+    return (f"{what[0].upper()}{what[1:]} went from {_num(first[col], pct, money)} in {fx} "
+            f"to {_num(last[col], pct, money)} in {lx}.")
+
+
+def _top_summary(df: pd.DataFrame, label: str, col: str, what: str, word=str,
+                 money: bool = False) -> str:
+    d = df.dropna(subset=[col]) if col in df.columns else df.iloc[0:0]
+    if d.empty or not (d[col] > 0).any():
+        return f"No {what} to show in this selection."
+    top = d.sort_values(col, ascending=False).iloc[0]
+    name = str(word(top[label]))
+    return (f"{name[:1].upper()}{name[1:]} has the most {what} ({_num(top[col], money=money)}) of the "
+            f"{len(d)} shown.")
+
+
+# ---- builders --------------------------------------------------------------------------------
+
+def _events():
+    return queries.events()
+
+
+def _overall(frames, f, k) -> Built:
+    m = frames[0]  # one row per month, all channels together (queries.twin_share_overall)
+    fig = charts.twin_share_overall(m, _events())
+    return Built(fig, m, _series_summary(m, "twin_share", "the share of all fashion images "
+                                         "made with digital twins", pct=True))
+
+
+def _by_channel(frames, f, k) -> Built:
+    df = frames[0]
+    if df.empty:
+        return Built(charts.twin_share_by_channel(df), df, "No twin use in this selection.")
+    last = df[df["month"] == df["month"].max()]
+    top = last.sort_values("twin_share", ascending=False).iloc[0]
+    s = (f"In {pd.Timestamp(top['month']):%Y-%m} {labels.channel(top['channel'])} had the "
+         f"highest share of images made with twins ({_num(top['twin_share'], pct=True)}) of "
+         f"{len(last)} channels.")
+    return Built(charts.twin_share_by_channel(df, _events()), df, s)
+
+
+def _shoot_days(frames, f, k) -> Built:
+    df = frames[0]
+    if df.empty:
+        return Built(charts.shoot_days_vs_expected(df), df, "No shoots in this selection.")
+    actual, expected = df["actual_shoot_days"].sum(), df["expected_did"].sum()
+    s = (f"From {df['month'].min():%Y-%m} to {df['month'].max():%Y-%m} "
+         f"{_num(actual)} shoot days were booked against {_num(expected)} expected without "
+         f"twins (difference in differences).")
+    return Built(charts.shoot_days_vs_expected(df, _events()), df, s)
+
+
+def _crew_bars(title: str):
+    def build(frames, f, k) -> Built:
+        crew = frames[0]
+        t = title.format(brand=", ".join(f.brand), period=_period(f))
+        fig = charts.by_role_bars(crew, "displaced_crew_days", t, "crew days")
+        return Built(fig, crew, _top_summary(crew, "role", "displaced_crew_days",
+                                             "crew days displaced", labels.role))
+    return build
+
+
+def _brands(frames, f, k) -> Built:
+    df = frames[0]
+    return Built(charts.brands_ranked(df), df,
+                 _top_summary(df, "brand_id", "displaced_did", "shoot days displaced by twins"))
+
+
+def _model_income(frames, f, k) -> Built:
+    df = frames[0]
+    return Built(charts.model_income(df, _events(), currency=CURRENCY.get()), df,
+                 _series_summary(df, "twin_income", "models' monthly income from twin "
+                                 "licences", money=True))
+
+
+def _dist_chart(value: str, title: str, axis: str):
+    def build(frames, f, k) -> Built:
+        dist = frames[0]
+        all_ = dist[dist["cohort"] == "all"] if "cohort" in dist.columns else dist
+        return Built(charts.distribution_by_year(dist, value, title, axis), dist,
+                     _series_summary(all_, value, f"{axis} for all models", x="year",
+                                     pct=value == "top10_share"))
+    return build
+
+
+def lorenz_year(f: Filters) -> int:
+    """The Lorenz curve's year: the period's last complete calendar year (else its last)."""
+    end = f.end()
+    return end.year if end.month == 12 else max(end.year - 1, f.start().year)
+
+
+def _lorenz(frames, f, k) -> Built:
+    curve = frames[0]
+    year = lorenz_year(f)
+    s = (f"Lorenz curves of models' yearly income in {year}, by cohort: the further a curve "
+         "bows below the diagonal, the more unequal the income.")
+    return Built(charts.lorenz(curve, year), curve, s)
+
+
+def _crew_income(frames, f, k) -> Built:
+    crew = frames[0]
+    by_role = crew.groupby("role", as_index=False)["crew_income"].sum(min_count=1) \
+        if not crew.empty else crew
+    return Built(charts.crew_income_by_role(crew, currency=CURRENCY.get()), crew,
+                 _top_summary(by_role, "role", "crew_income", "crew income from shoots",
+                              labels.role, money=True))
+
+
+def _consent(frames, f, k) -> Built:
+    df = frames[0]
+    tot, unl = df["twin_assets"].sum(), df["unlicensed_assets"].sum()
+    s = (f"Of {_num(tot)} twin images shown, {_num(unl)} had no valid licence."
+         if not df.empty else "No twin use in this selection.")
+    return Built(charts.consent_over_time(df, _events()), df, s)
+
+
+def _reasons(frames, f, k) -> Built:
+    df = frames[0]
+    if df.empty:
+        return Built(charts.unlicensed_reasons(df), df,
+                     "Every twin image in this selection was licensed.")
+    top = df.sort_values("assets", ascending=False).iloc[0]
+    s = (f"{_num(df['assets'].sum())} twin images had no valid licence; the commonest reason: "
+         f"{labels.reason(top['reason'])} ({_num(top['assets'])}).")
+    return Built(charts.unlicensed_reasons(df), df, s)
+
+
+def _compliance(frames, f, k) -> Built:
+    df = frames[0]
+    if df.dropna(subset=["licensed_share"]).empty:
+        s = "No twin use by brand in this selection."
+    else:
+        low = df.dropna(subset=["licensed_share"]).sort_values("licensed_share").iloc[0]
+        s = (f"{low['brand_id']} has the lowest share of licensed twin images "
+             f"({_num(low['licensed_share'], pct=True)}) of the {len(df)} brands shown.")
+    return Built(charts.compliance_by_brand(df), df, s)
+
+
+def _survey(frames, f, k) -> Built:
+    survey = frames[0]
+    if survey.empty:
+        shown = survey
+        return Built(charts.employment_by_role(shown, "–"), shown,
+                     "No survey figures in this selection.")
+    latest = survey["period"].max()
+    if "areas" in survey.columns:  # already one row per role (the page's shown frame)
+        return Built(charts.employment_by_role(survey, latest), survey,
+                     _top_summary(survey, "role", "employed", f"people working in {latest}",
+                                  labels.role))
+    cur = survey[survey["period"] == latest]
+    hidden = cur["suppressed"].ne("") if "suppressed" in cur.columns else False
+    shown = cur.assign(hidden=hidden).groupby(
+        "role", as_index=False).agg(employed=("employed", lambda s: s.sum(min_count=1)),
+                                    areas=("area", "nunique"), hidden=("hidden", "any"))
+    shown.insert(0, "period", latest)
+    if k is not None:
+        shown["suppressed"] = shown.pop("hidden").map(
+            {True: f"areas with fewer than {k} people left out", False: ""})
+    else:
+        shown = shown.drop(columns="hidden")
+    return Built(charts.employment_by_role(shown, latest), shown,
+                 _top_summary(shown, "role", "employed", f"people working in {latest}",
+                              labels.role))
+
+
+def _bls(frames, f, k) -> Built:
+    df = frames[0]
+    return Built(charts.bls_employment(df), df,
+                 _top_summary(df, "role", "employed", "US employees (BLS OEWS)", labels.role))
+
+
+def _period(f: Filters) -> str:
+    return f"{f.from_month} to {f.to_month}" if f.from_month else "the whole period"
+
+
+def _one(name: str):
+    return lambda f: ((name, f),)
+
+
+REGISTRY: dict[str, Chart] = {c.key: c for c in (
+    Chart("overview-twin-share", "Share of all fashion images made with digital twins",
+          DISPLACEMENT + "; industry events: press reports listed on the Data page",
+          _one("twin_share_overall"), _overall, ("period", "brand", "channel", "region")),
+    Chart("displacement-share-by-channel",
+          "Share of images made with digital twins, by channel", DISPLACEMENT,
+          _one("twin_share_by_channel"), _by_channel),
+    Chart("displacement-shoot-days", "Shoot days: actual against what was expected without "
+          "twins", DISPLACEMENT, _one("shoot_days_vs_expected"), _shoot_days),
+    Chart("displacement-crew-by-role", "Crew days displaced, by role", CREW,
+          _one("crew_by_role"), _crew_bars("Crew days displaced, by role")),
+    Chart("displacement-brands", "Shoot days displaced by twins, by brand", DISPLACEMENT,
+          _one("brands_ranked"), _brands),
+    Chart("income-models-monthly", "Models' income: from shoots and from their twins",
+          "booking-crew (role model) and twin-usage exports (marts.model_income_monthly)",
+          _one("model_income_over_time"), _model_income, ("period",)),
+    Chart("income-lorenz", "How unequal is models' income? Lorenz curves",
+          "marts.model_income_monthly (shoots + twins per model per year)",
+          lambda f: (("lorenz", lorenz_year(f)),), _lorenz, ("period",)),
+    Chart("income-distribution", "Inequality of models' yearly income (Gini)",
+          "marts.income_distribution_yearly", _one("income_distribution"),
+          _dist_chart("gini", "Inequality of models' yearly income (Gini)", "Gini (0 = equal)"),
+          ("period",)),
+    Chart("income-top10", "Share of income earned by the top 10% of models",
+          "marts.income_distribution_yearly", _one("income_distribution"),
+          _dist_chart("top10_share", "Share of income earned by the top 10% of models",
+                      "top-10% share"), ("period",)),
+    Chart("income-crew-by-role", "Crew income from shoots, by role and year", CREW,
+          _one("crew_income_by_year_role"), _crew_income, ("period", "brand", "region", "role")),
+    Chart("consent-monthly", "Twin images with and without a valid licence, by month", CONSENT,
+          _one("consent_over_time"), _consent, ("period", "brand", "region")),
+    Chart("consent-reasons", "Why twin images were not covered by a licence", CONSENT,
+          _one("unlicensed_reasons"), _reasons, ("period", "brand", "region")),
+    Chart("consent-brands", "Brands' twin images: licensed, watermarked, disclosed", CONSENT,
+          _one("compliance_by_brand"), _compliance, ("period", "brand", "region")),
+    Chart("employment-survey", "People working in each role (union survey, areas summed)",
+          "union survey (marts.employment)", _one("employment_survey"), _survey,
+          ("role", "region")),
+    Chart("employment-bls", "US employees in the occupation (BLS OEWS)",
+          "US Bureau of Labor Statistics, Occupational Employment and Wage Statistics (public "
+          "domain), bls.gov/oes", _one("employment_bls"), _bls, ("role",), real=True),
+    Chart("brand-shoot-days", "One brand's shoot days: actual against what was expected "
+          "without twins", DISPLACEMENT, _one("shoot_days_vs_expected"), _shoot_days,
+          ("period", "brand"), brand_required=True),
+    Chart("brand-crew", "One brand's crew days displaced, by role", CREW, _one("crew_by_role"),
+          _crew_bars("Crew days displaced at {brand}, by role, {period}"), ("period", "brand"),
+          brand_required=True),
+)}
+
+_BRAND_KEY = re.compile(r"^brand-(?P<brand>.+)-(?P<what>shoot-days|crew)$")
+
+
+def lookup(page_key: str, f: Filters) -> tuple[str, Filters] | None:
+    """A page's chart key → the registry key and filters (`brand-BR01-crew` → `brand-crew`)."""
+    if page_key in REGISTRY:
+        return page_key, f
+    m = _BRAND_KEY.match(page_key)
+    if m:
+        return f"brand-{m['what']}", replace(f, brand=(m["brand"],))
+    return None
+
+
+def summary(page_key: str, shown: pd.DataFrame, f: Filters,
+            currency: str = "EUR") -> str | None:
+    """The one-sentence summary of a page's chart from exactly the rows it shows."""
+    found = lookup(page_key, f)
+    if found is None:
+        return None
+    key, f = found
+    token = CURRENCY.set(currency)
+    try:
+        return REGISTRY[key].build([shown], f, None).summary
+    finally:
+        CURRENCY.reset(token)
+
+
+def narrow(chart: Chart, f: Filters) -> Filters:
+    """Drop the filters a chart does not use (they would not change it)."""
+    keep = {"from_month": f.from_month, "to_month": f.to_month} if "period" in chart.uses \
+        else {}
+    return Filters(**keep, **{k: getattr(f, k) for k in filters.LIST_KEYS if k in chart.uses})
+
+
+# ---- rendering -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rendered:
+    """A chart ready to show or export, with everything burned into its image."""
+
+    chart: Chart
+    f: Filters
+    built: Built
+    as_of: str
+    simulated: bool
+    k: int | None
+
+    def source_line(self) -> str:
+        parts = [f"Source: {self.chart.sources}"]
+        if self.simulated and not self.chart.real:
+            parts.append("Simulated data")
+        parts.append(f"data as of {self.as_of}")
+        if self.k is not None and privacy.any_suppressed(self.built.shown):
+            parts.append(f"cells of fewer than {self.k} people suppressed")
+        return " · ".join(parts)
+
+
+def as_of_text(prov: pd.DataFrame) -> str:
+    """The provenance row's last load time as `YYYY-MM-DD HH:MM UTC`."""
+    v = prov.iloc[0]["as_of"]
+    if pd.isna(v):
+        return "no successful load yet"
+    ts = pd.Timestamp(v)
+    return f"{ts.tz_convert('UTC'):%Y-%m-%d %H:%M} UTC" if ts.tzinfo else f"{ts:%Y-%m-%d %H:%M}"
+
+
+def render(db: Path, key: str, f: Filters, aud: Audience) -> Rendered:
+    """Fetch a chart's frames through the disclosure layer as `aud` and build it."""
+    chart = REGISTRY.get(key)
+    if chart is None:
+        raise UsageError(f"unknown chart {key!r}; `twinimpact chart --list` prints every key")
+    if not queries.warehouse_ready(db):
+        raise UserError(f"no published warehouse at {db}; run `twinimpact demo` or load data "
+                        "first")
+    known = queries.known_values(db)
+    unknown = [b for b in f.brand if b not in known.brands]
+    if unknown:
+        raise UserError(f"unknown brand {unknown[0]!r} in {db}")
+    f = narrow(chart, filters.resolve(f, known))
+    if chart.brand_required and len(f.brand) != 1:
+        raise UsageError(f"chart {key!r} is about one brand: give --brand BRAND_ID")
+    f, _ = disclosure.scope(f, aud)
+    with reader(db) as con:
+        frames = [disclosure.governed(con, name, *args, aud=aud) for name, *args in chart.calls(f)]
+        prov = queries.provenance(con)
+        token = CURRENCY.set(queries.reporting_currency(con))
+    try:
+        built = chart.build(frames, f, aud.k)
+    finally:
+        CURRENCY.reset(token)
+    return Rendered(chart, f, built, as_of_text(prov), bool(prov.iloc[0]["simulated"]), aud.k)
+
+
+def stamped(r: Rendered) -> go.Figure:
+    """A copy of the figure with its source line, data-as-of and simulated flag burned in."""
+    fig = go.Figure(r.built.fig)
+    bottom = (fig.layout.margin.b or 40) + 70
+    fig.update_layout(margin={"b": bottom}, height=(fig.layout.height or 380) + 70)
+    fig.add_annotation(text=_wrap(r.source_line(), 120), x=0, y=0, xref="paper",
+                       yref="paper", yshift=-(bottom - 8), xanchor="left", yanchor="bottom",
+                       align="left", showarrow=False, font={"size": 11, "color": "#444444"})
+    if r.simulated and not r.chart.real:
+        fig.add_annotation(text="<b>SIMULATED DATA</b>", x=1, y=1, xref="paper",
+                           yref="paper", yshift=58, xanchor="right", yanchor="bottom",
+                           showarrow=False, font={"size": 12, "color": "#8a5300"},
+                           bgcolor="#fff3d6", bordercolor="#E69F00", borderpad=3)
+    return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    """Break a long line with <br> between its ' · ' parts (plotly annotations do not
+    wrap), so no phrase is split: the SVG's text keeps each one whole."""
+    lines, cur = [], ""
+    for part in text.split(" · "):
+        if cur and len(cur) + 3 + len(part) > width:
+            lines.append(cur)
+            cur = part
+        else:
+            cur = f"{cur} · {part}" if cur else part
+    lines.append(cur)
+    return "<br>".join(lines)
+
+
+# ---- images (kaleido on Debian's chromium) -------------------------------------------------
+
+def use_system_chromium() -> None:
+    """Point kaleido at Debian's chromium: its own get_chrome would download a browser."""
+    if not os.environ.get("BROWSER_PATH") and Path(CHROMIUM).exists():
+        os.environ["BROWSER_PATH"] = CHROMIUM
+
+
+# kaleido's page loads MathJax from a CDN unless told not to: no network here, and a stalled
+# script tag left its page half-loaded ("kaleido_scopes is not defined") under load.
+KALEIDO = {"mathjax": False}
+
+
+def image(fig: go.Figure, fmt: str, width: int = 1000) -> bytes:
+    """The figure as PNG or SVG bytes."""
+    import kaleido
+
+    use_system_chromium()
+    if not os.environ.get("BROWSER_PATH"):
+        raise UserError(f"chart images need Debian's chromium at {CHROMIUM} (apt-get install "
+                        "chromium) or BROWSER_PATH naming a Chrome; nothing is downloaded")
+    height = fig.layout.height or 450
+    scale = 2 if fmt == "png" else 1  # sharp in print and on high-density screens
+    opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+    with warnings.catch_warnings():  # a running session (image_session) has its own options
+        warnings.simplefilter("ignore", UserWarning)
+        return kaleido.calc_fig_sync(fig, opts=opts, kopts=KALEIDO)
+
+
+@contextmanager
+def image_session():
+    """One browser for many images (starting chromium costs ~2 s per image otherwise)."""
+    import kaleido
+
+    use_system_chromium()
+    kaleido.start_sync_server(**KALEIDO, silence_warnings=True)
+    try:
+        yield
+    finally:
+        kaleido.stop_sync_server(silence_warnings=True)
+
+
+def cmd_chart(args) -> int:
+    """`twinimpact chart KEY --out FILE.png|FILE.svg` or `chart --list`."""
+    from etl import config
+
+    if args.list:
+        width = max(map(len, REGISTRY))
+        for key, chart in REGISTRY.items():
+            brand = " (needs --brand)" if chart.brand_required else ""
+            print(f"{key:<{width}}  {chart.title}{brand}")
+        return 0
+    if not args.key:
+        raise UsageError("give a chart KEY (`twinimpact chart --list` prints them) and --out")
+    if not args.out:
+        raise UsageError("give --out FILE.png or FILE.svg")
+    out = Path(args.out)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg"):
+        raise UsageError(f"--out {out}: the file must end in .png or .svg")
+    if out.parent and not out.parent.exists():
+        raise UserError(f"folder {out.parent} does not exist; create it or choose another --out")
+    f = cli_filters(args)
+    from dashboard.audience import public
+
+    r = render(config.db_path(args.db), args.key, f, public())
+    data = image(stamped(r), fmt)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, out)
+    print(f"wrote {out} ({len(data) / 1e3:.0f} kB): {r.chart.title}, {filters.describe(r.f)}")
+    return 0
+
+
+def cli_filters(args) -> Filters:
+    """--from/--to/--brand/--channel/--role/--region as Filters; a bad value is a usage error."""
+    for name, value in (("--from", args.from_month), ("--to", args.to_month)):
+        if value is not None and not filters.valid_month(value):
+            raise UsageError(f"{name} {value!r} is not a month; give it as YYYY-MM")
+    if args.from_month and args.to_month and args.from_month > args.to_month:
+        raise UsageError(f"--from {args.from_month} is after --to {args.to_month}; swap them")
+
+    def items(v):
+        return tuple(p.strip() for p in (v or "").split(",") if p.strip())
+
+    from etl.contracts import CHANNELS, ROLES
+    for name, vals, allowed in (("--channel", items(args.channel), CHANNELS),
+                                ("--role", items(args.role), ROLES)):
+        bad = [v for v in vals if v not in allowed]
+        if bad:
+            raise UsageError(f"{name} {bad[0]!r} is not one of {', '.join(allowed)}")
+    return Filters(from_month=args.from_month, to_month=args.to_month, brand=items(args.brand),
+                   channel=items(args.channel), role=items(args.role),
+                   region=items(args.region))

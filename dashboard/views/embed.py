@@ -1,0 +1,36 @@
+"""/embed?chart=KEY&…filters: one chart alone, always public, made to sit in an <iframe>."""
+
+import streamlit as st
+
+from dashboard import data, figures, filters, labels, ui
+from dashboard.audience import public
+from etl.errors import UsageError, UserError
+
+# no header, toolbar or sidebar even when the URL lacks ?embed=true
+st.markdown("<style>header[data-testid='stHeader'], [data-testid='stSidebar'], "
+            "[data-testid='stSidebarCollapsedControl'] {display: none;} "
+            ".block-container {padding-top: 1rem;}</style>", unsafe_allow_html=True)
+params = st.query_params.to_dict()
+key = params.get("chart", "")
+if key not in figures.REGISTRY:
+    st.error(f"Unknown chart {ui.plain(key)!s}. Choose one of: "
+             + ", ".join(figures.REGISTRY) + ".")
+    st.stop()
+if not data.ready():
+    st.error("No published warehouse yet.")
+    st.stop()
+known = data.get("known_values")
+f, warnings = filters.parse(params, known)
+for w in warnings:
+    st.warning(w)
+try:
+    r = figures.render(data.db(), key, f, public())
+except (UsageError, UserError) as exc:
+    st.error(str(exc))
+    st.stop()
+st.plotly_chart(r.built.fig, key=f"embed-{key}", theme=None, config=ui.PLOTLY_CONFIG)
+st.markdown(ui.plain(r.built.summary))
+st.caption(ui.plain(r.source_line()) + f" · {ui.plain(filters.describe(r.f))} · "
+           "[Twin Impact](" + ui.base_url() + ")")
+with st.expander(f"Data table ({len(r.built.shown):,} rows)"):
+    st.table(labels.readable(r.built.shown).reset_index(drop=True))
