@@ -67,7 +67,7 @@ def test_summaries_are_worked_out_from_the_rows_shown(tiny_db):
                                "from 33.3% in 2025-04 to 33.3% in 2025-06.")
     # June's 20 images fell after the licence's end
     r = figures.render(tiny_db, "consent-reasons", A_Q2, LOCAL)
-    assert r.built.shown.to_dict("records") == [{"reason": "expired", "assets": 20}]
+    assert r.built.shown.to_dict("records") == [{"reason": "expired", "assets": 20, "people": 1}]
     assert r.built.summary == ("20 twin images had no valid licence; the commonest reason: "
                                "after the licence expired (20).")
     assert list(r.built.fig.data[0].y) == ["after the licence expired"]
