@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="one JSON object per file on stdout")
     sp.add_argument("--encoding", help="text encoding of CSV/TSV files (default utf-8)")
     sp.add_argument("--decimal", choices=[".", ","], default=".", help="decimal separator")
+    sp.add_argument("--covers", metavar="YYYY-MM..YYYY-MM",
+                    help="bookings only: the months the file covers (default: its earliest "
+                         "to latest shoot_date)")
     sp.add_argument("--currency", default=None,
                     help="reporting currency, ISO 4217 (default EUR, or the warehouse's)")
 

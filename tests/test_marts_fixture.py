@@ -223,8 +223,9 @@ def test_consent_twin_models(db):
 
 def test_brands(db):
     assert mf.rows(db, "select * from marts.brands order by brand_id") == [
-        ("A", "GB", ["GB"], MAR, True, JAN, APR),
-        ("C", "SE", ["SE"], None, False, JAN, APR),
+        # coverage (CONTRACT §2): the one bookings file spans 2023-01..2023-04
+        ("A", "GB", ["GB"], MAR, True, JAN, APR, JAN, APR, ["2023-01..2023-04"], 4),
+        ("C", "SE", ["SE"], None, False, JAN, APR, JAN, APR, ["2023-01..2023-04"], 4),
     ]
 
 
