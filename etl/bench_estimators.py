@@ -53,7 +53,7 @@ def score(con: duckdb.DuckDBPyConnection) -> dict:
     rows = con.execute(TRUTH_SQL).fetchall()
     brand_years, never = [], []
     all_years: dict[int, list] = {}
-    for scope, year, estimable, note, did, low, high, _n, truth, adopter in rows:
+    for _scope, year, estimable, note, did, low, high, _n, truth, adopter in rows:
         if not adopter:
             never.append(did == 0 and low == 0 and high == 0)
             continue
