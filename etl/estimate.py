@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 
 MIN_CONTROLS = 3
+UPPER_NOTE = ("shoot days fell by more than the twin images could replace (the upper bound): "
+              "part of the fall has other causes than twins")
 EVENT_FIRST, EVENT_LAST = -12, 36
 # Student's t, two-sided 95%, by degrees of freedom (1..30); 1.96 beyond
 _T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
@@ -184,8 +186,10 @@ def _brand_rows(p: _Panel, b: str, crew: dict) -> tuple[list[dict], dict]:
         se = rel * level
         q = t975(max(len(sums), 2) - 1)
         low, high = did - q * se, did + q * se
+        # the DiD and the substitution bound must not contradict each other unexplained
+        note = (UPPER_NOTE if low > upper + 1e-9 else None)
         rows.append({**base, "did": did, "did_low": low, "did_high": high,
-                     "control_brands": n_controls, "estimable": True, "note": None,
+                     "control_brands": n_controls, "estimable": True, "note": note,
                      **_crew(crew, b, year, did, low, high)})
         parts[int(year)] = (did, se, n_controls, q, upper, months)
     return rows, parts

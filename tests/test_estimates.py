@@ -181,3 +181,49 @@ def test_unchanged_bookings_against_noisy_controls_contain_zero(tmp_path):
         where scope = 'U'""")
     assert controls == 4 and low < 0 < high and high - low > 0.5
     assert low < did < high
+
+
+def test_interval_words():
+    from dashboard import interval
+
+    assert interval.estimate(346.4, 279.6, 410.2) == "346 shoot days (95% interval 280–410)"
+    assert interval.estimate(-3.2, -12.6, 6.1) == "−3 shoot days (95% interval −13–6)"
+    assert interval.estimate(12.0, 12.0, 12.0) == "12 shoot days"
+    assert interval.estimate(None, None, None, estimable=False,
+                             note="no observed pre-adoption months") == (
+        "not estimable: no observed pre-adoption months")
+    assert interval.row({"crew_days": 1200.0, "crew_days_low": 950.0, "crew_days_high": 1450.0,
+                         "estimable": True, "note": None}, unit="crew days",
+                        prefix="crew_days") == "1,200 crew days (95% interval 950–1,450)"
+    assert interval.agrees_with_upper(10, 4, 5) and not interval.agrees_with_upper(10, 6, 5)
+
+
+def test_queries_respect_brand_and_region_filters(db):
+    from dashboard import queries
+    from dashboard.filters import Filters
+
+    every = queries.displacement_estimates(db, Filters(from_month="2024-01", to_month="2024-12"))
+    assert list(every["scope"]) == ["ALL", "A", "C1", "C2", "C3", "E", "L", "P", "U"]
+    one = queries.displacement_estimates(db, Filters(brand=("A",)))
+    assert one[["scope", "year", "did", "did_low", "did_high"]].values.tolist() == [
+        ["A", 2024, 12.0, 12.0, 12.0]]
+    assert queries.displacement_estimates(db, Filters(from_month="2025-01",
+                                                      to_month="2025-06")).empty
+    assert queries.displacement_estimates(db, Filters(region=("SE",))).empty
+    es = queries.event_study(db, Filters())
+    # L adopted in June: its December is +6
+    assert set(es["scope"]) == {"ALL"} and list(es["event_month"]) == list(range(-6, 7))
+    a = queries.event_study(db, Filters(brand=("A",)))
+    assert a[["event_month", "effect", "placebo"]].values.tolist()[5:7] == [
+        [-1, 0.0, True], [0, 2.0, False]]
+
+
+def test_event_study_chart_shades_placebo_months(db):
+    from dashboard import charts, queries
+    from dashboard.filters import Filters
+
+    fig = charts.event_study(queries.event_study(db, Filters(brand=("A",))))
+    [shade] = fig.layout.shapes[:1]
+    assert (shade.x0, shade.x1) == (-6.5, -0.5)
+    assert [t.name for t in fig.data] == [None, "95% interval", "estimate"]
+    assert list(fig.data[2].y) == [0.0] * 6 + [2.0] * 6
