@@ -342,7 +342,7 @@ def render(r: dict) -> str:
 
 def cmd_bench(args) -> int:
     """`twinimpact bench [--events N] [--repeat N] [--json]`, or `--estimators`."""
-    if getattr(args, "estimators", False):
+    if getattr(args, "estimators", False) or getattr(args, "large_demo", False):
         from etl import bench_estimators
         return bench_estimators.cmd(args)
     if args.events < 1:

@@ -149,8 +149,60 @@ def render(r: dict) -> str:
     return "\n".join(lines)
 
 
+def large_demo(db: Path | None, repeats: int = 3) -> dict:
+    """Marts rebuild (SQL and estimator apart) and page queries on a real-shaped warehouse:
+    the large demo (all six kinds), built unless `db` already holds one."""
+    from dashboard import perf
+    from etl import marts
+    from etl.simulate import build_files, load_demo
+
+    with tempfile.TemporaryDirectory(prefix="twinimpact-large-") as tmp:
+        load_s = None
+        if db is None or not Path(db).exists():
+            db = Path(db or Path(tmp) / "large.duckdb")
+            built = build_files(7, "large", Path(tmp) / "files")
+            started = time.perf_counter()
+            load_demo(db, built, progress._Quiet())
+            load_s = round(time.perf_counter() - started, 1)
+        rebuilds = []
+        for _ in range(repeats):
+            with warehouse.writer(Path(db)) as con:
+                started = time.perf_counter()
+                timings = marts.rebuild(con)
+                total = time.perf_counter() - started
+                rebuilds.append((total, timings["marts.displacement_estimates"]))
+        with warehouse.reader(Path(db)) as con:
+            sizes = dict(con.execute(
+                "select 'usage', count(*) from raw.twin_usage union all "
+                "select 'bookings', count(*) from raw.bookings union all "
+                "select 'brands', count(*) from marts.brands").fetchall())
+        rebuilds.sort()
+        total, est = rebuilds[len(rebuilds) // 2]
+        return {"db": str(db), "rows": sizes, "demo_load_s": load_s,
+                "marts_rebuild_s": round(total, 2), "estimator_s": round(est, 3),
+                "estimator_share_of_load": round(est / load_s, 4) if load_s else None,
+                "query_ms": perf.query_ms(Path(db), repeats)}
+
+
+def render_large(r: dict) -> str:
+    """The human lines of `bench --large-demo`."""
+    lines = [f"Large demo {r['db']}: " + ", ".join(f"{k} {v:,}" for k, v in r["rows"].items())]
+    if r["demo_load_s"] is not None:
+        lines.append(f"  demo load (all six kinds, marts included)  {r['demo_load_s']:.1f} s")
+    lines.append(f"  marts rebuild (median)                     {r['marts_rebuild_s']:.2f} s")
+    lines.append(f"    of which the estimator (etl/estimate.py) {r['estimator_s']:.3f} s")
+    lines.append("  page queries, cold, median ms (limit 100):")
+    lines += [f"    {page:<14} {ms:7.1f}" for page, ms in r["query_ms"].items()]
+    return "\n".join(lines)
+
+
 def cmd(args) -> int:
-    """`twinimpact bench --estimators`."""
+    """`twinimpact bench --estimators`, or `--large-demo`."""
+    if getattr(args, "large_demo", False):
+        db = Path(args.db) if getattr(args, "db", None) else None
+        result = large_demo(db)
+        print(json.dumps(result) if args.json else render_large(result))
+        return 0
     if args.seeds < 1:
         raise UsageError(f"--seeds {args.seeds}: give a positive number of worlds, e.g. 20")
     result = run(args.seeds, args.scale)

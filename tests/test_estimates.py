@@ -227,3 +227,30 @@ def test_event_study_chart_shades_placebo_months(db):
     assert (shade.x0, shade.x1) == (-6.5, -0.5)
     assert [t.name for t in fig.data] == [None, "95% interval", "estimate"]
     assert list(fig.data[2].y) == [0.0] * 6 + [2.0] * 6
+
+
+def test_bench_summary_figures():
+    from etl import bench_estimators as be
+
+    # (estimable, did, low, high, truth) per brand-year; (did, low, high, truth) per ALL-year
+    world = {"brand_years": [(True, 10.0, 6.0, 14.0, 12.0), (True, 20.0, 15.0, 25.0, 26.0),
+                             (False, None, None, None, 5.0), (True, 4.0, 2.0, 6.0, 4.0)],
+             "all_years": [(34.0, 28.0, 40.0, 42.0), (30.0, 20.0, 40.0, 33.0)],
+             "never_zero": [True, True], "placebo": [True, True, False, True],
+             "placebo_all": [True]}
+    got = be.summarise([world])
+    assert got == {
+        "worlds": 1, "brand_years": 4, "estimable_share": 0.75,
+        "bias_brand_year": round((-2 - 6 + 0) / 3, 3), "relative_bias": round(-8 / 42, 3),
+        "coverage_brand_years": round(2 / 3, 3), "coverage_all_years": 0.5, "all_years": 2,
+        "bias_all_year": -5.5,
+        # half-widths 4, 5, 2 → median 4; truths 12, 26, 4 → median 12
+        "median_half_width_over_truth": round(4 / 12, 3),
+        "placebo_coverage": 0.75, "placebo_coverage_all": 1.0,
+        "never_adopters_exactly_zero": True,
+    }
+
+
+def test_bench_estimators_rejects_no_seeds(capsys):
+    assert cli.main(["bench", "--estimators", "--seeds", "0"]) == 2
+    assert capsys.readouterr().err.startswith("error: --seeds 0")
