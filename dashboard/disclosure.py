@@ -63,6 +63,7 @@ RULES: dict[str, Rule] = {
     # scope() still narrows them to the brands an audience may name (no ALL for a brand)
     "displacement_estimates": Rule(free=True),
     "event_study": Rule(free=True),
+    "coverage": Rule(free=True),
     "crew_by_role": _r(people=_CREW),
     "crew_income_by_year_role": _r(people=("crew_days", "crew_income", "displaced_crew_income")),
     "consent_over_time": _r(people=("twin_assets", "licensed_assets", "unlicensed_assets")),

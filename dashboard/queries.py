@@ -234,6 +234,19 @@ def displacement_estimates(db: Source, f: Filters) -> pd.DataFrame:
     """, _params(f, "start", "end", "brand", "region"))  # noqa: S608
 
 
+def coverage(db: Source, f: Filters) -> pd.DataFrame:
+    """brand_id, covered_from, covered_to (YYYY-MM), coverage (each file's months, joined),
+    observed_months — for the Data page: which months each brand's bookings files cover."""
+    return _run(db, """
+        select brand_id, strftime(covered_from, '%Y-%m') as covered_from,
+               strftime(covered_to, '%Y-%m') as covered_to,
+               array_to_string(coverage, ', ') as coverage, observed_months
+        from marts.brands
+        where (len($brand::varchar[]) = 0 or brand_id in (select unnest($brand::varchar[])))
+        order by brand_id
+    """, _params(f, "brand"))
+
+
 def event_study(db: Source, f: Filters) -> pd.DataFrame:
     """scope, event_month (−12…+36), effect, effect_low, effect_high, brands, placebo.
     `ALL` without a brand or region filter; else each filtered brand's own rows. Event months

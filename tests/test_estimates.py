@@ -210,6 +210,9 @@ def test_queries_respect_brand_and_region_filters(db):
     assert queries.displacement_estimates(db, Filters(from_month="2025-01",
                                                       to_month="2025-06")).empty
     assert queries.displacement_estimates(db, Filters(region=("SE",))).empty
+    cov = queries.coverage(db, Filters(brand=("E", "L")))
+    assert cov.values.tolist() == [["E", "2024-01", "2024-09", "2024-01..2024-09", 9],
+                                   ["L", "2024-04", "2024-12", "2024-04..2024-12", 9]]
     es = queries.event_study(db, Filters())
     # L adopted in June: its December is +6
     assert set(es["scope"]) == {"ALL"} and list(es["event_month"]) == list(range(-6, 7))
