@@ -246,6 +246,7 @@ def test_every_relation_states_its_grain(db):
         where schema_name = 'marts' order by table_name""")
     assert [r[1] for r in got] == [
         "brands", "consent_monthly", "crew_impact_monthly", "data_quality",
+        "displacement_estimates", "displacement_event_study",  # CONTRACT §4, etl/estimate.py
         "displacement_monthly", "employment", "income_distribution_yearly",
         "model_income_monthly"]
     assert all(r[2].startswith("grain: one row per ") for r in got)
