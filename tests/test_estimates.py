@@ -257,3 +257,21 @@ def test_bench_summary_figures():
 def test_bench_estimators_rejects_no_seeds(capsys):
     assert cli.main(["bench", "--estimators", "--seeds", "0"]) == 2
     assert capsys.readouterr().err.startswith("error: --seeds 0")
+
+
+def test_coverage_survives_reloads_and_accumulates_per_file(tmp_path):
+    db = tmp_path / "w.duckdb"
+    f = tmp_path / "a.csv"
+    mf.write_csv(f, mf.HEADERS["bookings"], [_booking("A", 1, 1), _booking("A", 3, 1)])
+    load_paths(db, "bookings", [f])
+    # the same file name again, now reaching May: the later load states that file's coverage
+    mf.write_csv(f, mf.HEADERS["bookings"], [_booking("A", 1, 1), _booking("A", 5, 1)])
+    load_paths(db, "bookings", [f])
+    g = mf.write_csv(tmp_path / "b.csv", mf.HEADERS["bookings"], [_booking("A", 9, 2)])
+    load_paths(db, "bookings", [g])
+    load_paths(db, "bookings", [g])  # skipped: same bytes, coverage unchanged
+    assert mf.rows(db, "select file, first_month, last_month from meta.coverage "
+                       "order by first_month") == [
+        (str(f), date(2024, 1, 1), date(2024, 5, 1)), (str(g), date(2024, 9, 1), date(2024, 9, 1))]
+    assert mf.rows(db, "select coverage, observed_months from marts.brands") == [
+        (["2024-01..2024-05", "2024-09..2024-09"], 6)]
