@@ -115,6 +115,38 @@ def shoot_days_vs_expected(df: pd.DataFrame, events: pd.DataFrame | None = None)
     return add_events(fig, events, *_time_range(df))
 
 
+def event_study(df: pd.DataFrame) -> go.Figure:
+    """Shoot days displaced by months since first twin use, with the 95% interval as a band;
+    months before adoption (placebo: the true effect is 0) are shaded."""
+    title = "Shoot days displaced, by months since the brand's first twin use"
+    if df.empty:
+        return empty(title, "No estimable event study in this selection")
+    df = df.sort_values("event_month")
+    fig = go.Figure()
+    placebo = df[df["placebo"]]
+    if not placebo.empty:
+        fig.add_vrect(x0=placebo["event_month"].min() - 0.5, x1=-0.5, fillcolor=theme.GREY,
+                      opacity=0.12, line_width=0, layer="below",
+                      annotation_text="before adoption: placebo (should be 0)",
+                      annotation_position="top left",
+                      annotation_font={"size": 10, "color": theme.GREY})
+    fig.add_trace(go.Scatter(x=df["event_month"], y=df["effect_high"], mode="lines",
+                             line={"width": 0}, showlegend=False, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=df["event_month"], y=df["effect_low"], mode="lines",
+                             line={"width": 0}, fill="tonexty",
+                             fillcolor="rgba(230,159,0,0.25)", name="95% interval",
+                             hoverinfo="skip"))
+    fig.add_trace(go.Scatter(
+        x=df["event_month"], y=df["effect"], mode="lines+markers", name="estimate",
+        line={"color": theme.ORANGE, "width": 2}, customdata=df[["effect_low", "effect_high"]],
+        hovertemplate="%{x:+d} months: %{y:,.1f} (95% interval %{customdata[0]:,.1f}"
+                      "–%{customdata[1]:,.1f})<extra></extra>"))
+    fig.add_hline(y=0, line={"color": theme.GREY, "width": 1})
+    theme.layout(fig, title, y_title="shoot days displaced per month",
+                 x_title="months since first twin use", height=420)
+    return fig
+
+
 def by_role_bars(df: pd.DataFrame, value: str, title: str, axis: str,
                  money: bool = False, currency: str = "EUR") -> go.Figure:
     """Horizontal bars per role; rows hidden in public mode drawn empty and labelled."""

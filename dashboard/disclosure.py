@@ -158,6 +158,11 @@ RULES: dict[str, Rule] = {
                             employed=("employed", "median_earnings", "mean_earnings")),
     "employment_sources": Rule(free=True),  # row and period counts, no people
     "twin_arrival": Rule(free=True),  # a month
+    # shoot days and crew days displaced are estimates about brands, not counts of people;
+    # scope() still narrows them to the brands an audience may name (no ALL for a brand)
+    "displacement_estimates": Rule(free=True),
+    "event_study": Rule(free=True),
+    "coverage": Rule(free=True),
 }
 
 

@@ -18,7 +18,8 @@ PAGE_QUERIES: dict[str, list[tuple[str, tuple]]] = {
                  ("twin_share_overall", ())],
     "displacement": [("displacement_totals", ()), ("twin_share_by_channel", ()),
                      ("shoot_days_vs_expected", ()), ("crew_by_role", ()),
-                     ("brands_ranked", ())],
+                     ("brands_ranked", ()), ("displacement_estimates", ()),
+                     ("event_study", ())],
     "income": [("model_income_totals", ()), ("model_income_over_time", ()),
                ("income_distribution", ()), ("lorenz", None), ("crew_income_by_year_role", ())],
     "consent": [("consent_totals", ()), ("consent_over_time", ()), ("unlicensed_reasons", ()),
@@ -28,7 +29,8 @@ PAGE_QUERIES: dict[str, list[tuple[str, tuple]]] = {
                    ("twin_share_by_channel", ()), ("employment_bls", ())],
     "brand_report": [("brands_ranked", ()), ("displacement_totals", ()), ("crew_totals", ()),
                      ("consent_totals", ()), ("shoot_days_vs_expected", ()),
-                     ("crew_by_role", ())],
+                     ("crew_by_role", ()), ("displacement_estimates", ()),
+                     ("event_study", ())],
     "data_sources": [("loads", None), ("quarantine_summary", None), ("data_quality", None)],
 }
 

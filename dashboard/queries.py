@@ -308,6 +308,61 @@ def brands_ranked(db: Source, f: Filters) -> pd.DataFrame:
     """, _params(f, "start", "end", "brand", "channel", "region"))  # noqa: S608
 
 
+def displacement_estimates(db: Source, f: Filters) -> pd.DataFrame:
+    """scope, year, months_observed, did, did_low, did_high, upper, control_brands, estimable,
+    note, brands, crew_days(_low/_high), crew_income(_low/_high) — for every calendar year
+    the period touches. Scopes: `ALL` and every brand with no brand or region filter; else the
+    filtered brands only. Estimates cover all channels (the channel filter does not apply)."""
+    return _run(db, """
+        select e.scope, e.year, e.months_observed, e.did, e.did_low, e.did_high, e.upper,
+               e.control_brands, e.estimable, e.note, e.brands,
+               e.crew_days, e.crew_days_low, e.crew_days_high,
+               e.crew_income, e.crew_income_low, e.crew_income_high
+        from marts.displacement_estimates e
+        left join marts.brands b on b.brand_id = e.scope
+        where e.year between coalesce(year($start::date), 0) and coalesce(year($end::date), 9999)
+          and (
+            (e.scope = 'ALL' and len($brand::varchar[]) = 0 and len($region::varchar[]) = 0)
+            or (e.scope <> 'ALL'
+                and (len($brand::varchar[]) = 0 or e.scope in (select unnest($brand::varchar[])))
+                and (len($region::varchar[]) = 0
+                     or b.home_region in (select unnest($region::varchar[])))))
+        order by e.scope = 'ALL' desc, e.scope, e.year
+    """, _params(f, "start", "end", "brand", "region"))  # noqa: S608
+
+
+def coverage(db: Source, f: Filters) -> pd.DataFrame:
+    """brand_id, covered_from, covered_to (YYYY-MM), coverage (each file's months, joined),
+    observed_months — for the Data page: which months each brand's bookings files cover."""
+    return _run(db, """
+        select brand_id, strftime(covered_from, '%Y-%m') as covered_from,
+               strftime(covered_to, '%Y-%m') as covered_to,
+               array_to_string(coverage, ', ') as coverage, observed_months
+        from marts.brands
+        where (len($brand::varchar[]) = 0 or brand_id in (select unnest($brand::varchar[])))
+        order by brand_id
+    """, _params(f, "brand"))
+
+
+def event_study(db: Source, f: Filters) -> pd.DataFrame:
+    """scope, event_month (−12…+36), effect, effect_low, effect_high, brands, placebo.
+    `ALL` without a brand or region filter; else each filtered brand's own rows. Event months
+    count from each brand's adoption, so the period filter does not apply."""
+    return _run(db, """
+        select e.scope, e.event_month, e.effect, e.effect_low, e.effect_high, e.brands,
+               e.placebo
+        from marts.displacement_event_study e
+        left join marts.brands b on b.brand_id = e.scope
+        where (e.scope = 'ALL' and len($brand::varchar[]) = 0 and len($region::varchar[]) = 0)
+            or (e.scope <> 'ALL'
+                and (len($brand::varchar[]) > 0 or len($region::varchar[]) > 0)
+                and (len($brand::varchar[]) = 0 or e.scope in (select unnest($brand::varchar[])))
+                and (len($region::varchar[]) = 0
+                     or b.home_region in (select unnest($region::varchar[]))))
+        order by e.scope, e.event_month
+    """, _params(f, "brand", "region"))
+
+
 # ---- crew ---------------------------------------------------------------------------------
 # The crew mart has no channel (displaced crew days are estimated per brand × role): crew
 # figures do not follow the channel filter, and the pages say so on each of them.

@@ -335,7 +335,10 @@ def render(r: dict) -> str:
 
 
 def cmd_bench(args) -> int:
-    """`twinimpact bench [--events N] [--repeat N] [--json]`."""
+    """`twinimpact bench [--events N] [--repeat N] [--json]`, or `--estimators`."""
+    if getattr(args, "estimators", False) or getattr(args, "large_demo", False):
+        from etl import bench_estimators
+        return bench_estimators.cmd(args)
     if args.events < 1:
         raise UsageError(f"--events {args.events}: give a positive number of rows, "
                          "e.g. --events 1000000")

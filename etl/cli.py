@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="one JSON object per file on stdout")
     sp.add_argument("--encoding", help="text encoding of CSV/TSV files (default utf-8)")
     sp.add_argument("--decimal", choices=[".", ","], default=".", help="decimal separator")
+    sp.add_argument("--covers", metavar="YYYY-MM..YYYY-MM",
+                    help="bookings only: the months the file covers (default: its earliest "
+                         "to latest shoot_date)")
     sp.add_argument("--currency", default=None,
                     help="reporting currency, ISO 4217 (default EUR, or the warehouse's)")
 
@@ -98,6 +101,13 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--events", type=int, default=1_000_000)
     sp.add_argument("--repeat", type=int, default=3,
                     help="how many times floor and load alternate (default 3; medians reported)")
+    sp.add_argument("--estimators", action="store_true",
+                    help="score the displacement estimator against the simulator's truth")
+    sp.add_argument("--seeds", type=int, default=20, help="with --estimators: worlds (default 20)")
+    sp.add_argument("--scale", choices=["small", "medium", "large"], default="small",
+                    help="with --estimators: world size (default small)")
+    sp.add_argument("--large-demo", action="store_true",
+                    help="marts rebuild and page queries on the large demo (all six kinds)")
     sp.add_argument("--json", action="store_true")
     return p
 

@@ -46,7 +46,7 @@ import duckdb
 
 from etl import config, marts, merge, progress, validate, warehouse
 from etl.contracts import BY_NAME, KIND_LIST, Kind
-from etl.errors import UserError
+from etl.errors import UsageError, UserError
 from etl.sources import files, readers
 from etl.sources.files import FileProblem, SourceFile
 
@@ -274,8 +274,21 @@ def _fix_csv_lines(con, sf: SourceFile, land: str) -> None:
         con.unregister("_record_lines")
 
 
+def _coverage(con, kind: Kind, land: str, covers: tuple[dt.date, dt.date] | None) -> list:
+    """(brand_id, first_month, last_month) for each brand a bookings file holds (CONTRACT §2)."""
+    if kind.name != "bookings":
+        return []
+    span = ("?::date, ?::date" if covers else
+            "date_trunc('month', min(shoot_date) over ())::date, "
+            "date_trunc('month', max(shoot_date) over ())::date")
+    return con.execute(
+        f"select distinct brand_id, {span} from {land} "  # noqa: S608
+        "where _reason is null", list(covers) if covers else []).fetchall()
+
+
 def _publish(con, kind: Kind, plan: validate.Plan, land: str, adopting: bool, load_id: int,
-             result: dict, *, reporting: str, started: dt.datetime, simulated: bool) -> None:
+             result: dict, *, reporting: str, started: dt.datetime, simulated: bool,
+             covers: tuple[dt.date, dt.date] | None = None) -> None:
     """Quarantine the bad rows, merge (or adopt) the good ones and record the load, in one
     transaction: a failure rolls all three back.
 
@@ -289,6 +302,7 @@ def _publish(con, kind: Kind, plan: validate.Plan, land: str, adopting: bool, lo
     result.update(rows_in=rows_in, quarantined=rows_in - good)
     con.execute(f"create or replace temp table _bad as select _line, _reason, _raw "  # noqa: S608
                 f"from {land} where _reason is not null")
+    coverage = _coverage(con, kind, land, covers)
     if adopting and rows_in > good:
         con.execute(f"delete from {land} where _reason is not null")  # noqa: S608
     con.execute("begin transaction")
@@ -304,6 +318,10 @@ def _publish(con, kind: Kind, plan: validate.Plan, land: str, adopting: bool, lo
         con.execute("insert into meta.quarantine select ?, ?, ?, _line, _reason, _raw "
                     "from _bad order by _line", [load_id, kind.name, result["file"]])
         result.update(counts)
+        if coverage:
+            con.execute("delete from meta.coverage where file = ?", [result["file"]])
+            con.executemany("insert into meta.coverage values (?, ?, ?, ?, ?)",
+                            [[load_id, result["file"], *row] for row in coverage])
         result["status"] = "loaded"
         _record(con, load_id, kind.name, result, started, simulated)
         con.execute("commit")
@@ -315,7 +333,7 @@ def _publish(con, kind: Kind, plan: validate.Plan, land: str, adopting: bool, lo
 def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
               encoding: str | None = None, decimal: str = ".", currency: str | None = None,
               simulated: bool = False, today: dt.date | None = None, bar=None,
-              scanned=None) -> dict:
+              scanned=None, covers: tuple[dt.date, dt.date] | None = None) -> dict:
     """Load one file on an open writable connection; returns the CONTRACT §3 --json dict.
 
     `scanned`: a Future of files.prescan(path, encoding) started earlier, if any.
@@ -362,7 +380,7 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
                          reporting=reporting, today=today, bar=bar, task=task)
             bar.update(task, description=f"merging {result['file']}", completed=3)
             _publish(con, k, plan, land, adopting, load_id, result, reporting=reporting,
-                     started=started, simulated=simulated)
+                     started=started, simulated=simulated, covers=covers)
             _lap("quarantine + commit")
         finally:
             for t in (land, "temp._src", "temp._json", "temp._match", "temp._dups",
@@ -378,7 +396,8 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
 
 def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None = None,
                decimal: str = ".", currency: str | None = None, progress: bool = False,
-               simulated: bool = False, today: dt.date | None = None) -> list[dict]:
+               simulated: bool = False, today: dt.date | None = None,
+               covers: tuple[dt.date, dt.date] | None = None) -> list[dict]:
     """One writer cycle: ensure the schema, load each file, rebuild the marts, publish.
 
     A call whose every file is skipped or rejected without reading its rows (same bytes as
@@ -414,7 +433,7 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
                         results.append(load_file(con, kind, p, encoding=encoding,
                                                  decimal=decimal, currency=currency,
                                                  simulated=simulated, today=today, bar=bar,
-                                                 scanned=scanned))
+                                                 scanned=scanned, covers=covers))
                 # rows unchanged (other bytes, same values) change no mart either
                 if any(r["status"] == "loaded" and (r["inserted"] or r["updated"]
                                                     or r["quarantined"]) for r in results) \
@@ -489,6 +508,20 @@ def _merge_attempts(con, db: Path) -> None:
              a["simulated"], a["kind"], a["file"], a["started_at"]])
 
 
+def parse_covers(text: str, kind: str) -> tuple[dt.date, dt.date]:
+    """`--covers YYYY-MM..YYYY-MM` → (first month, last month); UsageError if malformed."""
+    if kind != "bookings":
+        raise UsageError("--covers applies to bookings files only")
+    m = re.fullmatch(r"(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})", text.strip())
+    if not m or not (1 <= int(m[2]) <= 12 and 1 <= int(m[4]) <= 12):
+        raise UsageError(f"--covers {text!r}: expected YYYY-MM..YYYY-MM, e.g. 2024-01..2025-12")
+    first = dt.date(int(m[1]), int(m[2]), 1)
+    last = dt.date(int(m[3]), int(m[4]), 1)
+    if last < first:
+        raise UsageError(f"--covers {text!r}: the last month is before the first")
+    return first, last
+
+
 def summary_line(r: dict) -> str:
     """The human line for one loaded or skipped file."""
     if r["status"] == "skipped":
@@ -507,9 +540,10 @@ def summary_line(r: dict) -> str:
 def cmd_load(args) -> int:
     """CLI handler: load the files, print one line (or JSON object) per file."""
     db = config.db_path(args.db)
+    covers = parse_covers(args.covers, args.kind) if getattr(args, "covers", None) else None
     results = load_paths(db, args.kind, [Path(f) for f in args.files],
                          encoding=args.encoding, decimal=args.decimal, currency=args.currency,
-                         progress=progress.wanted(args.json))
+                         progress=progress.wanted(args.json), covers=covers)
     for r in results:
         if args.json:
             print(json.dumps(r, ensure_ascii=False), flush=True)

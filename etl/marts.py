@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import config
+from etl import config, estimate
 
 _REF = re.compile(r"\b(staging|marts)\.([a-z_][a-z0-9_]*)\b")
 _GRAIN = re.compile(r"^--\s*grain:\s*(.+)$", re.MULTILINE)
@@ -124,6 +124,9 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     con.execute("set preserve_insertion_order = false")
     try:
         _build(con, models, timings)
+        started = time.perf_counter()
+        estimate.rebuild(con)  # numpy after SQL: the interval and the event study
+        timings["marts.displacement_estimates"] = time.perf_counter() - started
     finally:
         con.execute(f"set preserve_insertion_order = {'true' if order else 'false'}")
     con.execute("insert or replace into meta.settings values ('marts_sql', ?)",

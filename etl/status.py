@@ -61,6 +61,7 @@ def collect(db: Path) -> dict:
         "loads": [],
         "quarantined": 0,
         "as_of": _as_of(db),
+        "coverage": {},
     }
     if not db.exists():
         return status
@@ -93,12 +94,27 @@ def collect(db: Path) -> dict:
                 for i, a in enumerate(pending, start=1)]
             status["quarantined"] = con.execute(
                 "select count(*) from meta.quarantine").fetchone()[0]
+            # warehouses written before coverage was recorded have no meta.coverage yet
+            if con.execute("select count(*) from duckdb_tables() where database_name = "
+                           "current_database() and schema_name = 'meta' "
+                           "and table_name = 'coverage'").fetchone()[0]:
+                status["coverage"] = _coverage(con)
     except duckdb.Error as exc:
         raise UserError(
             f"cannot read {db} as a Twin Impact warehouse ({_one_line(exc)}); check --db "
             "points at a .duckdb file written by `twinimpact load` or `twinimpact demo`"
         ) from exc
     return status
+
+
+def _coverage(con: duckdb.DuckDBPyConnection) -> dict:
+    """Per brand, the months each loaded bookings file holding it covers (CONTRACT §2)."""
+    out: dict[str, list] = {}
+    for brand, file, first, last in con.execute(
+            "select brand_id, file, strftime(first_month, '%Y-%m'), strftime(last_month, '%Y-%m') "
+            "from meta.coverage order by brand_id, first_month, file").fetchall():
+        out.setdefault(brand, []).append({"file": file, "from": first, "to": last})
+    return out
 
 
 def _one_line(exc: BaseException) -> str:
@@ -130,6 +146,13 @@ def render(db: Path, status: dict, max_loads: int = 20) -> str:
     q = status["quarantined"]
     out += ["", f"Quarantined rows: {q:,}"
             + (" (list them with `twinimpact quarantine`)" if q else "")]
+    coverage = status.get("coverage") or {}
+    if coverage:
+        out += ["", "Bookings coverage (months observed per brand):"]
+        out += _table(["brand", "covered", "files"], [
+            [brand, ", ".join(f"{c['from']}..{c['to']}" for c in spans),
+             ", ".join(Path(c["file"]).name for c in spans)]
+            for brand, spans in coverage.items()], right=set())
     loads = status["loads"]
     out += ["", f"Load attempts: {len(loads):,}"]
     if loads:

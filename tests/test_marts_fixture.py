@@ -223,8 +223,9 @@ def test_consent_twin_models(db):
 
 def test_brands(db):
     assert mf.rows(db, "select * from marts.brands order by brand_id") == [
-        ("A", "GB", ["GB"], MAR, True, JAN, APR),
-        ("C", "SE", ["SE"], None, False, JAN, APR),
+        # coverage (CONTRACT §2): the one bookings file spans 2023-01..2023-04
+        ("A", "GB", ["GB"], MAR, True, JAN, APR, JAN, APR, ["2023-01..2023-04"], 4),
+        ("C", "SE", ["SE"], None, False, JAN, APR, JAN, APR, ["2023-01..2023-04"], 4),
     ]
 
 
@@ -245,6 +246,7 @@ def test_every_relation_states_its_grain(db):
         where schema_name = 'marts' order by table_name""")
     assert [r[1] for r in got] == [
         "brands", "consent_monthly", "crew_impact_monthly", "data_quality",
+        "displacement_estimates", "displacement_event_study",  # CONTRACT §4, etl/estimate.py
         "displacement_monthly", "employment", "income_distribution_yearly",
         "model_income_monthly", "model_income_yearly", "rights_scorecard"]
     assert all(r[2].startswith("grain: one row per ") for r in got)

@@ -39,13 +39,17 @@ def test_rebuild_twice_and_drop_stale_relations(tmp_path):
     con.execute("create table staging.stg_bookings as select 1 as x")  # kind changed
     marts.rebuild(con)
     timings = marts.rebuild(con)
-    assert set(timings) == {m.qualified for m in marts.load_models()}
+    # the SQL models, plus the estimator's step (it writes both estimate marts)
+    assert set(timings) == {m.qualified for m in marts.load_models()} | {
+        "marts.displacement_estimates"}
     got = dict(con.execute("""
         select table_schema || '.' || table_name, table_type from information_schema.tables
         where table_schema in ('staging', 'marts')""").fetchall())
     assert "marts.old_mart" not in got and "staging.old_view" not in got
     assert got["staging.stg_bookings"] == "VIEW"
     assert got["marts.displacement_monthly"] == "BASE TABLE"
+    assert got["marts.displacement_estimates"] == got["marts.displacement_event_study"] == (
+        "BASE TABLE")
     assert con.execute("select comment from duckdb_views() where view_name = 'stg_bookings'"
                        ).fetchone() == ("grain: one row per booking_id",)
     con.close()

@@ -50,7 +50,8 @@ def test_status_of_a_missing_warehouse_is_zeros_and_creates_nothing(tmp_path: Pa
     doc = status_json(tmp_path)
     as_of = doc.pop("as_of")
     assert datetime.fromisoformat(as_of).tzinfo is not None
-    assert doc == {"tables": dict.fromkeys(KINDS, 0), "loads": [], "quarantined": 0}
+    assert doc == {"tables": dict.fromkeys(KINDS, 0), "loads": [], "quarantined": 0,
+                   "coverage": {}}
     assert list(tmp_path.iterdir()) == []
 
     human = run(tmp_path, "status", "--db", "w.duckdb")

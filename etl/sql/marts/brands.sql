@@ -3,6 +3,8 @@
 -- where it booked the most non-cancelled shoot days (ties: alphabetical first); empty for a
 -- brand without bookings. The dashboard's region filter uses it for every brand-level figure
 -- (displacement, crew impact, consent): the estimators work per brand, not per region.
+-- Coverage: the months the loaded bookings files holding the brand cover (CONTRACT §2):
+-- covered_from..covered_to, each file's range in `coverage`, observed_months in all.
 with bookings as not materialized (
     select * from staging.stg_bookings
 ),
@@ -40,6 +42,23 @@ spans as (
     group by all
 ),
 
+coverage as (
+    select brand_id,
+        min(first_month) as covered_from,
+        max(last_month) as covered_to,
+        list(distinct strftime(first_month, '%Y-%m') || '..' || strftime(last_month, '%Y-%m')
+            order by strftime(first_month, '%Y-%m') || '..' || strftime(last_month, '%Y-%m'))
+            as coverage
+    from staging.int_coverage
+    group by all
+),
+
+observed as (
+    select brand_id, count(*) as observed_months
+    from staging.int_observed_months
+    group by all
+),
+
 adoption as (
     select brand_id, min(month) as adoption_month
     from usage
@@ -54,8 +73,14 @@ final as (
         adoption.adoption_month,
         adoption.adoption_month is not null as is_adopter,
         spans.first_month,
-        spans.last_month
+        spans.last_month,
+        coverage.covered_from,
+        coverage.covered_to,
+        coalesce(coverage.coverage, []) as coverage,
+        coalesce(observed.observed_months, 0) as observed_months
     from spans
+    left join coverage using (brand_id)
+    left join observed using (brand_id)
     left join home using (brand_id)
     left join adoption using (brand_id)
 )

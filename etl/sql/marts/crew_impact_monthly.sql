@@ -11,10 +11,6 @@ displacement as not materialized (
     select * from marts.displacement_monthly
 ),
 
-brands as not materialized (
-    select * from marts.brands
-),
-
 actual as (
     select
         month, brand_id, role,
@@ -25,12 +21,15 @@ actual as (
     group by all
 ),
 
--- pre-period windows per adopting brand × channel, as the displacement mart used them
+pre_period as not materialized (
+    select * from staging.int_pre_period
+),
+
+-- the pre-adoption months (staging.int_pre_period) of each adopting brand × channel
 windows as (
-    select distinct brand_id, channel, adoption_month, pre_months,
-        (adoption_month - to_months(pre_months))::date as pre_start
+    select distinct displacement.brand_id, displacement.channel, pre_period.month
     from displacement
-    where is_adopter and pre_months > 0
+    inner join pre_period using (brand_id)
 ),
 
 crew_channel_month as (
@@ -57,8 +56,7 @@ brand_pre_shoots as (
     inner join displacement
         on displacement.brand_id = windows.brand_id
         and displacement.channel = windows.channel
-        and displacement.month >= windows.pre_start
-        and displacement.month < windows.adoption_month
+        and displacement.month = windows.month
     group by all
 ),
 
@@ -69,8 +67,7 @@ brand_pre_crew as (
     inner join crew_channel_month
         on crew_channel_month.brand_id = windows.brand_id
         and crew_channel_month.channel = windows.channel
-        and crew_channel_month.month >= windows.pre_start
-        and crew_channel_month.month < windows.adoption_month
+        and crew_channel_month.month = windows.month
     group by all
 ),
 
@@ -79,8 +76,7 @@ industry_pre_shoots as (
     from windows
     inner join industry_shoots
         on industry_shoots.channel = windows.channel
-        and industry_shoots.month >= windows.pre_start
-        and industry_shoots.month < windows.adoption_month
+        and industry_shoots.month = windows.month
     group by all
 ),
 
@@ -90,8 +86,7 @@ industry_pre_crew as (
     from windows
     inner join industry_crew
         on industry_crew.channel = windows.channel
-        and industry_crew.month >= windows.pre_start
-        and industry_crew.month < windows.adoption_month
+        and industry_crew.month = windows.month
     group by all
 ),
 
@@ -127,9 +122,7 @@ displaced as (
 brand_rates as (
     select crew.brand_id, crew.role, median(crew.day_rate_rep::double) as day_rate
     from crew
-    inner join brands on brands.brand_id = crew.brand_id and brands.is_adopter
-    where crew.month >= (brands.adoption_month - interval 12 month)::date
-        and crew.month < brands.adoption_month
+    inner join pre_period using (brand_id, month)
     group by all
 ),
 

@@ -37,6 +37,17 @@ create table if not exists meta.loads (
     simulated boolean not null default false  -- written by `twinimpact demo`
 );
 
+-- What each loaded bookings file covers (CONTRACT §2): the months from its earliest to its
+-- latest shoot_date, or what `--covers` declared, for every brand the file holds. The latest
+-- load of a file name states that file's coverage; different files accumulate.
+create table if not exists meta.coverage (
+    load_id bigint not null,
+    file varchar not null,
+    brand_id varchar not null,
+    first_month date not null,
+    last_month date not null
+);
+
 create table if not exists meta.quarantine (
     load_id bigint not null,
     kind varchar not null,

@@ -1,0 +1,210 @@
+"""`twinimpact bench --estimators [--seeds N] [--scale S]`: the displacement estimator against
+the simulator's truth over N seeded worlds (bias, interval coverage, width, estimability).
+
+The truth of a scope-year is sim.truth_monthly's counterfactual − actual shoot days summed
+over the scope's observed months of that year (CONTRACT §4), read generically: whatever
+bookings files and coverage the world has, only observed brand-months count.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+from etl import progress, warehouse
+from etl.errors import UsageError
+
+TRUTH_SQL = """
+    with truth as (
+        select t.brand_id, year(t.month) as year,
+            sum(t.counterfactual_shoot_days - t.actual_shoot_days)::double as truth
+        from sim.truth_monthly t
+        inner join staging.int_observed_months o
+            on o.brand_id = t.brand_id and o.month = date_trunc('month', t.month)
+        group by all
+    )
+    select e.scope, e.year, e.estimable, e.note, e.did, e.did_low, e.did_high, e.brands,
+        coalesce(truth.truth, 0) as truth, b.is_adopter
+    from marts.displacement_estimates e
+    left join truth on truth.brand_id = e.scope and truth.year = e.year
+    left join marts.brands b on b.brand_id = e.scope
+    where e.scope <> 'ALL'
+    order by e.scope, e.year"""
+
+
+def world(seed: int, scale: str, work: Path) -> dict:
+    """Build one world and score its estimates against its truth."""
+    from etl.simulate import build_files, load_demo
+
+    db = work / f"w{seed}.duckdb"
+    built = build_files(seed, scale, work / f"files{seed}")
+    load_demo(db, built, progress._Quiet())
+    with warehouse.reader(db) as con:
+        return score(con)
+
+
+def score(con: duckdb.DuckDBPyConnection) -> dict:
+    """Per-world lists of scored brand-years, ALL-years and placebo months."""
+    rows = con.execute(TRUTH_SQL).fetchall()
+    brand_years, never = [], []
+    all_years: dict[int, list] = {}
+    for _scope, year, estimable, note, did, low, high, _n, truth, adopter in rows:
+        if not adopter:
+            never.append(did == 0 and low == 0 and high == 0)
+            continue
+        if note == "before adoption":
+            continue
+        brand_years.append((estimable, did, low, high, truth))
+        if estimable:
+            all_years.setdefault(year, []).append(truth)
+    alls = []
+    for year, did, low, high in con.execute(
+            "select year, did, did_low, did_high from marts.displacement_estimates "
+            "where scope = 'ALL' and estimable and note is distinct from 'before adoption'"
+            ).fetchall():
+        alls.append((did, low, high, sum(all_years.get(year, []))))
+    placebo = [lo <= 0 <= hi for lo, hi in con.execute(
+        "select effect_low, effect_high from marts.displacement_event_study "
+        "where placebo and scope <> 'ALL'").fetchall()]
+    placebo_all = [lo <= 0 <= hi for lo, hi in con.execute(
+        "select effect_low, effect_high from marts.displacement_event_study "
+        "where placebo and scope = 'ALL'").fetchall()]
+    return {"brand_years": brand_years, "all_years": alls, "never_zero": never,
+            "placebo": placebo, "placebo_all": placebo_all}
+
+
+def summarise(worlds: list[dict]) -> dict:
+    """The bench table's figures over every world."""
+    by = [r for w in worlds for r in w["brand_years"]]
+    est = [r for r in by if r[0]]
+    alls = [r for w in worlds for r in w["all_years"]]
+    placebo = [x for w in worlds for x in w["placebo"]]
+    placebo_all = [x for w in worlds for x in w["placebo_all"]]
+    never = [x for w in worlds for x in w["never_zero"]]
+
+    def share(xs: list[bool]) -> float | None:
+        return round(sum(xs) / len(xs), 3) if xs else None
+
+    truths = [r[4] for r in est]
+    return {
+        "worlds": len(worlds),
+        "brand_years": len(by),
+        "estimable_share": share([r[0] for r in by]),
+        "bias_brand_year": round(statistics.fmean(r[1] - r[4] for r in est), 3) if est else None,
+        "relative_bias": round(sum(r[1] - r[4] for r in est) / sum(truths), 3)
+        if est and sum(truths) else None,
+        "coverage_brand_years": share([r[2] <= r[4] <= r[3] for r in est]),
+        "coverage_all_years": share([r[1] <= r[3] <= r[2] for r in alls]),
+        "all_years": len(alls),
+        "bias_all_year": round(statistics.fmean(r[0] - r[3] for r in alls), 3) if alls else None,
+        "median_half_width_over_truth": round(
+            statistics.median((r[3] - r[2]) / 2 for r in est) / statistics.median(truths), 3)
+        if est and statistics.median(truths) else None,
+        "placebo_coverage": share(placebo),
+        "placebo_coverage_all": share(placebo_all),
+        "never_adopters_exactly_zero": all(never),
+    }
+
+
+def run(seeds: int, scale: str) -> dict:
+    """Build `seeds` worlds (seeds 1..N) and summarise."""
+    worlds, started = [], time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="twinimpact-est-") as tmp:
+        for seed in range(1, seeds + 1):
+            worlds.append(world(seed, scale, Path(tmp)))
+    out = summarise(worlds)
+    out.update(scale=scale, seconds=round(time.perf_counter() - started, 1))
+    return out
+
+
+ROWS = [
+    ("worlds (seeds 1..N)", "worlds", "{}"),
+    ("adopting brand-years after adoption", "brand_years", "{}"),
+    ("  estimable share (≥ 0.70)", "estimable_share", "{:.1%}"),
+    ("  bias, shoot days per brand-year", "bias_brand_year", "{:+.2f}"),
+    ("  relative bias (Σ error ÷ Σ truth)", "relative_bias", "{:+.1%}"),
+    ("  95% interval covers truth (≥ 0.90)", "coverage_brand_years", "{:.1%}"),
+    ("  median half-width ÷ median truth (≤ 0.75)", "median_half_width_over_truth", "{:.2f}"),
+    ("ALL-years", "all_years", "{}"),
+    ("  bias, shoot days per year", "bias_all_year", "{:+.2f}"),
+    ("  95% interval covers truth (≥ 0.90)", "coverage_all_years", "{:.1%}"),
+    ("placebo months, interval covers 0 (≥ 0.80)", "placebo_coverage", "{:.1%}"),
+    ("  ALL placebo months", "placebo_coverage_all", "{:.1%}"),
+    ("never-adopters exactly 0", "never_adopters_exactly_zero", "{}"),
+]
+
+
+def render(r: dict) -> str:
+    """The human table."""
+    lines = [f"Displacement estimator against the simulator's truth "
+             f"(scale {r['scale']}, {r['seconds']} s)"]
+    for label, key, fmt in ROWS:
+        v = r.get(key)
+        lines.append(f"  {label:<46} {'—' if v is None else fmt.format(v)}")
+    return "\n".join(lines)
+
+
+def large_demo(db: Path | None, repeats: int = 3) -> dict:
+    """Marts rebuild (SQL and estimator apart) and page queries on a real-shaped warehouse:
+    the large demo (all six kinds), built unless `db` already holds one."""
+    from dashboard import perf
+    from etl import marts
+    from etl.simulate import build_files, load_demo
+
+    with tempfile.TemporaryDirectory(prefix="twinimpact-large-") as tmp:
+        load_s = None
+        if db is None or not Path(db).exists():
+            db = Path(db or Path(tmp) / "large.duckdb")
+            built = build_files(7, "large", Path(tmp) / "files")
+            started = time.perf_counter()
+            load_demo(db, built, progress._Quiet())
+            load_s = round(time.perf_counter() - started, 1)
+        rebuilds = []
+        for _ in range(repeats):
+            with warehouse.writer(Path(db)) as con:
+                started = time.perf_counter()
+                timings = marts.rebuild(con)
+                total = time.perf_counter() - started
+                rebuilds.append((total, timings["marts.displacement_estimates"]))
+        with warehouse.reader(Path(db)) as con:
+            sizes = dict(con.execute(
+                "select 'usage', count(*) from raw.twin_usage union all "
+                "select 'bookings', count(*) from raw.bookings union all "
+                "select 'brands', count(*) from marts.brands").fetchall())
+        rebuilds.sort()
+        total, est = rebuilds[len(rebuilds) // 2]
+        return {"db": str(db), "rows": sizes, "demo_load_s": load_s,
+                "marts_rebuild_s": round(total, 2), "estimator_s": round(est, 3),
+                "estimator_share_of_load": round(est / load_s, 4) if load_s else None,
+                "query_ms": perf.query_ms(Path(db), repeats)}
+
+
+def render_large(r: dict) -> str:
+    """The human lines of `bench --large-demo`."""
+    lines = [f"Large demo {r['db']}: " + ", ".join(f"{k} {v:,}" for k, v in r["rows"].items())]
+    if r["demo_load_s"] is not None:
+        lines.append(f"  demo load (all six kinds, marts included)  {r['demo_load_s']:.1f} s")
+    lines.append(f"  marts rebuild (median)                     {r['marts_rebuild_s']:.2f} s")
+    lines.append(f"    of which the estimator (etl/estimate.py) {r['estimator_s']:.3f} s")
+    lines.append("  page queries, cold, median ms (limit 100):")
+    lines += [f"    {page:<14} {ms:7.1f}" for page, ms in r["query_ms"].items()]
+    return "\n".join(lines)
+
+
+def cmd(args) -> int:
+    """`twinimpact bench --estimators`, or `--large-demo`."""
+    if getattr(args, "large_demo", False):
+        db = Path(args.db) if getattr(args, "db", None) else None
+        result = large_demo(db)
+        print(json.dumps(result) if args.json else render_large(result))
+        return 0
+    if args.seeds < 1:
+        raise UsageError(f"--seeds {args.seeds}: give a positive number of worlds, e.g. 20")
+    result = run(args.seeds, args.scale)
+    print(json.dumps(result) if args.json else render(result))
+    return 0

@@ -1,0 +1,277 @@
+"""Coverage, the pre-period and the displacement estimates on hand-built worlds (CONTRACT §2, §4).
+
+World (2024, ecommerce, assets = 10 × days): controls C1, C2, C3 book 2, 3 and 4 days every
+month of main.csv (2024-01..2024-12), so the control trend is exactly 1 and every placebo
+error is 0: intervals collapse to the point. Adopters (first twin use = adoption):
+  A  main.csv, 4 days/month Jan–Jun, 2 days Jul–Dec; twins from Jul → DiD 2/month.
+  U  main.csv, 1 day every month; twins from Jul → unchanged bookings, DiD 0.
+  P  main.csv, 1 day every month; twins from Jan → no pre-period: not estimable.
+  E  early.csv (Jan–Sep only), 1 day/month; twins Jul–Dec → observed Jan–Sep only.
+  L  late.csv (Apr–Dec only), 2 days/month; twins from Jun → pre-period Apr, May.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import marts_fixture as mf
+import pytest
+
+from etl import cli
+from etl.load import load_paths
+
+MONTHS = range(1, 13)
+CONTROLS = {"C1": 2, "C2": 3, "C3": 4}
+
+
+def _booking(brand: str, month: int, days: float) -> tuple:
+    return (f"{brand}-{month}", brand, f"2024-{month:02d}-10", "ecommerce", "GB", str(days),
+            str(int(days * 10)), "completed", "")
+
+
+def _use(brand: str, month: int, assets: int) -> tuple:
+    return (f"u{brand}-{month}", f"2024-{month:02d}-12", "T1", brand, "", "ecommerce", "GB",
+            str(assets), "0", "EUR", "true", "true")
+
+
+def _build(tmp_path, controls: dict[str, float]) -> object:
+    main = [_booking(c, m, d) for c, d in controls.items() for m in MONTHS]
+    main += [_booking("A", m, 4 if m <= 6 else 2) for m in MONTHS]
+    main += [_booking("U", m, 1) for m in MONTHS] + [_booking("P", m, 1) for m in MONTHS]
+    early = [_booking("E", m, 1) for m in range(1, 10)]
+    late = [_booking("L", m, 2) for m in range(4, 13)]
+    usage = ([_use("A", m, 20) for m in range(7, 13)] + [_use("U", m, 10) for m in range(7, 13)]
+             + [_use("P", m, 10) for m in MONTHS] + [_use("E", m, 10) for m in range(7, 13)]
+             + [_use("L", m, 20) for m in range(6, 13)])
+    db = tmp_path / "w.duckdb"
+    for name, rows in (("main", main), ("early", early), ("late", late)):
+        path = mf.write_csv(tmp_path / f"{name}.csv", mf.HEADERS["bookings"], rows)
+        assert load_paths(db, "bookings", [path])[0]["status"] == "loaded"
+    path = mf.write_csv(tmp_path / "usage.csv", mf.HEADERS["twin-usage"], usage)
+    assert load_paths(db, "twin-usage", [path])[0]["status"] == "loaded"
+    return db
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    return _build(tmp_path_factory.mktemp("est"), CONTROLS)
+
+
+def test_coverage_is_recorded_per_file_and_brand(db):
+    assert mf.rows(db, """
+        select brand_id, covered_from, covered_to, coverage, observed_months
+        from marts.brands where brand_id in ('A', 'E', 'L') order by brand_id""") == [
+        ("A", date(2024, 1, 1), date(2024, 12, 1), ["2024-01..2024-12"], 12),
+        ("E", date(2024, 1, 1), date(2024, 9, 1), ["2024-01..2024-09"], 9),
+        ("L", date(2024, 4, 1), date(2024, 12, 1), ["2024-04..2024-12"], 9),
+    ]
+
+
+def test_no_invented_zeros_outside_coverage(db):
+    # E's file ends in September: October–December have no row, no zero, no displacement,
+    # although its twins are used then (the bug: zeros up to the warehouse's last month).
+    assert mf.rows(db, """
+        select month, shoot_days, displaced_shoot_days_did, displaced_shoot_days_upper
+        from marts.displacement_monthly where brand_id = 'E' and month >= '2024-06-01'
+        order by month""") == [
+        (date(2024, 6, 1), 1.0, 0.0, 0.0),
+        (date(2024, 7, 1), 1.0, 0.0, 1.0),
+        (date(2024, 8, 1), 1.0, 0.0, 1.0),
+        (date(2024, 9, 1), 1.0, 0.0, 1.0),
+    ]
+    # L's file starts in April: its pre-period is April and May only
+    assert mf.rows(db, """
+        select min(month), any_value(pre_months), any_value(pre_level), count(*)
+        from marts.displacement_monthly where brand_id = 'L'""") == [
+        (date(2024, 4, 1), 2, 2.0, 9)]
+    assert mf.rows(db, "select brand_id, adoption_month, pre_months, pre_start "
+                       "from staging.int_pre_period where month = pre_start "
+                       "order by brand_id") == [
+        ("A", date(2024, 7, 1), 6, date(2024, 1, 1)),
+        ("E", date(2024, 7, 1), 6, date(2024, 1, 1)),
+        ("L", date(2024, 6, 1), 2, date(2024, 4, 1)),
+        ("U", date(2024, 7, 1), 6, date(2024, 1, 1)),
+    ]
+
+
+def test_estimates_exact_rows(db):
+    # A: expected 4 × trend 1, actual 2, Jul–Dec → 12; upper 20 twin assets ÷ 10 per day × 6;
+    # L 20 ÷ 10 × 7 = 14; ALL upper counts every adopter: 12 + 3 + 14 + 12 + 6 = 47.
+    # Controls are constant, so every placebo error is 0 and the interval is the point.
+    # U, E, L: unchanged bookings → 0, and the interval contains 0. P: no pre-period.
+    # ALL adds the estimable adopters; P is left out and said so. months_observed: the
+    # adopters' brand-months, 12 + 9 + 9 + 12 + 12 = 54.
+    got = mf.rows(db, """
+        select scope, year, months_observed, did, did_low, did_high, upper, control_brands,
+               estimable, note, brands
+        from marts.displacement_estimates order by scope = 'ALL', scope""")
+    assert got == [
+        ("A", 2024, 12, 12.0, 12.0, 12.0, 12.0, 3, True, None, 1),
+        ("C1", 2024, 12, 0.0, 0.0, 0.0, 0.0, None, True, "never adopts twins", 1),
+        ("C2", 2024, 12, 0.0, 0.0, 0.0, 0.0, None, True, "never adopts twins", 1),
+        ("C3", 2024, 12, 0.0, 0.0, 0.0, 0.0, None, True, "never adopts twins", 1),
+        ("E", 2024, 9, 0.0, 0.0, 0.0, 3.0, 3, True, None, 1),
+        ("L", 2024, 9, 0.0, 0.0, 0.0, 14.0, 3, True, None, 1),
+        ("P", 2024, 12, None, None, None, 12.0, 0, False, "no observed pre-adoption months", 1),
+        ("U", 2024, 12, 0.0, 0.0, 0.0, 6.0, 3, True, None, 1),
+        ("ALL", 2024, 54, 12.0, 12.0, 12.0, 47.0, 3, True,
+         "1 adopting brand(s) not estimable this year are left out", 4),
+    ]
+    # the mart's monthly DiD and the estimate agree exactly
+    assert mf.rows(db, "select sum(displaced_shoot_days_did) from marts.displacement_monthly "
+                       "where brand_id = 'A'") == [(12.0,)]
+
+
+def test_event_study_exact_rows(db):
+    # A: placebo months −6..−1 are 0 (constant bookings, constant controls); then 2 a month.
+    assert mf.rows(db, """
+        select event_month, effect, effect_low, effect_high, brands, placebo
+        from marts.displacement_event_study where scope = 'A' order by event_month""") == [
+        *((e, 0.0, 0.0, 0.0, 1, True) for e in range(-6, 0)),
+        *((e, 2.0, 2.0, 2.0, 1, False) for e in range(0, 6)),
+    ]
+    # ALL at +3 (A Oct, U Oct, L Sep; E's October is not observed)
+    assert mf.rows(db, "select effect, brands from marts.displacement_event_study "
+                       "where scope = 'ALL' and event_month = 3") == [(2.0, 3)]
+
+
+def test_fewer_than_three_controls_is_not_estimable(tmp_path):
+    db = _build(tmp_path, {"C1": 2, "C2": 3})
+    assert mf.rows(db, """
+        select did, did_low, did_high, control_brands, estimable, note
+        from marts.displacement_estimates where scope = 'A'""") == [
+        (None, None, None, 2, False,
+         "fewer than 3 control brands observed in these months (2)")]
+    assert mf.rows(db, "select count(*) from marts.displacement_event_study") == [(0,)]
+
+
+def test_covers_declares_coverage_and_bad_values_are_usage_errors(tmp_path, capsys):
+    path = mf.write_csv(tmp_path / "b.csv", mf.HEADERS["bookings"],
+                        [_booking("A", 3, 1), _booking("B", 5, 1)])
+    db = tmp_path / "w.duckdb"
+    assert cli.main(["load", "bookings", str(path), "--covers", "2024-01..2024-10",
+                     "--db", str(db)]) == 0
+    assert mf.rows(db, "select brand_id, first_month, last_month from meta.coverage "
+                       "order by brand_id") == [
+        ("A", date(2024, 1, 1), date(2024, 10, 1)), ("B", date(2024, 1, 1), date(2024, 10, 1))]
+    # inside coverage, months without bookings are real zeros
+    assert mf.rows(db, "select count(*), sum(shoot_days) from marts.displacement_monthly "
+                       "where brand_id = 'A'") == [(10, 1.0)]
+    capsys.readouterr()
+    for bad in ("2024-13..2024-12", "2024-05..2024-01", "2024"):
+        assert cli.main(["load", "bookings", str(path), "--covers", bad, "--db", str(db)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: --covers") and err.count("\n") == 1, err
+
+
+def test_unchanged_bookings_against_noisy_controls_contain_zero(tmp_path):
+    # Controls now wobble ±1 day around 2, 3 and 4 days (in different months), so placebo
+    # errors are not 0 and the intervals have width; U's bookings never change.
+    wobble = {"C1": [2, 3, 1, 2, 2, 3, 1, 2, 3, 2, 1, 2], "C2": [3, 3, 4, 2, 3, 4, 3, 2, 3, 4, 3, 2],
+              "C3": [4, 5, 4, 3, 4, 4, 5, 3, 4, 4, 5, 3], "C4": [2, 2, 3, 2, 1, 2, 2, 3, 2, 1, 2, 2]}
+    db = tmp_path / "w.duckdb"
+    rows = [_booking(c, m, d) for c, ds in wobble.items() for m, d in zip(MONTHS, ds, strict=True)]
+    rows += [_booking("U", m, 1) for m in MONTHS]
+    mf.write_csv(tmp_path / "b.csv", mf.HEADERS["bookings"], rows)
+    mf.write_csv(tmp_path / "u.csv", mf.HEADERS["twin-usage"], [_use("U", 7, 10)])
+    load_paths(db, "bookings", [tmp_path / "b.csv"])
+    load_paths(db, "twin-usage", [tmp_path / "u.csv"])
+    [(did, low, high, controls)] = mf.rows(db, """
+        select did, did_low, did_high, control_brands from marts.displacement_estimates
+        where scope = 'U'""")
+    assert controls == 4 and low < 0 < high and high - low > 0.5
+    assert low < did < high
+
+
+def test_interval_words():
+    from dashboard import interval
+
+    assert interval.estimate(346.4, 279.6, 410.2) == "346 shoot days (95% interval 280–410)"
+    assert interval.estimate(-3.2, -12.6, 6.1) == "−3 shoot days (95% interval −13–6)"
+    assert interval.estimate(12.0, 12.0, 12.0) == "12 shoot days"
+    assert interval.estimate(None, None, None, estimable=False,
+                             note="no observed pre-adoption months") == (
+        "not estimable: no observed pre-adoption months")
+    assert interval.row({"crew_days": 1200.0, "crew_days_low": 950.0, "crew_days_high": 1450.0,
+                         "estimable": True, "note": None}, unit="crew days",
+                        prefix="crew_days") == "1,200 crew days (95% interval 950–1,450)"
+    assert interval.agrees_with_upper(10, 4, 5) and not interval.agrees_with_upper(10, 6, 5)
+
+
+def test_queries_respect_brand_and_region_filters(db):
+    from dashboard import queries
+    from dashboard.filters import Filters
+
+    every = queries.displacement_estimates(db, Filters(from_month="2024-01", to_month="2024-12"))
+    assert list(every["scope"]) == ["ALL", "A", "C1", "C2", "C3", "E", "L", "P", "U"]
+    one = queries.displacement_estimates(db, Filters(brand=("A",)))
+    assert one[["scope", "year", "did", "did_low", "did_high"]].values.tolist() == [
+        ["A", 2024, 12.0, 12.0, 12.0]]
+    assert queries.displacement_estimates(db, Filters(from_month="2025-01",
+                                                      to_month="2025-06")).empty
+    assert queries.displacement_estimates(db, Filters(region=("SE",))).empty
+    cov = queries.coverage(db, Filters(brand=("E", "L")))
+    assert cov.values.tolist() == [["E", "2024-01", "2024-09", "2024-01..2024-09", 9],
+                                   ["L", "2024-04", "2024-12", "2024-04..2024-12", 9]]
+    es = queries.event_study(db, Filters())
+    # L adopted in June: its December is +6
+    assert set(es["scope"]) == {"ALL"} and list(es["event_month"]) == list(range(-6, 7))
+    a = queries.event_study(db, Filters(brand=("A",)))
+    assert a[["event_month", "effect", "placebo"]].values.tolist()[5:7] == [
+        [-1, 0.0, True], [0, 2.0, False]]
+
+
+def test_event_study_chart_shades_placebo_months(db):
+    from dashboard import charts, queries
+    from dashboard.filters import Filters
+
+    fig = charts.event_study(queries.event_study(db, Filters(brand=("A",))))
+    [shade] = fig.layout.shapes[:1]
+    assert (shade.x0, shade.x1) == (-6.5, -0.5)
+    assert [t.name for t in fig.data] == [None, "95% interval", "estimate"]
+    assert list(fig.data[2].y) == [0.0] * 6 + [2.0] * 6
+
+
+def test_bench_summary_figures():
+    from etl import bench_estimators as be
+
+    # (estimable, did, low, high, truth) per brand-year; (did, low, high, truth) per ALL-year
+    world = {"brand_years": [(True, 10.0, 6.0, 14.0, 12.0), (True, 20.0, 15.0, 25.0, 26.0),
+                             (False, None, None, None, 5.0), (True, 4.0, 2.0, 6.0, 4.0)],
+             "all_years": [(34.0, 28.0, 40.0, 42.0), (30.0, 20.0, 40.0, 33.0)],
+             "never_zero": [True, True], "placebo": [True, True, False, True],
+             "placebo_all": [True]}
+    got = be.summarise([world])
+    assert got == {
+        "worlds": 1, "brand_years": 4, "estimable_share": 0.75,
+        "bias_brand_year": round((-2 - 6 + 0) / 3, 3), "relative_bias": round(-8 / 42, 3),
+        "coverage_brand_years": round(2 / 3, 3), "coverage_all_years": 0.5, "all_years": 2,
+        "bias_all_year": -5.5,
+        # half-widths 4, 5, 2 → median 4; truths 12, 26, 4 → median 12
+        "median_half_width_over_truth": round(4 / 12, 3),
+        "placebo_coverage": 0.75, "placebo_coverage_all": 1.0,
+        "never_adopters_exactly_zero": True,
+    }
+
+
+def test_bench_estimators_rejects_no_seeds(capsys):
+    assert cli.main(["bench", "--estimators", "--seeds", "0"]) == 2
+    assert capsys.readouterr().err.startswith("error: --seeds 0")
+
+
+def test_coverage_survives_reloads_and_accumulates_per_file(tmp_path):
+    db = tmp_path / "w.duckdb"
+    f = tmp_path / "a.csv"
+    mf.write_csv(f, mf.HEADERS["bookings"], [_booking("A", 1, 1), _booking("A", 3, 1)])
+    load_paths(db, "bookings", [f])
+    # the same file name again, now reaching May: the later load states that file's coverage
+    mf.write_csv(f, mf.HEADERS["bookings"], [_booking("A", 1, 1), _booking("A", 5, 1)])
+    load_paths(db, "bookings", [f])
+    g = mf.write_csv(tmp_path / "b.csv", mf.HEADERS["bookings"], [_booking("A", 9, 2)])
+    load_paths(db, "bookings", [g])
+    load_paths(db, "bookings", [g])  # skipped: same bytes, coverage unchanged
+    assert mf.rows(db, "select file, first_month, last_month from meta.coverage "
+                       "order by first_month") == [
+        (str(f), date(2024, 1, 1), date(2024, 5, 1)), (str(g), date(2024, 9, 1), date(2024, 9, 1))]
+    assert mf.rows(db, "select coverage, observed_months from marts.brands") == [
+        (["2024-01..2024-05", "2024-09..2024-09"], 6)]
