@@ -15,6 +15,8 @@ st.set_page_config(page_title="Twin Impact", page_icon="🧵", layout="wide",
                    menu_items={"About": "Twin Impact: job displacement and income shifts "
                                         "from AI digital twins of fashion models."})
 
+from dashboard import data, signin  # noqa: E402 — after the sys.path fix above
+
 _VIEWS = Path(__file__).resolve().parent / "views"
 pages = [
     st.Page(_VIEWS / "overview.py", title="Overview", url_path="overview", default=True),
@@ -25,4 +27,8 @@ pages = [
     st.Page(_VIEWS / "brand_report.py", title="Brand report", url_path="brand-report"),
     st.Page(_VIEWS / "data_sources.py", title="Data & method", url_path="data"),
 ]
+aud = data.audience()
+if aud.can_upload:  # anonymous visitors and other roles do not have the page at all
+    pages.append(st.Page(_VIEWS / "upload.py", title="Upload", url_path="upload"))
+signin.sidebar(aud)
 st.navigation(pages).run()

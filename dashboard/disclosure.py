@@ -45,6 +45,8 @@ RULES: dict[str, Rule] = {
     "data_quality": Rule(free=True),
     "quarantine_summary": Rule(free=True),
     "quarantine_rows": Rule(person_level=True),
+    # an admin's own upload: /upload calls it directly, the uploader supplied the rows
+    "quarantine_of": Rule(person_level=True),
     # self-suppressing today (they take k); to move under the rules below
     "brand_numbers": Rule(free=True),
     "brand_html": Rule(free=True),

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, export, filters
+from dashboard import data, disclosure, export, filters
 from dashboard.filters import Filters, Known
 from dashboard.privacy import any_suppressed
 
@@ -68,6 +68,8 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
         st.stop()
     known: Known = data.get("known_values")
     f, warnings = filters.parse(st.query_params.to_dict(), known)
+    f, scoped = disclosure.scope(f, data.audience())  # a brand user's URL naming another brand
+    warnings += scoped
     options = _month_options(known)
     f, notes = _clamp_period(f, options)
     for w in warnings + notes:

@@ -42,3 +42,9 @@ def public_mode(flag: bool = False, default: bool = False) -> bool:
 def k_threshold() -> int:
     raw = os.environ.get("TWINIMPACT_K", "").strip()
     return int(raw) if raw.isdigit() and int(raw) >= 1 else DEFAULT_K
+
+
+def max_upload_mb() -> int:
+    """The dashboard's upload limit in MB: TWINIMPACT_MAX_UPLOAD_MB, default 200."""
+    raw = os.environ.get("TWINIMPACT_MAX_UPLOAD_MB", "").strip()
+    return int(raw) if raw.isdigit() and int(raw) >= 1 else 200

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import charts, data, privacy, report, ui
+from dashboard import charts, data, privacy, report, signin, ui
 
 SHORT = {0: "Twin share of images", 3: "Shoot days displaced (DiD)", 6: "Crew days displaced",
          8: "Twin images licensed"}
@@ -66,7 +66,19 @@ st.markdown("One self-contained HTML file (charts included, opens without a netw
             f"`twinimpact report --brand {brand} --from {bhf.from_month} --to {bhf.to_month} "
             "--out report.html`.")
 # The file (plotly.js inlined, ~5 MB) is only built when the button is pressed.
-st.download_button(f"Download the {brand} report (HTML)",
-                   lambda: data.get("brand_html", bhf, ctx.k).encode("utf-8"),
+
+
+_aud = data.audience()
+
+
+def _export() -> bytes:
+    """The report file, its export recorded in the audit log (CONTRACT §7)."""
+    with data.pinned(_aud):  # runs outside this session's script run (see data.pinned)
+        body = data.get("brand_html", bhf, ctx.k).encode("utf-8")
+        signin.record_export(f"brand {bhf.brand[0]} {bhf.from_month} to {bhf.to_month}")
+    return body
+
+
+st.download_button(f"Download the {brand} report (HTML)", _export,
                    file_name=f"twinimpact-{brand}-{bhf.from_month}-{bhf.to_month}.html",
                    mime="text/html", key="dl-brand-report", on_click="ignore", type="primary")
