@@ -7,6 +7,7 @@ import importlib
 import os
 import sys
 
+from etl import config
 from etl.contracts import KINDS
 from etl.errors import UsageError, UserError
 
@@ -22,19 +23,23 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="twinimpact",
         description="Load twin-usage, booking and crew-employment data; measure displacement.",
+        epilog="Files are kept in data/ of the current folder when it is a Twin Impact "
+               "checkout, otherwise in the user's data folder; here: "
+               f"{config.DATA_DIR}. --db or TWINIMPACT_DB chooses another warehouse.",
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def cmd(name: str, help_: str) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_, description=help_)
-        sp.add_argument("--db", metavar="PATH", help="warehouse file (default: $TWINIMPACT_DB "
-                        "or data/warehouse.duckdb)")
+        sp.add_argument("--db", metavar="PATH", help="warehouse file (default: $TWINIMPACT_DB, "
+                        f"else {config.DATA_DIR / 'warehouse.duckdb'})")
         return sp
 
     sp = cmd("demo", "build the simulated industry, write its source files and load them")
     sp.add_argument("--seed", type=int, default=42)
     sp.add_argument("--scale", choices=["small", "medium", "large"], default="small")
-    sp.add_argument("--out", metavar="DIR", help="where to write the files (default data/demo)")
+    sp.add_argument("--out", metavar="DIR",
+                    help=f"where to write the files (default {config.DEMO_DIR})")
     sp.add_argument("--dirty", action="store_true", help="inject realistic bad rows")
     sp.add_argument("--json", action="store_true", help="print the load results as JSON lines")
 
