@@ -341,7 +341,10 @@ def render(r: dict) -> str:
 
 
 def cmd_bench(args) -> int:
-    """`twinimpact bench [--events N] [--repeat N] [--json]`."""
+    """`twinimpact bench [--events N] [--repeat N] [--json]` (or --soak: etl.soak)."""
+    if getattr(args, "soak", False):
+        from etl import soak
+        return soak.cmd_soak(args)
     if args.events < 1:
         raise UsageError(f"--events {args.events}: give a positive number of rows, "
                          "e.g. --events 1000000")

@@ -81,6 +81,12 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--repeat", type=int, default=3,
                     help="how many times floor and load alternate (default 3; medians reported)")
     sp.add_argument("--json", action="store_true")
+    sp.add_argument("--soak", action="store_true",
+                    help="instead: N browser sessions page through the dashboard on 127.0.0.1 "
+                         "while an --events-row load publishes; reports errors and p50/p95 "
+                         "page time")
+    sp.add_argument("--sessions", type=int, default=20, help="--soak: browser sessions (20)")
+    sp.add_argument("--seconds", type=float, default=120, help="--soak: how long (120 s)")
     return p
 
 

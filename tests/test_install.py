@@ -13,7 +13,6 @@ import sysconfig
 from pathlib import Path
 
 import duckdb
-import pytest
 from conftest import ROOT
 
 METHODOLOGY_TITLE = (ROOT / "METHODOLOGY.md").read_text().splitlines()[0]
