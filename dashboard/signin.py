@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 import streamlit as st
 
@@ -13,12 +14,18 @@ from dashboard.audience import Audience, from_config, public
 from etl import audit, config
 
 
+def _secrets_files() -> list[Path]:
+    return [Path.cwd() / ".streamlit" / "secrets.toml",
+            Path.home() / ".streamlit" / "secrets.toml"]
+
+
 def configured() -> bool:
-    """Sign-in is on when .streamlit/secrets.toml has an [auth] section."""
+    """Sign-in is on when .streamlit/secrets.toml has an [auth] section (or cannot be read:
+    then nobody can sign in, and everyone gets public mode rather than the local view)."""
     try:
         return "auth" in st.secrets
     except (FileNotFoundError, OSError, ValueError):
-        return False
+        return any(p.exists() for p in _secrets_files())  # present but broken: fail closed
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -119,13 +126,29 @@ def sidebar(aud: Audience | None = None) -> None:
             st.caption(f"Signed in as **{_plain(aud.user or '')}** · role **{role_label(aud)}**")
             if aud.why:
                 st.info(aud.why, icon=":material/lock:")
+            acc = access()
+            if aud.role == "admin" and isinstance(acc, auth.Access):
+                for problem in acc.problems:  # entries skipped in the access file
+                    st.warning(problem)
             st.button("Sign out", on_click=st.logout, key="ti_sign_out",
                       icon=":material/logout:")
         else:
             st.caption("Public mode: small figures are suppressed.")
             if aud.why and "access file" in aud.why:
                 st.warning(aud.why)
-            st.button("Sign in", on_click=st.login, key="ti_sign_in", icon=":material/login:")
+            if _readable():
+                st.button("Sign in", on_click=st.login, key="ti_sign_in",
+                          icon=":material/login:")
+            else:
+                st.error("Sign-in is configured but .streamlit/secrets.toml cannot be read: "
+                         "public mode for everyone until an administrator fixes it.")
+
+
+def _readable() -> bool:
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, OSError, ValueError):
+        return False
 
 
 def _plain(text: str) -> str:

@@ -50,6 +50,7 @@ def _pct(xs: list[float], q: float) -> float | None:
 
 async def _session(browser, base: str, i: int, stop: float, times: list, errors: list) -> None:
     """One reader: a fresh context paging round-robin (each starts on another page)."""
+    start = time.monotonic()
     ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await ctx.new_page()
     page.on("pageerror", lambda exc: errors.append(f"session {i}: script error {exc}"))
@@ -71,8 +72,15 @@ async def _session(browser, base: str, i: int, stop: float, times: list, errors:
                     continue
                 times.append(time.monotonic() - t0)
             except Exception as exc:  # a timeout or a dropped connection is an error here
-                errors.append(f"session {i} /{path}: {type(exc).__name__}: "
-                              f"{str(exc).splitlines()[0][:200]}")
+                status = ""
+                try:  # what the page was showing: still running, or reconnecting
+                    status = await page.locator("[data-testid=stStatusWidget]").first\
+                        .inner_text(timeout=2000)
+                except Exception:  # noqa: S110 — best effort, for the message only
+                    pass
+                errors.append(f"session {i} /{path} at {time.monotonic() - start:.0f} s: "
+                              f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
+                              f" (status: {status.strip()[:60] or 'none'})")
     finally:
         await ctx.close()
 
