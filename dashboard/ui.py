@@ -68,8 +68,11 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
         st.stop()
     known: Known = data.get("known_values")
     f, warnings = filters.parse(st.query_params.to_dict(), known)
-    f, scoped = disclosure.scope(f, data.audience())  # a brand user's URL naming another brand
+    aud = data.audience()
+    f, scoped = disclosure.scope(f, aud)  # a brand user's URL naming another brand
     warnings += scoped
+    if aud.role == "brand":  # other brands are never named, not even as a filter choice
+        known = replace(known, brands=tuple(b for b in known.brands if b == aud.brand))
     options = _month_options(known)
     f, notes = _clamp_period(f, options)
     for w in warnings + notes:

@@ -134,6 +134,11 @@ def test_brand_user_cannot_reach_another_brand(signin_server, browser):
     assert "brand=BR01" in pg.url  # the URL now names the brand the figures are about
     main = pg.locator("[data-testid=stMain]").inner_text()
     assert "BR02" not in main.replace("Ignored brand='BR02'", "")
+    sidebar = pg.locator("[data-testid=stSidebar]")
+    sidebar.get_by_label("Brand").click()  # the brand filter offers only their own brand
+    expect(pg.get_by_role("listbox")).to_be_visible()
+    expect(pg.get_by_role("option", name="BR02")).to_have_count(0)
+    pg.keyboard.press("Escape")
     with pg.expect_download() as dl:
         pg.get_by_role("button", name="Download data as CSV").first.click()
     table = Path(dl.value.path()).read_text(encoding="utf-8")
