@@ -27,6 +27,8 @@ st.html("""<style>
 a { color: #0b5cad; }
 </style>""")
 
+from dashboard import data, signin  # noqa: E402 — after the sys.path fix above
+
 _VIEWS = Path(__file__).resolve().parent / "views"
 pages = [
     st.Page(_VIEWS / "overview.py", title="Overview", url_path="overview", default=True),
@@ -37,10 +39,14 @@ pages = [
     st.Page(_VIEWS / "brand_report.py", title="Brand report", url_path="brand-report"),
     st.Page(_VIEWS / "data_sources.py", title="Data & method", url_path="data"),
 ]
+aud = data.audience()
+if aud.can_upload:  # anonymous visitors and other roles do not have the page at all
+    pages.append(st.Page(_VIEWS / "upload.py", title="Upload", url_path="upload"))
 embed = st.Page(_VIEWS / "embed.py", title="Embedded chart", url_path="embed")
 # /embed is for <iframe>s on other sites: it is served alone, without the page list
 if urlsplit(st.context.url or "").path.rstrip("/").endswith("/embed"):
     # registered beside the others: a lone page would be the default, served only at /
     st.navigation([*pages, embed], position="hidden").run()
 else:
+    signin.sidebar(aud)
     st.navigation(pages).run()

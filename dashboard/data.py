@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextvars
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import disclosure, queries
-from dashboard.audience import Audience, from_config
+from dashboard import disclosure, queries, signin
+from dashboard.audience import Audience
 from dashboard.filters import Filters
 from etl import config
 from etl.warehouse import data_version, reader
@@ -19,9 +21,24 @@ def db() -> Path:
     return config.db_path()
 
 
+_pinned: contextvars.ContextVar[Audience | None] = contextvars.ContextVar("audience",
+                                                                        default=None)
+
+
 def audience() -> Audience:
-    """Who is looking at this run (sign-in and roles decide it; see dashboard.audience)."""
-    return from_config()
+    """Who is looking at this run (sign-in and roles decide it; see dashboard.signin)."""
+    return _pinned.get() or signin.audience()
+
+
+@contextmanager
+def pinned(aud: Audience):
+    """Use `aud` inside the block: a deferred download runs outside its session's script run,
+    where st.user is not the session's user, so the page pins the audience it resolved."""
+    token = _pinned.set(aud)
+    try:
+        yield aud
+    finally:
+        _pinned.reset(token)
 
 
 def scope_warnings(f: Filters) -> list[str]:

@@ -99,6 +99,8 @@ RULES: dict[str, Rule] = {
     "data_quality": Rule(free=True),  # counts of rows whose references do not join
     "quarantine_summary": Rule(free=True),  # rows by file and reason, no values
     "quarantine_rows": Rule(person_level=True),
+    # an admin's own upload: /upload calls it directly, the uploader supplied the rows
+    "quarantine_of": Rule(person_level=True),
     # composed in dashboard.report from frames fetched through governed()
     "brand_numbers": Rule(free=True),
     "brand_html": Rule(free=True),

@@ -881,6 +881,16 @@ def quarantine_summary(db: Source) -> pd.DataFrame:
     """)
 
 
+def quarantine_of(db: Source, files: tuple[str, ...]) -> pd.DataFrame:
+    """kind, file, line, reason, raw: the quarantined rows of the named files (one upload)."""
+    return _run(db, """
+        select kind, file, line, reason, raw::varchar as raw
+        from meta.quarantine
+        where list_contains($files, file)
+        order by kind, file, line
+    """, {"files": list(files)})
+
+
 def quarantine_rows(db: Source) -> pd.DataFrame:
     """kind, file, line, reason, raw: every quarantined row with its values (person-level)."""
     return _run(db, """

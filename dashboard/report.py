@@ -266,6 +266,10 @@ def cmd_report(args) -> int:
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     tmp.write_bytes(data)
     os.replace(tmp, out)  # never a half-written report
+    from etl import audit
+    audit.record(db, user=audit.cli_user(), role=aud.role,
+                 action="report-export", object=f"brand {f.brand[0]} {f.from_month} to "
+                 f"{f.to_month} → {out}")
     print(f"wrote {out} ({len(data) / 1e6:.1f} MB): brand {f.brand[0]}, "
           f"{f.from_month} to {f.to_month}")
     return 0

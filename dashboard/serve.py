@@ -19,7 +19,9 @@ def command(port: int, address: str) -> list[str]:
             "--server.address", address, "--server.port", str(port),
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
             # readers of the dashboard get no "Deploy" button or developer menu
-            "--client.toolbarMode", "viewer"]
+            "--client.toolbarMode", "viewer",
+            # /upload refuses bigger files (TWINIMPACT_MAX_UPLOAD_MB, default 200)
+            "--server.maxUploadSize", str(config.max_upload_mb())]
 
 
 def cmd_dashboard(args) -> int:

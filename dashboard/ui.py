@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, export, figures, filters, labels, money
+from dashboard import data, disclosure, export, figures, filters, labels, money
 from dashboard.audience import public as public_audience
 from dashboard.filters import LIST_KEYS, Filters, Known
 from dashboard.privacy import any_suppressed
@@ -107,6 +107,11 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
         st.stop()
     known: Known = data.get("known_values")
     f, warnings = filters.parse(st.query_params.to_dict(), known)
+    aud = data.audience()
+    f, scoped = disclosure.scope(f, aud)  # a brand user's URL naming another brand
+    warnings += scoped
+    if aud.role == "brand":  # other brands are never named, not even as a filter choice
+        known = replace(known, brands=tuple(b for b in known.brands if b == aud.brand))
     options = _month_options(known)
     f, notes = _clamp_period(f, options)
     for w in warnings + notes:  # they quote the URL's values: plain text, never Markdown

@@ -335,7 +335,11 @@ def render(r: dict) -> str:
 
 
 def cmd_bench(args) -> int:
-    """`twinimpact bench [--events N] [--repeat N] [--json]`, or `--estimators`."""
+    """`twinimpact bench [--events N] [--repeat N] [--json]`, or `--estimators`,
+    `--large-demo` (etl.bench_estimators), `--soak` (etl.soak)."""
+    if getattr(args, "soak", False):
+        from etl import soak
+        return soak.cmd_soak(args)
     if getattr(args, "estimators", False) or getattr(args, "large_demo", False):
         from etl import bench_estimators
         return bench_estimators.cmd(args)

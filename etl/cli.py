@@ -7,6 +7,7 @@ import importlib
 import os
 import sys
 
+from etl import config
 from etl.contracts import KINDS
 from etl.errors import UsageError, UserError
 
@@ -22,11 +23,14 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="twinimpact",
         description="Load twin-usage, booking and crew-employment data; measure displacement.",
+        epilog="Files are kept in data/ of the current folder when it is a Twin Impact "
+               "checkout, otherwise in the user's data folder; here: "
+               f"{config.DATA_DIR}. --db or TWINIMPACT_DB chooses another warehouse.",
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def cmd(name: str, help_: str, db_help: str = "warehouse file (default: $TWINIMPACT_DB "
-            "or data/warehouse.duckdb)") -> argparse.ArgumentParser:
+    def cmd(name: str, help_: str, db_help: str = "warehouse file (default: $TWINIMPACT_DB, "
+            f"else {config.DATA_DIR / 'warehouse.duckdb'})") -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_, description=help_)
         sp.add_argument("--db", metavar="PATH", help=db_help)
         return sp
@@ -34,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     sp = cmd("demo", "build the simulated industry, write its source files and load them")
     sp.add_argument("--seed", type=int, default=42)
     sp.add_argument("--scale", choices=["small", "medium", "large"], default="small")
-    sp.add_argument("--out", metavar="DIR", help="where to write the files (default data/demo)")
+    sp.add_argument("--out", metavar="DIR",
+                    help=f"where to write the files (default {config.DEMO_DIR})")
     sp.add_argument("--dirty", action="store_true", help="inject realistic bad rows")
     sp.add_argument("--noise", choices=["default", "low"], default="default",
                     help="default: as rough as real exports; low: the old smooth world")
@@ -109,6 +114,12 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--large-demo", action="store_true",
                     help="marts rebuild and page queries on the large demo (all six kinds)")
     sp.add_argument("--json", action="store_true")
+    sp.add_argument("--soak", action="store_true",
+                    help="instead: N browser sessions page through the dashboard on 127.0.0.1 "
+                         "while an --events-row load publishes; reports errors and p50/p95 "
+                         "page time")
+    sp.add_argument("--sessions", type=int, default=20, help="--soak: browser sessions (20)")
+    sp.add_argument("--seconds", type=float, default=120, help="--soak: how long (120 s)")
     return p
 
 

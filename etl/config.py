@@ -5,13 +5,38 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA_DIR = ROOT / "data"
-REFERENCE_DIR = DATA_DIR / "reference"
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent  # the checkout, when running from one (site-packages when installed)
+# Package data, found the same way in a checkout (etl/reference and etl/METHODOLOGY.md are
+# symlinks to data/reference and METHODOLOGY.md) and in an installed wheel (copies).
+REFERENCE_DIR = PACKAGE / "reference"
+SQL_DIR = PACKAGE / "sql"
+METHODOLOGY = PACKAGE / "METHODOLOGY.md"
+
+
+def is_checkout(folder: Path) -> bool:
+    """A Twin Impact source checkout: its pyproject names the project and etl/ is beside it."""
+    try:
+        return ((folder / "etl" / "config.py").is_file()
+                and 'name = "twinimpact"' in (folder / "pyproject.toml").read_text())
+    except OSError:
+        return False
+
+
+def data_dir() -> Path:
+    """Where the default warehouse, demo files and saved API responses live: the current
+    folder's data/ inside a checkout, else the user's data folder (platformdirs:
+    ~/.local/share/twinimpact on Linux)."""
+    cwd = Path.cwd()
+    if is_checkout(cwd):
+        return cwd / "data"
+    import platformdirs
+    return Path(platformdirs.user_data_dir("twinimpact", appauthor=False))
+
+
+DATA_DIR = data_dir()
 DEMO_DIR = DATA_DIR / "demo"
 RAW_DIR = DATA_DIR / "raw"  # saved API responses (fetch-bls)
-SQL_DIR = Path(__file__).resolve().parent / "sql"
-METHODOLOGY = ROOT / "METHODOLOGY.md"
 
 BLS_REFERENCE_CSV = REFERENCE_DIR / "bls_oews_national_reference.csv"
 INDUSTRY_EVENTS_CSV = REFERENCE_DIR / "industry_events.csv"
@@ -24,7 +49,7 @@ DUCKDB_MEMORY_LIMIT = os.environ.get("TWINIMPACT_MEMORY_LIMIT", "1GB")
 
 
 def db_path(cli_value: str | os.PathLike | None = None) -> Path:
-    """The warehouse: --db, else TWINIMPACT_DB, else data/warehouse.duckdb."""
+    """The warehouse: --db, else TWINIMPACT_DB, else DATA_DIR/warehouse.duckdb."""
     value = cli_value or os.environ.get("TWINIMPACT_DB") or DATA_DIR / "warehouse.duckdb"
     return Path(value).expanduser().resolve()
 
@@ -42,3 +67,9 @@ def public_mode(flag: bool = False, default: bool = False) -> bool:
 def k_threshold() -> int:
     raw = os.environ.get("TWINIMPACT_K", "").strip()
     return int(raw) if raw.isdigit() and int(raw) >= 1 else DEFAULT_K
+
+
+def max_upload_mb() -> int:
+    """The dashboard's upload limit in MB: TWINIMPACT_MAX_UPLOAD_MB, default 200."""
+    raw = os.environ.get("TWINIMPACT_MAX_UPLOAD_MB", "").strip()
+    return int(raw) if raw.isdigit() and int(raw) >= 1 else 200

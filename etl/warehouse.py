@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import config
+from etl import audit, config
 from etl.errors import UserError
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
@@ -95,6 +95,7 @@ def private_copy(db: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyCo
     try:
         configure(con, db.parent / (private.name + ".spill"))
         yield con
+        audit.fold(con, db)  # sign-ins/uploads/exports since the last publish → meta.audit
         con.execute("checkpoint")
         con.close()
         os.replace(private, db)
@@ -254,6 +255,7 @@ def data_version(db: Path) -> str:
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the stored tables if missing and fill the ECB rates once."""
     con.execute((config.SQL_DIR / "raw" / "tables.sql").read_text())
+    con.execute((config.SQL_DIR / "meta" / "audit.sql").read_text()).fetchall()
     # warehouses written before 2026-11-27 kept a row hash; reloads now compare values
     for (table,) in con.execute(
             "select table_name from duckdb_columns() where database_name = current_database() "

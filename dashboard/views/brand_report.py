@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import charts, data, pdf, report, ui
+from dashboard import charts, data, pdf, report, signin, ui
 
 SHORT = {0: "Twin share of images", 3: "Shoot days displaced (DiD)", 6: "Crew days displaced",
          8: "Twin images licensed"}
@@ -79,12 +79,23 @@ st.code(f"twinimpact report --brand {shlex.quote(brand)} {cli} --out report.html
         "# or report.pdf", language="bash")
 name = f"twinimpact-{brand}-{rf.from_month}-{rf.to_month}"
 # The file (plotly.js inlined, ~5 MB) is only built when the button is pressed.
-st.download_button(f"Download the {ui.plain(brand)} report (HTML)",
-                   lambda: data.get("brand_html", rf).encode("utf-8"),
+_aud = data.audience()
+
+
+def _export(as_pdf: bool) -> bytes:
+    """The report file, its export recorded in the audit log (CONTRACT §7)."""
+    with data.pinned(_aud):  # runs outside this session's script run (see data.pinned)
+        text = data.get("brand_html", rf)
+        body = pdf.html_to_pdf(text) if as_pdf else text.encode("utf-8")
+        signin.record_export(f"brand {rf.brand[0]} {rf.from_month} to {rf.to_month}"
+                             f"{' (PDF)' if as_pdf else ''}")
+    return body
+
+
+st.download_button(f"Download the {ui.plain(brand)} report (HTML)", lambda: _export(False),
                    file_name=f"{name}.html",
                    mime="text/html", key="dl-brand-report", on_click="ignore", type="primary")
 # The PDF (A4, page numbers) is printed by chromium from the same HTML, only on a click.
-st.download_button(f"Download the {ui.plain(brand)} report (PDF)",
-                   lambda: pdf.html_to_pdf(data.get("brand_html", rf)),
+st.download_button(f"Download the {ui.plain(brand)} report (PDF)", lambda: _export(True),
                    file_name=f"{name}.pdf", mime="application/pdf", key="dl-brand-report-pdf",
                    on_click="ignore")

@@ -55,3 +55,10 @@ if config.METHODOLOGY.exists():
         st.markdown(text)
 else:
     ui.empty_state("METHODOLOGY.md is not in this installation.")
+
+if data.audience().sees_audit:
+    from etl import audit
+    st.subheader("Audit log")
+    st.markdown("Every sign-in, upload and report export: who, with which role, what, and "
+                "the result (admins only; `meta.audit` holds it as of the last load).")
+    st.dataframe(audit.read(data.db()), hide_index=True, width="stretch")
