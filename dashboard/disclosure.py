@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import privacy, queries
+from dashboard import filters, privacy, queries
 from dashboard.audience import Audience
 from dashboard.filters import LIST_KEYS, Filters
 from etl import config
@@ -175,6 +175,16 @@ def scope(f: Filters, aud: Audience) -> tuple[Filters, list[str]]:
     dropped = [b for b in f.brand if b != aud.brand]
     warnings = [f"Ignored brand={b!r}: you may see only {aud.brand}'s figures." for b in dropped]
     return replace(f, brand=(aud.brand,)), warnings
+
+
+def scope_params(params: dict, aud: Audience) -> tuple[dict, list[str]]:
+    """URL parameters narrowed like `scope`, before they are checked against the brands the
+    audience may know of (another brand is then refused as forbidden, not as unknown)."""
+    if aud.role != "brand" or aud.brand is None:
+        return params, []
+    asked = Filters(brand=tuple(filters.split(params.get("brand") or "")))
+    _, warnings = scope(asked, aud)
+    return {**params, "brand": aud.brand}, warnings
 
 
 def threshold(rule: Rule, aud: Audience) -> int | None:

@@ -54,7 +54,7 @@ def valid_month(value: str) -> bool:
     return bool(m) and 2000 <= int(m.group(1)) <= 2100 and 1 <= int(m.group(2)) <= 12
 
 
-def _split(raw: str | Sequence[str]) -> list[str]:
+def split(raw: str | Sequence[str]) -> list[str]:
     parts = raw.split(",") if isinstance(raw, str) else [p for r in raw for p in r.split(",")]
     out: list[str] = []
     for p in (p.strip() for p in parts):
@@ -91,7 +91,7 @@ def parse(params: Mapping[str, str | Sequence[str]], known: Known) -> tuple[Filt
         if not raw:
             continue
         good: list[str] = []
-        for item in _split(raw)[:MAX_ITEMS]:
+        for item in split(raw)[:MAX_ITEMS]:
             ok = item in allowed[key] if key != "region" else (
                 bool(COUNTRY_RE.match(item)) and (not known.regions or item in known.regions))
             if ok:

@@ -106,10 +106,12 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
                  "then reload this page.")
         st.stop()
     known: Known = data.get("known_values")
-    f, warnings = filters.parse(st.query_params.to_dict(), known)
     aud = data.audience()
-    f, scoped = disclosure.scope(f, aud)  # a brand user's URL naming another brand
-    warnings += scoped
+    # a brand user's URL naming another brand: warned as forbidden, then narrowed
+    params, warnings = disclosure.scope_params(st.query_params.to_dict(), aud)
+    f, parsed = filters.parse(params, known)
+    f, _ = disclosure.scope(f, aud)
+    warnings += parsed
     if aud.role == "brand":  # other brands are never named, not even as a filter choice
         known = replace(known, brands=tuple(b for b in known.brands if b == aud.brand))
     options = _month_options(known)

@@ -82,5 +82,5 @@ def test_pip_install_then_demo_and_report_from_another_folder(tmp_path: Path):
         assert con.execute("select action, object, result from meta.audit").fetchall() == []
     rows = [json.loads(line) for line in (data / "warehouse.duckdb.audit.jsonl").open()]
     assert [(r["action"], r["object"]) for r in rows] == [
-        ("report-export", "brand BR01 2022-01 to 2026-06 → r.html")]
+        ("report-export", "brand BR01 2025-01 to 2025-12 → r.html")]
     assert list(os.listdir(elsewhere)) == ["r.html"]  # nothing else written to the cwd
