@@ -112,8 +112,7 @@ def _month_index(months: list, month) -> int:
 
 def _pre_window(p: _Panel, i: int, adopt: int) -> np.ndarray:
     """Indices of the brand's observed pre-adoption months (staging.int_pre_period's rule)."""
-    lo = max(adopt - 12, 0)
-    idx = np.arange(lo, max(min(adopt, len(p.months)), lo))
+    idx = np.arange(0, max(min(adopt, len(p.months)), 0))
     return idx[p.observed[i, idx]]
 
 
@@ -171,20 +170,13 @@ def _brand_rows(p: _Panel, b: str, crew: dict) -> tuple[list[dict], dict]:
                                  f"these months ({n_controls})"})
             continue
         pre = _pre_window(p, i, adopt)
-        level = float(p.y[i, pre].mean())
-        errors = _placebo_errors(p, pre)
-        sums = []
-        for e in errors.values():
-            seen = ~np.isnan(e[post])
-            if seen.any():
-                sums.append(np.nansum(e[post]) * post.sum() / seen.sum())
+        if len(pre) < 3:
+            rows.append({**base, "control_brands": n_controls, "estimable": False,
+                         "note": f"fewer than 3 observed pre-adoption months ({len(pre)}): "
+                                 "no scatter to size the interval"})
+            continue
         did = float(p.did[i, post].sum())
-        rel = math.sqrt(np.mean(np.square(sums))) if sums else 0.0
-        own = _own_scatter(p, i, pre, errors)
-        k = int(post.sum())
-        rel = max(rel, own * math.sqrt(k + k * k / max(len(pre), 1)))
-        se = rel * level
-        q = t975(max(len(sums), 2) - 1)
+        se, q = _brand_se(p, i, pre, post)
         low, high = did - q * se, did + q * se
         # the DiD and the substitution bound must not contradict each other unexplained
         note = (UPPER_NOTE if low > upper + 1e-9 else None)
@@ -195,13 +187,29 @@ def _brand_rows(p: _Panel, b: str, crew: dict) -> tuple[list[dict], dict]:
     return rows, parts
 
 
-def _own_scatter(p: _Panel, i: int, pre: np.ndarray, errors: dict) -> float:
-    """The brand's own monthly relative scatter around its trend-adjusted pre-period level.
+def _brand_se(p: _Panel, i: int, pre: np.ndarray, post: np.ndarray) -> tuple[float, float]:
+    """Standard error and 95% multiplier of the DiD summed over the `post` months.
 
-    Protects small brands noisier than the controls; 0 with fewer than 3 pre months.
+    The brand's pre-period months scatter around its level × control trend by `own` (relative);
+    a post month's expected shoot days E carry that error, and the pre-level's error (own² ÷
+    pre months, relative) is shared by every post month: var = own² (ΣE² + (ΣE)² ÷ n).
+    Student's t on the pre-period's n − 1 degrees of freedom.
+    """
+    own = _own_scatter(p, i, pre)
+    expected = p.did[i, post] + p.y[i, post]
+    n = len(pre)
+    se = own * math.sqrt(float(np.square(expected).sum()) + float(expected.sum()) ** 2 / n)
+    return se, t975(n - 1)
+
+
+def _own_scatter(p: _Panel, i: int, pre: np.ndarray) -> float:
+    """The brand's monthly relative scatter around its pre-period level × the control trend.
+
+    The trend is the controls observed in every pre month, summed; the scatter counts the
+    brand's own shocks and the controls' (both enter a post month's error). NaN below 3 months.
     """
     if len(pre) < 3:
-        return 0.0
+        return float("nan")
     ctrl = [c for c in p.control_rows if p.observed[c, pre].all()]
     trend = np.ones(len(pre))
     if ctrl:
@@ -211,7 +219,7 @@ def _own_scatter(p: _Panel, i: int, pre: np.ndarray, errors: dict) -> float:
     y = p.y[i, pre]
     expected = y.mean() * trend
     if (expected <= 0).any():
-        return 0.0
+        return float("nan")
     return float(np.std(y / expected - 1, ddof=1))
 
 
@@ -334,23 +342,18 @@ def _all_rows(p: _Panel, estimates: list[dict], by_year: dict) -> list[dict]:
 
 def _event_study(p: _Panel) -> list[dict]:
     """Effects by months since adoption; before it, leave-one-out placebo effects."""
-    cells: dict[tuple[str, int], list[tuple[float, float, int]]] = defaultdict(list)
+    cells: dict[tuple[str, int], list[tuple[float, float, int]]] = defaultdict(list)  # effect, se, df
     for b in p.brands:
         adopt = p.adoption[b]
         if adopt is None or p.pre_months[b] == 0:
             continue
         i = p.index[b]
         pre = _pre_window(p, i, adopt)
-        errors = _placebo_errors(p, pre)
-        if len(errors) < MIN_CONTROLS - 1 or len(pre) < 2:
+        own = _own_scatter(p, i, pre)
+        if math.isnan(own):
             continue
         level = float(p.y[i, pre].mean())
-        stack = np.array(list(errors.values()))
-        with np.errstate(invalid="ignore"):
-            monthly_rel = math.sqrt(np.nanmean(np.square(stack))) if stack.size else 0.0
-        own = _own_scatter(p, i, pre, errors)
-        se = max(monthly_rel, own) * level
-        n_controls = len(errors) + 0
+        n = len(pre)
         for e in range(EVENT_FIRST, EVENT_LAST + 1):
             j = adopt + e
             if not (0 <= j < len(p.months)) or not p.observed[i, j]:
@@ -363,15 +366,17 @@ def _event_study(p: _Panel) -> list[dict]:
                 effect = _placebo_effect(p, i, pre, j)
                 if effect is None:
                     continue
-            cells[(b, e)].append((effect, se, n_controls))
-            cells[("ALL", e)].append((effect, se, n_controls))
+            # a post month: its own scatter plus the pre-level's error; a placebo month is
+            # predicted from the other n − 1 pre months
+            se = own * level * math.sqrt(1 + 1 / (n if e >= 0 else n - 1))
+            cells[(b, e)].append((effect, se, n - 1))
+            cells[("ALL", e)].append((effect, se, n - 1))
     out = []
     for (scope, e), parts in sorted(cells.items(), key=lambda kv: (kv[0][0] == "ALL", kv[0])):
         effect = sum(x[0] for x in parts)
-        n_controls = min(x[2] for x in parts)
-        se = math.sqrt(sum(x[1] ** 2 for x in parts) + sum(x[1] for x in parts) ** 2 / n_controls
-                       if scope == "ALL" else parts[0][1] ** 2)
-        q = t975(n_controls - 1)
+        # brands' months in the same event month are different calendar months: independent
+        se = math.sqrt(sum(x[1] ** 2 for x in parts))
+        q = t975(min(x[2] for x in parts))
         out.append({"scope": scope, "event_month": e, "effect": effect,
                     "effect_low": effect - q * se, "effect_high": effect + q * se,
                     "brands": len(parts), "placebo": e < 0})
