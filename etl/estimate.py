@@ -116,31 +116,6 @@ def _pre_window(p: _Panel, i: int, adopt: int) -> np.ndarray:
     return idx[p.observed[i, idx]]
 
 
-def _placebo_errors(p: _Panel, pre: np.ndarray) -> dict[int, np.ndarray]:
-    """Per control: relative monthly errors of the estimator run on it (NaN where unknown)."""
-    ctrl = p.control_rows
-    out: dict[int, np.ndarray] = {}
-    means = {}
-    for c in ctrl:
-        seen = pre[p.observed[c, pre]]
-        if len(seen):
-            means[c] = p.y[c, seen].mean()
-    for c, mean_c in means.items():
-        if mean_c <= 0:
-            continue
-        others = [d for d in means if d != c]
-        if len(others) < MIN_CONTROLS - 1:
-            continue
-        ys = np.nan_to_num(p.y[others])
-        obs = p.observed[others]
-        den = (obs * np.array([means[d] for d in others])[:, None]).sum(axis=0)
-        num = (ys * obs).sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            trend = np.where(den > 0, num / den, np.nan)
-            out[c] = (mean_c * trend - p.y[c]) / mean_c
-    return out
-
-
 def _brand_rows(p: _Panel, b: str, crew: dict) -> tuple[list[dict], dict]:
     """Estimate rows of one brand, and per year its (did, se, controls) for ALL."""
     i = p.index[b]
@@ -170,13 +145,13 @@ def _brand_rows(p: _Panel, b: str, crew: dict) -> tuple[list[dict], dict]:
                                  f"these months ({n_controls})"})
             continue
         pre = _pre_window(p, i, adopt)
-        if len(pre) < 3:
-            rows.append({**base, "control_brands": n_controls, "estimable": False,
-                         "note": f"fewer than 3 observed pre-adoption months ({len(pre)}): "
-                                 "no scatter to size the interval"})
-            continue
         did = float(p.did[i, post].sum())
-        se, q = _brand_se(p, i, pre, post)
+        se, q = _brand_se(p, i, pre, post, adopt)
+        if math.isnan(se):
+            rows.append({**base, "control_brands": n_controls, "estimable": False,
+                         "note": "no shoot days expected in a pre-adoption month: "
+                                 "the brand's scatter cannot be measured"})
+            continue
         low, high = did - q * se, did + q * se
         # the DiD and the substitution bound must not contradict each other unexplained
         note = (UPPER_NOTE if low > upper + 1e-9 else None)
@@ -187,7 +162,8 @@ def _brand_rows(p: _Panel, b: str, crew: dict) -> tuple[list[dict], dict]:
     return rows, parts
 
 
-def _brand_se(p: _Panel, i: int, pre: np.ndarray, post: np.ndarray) -> tuple[float, float]:
+def _brand_se(p: _Panel, i: int, pre: np.ndarray, post: np.ndarray, adopt: int
+              ) -> tuple[float, float]:
     """Standard error and 95% multiplier of the DiD summed over the `post` months.
 
     The brand's pre-period months scatter around its level × control trend by `own` (relative);
@@ -195,22 +171,40 @@ def _brand_se(p: _Panel, i: int, pre: np.ndarray, post: np.ndarray) -> tuple[flo
     pre months, relative) is shared by every post month: var = own² (ΣE² + (ΣE)² ÷ n).
     Student's t on the pre-period's n − 1 degrees of freedom.
     """
-    own = _own_scatter(p, i, pre)
+    own, df = _scatter(p, i, pre, adopt)
     expected = p.did[i, post] + p.y[i, post]
     n = len(pre)
     se = own * math.sqrt(float(np.square(expected).sum()) + float(expected.sum()) ** 2 / n)
-    return se, t975(n - 1)
+    return se, t975(df)
 
 
-def _own_scatter(p: _Panel, i: int, pre: np.ndarray) -> float:
-    """The brand's monthly relative scatter around its pre-period level × the control trend.
+def _scatter(p: _Panel, i: int, pre: np.ndarray, adopt: int) -> tuple[float, int]:
+    """The brand's relative monthly scatter and its degrees of freedom.
 
-    The trend is the controls observed in every pre month, summed; the scatter counts the
-    brand's own shocks and the controls' (both enter a post month's error). NaN below 3 months.
+    With fewer than 3 pre months it cannot be measured: the controls' scatter (root mean
+    square, each against the others, over the months before the brand's adoption) stands in.
     """
-    if len(pre) < 3:
-        return float("nan")
-    ctrl = [c for c in p.control_rows if p.observed[c, pre].all()]
+    if len(pre) >= 3:
+        return _own_scatter(p, i, pre, p.control_rows), len(pre) - 1
+    before = np.arange(min(max(adopt, 0), len(p.months)))
+    found = []
+    for c in p.control_rows:
+        seen = before[p.observed[c, before]]
+        if len(seen) >= 3:
+            found.append(_own_scatter(p, c, seen, [d for d in p.control_rows if d != c]))
+    found = [x for x in found if not math.isnan(x)]
+    if not found:
+        return 0.0, 1
+    return math.sqrt(float(np.mean(np.square(found)))), max(len(found) - 1, 1)
+
+
+def _own_scatter(p: _Panel, i: int, pre: np.ndarray, controls: list[int]) -> float:
+    """Brand i's monthly relative scatter around its level × the control trend over `pre`.
+
+    The trend is the controls observed in every one of those months, summed; the scatter
+    counts the brand's own shocks and the controls' (both enter a post month's error).
+    """
+    ctrl = [c for c in controls if p.observed[c, pre].all()]
     trend = np.ones(len(pre))
     if ctrl:
         total = p.y[ctrl][:, pre].sum(axis=0)
@@ -349,8 +343,8 @@ def _event_study(p: _Panel) -> list[dict]:
             continue
         i = p.index[b]
         pre = _pre_window(p, i, adopt)
-        own = _own_scatter(p, i, pre)
-        if math.isnan(own):
+        own, df = _scatter(p, i, pre, adopt)
+        if math.isnan(own) or len(pre) < 2:
             continue
         level = float(p.y[i, pre].mean())
         n = len(pre)
@@ -369,8 +363,8 @@ def _event_study(p: _Panel) -> list[dict]:
             # a post month: its own scatter plus the pre-level's error; a placebo month is
             # predicted from the other n − 1 pre months
             se = own * level * math.sqrt(1 + 1 / (n if e >= 0 else n - 1))
-            cells[(b, e)].append((effect, se, n - 1))
-            cells[("ALL", e)].append((effect, se, n - 1))
+            cells[(b, e)].append((effect, se, df))
+            cells[("ALL", e)].append((effect, se, df))
     out = []
     for (scope, e), parts in sorted(cells.items(), key=lambda kv: (kv[0][0] == "ALL", kv[0])):
         effect = sum(x[0] for x in parts)
