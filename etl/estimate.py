@@ -3,14 +3,12 @@ marts.displacement_event_study (CONTRACT §4), written after the SQL marts in th
 transaction. Deterministic (no random draws) and fast: numpy over brand × month totals.
 
 Point estimate: marts.displacement_monthly's difference in differences, summed (so the figures
-agree exactly). Interval: placebo inference on the never-adopting controls. Each control in
-turn is treated as if it had adopted when the brand did and estimated against the others
-with the same formula; its error (truly 0) measured relative to its pre-period level, is one
-draw of the estimator's error. The brand's standard error is the root mean square of those
-relative errors times the brand's pre-period level (or the brand's own pre-period scatter,
-if larger), and the interval uses Student's t with (controls − 1) degrees of freedom.
-For `ALL` the brands' idiosyncratic errors add in quadrature and the shared control trend's
-error (one control's noise ÷ the number of controls) adds fully. METHODOLOGY.md says more.
+agree exactly). Interval: the brand's own relative scatter σ around its pre-period level × the
+control trend, over its pre-period's n months; a year's post months with expected shoot days E
+give se² = σ² (ΣE² + (ΣE)²/n) (own noise per month, plus the pre-level's shared error), and
+the interval uses Student's t with n − 1 degrees of freedom. Below 3 pre months the controls'
+scatter stands in. For `ALL` the brands' errors add in quadrature and the shared control
+trend's error (one brand's error ÷ the number of controls) adds fully. METHODOLOGY.md says more.
 """
 
 from __future__ import annotations
