@@ -3,14 +3,12 @@ marts.displacement_event_study (CONTRACT §4), written after the SQL marts in th
 transaction. Deterministic (no random draws) and fast: numpy over brand × month totals.
 
 Point estimate: marts.displacement_monthly's difference in differences, summed (so the figures
-agree exactly). Interval: placebo inference on the never-adopting controls. Each control in
-turn is treated as if it had adopted when the brand did and estimated against the others
-with the same formula; its error (truly 0) measured relative to its pre-period level, is one
-draw of the estimator's error. The brand's standard error is the root mean square of those
-relative errors times the brand's pre-period level (or the brand's own pre-period scatter,
-if larger), and the interval uses Student's t with (controls − 1) degrees of freedom.
-For `ALL` the brands' idiosyncratic errors add in quadrature and the shared control trend's
-error (one control's noise ÷ the number of controls) adds fully. METHODOLOGY.md says more.
+agree exactly). Interval: the brand's own relative scatter σ around its pre-period level × the
+control trend, over its pre-period's n months; a year's post months with expected shoot days E
+give se² = σ² (ΣE² + (ΣE)²/n) (own noise per month, plus the pre-level's shared error), and
+the interval uses Student's t with n − 1 degrees of freedom. Below 3 pre months the controls'
+scatter stands in. For `ALL` the brands' errors add in quadrature and the shared control
+trend's error (one brand's error ÷ the number of controls) adds fully. METHODOLOGY.md says more.
 """
 
 from __future__ import annotations
@@ -112,34 +110,8 @@ def _month_index(months: list, month) -> int:
 
 def _pre_window(p: _Panel, i: int, adopt: int) -> np.ndarray:
     """Indices of the brand's observed pre-adoption months (staging.int_pre_period's rule)."""
-    lo = max(adopt - 12, 0)
-    idx = np.arange(lo, max(min(adopt, len(p.months)), lo))
+    idx = np.arange(0, max(min(adopt, len(p.months)), 0))
     return idx[p.observed[i, idx]]
-
-
-def _placebo_errors(p: _Panel, pre: np.ndarray) -> dict[int, np.ndarray]:
-    """Per control: relative monthly errors of the estimator run on it (NaN where unknown)."""
-    ctrl = p.control_rows
-    out: dict[int, np.ndarray] = {}
-    means = {}
-    for c in ctrl:
-        seen = pre[p.observed[c, pre]]
-        if len(seen):
-            means[c] = p.y[c, seen].mean()
-    for c, mean_c in means.items():
-        if mean_c <= 0:
-            continue
-        others = [d for d in means if d != c]
-        if len(others) < MIN_CONTROLS - 1:
-            continue
-        ys = np.nan_to_num(p.y[others])
-        obs = p.observed[others]
-        den = (obs * np.array([means[d] for d in others])[:, None]).sum(axis=0)
-        num = (ys * obs).sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            trend = np.where(den > 0, num / den, np.nan)
-            out[c] = (mean_c * trend - p.y[c]) / mean_c
-    return out
 
 
 def _brand_rows(p: _Panel, b: str, crew: dict) -> tuple[list[dict], dict]:
@@ -171,20 +143,13 @@ def _brand_rows(p: _Panel, b: str, crew: dict) -> tuple[list[dict], dict]:
                                  f"these months ({n_controls})"})
             continue
         pre = _pre_window(p, i, adopt)
-        level = float(p.y[i, pre].mean())
-        errors = _placebo_errors(p, pre)
-        sums = []
-        for e in errors.values():
-            seen = ~np.isnan(e[post])
-            if seen.any():
-                sums.append(np.nansum(e[post]) * post.sum() / seen.sum())
         did = float(p.did[i, post].sum())
-        rel = math.sqrt(np.mean(np.square(sums))) if sums else 0.0
-        own = _own_scatter(p, i, pre, errors)
-        k = int(post.sum())
-        rel = max(rel, own * math.sqrt(k + k * k / max(len(pre), 1)))
-        se = rel * level
-        q = t975(max(len(sums), 2) - 1)
+        se, q = _brand_se(p, i, pre, post, adopt)
+        if math.isnan(se):
+            rows.append({**base, "control_brands": n_controls, "estimable": False,
+                         "note": "no shoot days expected in a pre-adoption month: "
+                                 "the brand's scatter cannot be measured"})
+            continue
         low, high = did - q * se, did + q * se
         # the DiD and the substitution bound must not contradict each other unexplained
         note = (UPPER_NOTE if low > upper + 1e-9 else None)
@@ -195,14 +160,49 @@ def _brand_rows(p: _Panel, b: str, crew: dict) -> tuple[list[dict], dict]:
     return rows, parts
 
 
-def _own_scatter(p: _Panel, i: int, pre: np.ndarray, errors: dict) -> float:
-    """The brand's own monthly relative scatter around its trend-adjusted pre-period level.
+def _brand_se(p: _Panel, i: int, pre: np.ndarray, post: np.ndarray, adopt: int
+              ) -> tuple[float, float]:
+    """Standard error and 95% multiplier of the DiD summed over the `post` months.
 
-    Protects small brands noisier than the controls; 0 with fewer than 3 pre months.
+    The brand's pre-period months scatter around its level × control trend by `own` (relative);
+    a post month's expected shoot days E carry that error, and the pre-level's error (own² ÷
+    pre months, relative) is shared by every post month: var = own² (ΣE² + (ΣE)² ÷ n).
+    Student's t on the pre-period's n − 1 degrees of freedom.
     """
-    if len(pre) < 3:
-        return 0.0
-    ctrl = [c for c in p.control_rows if p.observed[c, pre].all()]
+    own, df = _scatter(p, i, pre, adopt)
+    expected = p.did[i, post] + p.y[i, post]
+    n = len(pre)
+    se = own * math.sqrt(float(np.square(expected).sum()) + float(expected.sum()) ** 2 / n)
+    return se, t975(df)
+
+
+def _scatter(p: _Panel, i: int, pre: np.ndarray, adopt: int) -> tuple[float, int]:
+    """The brand's relative monthly scatter and its degrees of freedom.
+
+    With fewer than 3 pre months it cannot be measured: the controls' scatter (root mean
+    square, each against the others, over the months before the brand's adoption) stands in.
+    """
+    if len(pre) >= 3:
+        return _own_scatter(p, i, pre, p.control_rows), len(pre) - 1
+    before = np.arange(min(max(adopt, 0), len(p.months)))
+    found = []
+    for c in p.control_rows:
+        seen = before[p.observed[c, before]]
+        if len(seen) >= 3:
+            found.append(_own_scatter(p, c, seen, [d for d in p.control_rows if d != c]))
+    found = [x for x in found if not math.isnan(x)]
+    if not found:
+        return 0.0, 1
+    return math.sqrt(float(np.mean(np.square(found)))), max(len(found) - 1, 1)
+
+
+def _own_scatter(p: _Panel, i: int, pre: np.ndarray, controls: list[int]) -> float:
+    """Brand i's monthly relative scatter around its level × the control trend over `pre`.
+
+    The trend is the controls observed in every one of those months, summed; the scatter
+    counts the brand's own shocks and the controls' (both enter a post month's error).
+    """
+    ctrl = [c for c in controls if p.observed[c, pre].all()]
     trend = np.ones(len(pre))
     if ctrl:
         total = p.y[ctrl][:, pre].sum(axis=0)
@@ -211,7 +211,7 @@ def _own_scatter(p: _Panel, i: int, pre: np.ndarray, errors: dict) -> float:
     y = p.y[i, pre]
     expected = y.mean() * trend
     if (expected <= 0).any():
-        return 0.0
+        return float("nan")
     return float(np.std(y / expected - 1, ddof=1))
 
 
@@ -334,23 +334,18 @@ def _all_rows(p: _Panel, estimates: list[dict], by_year: dict) -> list[dict]:
 
 def _event_study(p: _Panel) -> list[dict]:
     """Effects by months since adoption; before it, leave-one-out placebo effects."""
-    cells: dict[tuple[str, int], list[tuple[float, float, int]]] = defaultdict(list)
+    cells: dict[tuple[str, int], list[tuple[float, float, int]]] = defaultdict(list)  # effect, se, df
     for b in p.brands:
         adopt = p.adoption[b]
         if adopt is None or p.pre_months[b] == 0:
             continue
         i = p.index[b]
         pre = _pre_window(p, i, adopt)
-        errors = _placebo_errors(p, pre)
-        if len(errors) < MIN_CONTROLS - 1 or len(pre) < 2:
+        own, df = _scatter(p, i, pre, adopt)
+        if math.isnan(own) or len(pre) < 2:
             continue
         level = float(p.y[i, pre].mean())
-        stack = np.array(list(errors.values()))
-        with np.errstate(invalid="ignore"):
-            monthly_rel = math.sqrt(np.nanmean(np.square(stack))) if stack.size else 0.0
-        own = _own_scatter(p, i, pre, errors)
-        se = max(monthly_rel, own) * level
-        n_controls = len(errors) + 0
+        n = len(pre)
         for e in range(EVENT_FIRST, EVENT_LAST + 1):
             j = adopt + e
             if not (0 <= j < len(p.months)) or not p.observed[i, j]:
@@ -363,15 +358,17 @@ def _event_study(p: _Panel) -> list[dict]:
                 effect = _placebo_effect(p, i, pre, j)
                 if effect is None:
                     continue
-            cells[(b, e)].append((effect, se, n_controls))
-            cells[("ALL", e)].append((effect, se, n_controls))
+            # a post month: its own scatter plus the pre-level's error; a placebo month is
+            # predicted from the other n − 1 pre months
+            se = own * level * math.sqrt(1 + 1 / (n if e >= 0 else n - 1))
+            cells[(b, e)].append((effect, se, df))
+            cells[("ALL", e)].append((effect, se, df))
     out = []
     for (scope, e), parts in sorted(cells.items(), key=lambda kv: (kv[0][0] == "ALL", kv[0])):
         effect = sum(x[0] for x in parts)
-        n_controls = min(x[2] for x in parts)
-        se = math.sqrt(sum(x[1] ** 2 for x in parts) + sum(x[1] for x in parts) ** 2 / n_controls
-                       if scope == "ALL" else parts[0][1] ** 2)
-        q = t975(n_controls - 1)
+        # brands' months in the same event month are different calendar months: independent
+        se = math.sqrt(sum(x[1] ** 2 for x in parts))
+        q = t975(min(x[2] for x in parts))
         out.append({"scope": scope, "event_month": e, "effect": effect,
                     "effect_low": effect - q * se, "effect_high": effect + q * se,
                     "brands": len(parts), "placebo": e < 0})

@@ -1,8 +1,8 @@
 """Coverage, the pre-period and the displacement estimates on hand-built worlds (CONTRACT §2, §4).
 
 World (2024, ecommerce, assets = 10 × days): controls C1, C2, C3 book 2, 3 and 4 days every
-month of main.csv (2024-01..2024-12), so the control trend is exactly 1 and every placebo
-error is 0: intervals collapse to the point. Adopters (first twin use = adoption):
+month of main.csv (2024-01..2024-12), so the control trend is exactly 1 and every adopter's
+pre-period scatter around it is 0: intervals collapse to the point. Adopters (first twin use = adoption):
   A  main.csv, 4 days/month Jan–Jun, 2 days Jul–Dec; twins from Jul → DiD 2/month.
   U  main.csv, 1 day every month; twins from Jul → unchanged bookings, DiD 0.
   P  main.csv, 1 day every month; twins from Jan → no pre-period: not estimable.
@@ -181,6 +181,32 @@ def test_unchanged_bookings_against_noisy_controls_contain_zero(tmp_path):
         where scope = 'U'""")
     assert controls == 4 and low < 0 < high and high - low > 0.5
     assert low < did < high
+
+
+def test_interval_from_the_brands_own_pre_period_scatter(tmp_path):
+    # Constant controls (trend 1). W books 1, 3, 1, 3, 1, 3 days Jan–Jun (mean 2: relative
+    # residuals ±0.5, sample sd σ = √(6 × 0.25 ÷ 5) = √0.3), then 2 days a month with twins
+    # from Jul: expected 2 a month, DiD 0. se = σ √(ΣE² + (ΣE)² ÷ n) = √0.3 × √(6 × 4 +
+    # 12² ÷ 6) = √14.4; t(0.975, 5) = 2.571.
+    rows = [_booking(c, m, d) for c, d in CONTROLS.items() for m in MONTHS]
+    rows += [_booking("W", m, (1, 3)[(m - 1) % 2] if m <= 6 else 2) for m in MONTHS]
+    db = tmp_path / "w.duckdb"
+    load_paths(db, "bookings", [mf.write_csv(tmp_path / "b.csv", mf.HEADERS["bookings"], rows)])
+    usage = [_use("W", m, 10) for m in range(7, 13)]
+    load_paths(db, "twin-usage", [mf.write_csv(tmp_path / "u.csv", mf.HEADERS["twin-usage"],
+                                               usage)])
+    [(did, low, high, note)] = mf.rows(db, """
+        select did, did_low, did_high, note from marts.displacement_estimates
+        where scope = 'W'""")
+    half = 2.571 * 14.4 ** 0.5
+    assert (did, note) == (0.0, None)
+    assert low == pytest.approx(-half) and high == pytest.approx(half)
+    # event study: a post month se = σ × level × √(1 + 1/6); a placebo month √(1 + 1/5)
+    got = dict(mf.rows(db, """
+        select event_month, effect_high - effect from marts.displacement_event_study
+        where scope = 'W' and event_month in (-1, 0)"""))
+    assert got[0] == pytest.approx(2.571 * 0.3 ** 0.5 * 2 * (7 / 6) ** 0.5)
+    assert got[-1] == pytest.approx(2.571 * 0.3 ** 0.5 * 2 * (6 / 5) ** 0.5)
 
 
 def test_interval_words():

@@ -1,7 +1,8 @@
 -- grain: one row per adopting brand_id × pre-adoption month
--- The one definition of the pre-adoption period every mart uses: the brand's observed months
--- among the 12 before its adoption month (the month of its first twin use). A brand with no
--- observed month there has no pre-period (no rows) and no honest estimate.
+-- The one definition of the pre-adoption period every mart uses: every observed month of the
+-- brand before its adoption month (the month of its first twin use); the control trend
+-- carries season and trend across it. A brand with no observed month before adoption has no
+-- pre-period (no rows) and no honest estimate.
 with observed as not materialized (
     select * from staging.int_observed_months
 ),
@@ -22,7 +23,6 @@ final as (
     from adoption
     inner join observed
         on observed.brand_id = adoption.brand_id
-        and observed.month >= (adoption.adoption_month - interval 12 month)::date
         and observed.month < adoption.adoption_month
 )
 
