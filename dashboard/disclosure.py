@@ -74,6 +74,21 @@ def _known(known, aud: Audience, k):
     return replace(known, brands=tuple(b for b in known.brands if b == aud.brand))
 
 
+_CREW_ESTIMATES = ("crew_days", "crew_days_low", "crew_days_high", "crew_income",
+                   "crew_income_low", "crew_income_high")
+
+
+def _estimates(est, aud: Audience, k):
+    if k is None or est.empty:
+        return est
+    # a brand's figures beside the ALL row would give the other brands' by subtraction, so
+    # public mode shows the crew estimates of ALL only (with k crew members behind them)
+    out = est.assign(crew_people=est["crew_people"].where(est["scope"] == "ALL", 0))
+    out = privacy.suppress(out, {"crew_people": list(_CREW_ESTIMATES)}, k)
+    out["upper"] = float("nan")
+    return out
+
+
 def _lorenz(curve, aud: Audience, k):
     return privacy.coarse_lorenz(curve, k)
 
@@ -162,7 +177,11 @@ RULES: dict[str, Rule] = {
     "twin_arrival": Rule(free=True),  # a month
     # shoot days and crew days displaced are estimates about brands, not counts of people;
     # scope() still narrows them to the brands an audience may name (no ALL for a brand)
-    "displacement_estimates": Rule(free=True),
+    # the crew estimates (days × the brand's crew, income × their day rates) are about the
+    # crew members behind them, the upper bound about the models behind the twin images; a
+    # brand's bound beside the ALL row would give the others' by subtraction, so public mode
+    # shows none (brands_ranked and displacement_totals carry it, suppressed there)
+    "displacement_estimates": Rule(transform=_estimates),
     "event_study": Rule(free=True),
     "coverage": Rule(free=True),
 }

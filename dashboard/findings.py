@@ -62,7 +62,8 @@ def share_sentence(halves: pd.DataFrame) -> str | None:
 
 def sentences(halves: pd.DataFrame, disp: pd.Series, crew: pd.Series, top_role: str | None,
               income: pd.Series, consent: pd.Series, period: str, *, currency: str = "EUR",
-              unapplied: dict[str, str] | None = None) -> list[str]:
+              unapplied: dict[str, str] | None = None,
+              estimate: str | None = None) -> list[str]:
     """Findings for the period, from disclosed figures: each sentence only when its numbers
     exist; a suppressed number says so, never a guess.
 
@@ -74,7 +75,11 @@ def sentences(halves: pd.DataFrame, disp: pd.Series, crew: pd.Series, top_role: 
     s = share_sentence(halves)
     if s:
         out.append(s)
-    if disp["shoot_days"] > 0:
+    if disp["shoot_days"] > 0 and estimate:
+        # the yearly estimate carries the DiD with its interval and the bound (interval.py)
+        out.append(f"In {period} brands booked {num(disp['shoot_days'])} shoot days.")
+        out.append(estimate)
+    elif disp["shoot_days"] > 0:
         did = "a suppressed number of" if _hidden(disp["displaced_did"]) else \
             f"about {num(disp['displaced_did'])}"
         upper = "" if _hidden(disp["displaced_upper"]) else \

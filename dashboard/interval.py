@@ -37,3 +37,65 @@ def agrees_with_upper(did: float | None, low: float | None, upper: float | None)
     if did is None or low is None or upper is None:
         return True
     return low <= upper + 1e-9
+
+
+def headline_year(f) -> int | None:
+    """The calendar year a headline estimate is for: the last whole year inside the period,
+    else the period's last year (estimates are yearly: marts.displacement_estimates)."""
+    start, end = f.start(), f.end()
+    if start is None or end is None:
+        return None
+    year = end.year if end.month == 12 else end.year - 1
+    return year if year >= start.year and (year > start.year or start.month == 1) \
+        else end.year
+
+
+def for_year(est, year: int | None) -> dict | None:
+    """The selection's estimate for `year`: the `ALL` row when there is one, the brand's row
+    for one brand, else the brands' rows added (their interval ends added: a conservative
+    interval, since the brands share one control trend). None when there is no row."""
+    if year is None or est.empty:
+        return None
+    rows = est[est["year"] == year]
+    if rows.empty:
+        return None
+    if (rows["scope"] == "ALL").any():
+        return rows[rows["scope"] == "ALL"].iloc[0].to_dict()
+    if len(rows) == 1:
+        return rows.iloc[0].to_dict()
+    if not rows["estimable"].all():
+        bad = rows[~rows["estimable"].astype(bool)]
+        return {"estimable": False, "note": "not estimable for "
+                + ", ".join(map(str, bad["scope"])) + ": " + str(bad["note"].iloc[0])}
+    total = {c: rows[c].sum(min_count=1) for c in (
+        "did", "did_low", "did_high", "upper", "crew_days", "crew_days_low", "crew_days_high",
+        "crew_income", "crew_income_low", "crew_income_high") if c in rows}
+    return {**total, "estimable": True, "note": "the brands' intervals added (conservative)"}
+
+
+def short(r: dict | None) -> str:
+    """'346 (280–410)' for a headline number; '–' when there is none or it is not estimable."""
+    if not r or not r.get("estimable") or any(
+            r.get(k) is None or (isinstance(r.get(k), float) and math.isnan(r.get(k)))
+            for k in ("did", "did_low", "did_high")):
+        return "–"
+    return f"{_num(r['did'])} ({_num(r['did_low'])}–{_num(r['did_high'])})"
+
+
+def sentence(r: dict | None, year: int | None, *, channel_filtered: bool = False) -> str | None:
+    """The findings sentence for a year's estimate, saying what DiD and the bound each mean."""
+    if r is None or year is None:
+        return None
+    scope = "across all channels, " if channel_filtered else ""
+    if not r.get("estimable"):
+        return (f"Shoot days displaced in {year} ({scope}difference in differences): "
+                f"not estimable — {r.get('note') or 'no honest estimate'}.")
+    text = f"In {year}, {scope}twins displaced {row(r)} against brands that use no twins"
+    upper = r.get("upper")
+    if upper is not None and not (isinstance(upper, float) and math.isnan(upper)):
+        text += (f"; if every twin image had replaced shoot output, at most {_num(upper)} "
+                 "(the upper bound)")
+        if not agrees_with_upper(r["did"], r["did_low"], upper):
+            text += (" — shoots fell by more than twins could replace, so other causes were "
+                     "at work too")
+    return text + "."

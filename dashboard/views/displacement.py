@@ -2,29 +2,36 @@
 
 import streamlit as st
 
-from dashboard import charts, data, ui
+from dashboard import charts, data, interval, ui
 
 ctx = ui.setup("Displacement: shoots replaced by twins",
                uses=("period", "brand", "channel", "region", "role"))
 f = ctx.f
 SOURCES = "bookings and twin-usage exports (marts.displacement_monthly)"
 # every frame comes disclosed (dashboard.disclosure): a figure about too few people is NaN
-disp, share, expected, crew, brands = data.fetch(
+disp, share, expected, crew, brands, est, events = data.fetch(
     ("displacement_totals", ctx.hf), ("twin_share_by_channel", f),
-    ("shoot_days_vs_expected", f), ("crew_by_role", f), ("brands_ranked", f))
+    ("shoot_days_vs_expected", f), ("crew_by_role", f), ("brands_ranked", f),
+    ("displacement_estimates", f), ("event_study", f))
+year = interval.headline_year(f)
+estimate = interval.for_year(est, year)
 # shoots and twin use have no role; crew figures have no channel (marts.crew_impact_monthly)
 SHOOTS, CREW = ("brand", "channel", "region"), ("brand", "region", "role")
 disp, disp0 = ui.pair(disp)
 c1, c2, c3, c4 = st.columns(4)
 ui.metric(c1, "Twin share of images", disp["twin_share"], disp0["twin_share"], "{:.1%}",
           share=True, ctx=ctx)
-ui.metric(c2, "Displaced shoot days (DiD)", disp["displaced_did"], disp0["displaced_did"],
-          "{:,.0f}", ctx=ctx)
+c2.metric(f"Shoot days displaced in {year} (DiD, 95% interval)", interval.short(estimate),
+          help="Difference in differences against brands that use no twins, summed over the "
+               "year's observed months, with its 95% interval; all channels. "
+               + (interval.row(estimate) if estimate else ""))
 ui.metric(c3, "Upper bound", disp["displaced_upper"], disp0["displaced_upper"], "{:,.0f}",
           ctx=ctx, help="Twin images ÷ the brand-channel's pre-twin images per shoot day.")
 ui.metric(c4, "Days cancelled, 'replaced by twin'", disp["cancelled_for_twin_days"],
           disp0["cancelled_for_twin_days"], "{:,.0f}", ctx=ctx)
 headline_note = ui.unapplied_note(f, SHOOTS)
+st.markdown(ui.plain(interval.sentence(estimate, year, channel_filtered=bool(f.channel))
+                     or "No displacement estimate for this selection."))
 st.caption(ui.headline_caption(ctx) + (f" Headline numbers: {headline_note}." if headline_note
                                        else "") + " " + ui.METHODOLOGY_LINK)
 
@@ -52,3 +59,29 @@ with left:
 with right:
     ui.chart(ctx, charts.brands_ranked(brands), brands, sources=SOURCES,
              key="displacement-brands", note=ui.unapplied_note(f, SHOOTS))
+
+st.subheader("Estimates with their 95% intervals")
+st.markdown("The **difference in differences** (DiD) is the shortfall of shoot days against "
+            "brands that use no twins; the **upper bound** is what the twin images would "
+            "have cost in shoot days had every one replaced shoot output. The DiD can exceed "
+            "the bound only when shoots fell for other reasons too; the note then says so. A "
+            "year is *not estimable* when fewer than 3 control brands or no pre-twin months "
+            "were observed.")
+if est.empty:
+    ui.empty_state("No adopting brand in this selection: nothing to estimate.")
+else:
+    shown = est.assign(
+        estimate=[interval.row(r) for r in est.to_dict("records")],
+        crew_days_estimate=[interval.row(r, "crew days", "crew_days")
+                            for r in est.to_dict("records")])
+    shown = shown[["scope", "year", "estimate", "upper", "crew_days_estimate", "did", "did_low",
+                   "did_high", "crew_days", "crew_days_low", "crew_days_high", "crew_income",
+                   "crew_income_low", "crew_income_high", "months_observed", "control_brands",
+                   "estimable", "note", *(["suppressed"] if "suppressed" in est else [])]]
+    ui.table(ctx, shown, sources="marts.displacement_estimates (all channels; "
+             "ALL = every adopting brand together)", key="displacement-estimates")
+ui.chart(ctx, charts.event_study(events), events,
+         sources="marts.displacement_event_study (months since each brand's first twin use)",
+         key="displacement-event-study",
+         note="shaded: months before the first twin use (placebo: the true effect is 0); "
+              "months count from each brand's first twin use, whatever the period chosen")

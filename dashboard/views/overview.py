@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data, findings, ui
+from dashboard import charts, data, findings, interval, ui
 
 ctx = ui.setup("Twin Impact: what AI twins do to fashion work",
                uses=("period", "brand", "channel", "region"))
@@ -10,10 +10,12 @@ f = ctx.f
 st.caption(ui.headline_caption(ctx) + " " + ui.METHODOLOGY_LINK)
 
 # every frame comes disclosed (dashboard.disclosure): a figure about too few people is NaN
-(disp, crew, income, consent, by_role, halves, overall) = data.fetch(
+(disp, crew, income, consent, by_role, halves, overall, est) = data.fetch(
     ("displacement_totals", ctx.hf), ("crew_totals", ctx.hf), ("model_income_totals", ctx.hf),
     ("consent_totals", ctx.hf), ("crew_by_role", ctx.hf), ("twin_share_by_half", f),
-    ("twin_share_overall", f))
+    ("twin_share_overall", f), ("displacement_estimates", f))
+year = interval.headline_year(f)
+estimate = interval.for_year(est, year)
 disp, disp0 = ui.pair(disp)
 crew, crew0 = ui.pair(crew)
 income, consent = income.iloc[0], consent.iloc[0]
@@ -25,9 +27,10 @@ c1, c2, c3, c4 = st.columns(4)
 ui.metric(c1, "Images made with twins", disp["twin_share"], disp0["twin_share"], "{:.1%}",
           share=True, ctx=ctx, help="Twin images ÷ (twin images + images delivered by shoots).")
 ui.metric(c2, "Shoot days booked", disp["shoot_days"], disp0["shoot_days"], "{:,.0f}", ctx=ctx)
-ui.metric(c3, "Shoot days displaced (DiD)", disp["displaced_did"], disp0["displaced_did"],
-          "{:,.0f}", ctx=ctx,
-          help="Shortfall against brands that use no twins (difference in differences).")
+c3.metric(f"Shoot days displaced in {year} (DiD, 95% interval)", interval.short(estimate),
+          help="Shortfall against brands that use no twins (difference in differences), "
+               "summed over the year's observed months, all channels. "
+               + (interval.row(estimate) if estimate else ""))
 ui.metric(c4, "Crew days displaced" + (" (all channels)" if crew_note else ""),
           crew["displaced_crew_days"], crew0["displaced_crew_days"], "{:,.0f}", ctx=ctx,
           help="Displaced shoot days × the brand's pre-twin crew days per shoot day."
@@ -53,7 +56,9 @@ unapplied = {name: text for name, text in (("crew", _across(CREW)),
                                            ("consent", _across(CONSENT))) if text}
 sentences = findings.sentences(halves, disp, crew, top_role, income, consent,
                                ui.period_label(ctx.hf), currency=ctx.currency,
-                               unapplied=unapplied)
+                               unapplied=unapplied,
+                               estimate=ui.plain(interval.sentence(
+                                   estimate, year, channel_filtered=bool(f.channel)) or ""))
 if sentences:
     st.markdown("\n".join(f"- {s}" for s in sentences))
 else:

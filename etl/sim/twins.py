@@ -177,7 +177,6 @@ def _licences(p: Params, r: np.random.Generator, b: Brands, pairs: np.ndarray,
     nm = n_months(p)
     starts = month_starts(p["calendar"]["first_month"], nm + 1)
     end = starts[nm] - 1
-    cap = add_months(np.array([starts[nm]]), np.array([12]))[0] - 1
     brand, twin, start = pairs[:, 0], pairs[:, 1], pairs[:, 2]
     n = brand.size
     lead = r.integers(lp["grant_lead_days"][0], lp["grant_lead_days"][1] + 1, n)
@@ -209,8 +208,9 @@ def _licences(p: Params, r: np.random.Generator, b: Brands, pairs: np.ndarray,
     terms = np.array(lp["terms_months"])
     while active.size:
         months = terms[r.choice(terms.size, active.size, p=lp["terms_p"])]
-        # no date beyond a year after the window (the loader quarantines dates > 1 year ahead)
-        to = np.minimum(add_months(cur_from, months) - 1, cap)
+        # valid_to may lie years ahead (the loader bounds no licence end), so a long licence
+        # stays long however late it starts
+        to = add_months(cur_from, months) - 1
         last = to >= end
         to = np.where(last & (r.random(active.size) < lp["open_ended_last"]), END_SENTINEL, to)
         for k, v in (("pair", active), ("granted", cur_grant), ("from", cur_from), ("to", to),
