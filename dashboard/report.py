@@ -140,6 +140,27 @@ def _alternative(key: str, frame: pd.DataFrame, f: Filters, currency: str) -> st
             f"<details><summary>Data table ({len(frame):,} rows)</summary>{table}</details>")
 
 
+def _estimates_html(est: pd.DataFrame) -> str:
+    """The brand's displacement per calendar year with its 95% interval (interval.py words)."""
+    from dashboard import interval
+
+    head = ("<h2>Shoot days displaced, with a 95% interval</h2>\n<p>Difference in differences "
+            "against brands that use no twins, per calendar year of the period, all channels; "
+            "the upper bound is what the twin images would have cost in shoot days had every "
+            "one replaced shoot output.</p>")
+    if est.empty:
+        return head + "\n<p>No estimate: the brand used no twins in these years.</p>"
+    esc = html.escape
+    rows = "\n".join(
+        f"<tr><td>{int(r['year'])}</td><td>{esc(interval.row(r))}</td>"
+        f"<td class=num>{_fmt(r['upper'], 'num')}</td>"
+        f"<td>{esc(interval.row(r, 'crew days', 'crew_days'))}</td></tr>"
+        for r in est.to_dict("records"))
+    return (f"{head}\n<table id=\"displacement-estimates\"><tr><th>Year</th><th>Shoot days "
+            "displaced (DiD)</th><th class=num>Upper bound</th><th>Crew days displaced</th></tr>"
+            f"\n{rows}\n</table>")
+
+
 def build_html(db: queries.Source, f: Filters, aud: Audience) -> str:
     """The report for the (single-brand) selection `f` as one HTML document, every figure
     disclosed for `aud` (dashboard.disclosure)."""
@@ -179,6 +200,7 @@ def build_html(db: queries.Source, f: Filters, aud: Audience) -> str:
         f"<tr><td>{esc(r.metric)}</td><td class=num>{esc(_fmt(r.value, r.kind, currency))}</td>"
         f"<td class=num>{esc(_fmt(r.previous, r.kind, currency))}</td></tr>"
         for r in numbers.itertuples())
+    estimates = _estimates_html(governed(db, "displacement_estimates", f, aud=aud))
     load_rows = "\n".join(
         f"<tr><td>{esc(str(r.kind))}</td><td>{esc(str(r.file))}</td>"
         f"<td>{esc(str(r.finished_at))[:19]}</td><td class=num>{r.rows_in:,}</td>"
@@ -220,6 +242,7 @@ figcaption {{ color: #333; font-size: .95em; }} details {{ font-size: .85em; }}
 <th class=num>Previous period</th></tr>
 {rows}
 </table>
+{estimates}
 {brand_scorecard_html(db, f, aud)}
 <h2>Charts</h2>
 {chart_html}

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import charts, data, pdf, report, signin, ui
+from dashboard import charts, data, interval, pdf, report, signin, ui
 
 SHORT = {0: "Twin share of images", 3: "Shoot days displaced (DiD)", 6: "Crew days displaced",
          8: "Twin images licensed"}
@@ -33,6 +33,11 @@ if adoption is None or adoption != adoption:  # None or NaN: never used a twin
             "displaced by twins.", icon=":material/info:")
 else:
     st.markdown(f"**{ui.plain(brand)}** first used a digital twin in **{adoption}**.")
+    est = data.fetch(("displacement_estimates", bf))[0]
+    year = interval.headline_year(bf)
+    said = interval.sentence(interval.for_year(est, year), year)
+    if said:
+        st.markdown(ui.plain(said))
 
 # every frame comes disclosed (dashboard.disclosure); the key numbers are composed from
 # disclosed frames for this audience (report.key_numbers)
