@@ -33,31 +33,25 @@ _HOME_REGION = "(len($region::varchar[]) = 0 or region in (select unnest($region
 # (the marts' per-cell counts cannot be added up: one person works in many cells).
 # Twin use: the twin's model; a twin the warehouse does not know counts as a person of its own.
 _TWIN_PEOPLE = """
-    select u.month, u.brand_id, u.channel, b.home_region as region,
-           coalesce(t.model_id, 'twin:' || u.twin_id) as person
-    from staging.stg_twin_usage u
-    left join staging.stg_twins t using (twin_id)
+    select p.month, p.brand_id, p.channel, b.home_region as region, p.person
+    from staging.int_twin_people p
     left join marts.brands b using (brand_id)
 """
 # Consent: the same, with whether the use was covered by a valid licence (consent_code 0),
 # watermarked and disclosed: a share's complement (the unlicensed, unwatermarked images) is a
 # figure about the models behind it.
 _CONSENT_PEOPLE = """
-    select u.month, u.brand_id, u.channel, b.home_region as region, u.assets,
-           u.consent_code > 0 as unlicensed, not u.watermarked as unwatermarked,
-           not u.disclosed as undisclosed,
-           coalesce(t.model_id, 'twin:' || u.twin_id) as person
-    from staging.int_usage_classified u
-    left join staging.stg_twins t using (twin_id)
+    select p.month, p.brand_id, p.channel, b.home_region as region, p.assets,
+           p.consent_code > 0 as unlicensed, not p.watermarked as unwatermarked,
+           not p.disclosed as undisclosed, p.consent_code, p.person
+    from staging.int_twin_people p
     left join marts.brands b using (brand_id)
 """
 # Crew: the crew members of the bookings the crew mart counts (known, not cancelled).
 _CREW_PEOPLE = """
-    select c.month, c.brand_id, c.channel, c.role, b.home_region as region,
-           c.person_id as person
-    from staging.stg_booking_crew c
+    select c.month, c.brand_id, c.channel, c.role, b.home_region as region, c.person
+    from staging.int_crew_people c
     left join marts.brands b using (brand_id)
-    where c.booking_known and not c.is_cancelled
 """
 
 
@@ -571,14 +565,11 @@ def unlicensed_reasons(db: Source, f: Filters) -> pd.DataFrame:
     in marts.consent_monthly's unlicensed_reason_counts)."""
     return _run(db, f"""
         with uses as (
-            select u.month, u.brand_id, b.home_region as region, u.assets,
-                   coalesce(t.model_id, 'twin:' || u.twin_id) as person,
+            select month, brand_id, region, assets, person,
                    ['out_of_scope', 'expired', 'not_yet_valid', 'revoked', 'no_licence',
-                    'no_licence', 'unknown_licence'][u.consent_code] as reason
-            from staging.int_usage_classified u
-            left join staging.stg_twins t using (twin_id)
-            left join marts.brands b using (brand_id)
-            where u.consent_code > 0
+                    'no_licence', 'unknown_licence'][consent_code] as reason
+            from ({_CONSENT_PEOPLE})
+            where consent_code > 0
         )
         select reason, sum(assets)::bigint as assets, count(distinct person) as people
         from uses
