@@ -310,34 +310,15 @@ def displacement_estimates(db: Source, f: Filters) -> pd.DataFrame:
     crew_people: distinct crew members booked by the scope that year (public mode hides the
     crew estimates below k); models: distinct models behind its twin images (the upper bound
     is made from them)."""
-    return _run(db, f"""
-        with crew as (
-            select brand_id, year(month) as year, person from ({_CREW_PEOPLE})
-        ),
-        crew_people as (
-            select brand_id as scope, year, count(distinct person) as crew_people
-            from crew group by all
-            union all
-            select 'ALL', year, count(distinct person) from crew group by all
-        ),
-        twins as (
-            select brand_id, year(month) as year, person from ({_TWIN_PEOPLE})
-        ),
-        models as (
-            select brand_id as scope, year, count(distinct person) as models
-            from twins group by all
-            union all
-            select 'ALL', year, count(distinct person) from twins group by all
-        )
+    return _run(db, """
         select e.scope, e.year, e.months_observed, e.did, e.did_low, e.did_high, e.upper,
                e.control_brands, e.estimable, e.note, e.brands,
                e.crew_days, e.crew_days_low, e.crew_days_high,
                e.crew_income, e.crew_income_low, e.crew_income_high,
-               coalesce(c.crew_people, 0) as crew_people, coalesce(m.models, 0) as models
+               coalesce(p.crew_people, 0) as crew_people, coalesce(p.models, 0) as models
         from marts.displacement_estimates e
         left join marts.brands b on b.brand_id = e.scope
-        left join crew_people c on c.scope = e.scope and c.year = e.year
-        left join models m on m.scope = e.scope and m.year = e.year
+        left join staging.int_scope_people_yearly p on p.scope = e.scope and p.year = e.year
         where e.year between coalesce(year($start::date), 0) and coalesce(year($end::date), 9999)
           and (
             (e.scope = 'ALL' and len($brand::varchar[]) = 0 and len($region::varchar[]) = 0)
@@ -346,7 +327,7 @@ def displacement_estimates(db: Source, f: Filters) -> pd.DataFrame:
                 and (len($region::varchar[]) = 0
                      or b.home_region in (select unnest($region::varchar[])))))
         order by e.scope = 'ALL' desc, e.scope, e.year
-    """, _params(f, "start", "end", "brand", "region"))  # noqa: S608
+    """, _params(f, "start", "end", "brand", "region"))
 
 
 def coverage(db: Source, f: Filters) -> pd.DataFrame:

@@ -1,4 +1,5 @@
 -- grain: one row per year × brand_id × twin × right (the nine rights of each judged use)
+-- materialized: table
 -- staging.int_usage_rights unpivoted: status 1 met, 0 not met, null unknown. The mart sums
 -- it; the dashboard counts the distinct models behind each status from it (public mode).
 with judged as not materialized (
