@@ -217,30 +217,38 @@ def _compliance(frames, f, k) -> Built:
 
 
 def _survey(frames, f, k) -> Built:
-    survey = frames[0]
-    if survey.empty:
-        shown = survey
-        return Built(charts.employment_by_role(shown, "–"), shown,
-                     "No survey figures in this selection.")
-    latest = survey["period"].max()
-    if "areas" in survey.columns:  # already one row per role (the page's shown frame)
-        return Built(charts.employment_by_role(survey, latest), survey,
-                     _top_summary(survey, "role", "employed", f"people working in {latest}",
-                                  labels.role))
-    cur = survey[survey["period"] == latest]
-    hidden = cur["suppressed"].ne("") if "suppressed" in cur.columns else False
-    shown = cur.assign(hidden=hidden).groupby(
-        "role", as_index=False).agg(employed=("employed", lambda s: s.sum(min_count=1)),
-                                    areas=("area", "nunique"), hidden=("hidden", "any"))
-    shown.insert(0, "period", latest)
-    if k is not None:
-        shown["suppressed"] = shown.pop("hidden").map(
-            {True: f"areas with fewer than {k} people left out", False: ""})
+    """The Employment page's default series: people per role over every survey period, one
+    source, one period length and one area level (never summed across them: trends.py)."""
+    from dashboard import trends
+
+    if len(frames) == 1:  # the page's own frame (its summary): one row per role and period
+        rows, arrival, employed = frames[0].iloc[0:0], pd.DataFrame(), frames[0]
     else:
-        shown = shown.drop(columns="hidden")
-    return Built(charts.employment_by_role(shown, latest), shown,
-                 _top_summary(shown, "role", "employed", f"people working in {latest}",
-                              labels.role))
+        rows, arrival = frames
+        employed = trends.employed_by_role(rows)
+    title = "People employed per role over time (union or statistics-office survey)"
+    if not rows.empty:
+        r = rows.iloc[0]
+        title = (f"People employed per role ({r['source']}, "
+                 f"{trends.GRANULARITY_WORDS[r['granularity']]}, "
+                 f"{trends.LEVEL_WORDS[r['area_level']].split(' (')[0]})")
+    first = arrival.iloc[0]["first_use"] if not arrival.empty else None
+    first = None if first is None or first != first else first.date()
+    fig = charts.employment_trend(employed, "employed", title, "people", arrival=first)
+    latest = trends.latest(employed)
+    period = latest["period"].iloc[0] if not latest.empty else "–"
+    return Built(fig, employed, _top_summary(latest, "role", "employed",
+                                             f"people working in {period}", labels.role))
+
+
+def _event_study(frames, f, k) -> Built:
+    df = frames[0]
+    post = df[~df["placebo"].astype(bool)] if not df.empty else df
+    s = ("No estimable event study in this selection." if post.empty else
+         f"{_num(post['effect'].sum())} shoot days displaced over the "
+         f"{len(post)} months after the first twin use shown; the shaded months before it "
+         "are placebo checks whose true effect is 0.")
+    return Built(charts.event_study(df), df, s)
 
 
 def _bls(frames, f, k) -> Built:
@@ -292,12 +300,15 @@ REGISTRY: dict[str, Chart] = {c.key: c for c in (
           _one("unlicensed_reasons"), _reasons, ("period", "brand", "region")),
     Chart("consent-brands", "Brands' twin images: licensed, watermarked, disclosed", CONSENT,
           _one("compliance_by_brand"), _compliance, ("period", "brand", "region")),
-    Chart("employment-survey", "People working in each role (union survey, areas summed)",
-          "union survey (marts.employment)", _one("employment_survey"), _survey,
+    Chart("employment-survey", "People employed per role over time (one survey series)",
+          "union survey (marts.employment)", lambda f: (("employment_series", f), ("twin_arrival", f)), _survey,
           ("role", "region")),
     Chart("employment-bls", "US employees in the occupation (BLS OEWS)",
           "US Bureau of Labor Statistics, Occupational Employment and Wage Statistics (public "
           "domain), bls.gov/oes", _one("employment_bls"), _bls, ("role",), real=True),
+    Chart("displacement-event-study", "Shoot days displaced, by months since the brand's "
+          "first twin use", "marts.displacement_event_study (months since each brand's first "
+          "twin use)", _one("event_study"), _event_study, ("brand", "region")),
     Chart("brand-shoot-days", "One brand's shoot days: actual against what was expected "
           "without twins", DISPLACEMENT, _one("shoot_days_vs_expected"), _shoot_days,
           ("period", "brand"), brand_required=True),
