@@ -32,6 +32,7 @@ CURRENCY: ContextVar[str] = ContextVar("currency", default="EUR")
 DISPLACEMENT = "bookings and twin-usage exports (marts.displacement_monthly)"
 CONSENT = "twin-usage and licence exports (marts.consent_monthly)"
 CREW = "booking-crew exports (marts.crew_impact_monthly)"
+RIGHTS = "twin-usage and licence exports (marts.rights_scorecard)"
 
 
 @dataclass(frozen=True)
@@ -251,6 +252,28 @@ def _event_study(frames, f, k) -> Built:
     return Built(charts.event_study(df), df, s)
 
 
+def _rights(kind: str):
+    """The Consent page's three rights charts (dashboard/rights.py words)."""
+    def build(frames, f, k) -> Built:
+        from dashboard import rights
+
+        df = frames[0]
+        years = rights.years_label(f)
+        who = "the selected brands" if f.brand or f.region else "all brands"
+        if kind == "scorecard":
+            fig = charts.rights_scorecard(df, f"Rights met for {who}' twin images, {years}")
+            said = rights.worst_gaps(df, years) if not df.empty else None
+        elif kind == "brands":
+            fig = charts.rights_by_brand(df, f"Share of each brand's twin images meeting each "
+                                             f"right, {years}")
+            said = f"Each brand's share of twin images meeting each of the nine rights, {years}."
+        else:
+            fig = charts.rights_trend(df, f"Each right over the years, {who}")
+            said = f"The share of {who}' twin images meeting each right, year by year."
+        return Built(fig, df, said or "No twin use in these years: nothing to score.")
+    return build
+
+
 def _bls(frames, f, k) -> Built:
     df = frames[0]
     return Built(charts.bls_employment(df), df,
@@ -300,6 +323,12 @@ REGISTRY: dict[str, Chart] = {c.key: c for c in (
           _one("unlicensed_reasons"), _reasons, ("period", "brand", "region")),
     Chart("consent-brands", "Brands' twin images: licensed, watermarked, disclosed", CONSENT,
           _one("compliance_by_brand"), _compliance, ("period", "brand", "region")),
+    Chart("consent-rights", "Rights met for the brands' twin images", RIGHTS,
+          _one("rights_scorecard"), _rights("scorecard"), ("period", "brand", "region")),
+    Chart("consent-rights-brands", "Share of each brand's twin images meeting each right",
+          RIGHTS, _one("rights_by_brand"), _rights("brands"), ("period", "brand", "region")),
+    Chart("consent-rights-trend", "Each right over the years", RIGHTS,
+          _one("rights_by_year"), _rights("trend"), ("brand", "region")),
     Chart("employment-survey", "People employed per role over time (one survey series)",
           "union survey (marts.employment)", lambda f: (("employment_series", f), ("twin_arrival", f)), _survey,
           ("role", "region")),
