@@ -737,6 +737,18 @@ _RIGHTS_SCOPE = (f"((len($brand::varchar[]) = 0 and len($region::varchar[]) = 0 
                  f"and {_BRAND} and {_IN_REGION}))")
 
 
+# the scorecard's sums over marts.rights_scorecard rows, with the people behind them
+_RIGHTS_SUMS = """sum(twin_assets)::bigint as twin_assets,
+               sum(assets_met)::bigint as assets_met,
+               sum(assets_not_met)::bigint as assets_not_met,
+               sum(assets_unknown)::bigint as assets_unknown,
+               sum(assets_met) / nullif(sum(twin_assets), 0) as share_met,
+               sum(assets_not_met) / nullif(sum(twin_assets), 0) as share_not_met,
+               sum(assets_unknown) / nullif(sum(twin_assets), 0) as share_unknown,
+               any_value(people.models) as models,
+               any_value(split.split_models) as split_models"""
+
+
 def _rights_split(group: str, where: str) -> str:
     """A CTE `split`: per `group` × right, the fewest distinct models behind any non-empty
     status (met, not met, unknown) — public mode hides the split below k, since each part
@@ -769,15 +781,7 @@ def rights_scorecard(db: Source, f: Filters) -> pd.DataFrame:
         ),
         {_rights_split("", f"{_YEARS} and {_BRAND} and {_IN_REGION}")}
         select "right", any_value(right_order) as right_order,
-               sum(twin_assets)::bigint as twin_assets,
-               sum(assets_met)::bigint as assets_met,
-               sum(assets_not_met)::bigint as assets_not_met,
-               sum(assets_unknown)::bigint as assets_unknown,
-               sum(assets_met) / nullif(sum(twin_assets), 0) as share_met,
-               sum(assets_not_met) / nullif(sum(twin_assets), 0) as share_not_met,
-               sum(assets_unknown) / nullif(sum(twin_assets), 0) as share_unknown,
-               any_value(people.models) as models,
-               any_value(split.split_models) as split_models
+               {_RIGHTS_SUMS}
         from picked cross join people join split using ("right")
         group by "right"
         order by right_order
@@ -791,15 +795,7 @@ def rights_by_brand(db: Source, f: Filters) -> pd.DataFrame:
     return _run(db, f"""
         with {_rights_split("brand_id, ", _YEARS)}
         select brand_id, "right", any_value(right_order) as right_order,
-               sum(twin_assets)::bigint as twin_assets,
-               sum(assets_met)::bigint as assets_met,
-               sum(assets_not_met)::bigint as assets_not_met,
-               sum(assets_unknown)::bigint as assets_unknown,
-               sum(assets_met) / nullif(sum(twin_assets), 0) as share_met,
-               sum(assets_not_met) / nullif(sum(twin_assets), 0) as share_not_met,
-               sum(assets_unknown) / nullif(sum(twin_assets), 0) as share_unknown,
-               any_value(people.models) as models,
-               any_value(split.split_models) as split_models
+               {_RIGHTS_SUMS}
         from marts.rights_scorecard
         join (select brand_id, count(distinct person) as models
               from staging.int_usage_rights where {_YEARS} group by brand_id) as people
@@ -828,15 +824,7 @@ def rights_by_year(db: Source, f: Filters) -> pd.DataFrame:
         ),
         {_rights_split("year, ", f"{_BRAND} and {_IN_REGION}")}
         select year, "right", any_value(right_order) as right_order,
-               sum(twin_assets)::bigint as twin_assets,
-               sum(assets_met)::bigint as assets_met,
-               sum(assets_not_met)::bigint as assets_not_met,
-               sum(assets_unknown)::bigint as assets_unknown,
-               sum(assets_met) / nullif(sum(twin_assets), 0) as share_met,
-               sum(assets_not_met) / nullif(sum(twin_assets), 0) as share_not_met,
-               sum(assets_unknown) / nullif(sum(twin_assets), 0) as share_unknown,
-               any_value(people.models) as models,
-               any_value(split.split_models) as split_models
+               {_RIGHTS_SUMS}
         from picked join people using (year) join split using (year, "right")
         group by year, "right"
         order by year, right_order

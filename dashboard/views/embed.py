@@ -7,9 +7,9 @@ from dashboard.audience import public
 from etl.errors import UsageError, UserError
 
 # no header, toolbar or sidebar even when the URL lacks ?embed=true
-st.markdown("<style>header[data-testid='stHeader'], [data-testid='stSidebar'], "
-            "[data-testid='stSidebarCollapsedControl'] {display: none;} "
-            ".block-container {padding-top: 1rem;}</style>", unsafe_allow_html=True)
+st.html("<style>header[data-testid='stHeader'], [data-testid='stSidebar'], "
+        "[data-testid='stSidebarCollapsedControl'] {display: none;} "
+        ".block-container {padding-top: 1rem;}</style>")
 params = st.query_params.to_dict()
 key = params.get("chart", "")
 if key not in figures.REGISTRY:
