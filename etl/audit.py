@@ -45,7 +45,7 @@ def cli_user() -> str:
 def record(db: Path, *, user: str, role: str, action: str, object: str = "",
            result: str = "ok") -> dict:
     """Append one row to the side store; never blocks on a load (a different file)."""
-    row = {"id": uuid.uuid4().hex, "occurred_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+    row = {"id": uuid.uuid4().hex, "occurred_at": datetime.now(UTC).isoformat(timespec="microseconds"),
            "user": str(user), "role": str(role), "action": action, "object": str(object),
            "result": str(result)}
     path = store(db)
@@ -75,7 +75,9 @@ def read(db: Path) -> pd.DataFrame:
                     continue
     df = pd.DataFrame(rows, columns=list(COLUMNS))
     df["occurred_at"] = pd.to_datetime(df["occurred_at"], utc=True)
-    return df.sort_values("occurred_at", ascending=False, kind="stable").reset_index(drop=True)
+    # appended in the order things happened: newest first is the file backwards (two rows in
+    # the same instant keep their order, which sorting on the time would not)
+    return df.iloc[::-1].reset_index(drop=True)
 
 
 def fold(con: duckdb.DuckDBPyConnection, db: Path) -> int:
