@@ -4,77 +4,37 @@ critical axe-core violation; an embedded chart draws inside an <iframe> on anoth
 from __future__ import annotations
 
 import http.server
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 
-import httpx
 import pytest
-from conftest import ROOT, run_cli
+from browserkit import ARGS, CHROMIUM, need_chromium, start_dashboard, stop, wait_up
+from conftest import run_cli
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 PATHS = ["/", "/displacement", "/income", "/consent", "/employment", "/brand-report", "/data",
          "/embed?chart=displacement-shoot-days", "/embed?chart=consent-reasons&brand=BR02"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(db: Path, public: bool) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = {**os.environ, "TWINIMPACT_PUBLIC": "1" if public else "0"}
-    proc = subprocess.Popen([sys.executable, "-m", "etl", "dashboard", "--db", str(db),
-                             "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def _wait_up(proc: subprocess.Popen, base: str) -> None:
-    deadline = time.monotonic() + 40
-    while True:
-        try:
-            if httpx.get(f"{base}/_stcore/health", timeout=1).text == "ok":
-                return
-        except httpx.HTTPError:
-            pass
-        assert proc.poll() is None, "the dashboard exited at start"
-        assert time.monotonic() < deadline, "the dashboard did not come up in 40 s"
-        time.sleep(0.3)
 
 
 @pytest.fixture(scope="module")
 def servers(demo_db, tmp_path_factory):
     """One private and one public dashboard on the demo, started side by side."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    need_chromium()
     folder = tmp_path_factory.mktemp("a11y")
     db = folder / "warehouse.duckdb"
     shutil.copyfile(demo_db, db)
-    started = {mode: _start(db, mode == "public") for mode in ("private", "public")}
+    started = {mode: start_dashboard(db, {"TWINIMPACT_PUBLIC": "1" if mode == "public" else "0"})
+               for mode in ("private", "public")}
     try:
         for proc, base in started.values():
-            _wait_up(proc, base)
+            wait_up(proc, base)
         yield {mode: base for mode, (_, base) in started.items()}, db, folder
     finally:
         for proc, _ in started.values():
-            os.killpg(proc.pid, 15)
-            proc.wait(timeout=10)
+            stop(proc)
 
 
 @pytest.fixture(scope="module")

@@ -2,64 +2,30 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-import httpx
 import pytest
-from conftest import ROOT, run_cli
+from browserkit import ARGS, CHROMIUM, need_chromium, start_dashboard, stop, wait_up
+from conftest import run_cli
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAGES = ["", "displacement", "income", "consent", "employment", "brand-report", "data"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(demo_db, tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    need_chromium()
     folder = tmp_path_factory.mktemp("browser")
     db = folder / "warehouse.duckdb"
     shutil.copyfile(demo_db, db)  # the session demo is read-only; this one gets a load
-    port = _free_port()
-    env = {**os.environ, "TWINIMPACT_PUBLIC": "0"}
-    proc = subprocess.Popen([sys.executable, "-m", "etl", "dashboard", "--db", str(db),
-                             "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    proc, base = start_dashboard(db, {"TWINIMPACT_PUBLIC": "0"})
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/_stcore/health", timeout=1).text == "ok":
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, "the dashboard exited at start"
-            assert time.monotonic() < deadline, "the dashboard did not come up in 30 s"
-            time.sleep(0.3)
+        wait_up(proc, base, 30)
         yield base, db, folder
     finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=10)
+        stop(proc)
 
 
 @pytest.fixture(scope="module")

@@ -3,19 +3,16 @@ st.login, roles from TWINIMPACT_ACCESS, the brand scope, /upload and meta.audit.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import duckdb
 import httpx
 import pytest
+from browserkit import ARGS, CHROMIUM, free_port, need_chromium, start_dashboard, stop, wait_up
 from conftest import ROOT
 from playwright.sync_api import expect
-from test_browser import ARGS, CHROMIUM, _free_port, _wait_rendered
+from test_browser import _wait_rendered
 
 from etl import audit
 
@@ -30,15 +27,14 @@ ACCESS = """
 
 @pytest.fixture(scope="module")
 def signin_server(demo_db, tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    need_chromium()
     from oidc_provider_mock import run_server_in_thread
 
     folder = tmp_path_factory.mktemp("signin")
     db = folder / "warehouse.duckdb"
     shutil.copyfile(demo_db, db)
     (folder / "access.toml").write_text(ACCESS)
-    port = _free_port()
+    port = free_port()
     with run_server_in_thread() as provider:
         issuer = f"http://localhost:{provider.server_port}"
         for sub, email in (("brand-one", "esg@brand-one.example"),
@@ -57,29 +53,15 @@ client_id = "twinimpact-test"
 client_secret = "not-a-secret"
 server_metadata_url = "{issuer}/.well-known/openid-configuration"
 """)
-        env = {**os.environ, "TWINIMPACT_PUBLIC": "0", "PYTHONPATH": str(ROOT),
+        env = {"TWINIMPACT_PUBLIC": "0", "PYTHONPATH": str(ROOT),
                "TWINIMPACT_ACCESS": str(folder / "access.toml"),
                "AUTHLIB_INSECURE_TRANSPORT": "1"}
-        proc = subprocess.Popen([sys.executable, "-m", "etl", "dashboard", "--db", str(db),
-                                 "--port", str(port)], cwd=work, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
-        base = f"http://127.0.0.1:{port}"
+        proc, base = start_dashboard(db, env, cwd=work, port=port)
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(f"{base}/_stcore/health", timeout=1).text == "ok":
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert proc.poll() is None, "the dashboard exited at start"
-                assert time.monotonic() < deadline, "the dashboard did not come up in 30 s"
-                time.sleep(0.3)
+            wait_up(proc, base, 30)
             yield base, db, folder
         finally:
-            os.killpg(proc.pid, 15)
-            proc.wait(timeout=10)
+            stop(proc)
 
 
 @pytest.fixture()
