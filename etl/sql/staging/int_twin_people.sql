@@ -5,7 +5,7 @@
 -- behind each figure exactly (dashboard/queries.py, CONTRACT §6); computed once per load so
 -- those counts read thousands of rows, not every use.
 with usage as not materialized (
-    select * from staging.int_usage_classified
+    select * from staging.int_usage_cube
 ),
 
 twins as (

@@ -1,19 +1,18 @@
 -- grain: one row per month × brand_id × channel × consent_status
 -- materialized: table
--- The one pass over the (possibly many million) usage rows that displacement, consent,
--- brands and data quality read. Grouping on an integer month key and turning it into a
--- date afterwards is several times faster than date_trunc on every row.
+-- The usage that displacement, consent, brands and data quality read, from the one pass over
+-- the usage rows (staging.int_usage_cube).
 with usage as (
-    select * from staging.int_usage_classified
+    select * from staging.int_usage_cube
 ),
 
 grouped as (
     select
-        year(used_on) * 12 + month(used_on) - 1 as month_key,
+        month,
         brand_id,
         channel,
         consent_code,
-        count(*) as uses,
+        sum(uses)::bigint as uses,
         sum(assets)::bigint as assets,
         coalesce(sum(assets) filter (where watermarked), 0)::bigint as watermarked_assets,
         coalesce(sum(assets) filter (where disclosed), 0)::bigint as disclosed_assets,
@@ -24,7 +23,7 @@ grouped as (
 
 final as (
     select
-        make_date((month_key // 12)::int, (month_key % 12 + 1)::int, 1) as month,
+        month,
         brand_id,
         channel,
         ['licensed', 'out_of_scope', 'expired', 'not_yet_valid', 'revoked', 'no_licence',

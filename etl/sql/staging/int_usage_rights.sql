@@ -6,11 +6,11 @@
 -- granted for another twin or brand meets none of them. Grouped at once: the mart reads
 -- thousands of rows, not one per use.
 with usage as not materialized (
-    select * from staging.int_usage_classified
+    select * from staging.int_usage_cube
 ),
 
 licenses as (
-    select license_id, valid_from, valid_to, channels, regions, revoked_on, exclusive,
+    select license_id, valid_from, valid_to, channels, regions, exclusive,
         training_allowed
     from staging.stg_licenses
 ),
@@ -21,7 +21,7 @@ twins as (
 
 judged as (
     select
-        year(usage.used_on) as year,
+        year(usage.month) as year,
         usage.brand_id,
         usage.twin_id,
         usage.assets,
@@ -31,14 +31,12 @@ judged as (
         usage.license_id is not null and usage.consent_code not in (6, 7) as named,
         usage.license_id is null as unnamed,
         usage.consent_code,
-        usage.used_on,
         usage.watermarked,
         usage.disclosed,
         licenses.valid_from,
         licenses.valid_to,
         licenses.channels,
         licenses.regions,
-        licenses.revoked_on,
         licenses.exclusive,
         licenses.training_allowed
     from usage
@@ -62,8 +60,9 @@ statuses as (
         case when not named then 0 else (not exclusive)::int end as non_exclusive,
         case when not named then 0 else (not training_allowed)::int end as no_training,
         case when consent_code = 7 then null        -- the licence is not loaded: unknown
-            when named then (revoked_on is null or used_on < revoked_on)::int
-            when unnamed then (consent_code <> 4)::int  -- every candidate licence revoked
+            -- named: code 4 is a use on or after the named licence's revoked_on;
+            -- unnamed: every candidate licence was revoked by then
+            when named or unnamed then (consent_code <> 4)::int
             else 1 end as revocation_honoured,
         watermarked::int as watermarked,
         disclosed::int as disclosed

@@ -5,7 +5,7 @@
 -- nothing downstream needs twin × brand, and month × twin is ~20× fewer groups on 10 million
 -- uses (270 thousand instead of 5 million on the benchmark's uniform data).
 with usage as (
-    select * from staging.stg_twin_usage
+    select * from staging.int_usage_cube
 ),
 
 twins as (
@@ -14,9 +14,9 @@ twins as (
 
 grouped as (
     select
-        year(used_on) * 12 + month(used_on) - 1 as month_key,
+        month,
         twin_id,
-        count(*) as uses,
+        sum(uses)::bigint as uses,
         sum(assets)::bigint as assets,
         sum(fee_paid_rep)::decimal(18, 4) as fee_paid_rep
     from usage
@@ -25,8 +25,7 @@ grouped as (
 
 final as (
     select
-        make_date((grouped.month_key // 12)::int, (grouped.month_key % 12 + 1)::int, 1)
-            as month,
+        grouped.month,
         grouped.twin_id,
         twins.model_id,
         twins.twin_id is not null as twin_known,
