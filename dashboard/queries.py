@@ -11,6 +11,7 @@ Row shapes are given in each docstring as `columns`.
 from __future__ import annotations
 
 import csv
+import re
 from datetime import date
 from pathlib import Path
 
@@ -22,43 +23,73 @@ from etl import config
 from etl.warehouse import reader
 
 # Shared filter predicate pieces, bound by name. `len(list) = 0` means no filter.
-_BRAND = "(len($brand::varchar[]) = 0 or brand_id in (select unnest($brand::varchar[])))"
-_CHANNEL = "(len($channel::varchar[]) = 0 or channel in (select unnest($channel::varchar[])))"
-_ROLE = "(len($role::varchar[]) = 0 or role in (select unnest($role::varchar[])))"
+# list_contains, not `in (select unnest(…))`: no join to plan, a few ms less per query.
+_BRAND = "(len($brand::varchar[]) = 0 or list_contains($brand::varchar[], brand_id))"
+_CHANNEL = "(len($channel::varchar[]) = 0 or list_contains($channel::varchar[], channel))"
+_ROLE = "(len($role::varchar[]) = 0 or list_contains($role::varchar[], role))"
 _PERIOD = "month between $start::date and $end::date"
 # Brand-level marts carry the brand's home region (marts.brands); employment has areas.
-_HOME_REGION = "(len($region::varchar[]) = 0 or region in (select unnest($region::varchar[])))"
+_HOME_REGION = "(len($region::varchar[]) = 0 or list_contains($region::varchar[], region))"
 
 # The people behind a figure (CONTRACT §6), counted exactly from staging at the figure's grain
-# (the marts' per-cell counts cannot be added up: one person works in many cells).
+# (the marts' per-cell counts cannot be added up: one person works in many cells). People are
+# numbers there (counting integers is fast); without a brand or region filter the counts read
+# the tables without a brand (`…_industry`, a fraction of the rows).
 # Twin use: the twin's model; a twin the warehouse does not know counts as a person of its own.
-_TWIN_PEOPLE = """
-    select p.month, p.brand_id, p.channel, b.home_region as region, p.person
-    from staging.int_twin_people p
-    left join marts.brands b using (brand_id)
+# Consent: with whether the use was covered by a valid licence (consent_code 0), watermarked
+# and disclosed: a share's complement (the unlicensed, unwatermarked images) is a figure about
+# the models behind it.
+_TWIN_COLUMNS = """month, channel, person, assets, consent_code, consent_code > 0 as unlicensed,
+           not watermarked as unwatermarked, not disclosed as undisclosed"""
+
+
+def _by_brand(f: Filters) -> bool:
+    return bool(f.brand or f.region)
+
+
+def _twin_people(f: Filters, by_brand: bool = False) -> str:
+    """The people CTE of twin use and consent figures (our own SQL, no values)."""
+    if by_brand or _by_brand(f):
+        return f"""
+    select p.brand_id, {_REGION_OF(f)}, {_TWIN_COLUMNS}
+    from staging.int_twin_people p {_BRANDS_OF(f)}
+"""  # noqa: S608
+    return f"""
+    select null::varchar as brand_id, null::varchar as region, {_TWIN_COLUMNS}
+    from staging.int_twin_people_industry
+"""  # noqa: S608
+
+
+def _crew_people(f: Filters) -> str:
+    """The people CTE of crew figures: the crew members of the bookings the crew mart counts
+    (known, not cancelled)."""
+    if _by_brand(f):
+        return f"""
+    select p.month, p.brand_id, p.role, {_REGION_OF(f)}, p.person
+    from staging.int_crew_people p {_BRANDS_OF(f)}
+"""  # noqa: S608
+    return """
+    select month, null::varchar as brand_id, role, null::varchar as region, person
+    from staging.int_crew_people_industry
 """
-# Consent: the same, with whether the use was covered by a valid licence (consent_code 0),
-# watermarked and disclosed: a share's complement (the unlicensed, unwatermarked images) is a
-# figure about the models behind it.
-_CONSENT_PEOPLE = """
-    select p.month, p.brand_id, p.channel, b.home_region as region, p.assets,
-           p.consent_code > 0 as unlicensed, not p.watermarked as unwatermarked,
-           not p.disclosed as undisclosed, p.consent_code, p.person
-    from staging.int_twin_people p
-    left join marts.brands b using (brand_id)
-"""
-# Crew: the crew members of the bookings the crew mart counts (known, not cancelled).
-_CREW_PEOPLE = """
-    select c.month, c.brand_id, c.channel, c.role, b.home_region as region, c.person
-    from staging.int_crew_people c
-    left join marts.brands b using (brand_id)
-"""
+
+
+# A people row's region is its brand's home region: joined only when the region filter is on.
+def _REGION_OF(f: Filters) -> str:  # noqa: N802 — a SQL fragment, named like the constants
+    return "b.home_region as region" if f.region else "null::varchar as region"
+
+
+def _BRANDS_OF(f: Filters) -> str:  # noqa: N802
+    return "left join marts.brands b using (brand_id)" if f.region else ""
 
 
 Source = Path | duckdb.DuckDBPyConnection  # a warehouse path, or an open reader to reuse
 
 
 def _run(src: Source, sql: str, params: dict | None = None) -> pd.DataFrame:
+    # only the parameters the SQL names: a fragment left out (a filter that is not active)
+    # leaves its parameter unused, which DuckDB refuses
+    params = {k: v for k, v in (params or {}).items() if re.search(rf"\${k}\b", sql)}
     if isinstance(src, duckdb.DuckDBPyConnection):
         return src.execute(sql, params or {}).df()
     with reader(src) as con:
@@ -84,18 +115,12 @@ def _pstart(f: Filters) -> date | None:
 
 
 def known_values(db: Source) -> Known:
-    """Months, brands and regions present in the marts (URL values are checked against these)."""
-    months = _run(db, "select distinct strftime(month, '%Y-%m') as v "
-                  "from marts.displacement_monthly union "
-                  "select distinct strftime(month, '%Y-%m') from marts.model_income_monthly "
-                  "order by 1")["v"]
-    brands = _run(db, "select distinct brand_id as v from marts.displacement_monthly "
-                  "union select distinct brand_id from marts.consent_monthly order by 1")["v"]
-    regions = _run(db, "select distinct home_region as v from marts.brands "
-                   "where home_region is not null union "
-                   "select distinct left(area, 2) from marts.employment "
-                   "where regexp_full_match(left(area, 2), '[A-Z]{2}') order by 1")["v"]
-    return Known(months=tuple(months), brands=tuple(brands), regions=tuple(regions))
+    """Months, brands and regions present in the marts (URL values are checked against these;
+    marts.filter_values)."""
+    rows = _run(db, "select filter, value from marts.filter_values order by filter, value")
+    values = {name: tuple(group["value"]) for name, group in rows.groupby("filter", sort=False)}
+    return Known(months=values.get("month", ()), brands=values.get("brand", ()),
+                 regions=values.get("region", ()))
 
 
 def warehouse_ready(db: Path) -> bool:
@@ -105,10 +130,10 @@ def warehouse_ready(db: Path) -> bool:
     try:
         with reader(db) as con:
             n = con.execute(
-                "select count(*) from information_schema.tables where table_schema = 'marts' "
-                "and table_catalog = current_database() and table_name in ('displacement_monthly', 'crew_impact_monthly', "
-                "'model_income_monthly', 'income_distribution_yearly', 'consent_monthly', "
-                "'employment')").fetchone()[0]
+                "select count(*) from duckdb_tables() where schema_name = 'marts' "
+                "and database_name = current_database() and table_name in ("
+                "'displacement_monthly', 'crew_impact_monthly', 'model_income_monthly', "
+                "'income_distribution_yearly', 'consent_monthly', 'employment')").fetchone()[0]
         return n == 6
     except Exception:  # noqa: BLE001 — a half-written or foreign file is "not ready"
         return False
@@ -143,42 +168,43 @@ def _two_periods(db: Source, f: Filters, mart: str, where: str, filters_used: tu
                  ) -> pd.DataFrame:
     """Two rows — the current period, then the previous one of the same length — of
     `measures` over `marts.<mart>`: the headline numbers and what they are compared with.
-    `people`: (a people CTE, column → predicate): distinct people per period, one pass.
+    `people`: (a people CTE, column → predicate): the distinct people behind each period,
+    counted in the same statement (one row per person and period first, then rows counted:
+    several times faster than `count(distinct …) filter (…)` per column).
     `mart`, `where` and `measures` are fragments of our own code; every value is bound."""
-    out = _run(db, f"""
+    columns = people[1] if people else {}
+    source = people[0] if people else "select null::date as month, null as person where false"
+    flags = "".join(f", bool_or({cond}) as {col}" for col, cond in columns.items())
+    counts = "".join(
+        f", count(*) filter (where ord = 0 and {col}) as {col}_0"
+        f", count(*) filter (where ord = 1 and {col}) as {col}_1" for col in columns)
+    picked = "".join(f", case m.ord when 0 then n.{col}_0 else n.{col}_1 end as {col}"
+                     for col in columns)
+    return _run(db, f"""
         with cells as (
             select case when month >= $start::date then 'current' else 'previous' end
                        as period, *
             from marts.{mart}
             where month between $pstart::date and $end::date {where}
         ),
-        periods as (select * from (values ('current', 0), ('previous', 1)) p(period, ord))
-        select p.period, {measures}, count(c.month) as cells
-        from periods p left join cells c using (period)
-        group by p.period, p.ord
-        order by p.ord
+        periods as (select * from (values ('current', 0), ('previous', 1)) p(period, ord)),
+        measured as (
+            select p.period, p.ord, {measures}, count(c.month) as cells
+            from periods p left join cells c using (period)
+            group by p.period, p.ord
+        ),
+        src as ({source}),
+        per_person as (
+            select (month < $start::date)::int as ord, person{flags}
+            from src
+            where month between $pstart::date and $end::date {where}
+            group by all
+        ),
+        counted as (select true as one{counts} from per_person)
+        select m.* exclude (ord){picked}
+        from measured m cross join counted n
+        order by m.ord
     """, {**_params(f, "start", "end", *filters_used), "pstart": _pstart(f)})  # noqa: S608
-    if people:
-        counts = _people_two_periods(db, f, people[0], people[1], where, filters_used)
-        for col in people[1]:
-            out[col] = [int(counts[f"{col}_cur"]), int(counts[f"{col}_prev"])]
-    return out
-
-
-def _people_two_periods(db: Source, f: Filters, source: str, columns: dict[str, str],
-                        where: str, filters_used: tuple[str, ...]) -> pd.Series:
-    """Distinct people of `source` (a people CTE above) in the current and previous period,
-    per column's predicate (`true`, `unlicensed`…): `<col>_cur`, `<col>_prev`."""
-    counts = ", ".join(
-        f"count(distinct person) filter (where month >= $start::date and {cond}) as {col}_cur, "
-        f"count(distinct person) filter (where month < $start::date and {cond}) as {col}_prev"
-        for col, cond in columns.items())
-    return _run(db, f"""
-        with src as ({source})
-        select {counts}
-        from src
-        where month between $pstart::date and $end::date {where}
-    """, {**_params(f, "start", "end", *filters_used), "pstart": _pstart(f)}).iloc[0]  # noqa: S608
 
 
 # ---- displacement -------------------------------------------------------------------------
@@ -198,33 +224,46 @@ def displacement_totals(db: Source, f: Filters) -> pd.DataFrame:
                coalesce(sum(cancelled_for_twin_days), 0)::double as cancelled_for_twin_days,
                coalesce(sum(displaced_shoot_days_did), 0)::double as displaced_did,
                coalesce(sum(displaced_shoot_days_upper), 0)::double as displaced_upper""",
-                        people=(_TWIN_PEOPLE, {"models": "true"}))
+                        people=(_twin_people(f), {"models": "true"}))
 
 
 def _share_by(db: Source, f: Filters, keys: str, start: date | None = None) -> pd.DataFrame:
     """Shoot and twin images and the twin share grouped by `keys` (our own column list, e.g.
-    `month, channel`), with models: the distinct models behind the group's twin use."""
+    `month, channel`; `half` is the half-year, `2026 H1`), with models: the distinct models
+    behind the group's twin use. Halves are grouped as numbers and named at the end."""
+    inner = keys.replace("half", "half_no")
+    outer = keys.replace("half", "(half_no // 2) || ' H' || (half_no % 2 + 1) as half")
+    half_no = "year(month) * 2 + (month(month) > 6)::int as half_no"
     return _run(db, f"""
         with cells as (
-            select *, strftime(month, '%Y') || ' H' || (1 + (month(month) > 6)::int) as half
+            select *, {half_no}
             from marts.displacement_monthly
             where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
         ),
         people as (
-            select *, strftime(month, '%Y') || ' H' || (1 + (month(month) > 6)::int) as half
-            from ({_TWIN_PEOPLE})
+            select *, {half_no}
+            from ({_twin_people(f)})
             where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
         ),
-        counted as (select {keys}, count(distinct person) as models from people group by all)
-        select {keys},
-               sum(shoot_assets)::bigint as shoot_assets,
-               sum(twin_assets)::bigint as twin_assets,
-               sum(twin_assets) / nullif(sum(twin_assets) + sum(shoot_assets), 0) as twin_share,
-               count(distinct month) as months,
-               coalesce(any_value(counted.models), 0)::bigint as models
-        from cells left join counted using ({keys})
-        group by all
-        order by all
+        counted as (
+            select {inner}, count(*) as models
+            from (select distinct {inner}, person from people)
+            group by all
+        ),
+        grouped as (
+            select {inner},
+                   sum(shoot_assets)::bigint as shoot_assets,
+                   sum(twin_assets)::bigint as twin_assets,
+                   sum(twin_assets) / nullif(sum(twin_assets) + sum(shoot_assets), 0)
+                       as twin_share,
+                   count(distinct month) as months,
+                   coalesce(any_value(counted.models), 0)::bigint as models
+            from cells left join counted using ({inner})
+            group by all
+        )
+        select {outer}, shoot_assets, twin_assets, twin_share, months, models
+        from grouped
+        order by {inner}
     """, _params(f, "start", "end", "brand", "channel", "region", start=start))  # noqa: S608
 
 
@@ -250,8 +289,9 @@ def shoot_days_vs_expected(db: Source, f: Filters) -> pd.DataFrame:
     twin images the upper bound is made from)."""
     return _run(db, f"""
         with people as (
-            select month, count(distinct person) as models from ({_TWIN_PEOPLE})
-            where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
+            select month, count(*) as models
+            from (select distinct month, person from ({_twin_people(f)})
+                  where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION})
             group by month
         )
         select month,
@@ -276,8 +316,9 @@ def brands_ranked(db: Source, f: Filters) -> pd.DataFrame:
             select brand_id, adoption_month from marts.brands
         ),
         people as (
-            select brand_id, count(distinct person) as models from ({_TWIN_PEOPLE})
-            where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
+            select brand_id, count(*) as models
+            from (select distinct brand_id, person from ({_twin_people(f, by_brand=True)})
+                  where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION})
             group by brand_id
         ),
         period as (
@@ -323,9 +364,9 @@ def displacement_estimates(db: Source, f: Filters) -> pd.DataFrame:
           and (
             (e.scope = 'ALL' and len($brand::varchar[]) = 0 and len($region::varchar[]) = 0)
             or (e.scope <> 'ALL'
-                and (len($brand::varchar[]) = 0 or e.scope in (select unnest($brand::varchar[])))
+                and (len($brand::varchar[]) = 0 or list_contains($brand::varchar[], e.scope))
                 and (len($region::varchar[]) = 0
-                     or b.home_region in (select unnest($region::varchar[])))))
+                     or list_contains($region::varchar[], b.home_region))))
         order by e.scope = 'ALL' desc, e.scope, e.year
     """, _params(f, "start", "end", "brand", "region"))
 
@@ -338,7 +379,7 @@ def coverage(db: Source, f: Filters) -> pd.DataFrame:
                strftime(covered_to, '%Y-%m') as covered_to,
                array_to_string(coverage, ', ') as coverage, observed_months
         from marts.brands
-        where (len($brand::varchar[]) = 0 or brand_id in (select unnest($brand::varchar[])))
+        where (len($brand::varchar[]) = 0 or list_contains($brand::varchar[], brand_id))
         order by brand_id
     """, _params(f, "brand"))
 
@@ -355,9 +396,9 @@ def event_study(db: Source, f: Filters) -> pd.DataFrame:
         where (e.scope = 'ALL' and len($brand::varchar[]) = 0 and len($region::varchar[]) = 0)
             or (e.scope <> 'ALL'
                 and (len($brand::varchar[]) > 0 or len($region::varchar[]) > 0)
-                and (len($brand::varchar[]) = 0 or e.scope in (select unnest($brand::varchar[])))
+                and (len($brand::varchar[]) = 0 or list_contains($brand::varchar[], e.scope))
                 and (len($region::varchar[]) = 0
-                     or b.home_region in (select unnest($region::varchar[]))))
+                     or list_contains($region::varchar[], b.home_region)))
         order by e.scope, e.event_month
     """, _params(f, "brand", "region"))
 
@@ -377,7 +418,7 @@ def crew_totals(db: Source, f: Filters) -> pd.DataFrame:
                coalesce(sum(crew_income), 0)::double as crew_income,
                coalesce(sum(displaced_crew_days), 0)::double as displaced_crew_days,
                coalesce(sum(displaced_crew_income), 0)::double as displaced_crew_income""",
-                        people=(_CREW_PEOPLE, {"people": "true"}))
+                        people=(_crew_people(f), {"people": "true"}))
 
 
 def crew_by_role(db: Source, f: Filters) -> pd.DataFrame:
@@ -385,8 +426,9 @@ def crew_by_role(db: Source, f: Filters) -> pd.DataFrame:
     (distinct crew members of the role booked in the selection)."""
     return _run(db, f"""
         with people as (
-            select role, count(distinct person) as people from ({_CREW_PEOPLE})
-            where {_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION}
+            select role, count(*) as people
+            from (select distinct role, person from ({_crew_people(f)})
+                  where {_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION})
             group by role
         )
         select role,
@@ -414,9 +456,9 @@ def crew_income_by_year_role(db: Source, f: Filters) -> pd.DataFrame:
             select year(month) as year, count(distinct month) as months from cells group by all
         ),
         people as (
-            select year(month) as year, role, count(distinct person) as people
-            from ({_CREW_PEOPLE})
-            where {_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION}
+            select year, role, count(*) as people
+            from (select distinct year(month) as year, role, person from ({_crew_people(f)})
+                  where {_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION})
             group by all
         )
         select year(c.month) as year, m.months, c.role,
@@ -457,9 +499,16 @@ def model_income_totals(db: Source, f: Filters) -> pd.DataFrame:
     twin_income, models_shoot, models_twin (distinct models earning each), cells."""
     return _two_periods(db, f, "model_income_monthly", "", (), """
                coalesce(sum(shoot_income), 0)::double as shoot_income,
-               coalesce(sum(twin_income), 0)::double as twin_income,
-               count(distinct c.model_id) filter (where c.shoot_income > 0) as models_shoot,
-               count(distinct c.model_id) filter (where c.twin_income > 0) as models_twin""")
+               coalesce(sum(twin_income), 0)::double as twin_income""",
+                        people=(_MODEL_EARNERS, {"models_shoot": "shoots",
+                                                 "models_twin": "twins"}))
+
+
+# the models earning from shoots and from twins, per month (marts.model_income_monthly)
+_MODEL_EARNERS = """
+    select month, model_id as person, shoot_income > 0 as shoots, twin_income > 0 as twins
+    from marts.model_income_monthly
+"""
 
 
 def income_distribution(db: Source, f: Filters) -> pd.DataFrame:
@@ -521,10 +570,12 @@ def consent_over_time(db: Source, f: Filters) -> pd.DataFrame:
     that month's twin use), unlicensed_people (… behind its unlicensed use)."""
     return _run(db, f"""
         with people as (
-            select month, count(distinct person) as people,
-                   count(distinct person) filter (where unlicensed) as unlicensed_people
-            from ({_CONSENT_PEOPLE})
-            where {_PERIOD} and {_BRAND} and {_HOME_REGION}
+            select month, count(*) as people,
+                   count(*) filter (where unlicensed) as unlicensed_people
+            from (select month, person, bool_or(unlicensed) as unlicensed
+                  from ({_twin_people(f)})
+                  where {_PERIOD} and {_BRAND} and {_HOME_REGION}
+                  group by all)
             group by month
         )
         select month,
@@ -549,7 +600,7 @@ def unlicensed_reasons(db: Source, f: Filters) -> pd.DataFrame:
             select month, brand_id, region, assets, person,
                    ['out_of_scope', 'expired', 'not_yet_valid', 'revoked', 'no_licence',
                     'no_licence', 'unknown_licence'][consent_code] as reason
-            from ({_CONSENT_PEOPLE})
+            from ({_twin_people(f)})
             where consent_code > 0
         )
         select reason, sum(assets)::bigint as assets, count(distinct person) as people
@@ -574,12 +625,16 @@ def compliance_by_brand(db: Source, f: Filters) -> pd.DataFrame:
             where {_PERIOD} and {_BRAND} and {_HOME_REGION}
         ),
         people as (
-            select brand_id, count(distinct person) as people,
-                   count(distinct person) filter (where unlicensed) as unlicensed_people,
-                   count(distinct person) filter (where unwatermarked) as unwatermarked_people,
-                   count(distinct person) filter (where undisclosed) as undisclosed_people
-            from ({_CONSENT_PEOPLE})
-            where {_PERIOD} and {_BRAND} and {_HOME_REGION}
+            select brand_id, count(*) as people,
+                   count(*) filter (where unlicensed) as unlicensed_people,
+                   count(*) filter (where unwatermarked) as unwatermarked_people,
+                   count(*) filter (where undisclosed) as undisclosed_people
+            from (select brand_id, person, bool_or(unlicensed) as unlicensed,
+                         bool_or(unwatermarked) as unwatermarked,
+                         bool_or(undisclosed) as undisclosed
+                  from ({_twin_people(f, by_brand=True)})
+                  where {_PERIOD} and {_BRAND} and {_HOME_REGION}
+                  group by all)
             group by brand_id
         )
         select brand_id,
@@ -613,7 +668,7 @@ def consent_totals(db: Source, f: Filters) -> pd.DataFrame:
                    as watermarked_share,
                sum(disclosed_share * twin_assets) / nullif(sum(twin_assets), 0)
                    as disclosed_share""",
-                        people=(_CONSENT_PEOPLE, {
+                        people=(_twin_people(f), {
                             "people": "true", "unlicensed_people": "unlicensed",
                             "unwatermarked_people": "unwatermarked",
                             "undisclosed_people": "undisclosed"}))
@@ -628,7 +683,7 @@ def reporting_currency(db: Source) -> str:
 # ---- employment ---------------------------------------------------------------------------
 
 _REGION = ("(len($region::varchar[]) = 0 "
-           "or left(area, 2) in (select unnest($region::varchar[])))")
+           "or list_contains($region::varchar[], left(area, 2)))")
 
 
 def employment_survey(db: Source, f: Filters) -> pd.DataFrame:
@@ -723,7 +778,7 @@ def twin_arrival(db: Source, f: Filters) -> pd.DataFrame:
 
 
 _HOME_REGION_BRANDS = ("(len($region::varchar[]) = 0 "
-                       "or home_region in (select unnest($region::varchar[])))")
+                       "or list_contains($region::varchar[], home_region))")
 
 
 # ---- rights -------------------------------------------------------------------------------
@@ -749,20 +804,40 @@ _RIGHTS_SUMS = """sum(twin_assets)::bigint as twin_assets,
                any_value(split.split_models) as split_models"""
 
 
-def _rights_split(group: str, where: str) -> str:
+def _rights_split(group: str, where: str, industry: bool = False) -> str:
     """A CTE `split`: per `group` × right, the fewest distinct models behind any non-empty
     status (met, not met, unknown) — public mode hides the split below k, since each part
-    is total − the others."""
+    is total − the others. `industry`: every brand together (the table without brands)."""
+    table = ("staging.int_usage_rights_people_industry" if industry
+             else "staging.int_usage_rights_people")
     return f"""split as (
-            select {group}"right_name" as "right", coalesce(least(
-                nullif(count(distinct person) filter (where status = 1 and assets > 0), 0),
-                nullif(count(distinct person) filter (where status = 0 and assets > 0), 0),
-                nullif(count(distinct person) filter (where status is null and assets > 0), 0)
+            select {group}"right", coalesce(least(
+                nullif(count(*) filter (where met), 0),
+                nullif(count(*) filter (where not_met), 0),
+                nullif(count(*) filter (where unknown), 0)
             ), 0) as split_models
-            from staging.int_usage_rights_long
-            where {where}
+            from (
+                -- one row per person first (over the years and brands chosen), then counted
+                select {group}"right_name" as "right", person,
+                       bool_or(met) as met, bool_or(not_met) as not_met,
+                       bool_or(unknown) as unknown
+                from {table}
+                where {where}
+                group by all
+            )
             group by all
         )"""  # noqa: S608 — fragments of our own code; every value is bound
+
+
+def _brands_chosen(f: Filters) -> str:
+    """The brand and region filters, where a people table has brands; `true` without them
+    (the table without brands is read then)."""
+    return f"{_BRAND} and {_IN_REGION}" if _by_brand(f) else "true"
+
+
+def _in_region(f: Filters) -> str:
+    """The brand is based in one of the filter's regions (no lookup without the filter)."""
+    return _IN_REGION if f.region else "true"
 
 
 def rights_scorecard(db: Source, f: Filters) -> pd.DataFrame:
@@ -777,9 +852,9 @@ def rights_scorecard(db: Source, f: Filters) -> pd.DataFrame:
         ),
         people as (
             select count(distinct person) as models from staging.int_usage_rights
-            where {_YEARS} and {_BRAND} and {_IN_REGION}
+            where {_YEARS} and {_BRAND} and {_in_region(f)}
         ),
-        {_rights_split("", f"{_YEARS} and {_BRAND} and {_IN_REGION}")}
+        {_rights_split("", f"{_YEARS} and {_brands_chosen(f)}", industry=not _by_brand(f))}
         select "right", any_value(right_order) as right_order,
                {_RIGHTS_SUMS}
         from picked cross join people join split using ("right")
@@ -801,7 +876,7 @@ def rights_by_brand(db: Source, f: Filters) -> pd.DataFrame:
               from staging.int_usage_rights where {_YEARS} group by brand_id) as people
             using (brand_id)
         join split using (brand_id, "right")
-        where brand_id <> 'ALL' and {_YEARS} and {_BRAND} and {_IN_REGION}
+        where brand_id <> 'ALL' and {_YEARS} and {_BRAND} and {_in_region(f)}
         group by brand_id, "right"
         order by brand_id, right_order
     """, _params(f, "start", "end", "brand", "region"))  # noqa: S608
@@ -819,10 +894,10 @@ def rights_by_year(db: Source, f: Filters) -> pd.DataFrame:
         ),
         people as (
             select year, count(distinct person) as models from staging.int_usage_rights
-            where {_BRAND} and {_IN_REGION}
+            where {_BRAND} and {_in_region(f)}
             group by year
         ),
-        {_rights_split("year, ", f"{_BRAND} and {_IN_REGION}")}
+        {_rights_split("year, ", _brands_chosen(f), industry=not _by_brand(f))}
         select year, "right", any_value(right_order) as right_order,
                {_RIGHTS_SUMS}
         from picked join people using (year) join split using (year, "right")

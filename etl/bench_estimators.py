@@ -191,8 +191,13 @@ def render_large(r: dict) -> str:
         lines.append(f"  demo load (all six kinds, marts included)  {r['demo_load_s']:.1f} s")
     lines.append(f"  marts rebuild (median)                     {r['marts_rebuild_s']:.2f} s")
     lines.append(f"    of which the estimator (etl/estimate.py) {r['estimator_s']:.3f} s")
-    lines.append("  page queries, cold, median ms (limit 100):")
-    lines += [f"    {page:<14} {ms:7.1f}" for page, ms in r["query_ms"].items()]
+    q = r["query_ms"]
+    lines.append("  the SQL each page runs, summed, cold cache, median ms (limit 100):")
+    lines.append(f"    {'page':<14} {'local':>7} {'public':>7}")
+    lines += [f"    {page:<14} {ms:7.1f} {q['public'][page]:7.1f}"
+              for page, ms in q["local"].items()]
+    slow = q["slowest_query"]
+    lines.append(f"  slowest single query: {slow['ms']:.1f} ms ({slow['sql'][:70]}…)")
     return "\n".join(lines)
 
 

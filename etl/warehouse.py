@@ -204,12 +204,20 @@ def reader(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     cache could hand back an instance that predates the last publish); readers of the old
     version keep it until they finish.
     """
+    with readers(db, 1) as (con,):
+        yield con
+
+
+@contextmanager
+def readers(db: Path, n: int) -> Iterator[tuple[duckdb.DuckDBPyConnection, ...]]:
+    """`n` read-only cursors on the same published version (see reader): a page's queries
+    run on them in parallel threads and still all read one version of the data."""
     global _hub
     path = str(Path(db).resolve())
     with _hub_lock:
         if _hub is None:
             _hub = duckdb.connect()
-        con = _hub.cursor()
+        cons = [_hub.cursor() for _ in range(n)]
         version = data_version(Path(path))
         known = _current.get(path)
         if known and known[0] == version:
@@ -217,19 +225,22 @@ def reader(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         else:
             alias = f"warehouse_{next(_aliases)}"  # our own counter: safe to format in
             try:
-                con.execute(f"attach ? as {alias} (read_only)", [path])
+                cons[0].execute(f"attach ? as {alias} (read_only)", [path])
             except BaseException:
-                con.close()
+                for con in cons:
+                    con.close()
                 raise
             if known:
                 _release(known[1])
             _current[path] = (version, alias)
         _users[alias] = _users.get(alias, 0) + 1
     try:
-        con.execute(f"use {alias}")
-        yield con
+        for con in cons:
+            con.execute(f"use {alias}")
+        yield tuple(cons)
     finally:
-        con.close()
+        for con in cons:
+            con.close()
         with _hub_lock:
             _users[alias] -= 1
             if _current.get(path, (None, None))[1] != alias:

@@ -247,8 +247,10 @@ def test_every_relation_states_its_grain(db):
     assert [r[1] for r in got] == [
         "brands", "consent_monthly", "crew_impact_monthly", "data_quality",
         "displacement_estimates", "displacement_event_study",  # CONTRACT §4, etl/estimate.py
-        "displacement_monthly", "employment", "income_distribution_yearly",
-        "model_income_monthly", "model_income_yearly", "rights_scorecard"]
+        "displacement_monthly", "employment",
+        "filter_values",  # the dashboard's filter values (queries.known_values)
+        "income_distribution_yearly", "model_income_monthly", "model_income_yearly",
+        "rights_scorecard"]
     assert all(r[2].startswith("grain: one row per ") for r in got)
     assert dict((r[1], r[2]) for r in got)["displacement_monthly"] == (
         "grain: one row per month × brand_id × channel")

@@ -1,16 +1,27 @@
--- grain: one row per month × brand_id × channel × role × person
+-- grain: one row per month × brand_id × role × person
 -- materialized: table
 -- The crew members of the bookings the crew mart counts (known, not cancelled), once per
--- month, brand, channel and role: public mode counts the distinct people behind each crew
--- figure from it (dashboard/queries.py, CONTRACT §6).
+-- month, brand and role: public mode counts the distinct people behind each crew figure from
+-- it (dashboard/queries.py, CONTRACT §6). Crew figures follow no channel filter, so there is
+-- no channel. person is a number (staging.int_crew_numbers): counting distinct integers is
+-- several times faster than text. Sorted by brand and month: a brand-filtered count reads
+-- only that brand's blocks; without a brand or region filter the pages read
+-- staging.int_crew_people_industry.
 with crew as not materialized (
-    select * from staging.stg_booking_crew
+    select month, brand_id, role, person_id
+    from staging.stg_booking_crew
+    where booking_known and not is_cancelled
+),
+
+numbers as (
+    select person_id, person_no from staging.int_crew_numbers
 ),
 
 final as (
-    select distinct month, brand_id, channel, role, person_id as person
+    select distinct crew.month, crew.brand_id, crew.role, numbers.person_no as person
     from crew
-    where booking_known and not is_cancelled
+    inner join numbers using (person_id)
+    order by crew.brand_id, crew.month
 )
 
 select * from final

@@ -1,15 +1,16 @@
 -- grain: one row per month × brand_id × channel × person × consent_code × watermarked × disclosed
 -- materialized: table
--- Twin use grouped to the people behind it (a twin's model; a twin the warehouse does not know
--- counts as a person of its own), with its assets. Public mode counts the distinct models
--- behind each figure exactly (dashboard/queries.py, CONTRACT §6); computed once per load so
--- those counts read thousands of rows, not every use.
+-- Twin use grouped to the people behind it (the twin's model as a number,
+-- staging.int_model_numbers), with its assets. Public mode counts the distinct models behind
+-- each figure exactly from it (dashboard/queries.py, CONTRACT §6). Sorted by brand and month:
+-- a brand-filtered count reads only that brand's blocks. Without a brand or region filter the
+-- pages read staging.int_twin_people_industry, which has no brand.
 with usage as not materialized (
     select * from staging.int_usage_cube
 ),
 
-twins as (
-    select twin_id, model_id from staging.stg_twins
+numbers as (
+    select twin_id, person_no from staging.int_model_numbers
 ),
 
 final as (
@@ -17,14 +18,15 @@ final as (
         usage.month,
         usage.brand_id,
         usage.channel,
-        coalesce(twins.model_id, 'twin:' || usage.twin_id) as person,
+        numbers.person_no as person,
         usage.consent_code,
         usage.watermarked,
         usage.disclosed,
         sum(usage.assets)::bigint as assets
     from usage
-    left join twins using (twin_id)
+    inner join numbers using (twin_id)
     group by all
+    order by usage.brand_id, usage.month
 )
 
 select * from final

@@ -15,8 +15,8 @@ licenses as (
     from staging.stg_licenses
 ),
 
-twins as (
-    select twin_id, model_id from staging.stg_twins
+numbers as (
+    select twin_id, person_no from staging.int_model_numbers
 ),
 
 judged as (
@@ -93,7 +93,7 @@ final as (
         rates.year,
         rates.brand_id,
         rates.twin_id,
-        coalesce(twins.model_id, 'twin:' || rates.twin_id) as person,
+        numbers.person_no as person,  -- the model, as a number (int_model_numbers)
         rates.assets,
         rates.fee_paid_rep,
         rates.licensed,
@@ -108,7 +108,7 @@ final as (
         bench.income_per_asset as shoot_income_per_asset,
         (rates.twin_fee_per_asset >= bench.income_per_asset)::int as fair_pay
     from rates
-    left join twins using (twin_id)
+    inner join numbers using (twin_id)
     left join staging.int_twin_shoot_rate as bench using (twin_id)
 )
 
