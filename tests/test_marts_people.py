@@ -1,7 +1,8 @@
 """People behind a brand's twin use (consent_monthly.twin_models) and twin income by model.
 
-staging.int_usage_brand_people counts people with bitmaps in blocks of 1024 person numbers;
-this industry has 1,053 people in one month × brand, so the count spans two blocks. Models
+staging.int_usage_brand_people counts the distinct people behind a brand's month from the usage
+cube; this industry has 1,053 people in one month × brand (more than one block of 1,024, which
+an earlier bitmap version had to add up across). Models
 M0000..M0049 own two twins each (T0000+T0001, T0002+T0003, ...); every other twin is its
 model's only one.
 """
