@@ -4,6 +4,12 @@ Each file in sql/staging becomes `staging.<stem>` (a view, or a table when its f
 `-- materialized: table`: heavy aggregates read by several marts are computed once); each file
 in sql/marts becomes the table `marts.<stem>` (tables, so the dashboard reads them fast). The
 grain line (`-- grain: ...`) at the top of each file becomes the relation's comment.
+
+A table is rebuilt only when what it is made from changed: its fingerprint is its SQL, the
+state of the stored tables it reads (raw.*: rows and the newest load in them — a load that
+changes a row re-inserts it with its own load id; ref.* and meta.*: a hash of every row) and
+the fingerprints of the models it reads. A twin-usage load then leaves the crew tables as
+they are, a bookings load the usage tables. `rebuild(con, force=True)` rebuilds everything.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import duckdb
 from etl import config, estimate
 
 _REF = re.compile(r"\b(staging|marts)\.([a-z_][a-z0-9_]*)\b")
+_SOURCE = re.compile(r"\b(raw|ref|meta)\.([a-z_][a-z0-9_]*)\b")
 _GRAIN = re.compile(r"^--\s*grain:\s*(.+)$", re.MULTILINE)
 _MATERIALIZED = re.compile(r"^--\s*materialized:\s*table\s*$", re.MULTILINE)
 
@@ -33,6 +40,7 @@ class Model:
     grain: str
     table: bool
     depends: frozenset[str]
+    sources: frozenset[str] = frozenset()  # the stored tables it reads (raw, ref, meta)
 
     @property
     def qualified(self) -> str:
@@ -55,6 +63,7 @@ def load_models(sql_dir: Path = config.SQL_DIR) -> list[Model]:
                 table=schema == "marts" or bool(_MATERIALIZED.search(text)),
                 depends=frozenset(f"{s}.{n}" for s, n in _REF.findall(body)) - {
                     f"{schema}.{path.stem}"},
+                sources=frozenset(f"{s}.{n}" for s, n in _SOURCE.findall(body)),
             )
             models[model.qualified] = model
     return _topological(models)
@@ -107,14 +116,17 @@ def up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
     return row is not None and row[0] == sql_version()
 
 
-def rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
-    """Recreate every staging view and mart inside the writer's transaction.
+def rebuild(con: duckdb.DuckDBPyConnection, force: bool = False) -> dict[str, float]:
+    """Recreate the staging views and marts inside the writer's transaction: every table whose
+    fingerprint changed (all of them with `force`), then the estimator.
 
-    Returns the seconds each model took (for `bench`). Records the SQL's version in
-    meta.settings (see up_to_date).
+    Returns the seconds each model took, 0.0 for a table kept as it was (for `bench`).
+    Records the SQL's version in meta.settings (see up_to_date).
     """
     con.execute("create schema if not exists staging")
     con.execute("create schema if not exists marts")
+    con.execute("create table if not exists meta.model_fingerprints "
+                "(model varchar primary key, fingerprint varchar not null)")
     models = load_models()
     _drop_stale(con, {m.qualified: ("BASE TABLE" if m.table else "VIEW") for m in models})
     timings: dict[str, float] = {}
@@ -123,7 +135,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     order = con.execute("select current_setting('preserve_insertion_order')").fetchone()[0]
     con.execute("set preserve_insertion_order = false")
     try:
-        _build(con, models, timings)
+        _build(con, models, timings, {} if force else _kept(con))
         started = time.perf_counter()
         estimate.rebuild(con)  # numpy after SQL: the interval and the event study
         timings["marts.displacement_estimates"] = time.perf_counter() - started
@@ -134,10 +146,53 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     return timings
 
 
+def _kept(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The fingerprint each existing table was built from."""
+    existing = {r[0] for r in con.execute("""
+        select schema_name || '.' || table_name from duckdb_tables()
+        where database_name = current_database() and schema_name in ('staging', 'marts')
+    """).fetchall()}
+    return {model: fp for model, fp in con.execute(
+        "select model, fingerprint from meta.model_fingerprints").fetchall()
+        if model in existing}
+
+
+def _source_state(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """What a stored table holds, cheaply: raw tables by their rows and newest load (every
+    changed row is re-inserted with its load's id), the small ref and meta tables by a hash
+    of every row. Identifiers come from our own SQL files."""
+    if table.startswith("raw."):
+        sql = f"select count(*), max(_load_id) from {table}"  # noqa: S608
+    elif table == "meta.settings":  # not the key this rebuild writes at its end
+        sql = "select count(*), bit_xor(hash(t)) from meta.settings t where key <> 'marts_sql'"
+    else:
+        sql = f"select count(*), bit_xor(hash(t)) from {table} t"  # noqa: S608
+    try:
+        return repr(con.execute(sql).fetchone())
+    except duckdb.CatalogException:
+        return "missing"
+
+
+def _fingerprint(model: Model, states: dict[str, str], done: dict[str, str]) -> str:
+    digest = hashlib.sha256(model.sql.encode())
+    for name in sorted(model.sources):
+        digest.update(f"\0{name}={states[name]}".encode())
+    for name in sorted(model.depends):
+        digest.update(f"\0{name}={done.get(name, '')}".encode())
+    return digest.hexdigest()
+
+
 def _build(con: duckdb.DuckDBPyConnection, models: list[Model],
-           timings: dict[str, float]) -> None:
+           timings: dict[str, float], kept: dict[str, str]) -> None:
+    states = {name: _source_state(con, name)
+              for name in sorted({s for m in models for s in m.sources})}
+    done: dict[str, str] = {}
     for model in models:
         started = time.perf_counter()
+        fp = done[model.qualified] = _fingerprint(model, states, done)
+        if model.table and kept.get(model.qualified) == fp:
+            timings[model.qualified] = 0.0  # made from exactly what it was made from before
+            continue
         kind = "table" if model.table else "view"
         # Identifiers come from our own file names, never from user input.
         con.execute(f"create or replace {kind} {model.qualified} as\n{model.sql}")
@@ -145,6 +200,9 @@ def _build(con: duckdb.DuckDBPyConnection, models: list[Model],
             con.execute(f"comment on {kind} {model.qualified} is "
                         + _sql_string(f"grain: {model.grain}"))
         timings[model.qualified] = time.perf_counter() - started
+    con.execute("delete from meta.model_fingerprints")
+    con.executemany("insert into meta.model_fingerprints values (?, ?)",
+                    [[m.qualified, done[m.qualified]] for m in models if m.table])
 
 
 def _drop_stale(con: duckdb.DuckDBPyConnection, wanted: dict[str, str]) -> None:
