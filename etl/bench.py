@@ -18,13 +18,17 @@ taking the median pair, keeps that swing out of the ratio.
 
 Each step runs in a fresh subprocess so that its peak resident memory is its own: `os.wait4`
 returns the rusage of exactly that child (RUSAGE_CHILDREN would give the maximum over every
-child so far).
+child so far). Linux starts a child's peak at its parent's peak when it execs, so the bench
+process itself stays small: the simulator, the resampling and every DuckDB query run in
+children too, and the report gives the bench process's own peak (`bench_peak_rss_mb`), the
+floor under every figure.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -117,6 +121,28 @@ with writer(Path(sys.argv[1])) as con:
     timings = marts.rebuild(con)
     seconds = time.perf_counter() - t
 print(json.dumps({"rebuild_seconds": seconds, "estimator_seconds": timings[sys.argv[2]]}))
+"""
+# Table names are our own constants (RAW_TABLES), never user input.
+_COUNTS = """
+import json, sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(json.dumps({t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in sys.argv[2:]}))
+"""
+_WORLD = """
+import json, sys
+from pathlib import Path
+from etl.simulate import build_files
+built = build_files(seed=int(sys.argv[1]), scale=sys.argv[2], out=Path(sys.argv[3]))
+files = {}
+for kind, path in built.files:
+    files.setdefault(kind, []).append(str(path))
+print(json.dumps(files))
+"""
+_RESAMPLE = """
+import json, sys
+from pathlib import Path
+from etl.bench import resample_usage_csv
+print(json.dumps(resample_usage_csv(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]))))
 """
 _DASHBOARD = """
 import json, sys
@@ -224,15 +250,20 @@ def _checked_target(path: Path) -> Path:
     return path
 
 
-def _counts(db: Path, tables: dict[str, str]) -> dict[str, int]:
-    """Rows of each named table of the warehouse `db`."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        # table names are our own constants (RAW_TABLES), never user input
-        return {name: con.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608
-                for name, table in tables.items()}
-    finally:
-        con.close()
+def _child(py: str, what: str, program: str, args: list[str],
+           work: Path) -> tuple[Step, object]:
+    """A step that must succeed: its Step and its JSON."""
+    step = run_step([py, "-c", program, *args], work)
+    if step.returncode != 0:
+        raise UserError(f"bench: {what} failed ({step.error_line()}); "
+                        "check free memory and disk, or use fewer --events")
+    return step, step.last_json()
+
+
+def _counts(py: str, db: Path, work: Path) -> dict[str, int]:
+    """Rows of each raw table of the warehouse `db` (in a child: see the module's docstring)."""
+    return _child(py, "counting the warehouse's rows", _COUNTS,
+                  [str(db), *RAW_TABLES.values()], work)[1]
 
 
 def _dashboard_step(py: str, db: Path, work: Path) -> dict:
@@ -243,6 +274,21 @@ def _dashboard_step(py: str, db: Path, work: Path) -> dict:
     if dash.returncode != 0:
         return {"error": dash.error_line()}
     return {**dash.last_json(), "step_seconds": _r(dash.seconds), "peak_rss_mb": _r(dash.peak_rss_mb, 1)}
+
+
+def _own_peak_mb() -> float:
+    """This process's peak resident memory: what a child inherits as its starting peak.
+
+    Linux's VmHWM is this process's memory alone; ru_maxrss would include the peak it
+    inherited from its own parent (pytest, say) when it started.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _r(x: float, nd: int = 3) -> float:
@@ -333,17 +379,17 @@ def _base(py: str, files: dict[str, list[Path]], db: Path, work: Path, bar, task
         load, results = _load_step(py, kind, files[kind], db, work)
         out[kind] = {"files": [p.name for p in files[kind]],
                      "floor": {**_one(floor), "rows": floor.last_json()["rows"]},
-                     "load": {**_one(load), "rows": _counts(db, {"n": RAW_TABLES[kind]})["n"],
-                              **_loaded(results)},
+                     "load": {**_one(load), **_loaded(results)},
                      "ratio": _r(load.seconds / floor.seconds) if floor.seconds else None}
+    rows = _counts(py, db, work)
+    for kind in BASE_KINDS:
+        out[kind]["load"]["rows"] = rows[RAW_TABLES[kind]]
     return out
 
 
 def _run_in(work: Path, events: int, show_progress: bool, repeat: int) -> dict:
-    from etl.simulate import build_files  # the simulator is heavy; only the bench needs it
-
     scale = world_scale(events)
-    csv = work / "twin-usage.csv"
+    csv = _checked_target(work / "twin-usage.csv")
     floor_db, load_db, base_db = (work / "floor.duckdb", work / "warehouse.duckdb",
                                   work / "base.duckdb")
     py = sys.executable
@@ -356,22 +402,20 @@ def _run_in(work: Path, events: int, show_progress: bool, repeat: int) -> dict:
         task = bar.add_task(f"simulating the {scale} world",
                             total=2 + len(BASE_KINDS) + 2 * repeat + 2)
 
-        t = time.perf_counter()
-        built = build_files(seed=SEED, scale=scale, out=work / "files")
-        files: dict[str, list[Path]] = {}
-        for kind, path in built.files:
-            files.setdefault(kind, []).append(path)
+        step, built = _child(py, "simulating the world", _WORLD,
+                             [str(SEED), scale, str(work / "files")], work)
+        files = {kind: [Path(p) for p in paths] for kind, paths in built.items()}
         result["world"] = {"scale": scale, "seed": SEED, "simulated": True,
-                           "seconds": _r(time.perf_counter() - t),
+                           "seconds": _r(step.seconds),
                            "csv_mb": _r(sum(p.stat().st_size for ps in files.values()
                                             for p in ps) / 2**20, 1),
                            "files": {k: [p.name for p in ps] for k, ps in files.items()}}
-        del built  # its truth table and arrays: the steps below should not share memory with it
         bar.update(task, advance=1, description=f"twin-usage CSV: {events:,} rows")
 
-        t = time.perf_counter()
-        simulated = resample_usage_csv(files["twin-usage"][0], csv, events)
-        result["generate"] = {"seconds": _r(time.perf_counter() - t), "csv_mb": _mb(csv),
+        step, simulated = _child(py, "writing the twin-usage CSV", _RESAMPLE,
+                                 [str(files["twin-usage"][0]), str(csv), str(events)], work)
+        result["generate"] = {"seconds": _r(step.seconds), "csv_mb": _mb(csv),
+                              "peak_rss_mb": _r(step.peak_rss_mb, 1),
                               "simulated_rows": simulated}
 
         result["base"] = _base(py, files, load_db, work, bar, task)
@@ -393,10 +437,9 @@ def _run_in(work: Path, events: int, show_progress: bool, repeat: int) -> dict:
             step, results = _load_step(py, "twin-usage", [csv], load_db, work)
             loads.append(step)
         result["floor"] = {**_summary(floors), "rows": floors[-1].last_json()["rows"]}
-        result["load"] = {**_summary(loads), "rows": _counts(load_db, {"n": "raw.twin_usage"})["n"],
-                          **_loaded(results)}
-        result["warehouse"] = {"rows": _counts(load_db, {t: t for t in RAW_TABLES.values()}),
-                               "mb": _mb(load_db)}
+        rows = _counts(py, load_db, work)
+        result["load"] = {**_summary(loads), "rows": rows["raw.twin_usage"], **_loaded(results)}
+        result["warehouse"] = {"rows": rows, "mb": _mb(load_db)}
         base_db.unlink()
         bar.update(task, advance=1, description="marts rebuild")
 
@@ -414,6 +457,7 @@ def _run_in(work: Path, events: int, show_progress: bool, repeat: int) -> dict:
 
         result["dashboard"] = _dashboard_step(py, load_db, work)
         bar.update(task, completed=2 + len(BASE_KINDS) + 2 * repeat + 2, description="done")
+    result["bench_peak_rss_mb"] = _r(_own_peak_mb(), 1)
 
     pairs = [(ld.seconds / fl.seconds, ld.cpu_seconds / fl.cpu_seconds)
              for fl, ld in zip(floors, loads, strict=True) if fl.seconds and fl.cpu_seconds]
@@ -459,8 +503,10 @@ def render(r: dict) -> str:
     cell = _cell
     fl, ld, mt = r["floor"], r["load"], r["marts"]
     lines = [f"bench: {r['events']:,} twin-usage rows ({r['generate']['csv_mb']:,.1f} MB CSV) "
-             f"into a warehouse holding the other five kinds, {r['cpus']} CPUs, DuckDB "
-             f"memory_limit {r['memory_limit']}", *_world_lines(r), "",
+             "into a warehouse holding the other five kinds",
+             f"  {r['cpus']} CPUs, DuckDB memory_limit {r['memory_limit']}; peak memory is each "
+             f"step's own process (the bench process: {r['bench_peak_rss_mb']:,.0f} MB)",
+             *_world_lines(r), "",
              f"base warehouse: each kind loaded once (`twinimpact load KIND FILE...`) beside "
              f"its floor ({r['world']['base_warehouse_mb']:,.0f} MB)",
              f"{'kind':<18}{'files':>6}{'rows':>12}{'floor s':>10}{'load s':>10}"
@@ -471,10 +517,11 @@ def render(r: dict) -> str:
                      f"{cell(b['ratio'], '{:,.2f}×'):>12}"
                      f"{cell(b['load']['peak_rss_mb'], '{:,.0f}'):>18}")
     lines += ["", f"twin-usage: floor and load alternate {r['repeat']}× (medians; peak memory: "
-              "the highest run); each load starts from a copy of the base warehouse",
+              "the highest run);", "  each load starts from a copy of the base warehouse",
               f"{'step':<38}{'seconds':>10}{'CPU s':>10}{'peak RSS MB':>14}{'rows':>14}"]
     rows = [
-        ("generate: usage CSV (DuckDB COPY)", r["generate"]["seconds"], None, None, None),
+        ("generate: usage CSV (DuckDB COPY)", r["generate"]["seconds"], None,
+         r["generate"]["peak_rss_mb"], None),
         ("floor: DuckDB read_csv → table", fl["seconds"], fl["cpu_seconds"], fl["peak_rss_mb"],
          fl["rows"]),
         ("load: twinimpact load (incl. marts)", ld["seconds"], ld["cpu_seconds"],

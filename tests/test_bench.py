@@ -67,7 +67,8 @@ def test_bench_works_beside_db_and_never_opens_it(result: dict, where: Path) -> 
 def test_report_shape_and_positive_numbers(result: dict) -> None:
     assert set(result) == {"events", "repeat", "workdir", "cpus", "memory_limit",
                            "load_average_1min", "world", "generate", "base", "floor", "load",
-                           "warehouse", "marts", "dashboard", "ratios", "targets"}
+                           "warehouse", "marts", "dashboard", "ratios", "targets",
+                           "bench_peak_rss_mb"}
     assert (result["events"], result["repeat"]) == (N, 2)
     # two interleaved pairs: each step's runs, each pair's ratio, and the median of the pairs
     assert len(result["floor"]["runs_seconds"]) == len(result["load"]["runs_seconds"]) == 2
@@ -81,8 +82,11 @@ def test_report_shape_and_positive_numbers(result: dict) -> None:
     assert result["ratios"]["marts_vs_load"] == pytest.approx(
         result["marts"]["seconds"] / result["load"]["seconds"], abs=0.001)
     assert result["dashboard"] == {"skipped": "TWINIMPACT_BENCH_DASHBOARD=0"}
-    for step in ("floor", "load", "marts"):
-        assert result[step]["peak_rss_mb"] > 0, step
+    # A child's peak starts at its parent's peak (Linux, at exec): the bench process stays
+    # below every step, or each figure would be the bench's own.
+    peaks = [result[step]["peak_rss_mb"] for step in ("generate", "floor", "load", "marts")]
+    peaks += [b[s]["peak_rss_mb"] for b in result["base"].values() for s in ("floor", "load")]
+    assert 0 < result["bench_peak_rss_mb"] < min(peaks)
     for value in (result["generate"]["seconds"], result["generate"]["csv_mb"],
                   result["floor"]["seconds"], result["load"]["seconds"],
                   result["marts"]["seconds"], result["marts"]["step_seconds"],
@@ -143,8 +147,9 @@ def test_render_shows_each_step_beside_the_others(result: dict) -> None:
     text = bench.render(result)
     lines = text.splitlines()
     assert lines[0].startswith(f"bench: {N:,} twin-usage rows")
-    assert "scale small, seed 7" in lines[1] and "SIMULATED" in lines[1]
-    assert "bookings 7,422 (3 files)" in lines[2]
+    assert f"the bench process: {result['bench_peak_rss_mb']:,.0f} MB" in lines[1]
+    assert "scale small, seed 7" in lines[2] and "SIMULATED" in lines[2]
+    assert "bookings 7,422 (3 files)" in lines[3]
     firsts = [ln.split()[0] for ln in lines if ln.strip()]
     base_at = firsts.index("kind")
     assert firsts[base_at + 1:base_at + 6] == BASE_KINDS
