@@ -100,10 +100,14 @@ def _parser() -> argparse.ArgumentParser:
                     help="address to listen on (default 127.0.0.1: this machine only; "
                     "0.0.0.0: every network interface)")
 
-    sp = cmd("bench", "measure load, marts and dashboard speed beside bare DuckDB",
+    sp = cmd("bench", "measure load, marts and dashboard speed beside bare DuckDB, on a "
+             "simulated warehouse of all six kinds",
              db_help="bench works in a bench/ folder beside this warehouse path (default "
              "data/bench) and never opens the warehouse itself")
-    sp.add_argument("--events", type=int, default=1_000_000)
+    sp.add_argument("--events", type=int, default=1_000_000,
+                    help="twin-usage rows loaded into the simulated world beside the floor "
+                    "(default 1,000,000; world scale small up to 50,000, medium up to "
+                    "1,000,000, else large)")
     sp.add_argument("--repeat", type=int, default=3,
                     help="how many times floor and load alternate (default 3; medians reported)")
     sp.add_argument("--estimators", action="store_true",
