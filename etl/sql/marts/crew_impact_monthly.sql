@@ -11,13 +11,22 @@ displacement as not materialized (
     select * from marts.displacement_monthly
 ),
 
+-- people: counted from staging.int_crew_people (the same crew, one row per person and
+-- month × brand × role, people as numbers): a tenth of the time of count(distinct person_id)
+people as (
+    select month, brand_id, role, count(*) as people
+    from staging.int_crew_people
+    group by all
+),
+
 actual as (
     select
-        month, brand_id, role,
-        sum(days)::double as crew_days,
-        sum(fee_total_rep)::decimal(18, 4) as crew_income,
-        count(distinct person_id) as people
+        crew.month, crew.brand_id, crew.role,
+        sum(crew.days)::double as crew_days,
+        sum(crew.fee_total_rep)::decimal(18, 4) as crew_income,
+        any_value(people.people) as people
     from crew
+    inner join people using (month, brand_id, role)
     group by all
 ),
 
