@@ -125,6 +125,8 @@ RULES: dict[str, Rule] = {
     "twin_share_by_half": _r(("half", "channel"), parts=("half",), models=_TWIN),
     "shoot_days_vs_expected": _r(("month",), parts=(), models=("expected_upper",)),
     "brands_ranked": _r(("brand_id",), parts=(), models=(*_TWIN, "displaced_upper")),
+    # which brand the brand report opens on: adoption months and DiD shoot days, no people
+    "brand_choices": _r(("brand_id",)),
     "crew_totals": _r(("period",), people=_CREW),
     "crew_by_role": _r(("role",), parts=(), people=_CREW),
     "crew_income_by_year_role": _r(("year", "role"), parts=("year",),

@@ -343,6 +343,21 @@ def brands_ranked(db: Source, f: Filters) -> pd.DataFrame:
     """, _params(f, "start", "end", "brand", "channel", "region"))  # noqa: S608
 
 
+def brand_choices(db: Source, f: Filters) -> pd.DataFrame:
+    """brand_id, adoption_month (first twin use, whole history), displaced_did — the brands
+    the selection names, most displaced first: which brand a page opens on (no people counted:
+    it shows no figure about people)."""
+    return _run(db, f"""
+        select d.brand_id, strftime(any_value(b.adoption_month), '%Y-%m') as adoption_month,
+               sum(d.displaced_shoot_days_did)::double as displaced_did
+        from marts.displacement_monthly d
+        join marts.brands b using (brand_id)
+        where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
+        group by d.brand_id
+        order by displaced_did desc, sum(d.twin_assets) desc, d.brand_id
+    """, _params(f, "start", "end", "brand", "channel", "region"))  # noqa: S608
+
+
 def displacement_estimates(db: Source, f: Filters) -> pd.DataFrame:
     """scope, year, months_observed, did, did_low, did_high, upper, control_brands, estimable,
     note, brands, crew_days(_low/_high), crew_income(_low/_high) — for every calendar year

@@ -17,7 +17,7 @@ f = ctx.f
 if not ctx.known.brands:
     ui.empty_state("No brands in the warehouse yet.")
     st.stop()
-ranked = data.fetch(("brands_ranked", replace(f, brand=())))[0]
+ranked = data.fetch(("brand_choices", replace(f, brand=())))[0]
 if f.brand:
     current = f.brand[0]
 else:  # open on the brand whose twins displaced the most shoot days
