@@ -286,6 +286,16 @@ def test_perf_measure_reports_every_page(tiny_db, monkeypatch):
     assert set(result["query_ms"]) == pages and set(result["page_run_ms"]) == pages
     assert all(v > 0 for v in [*result["query_ms"].values(), *result["page_run_ms"].values()])
     assert result["limits_ms"] == {"query": 100, "page_run": 1500}
+    # both modes were run, and a page's figure is the slower of the two
+    by_mode = result["query_ms_by_mode"]
+    assert set(by_mode) == {"local", "public"}
+    assert all(set(by_mode[m]) == pages for m in by_mode)
+    assert result["query_ms"] == {p: max(by_mode["local"][p], by_mode["public"][p])
+                                  for p in pages}
+    # the queries were recorded as the pages ran them: the slowest names its SQL
+    assert result["slowest_query"]["ms"] > 0
+    assert result["slowest_query"]["sql"].split()[0] in {"select", "with", "warehouse_ready"}
+    assert result["query_ok"] is all(v <= 100 for v in result["query_ms"].values())
 
 
 def test_an_empty_warehouse_explains_itself(run, tmp_path):
