@@ -111,19 +111,20 @@ def summarise(worlds: list[dict]) -> dict:
     }
 
 
-def run(seeds: int, scale: str) -> dict:
-    """Build `seeds` worlds (seeds 1..N) and summarise."""
+def run(seeds: int, scale: str, first: int = 1) -> dict:
+    """Build `seeds` worlds (seeds first..first+N−1) and summarise."""
     worlds, started = [], time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="twinimpact-est-") as tmp:
-        for seed in range(1, seeds + 1):
+        for seed in range(first, first + seeds):
             worlds.append(world(seed, scale, Path(tmp)))
     out = summarise(worlds)
-    out.update(scale=scale, seconds=round(time.perf_counter() - started, 1))
+    out.update(scale=scale, first_seed=first, seconds=round(time.perf_counter() - started, 1))
     return out
 
 
 ROWS = [
-    ("worlds (seeds 1..N)", "worlds", "{}"),
+    ("worlds", "worlds", "{}"),
+    ("  first seed", "first_seed", "{}"),
     ("adopting brand-years after adoption", "brand_years", "{}"),
     ("  estimable share (≥ 0.70)", "estimable_share", "{:.1%}"),
     ("  bias, shoot days per brand-year", "bias_brand_year", "{:+.2f}"),
@@ -210,6 +211,8 @@ def cmd(args) -> int:
         return 0
     if args.seeds < 1:
         raise UsageError(f"--seeds {args.seeds}: give a positive number of worlds, e.g. 20")
-    result = run(args.seeds, args.scale)
+    if getattr(args, "first_seed", 1) < 0:
+        raise UsageError(f"--first-seed {args.first_seed}: give 0 or more, e.g. 21")
+    result = run(args.seeds, args.scale, getattr(args, "first_seed", 1))
     print(json.dumps(result) if args.json else render(result))
     return 0

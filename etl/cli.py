@@ -113,6 +113,8 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--estimators", action="store_true",
                     help="score the displacement estimator against the simulator's truth")
     sp.add_argument("--seeds", type=int, default=20, help="with --estimators: worlds (default 20)")
+    sp.add_argument("--first-seed", type=int, default=1,
+                    help="with --estimators: the first world's seed (default 1: seeds 1..N)")
     sp.add_argument("--scale", choices=["small", "medium", "large"], default="small",
                     help="with --estimators: world size (default small)")
     sp.add_argument("--large-demo", action="store_true",
