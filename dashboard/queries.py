@@ -14,6 +14,7 @@ import csv
 import re
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
@@ -33,45 +34,85 @@ _HOME_REGION = "(len($region::varchar[]) = 0 or list_contains($region::varchar[]
 
 # The people behind a figure (CONTRACT §6), counted exactly from staging at the figure's grain
 # (the marts' per-cell counts cannot be added up: one person works in many cells). People are
-# numbers there (counting integers is fast); without a brand or region filter the counts read
-# the tables without a brand (`…_industry`, a fraction of the rows).
+# numbers there. With a brand or region filter the counts read one row per person and cell
+# (`staging.int_*_people`, sorted by brand); without one they read bitmaps of the people of
+# each month and cell (`staging.int_*_people_bits`), OR-ed together block by block — a few
+# thousand rows instead of hundreds of thousands. `_counted` writes either count.
 # Twin use: the twin's model; a twin the warehouse does not know counts as a person of its own.
 # Consent: with whether the use was covered by a valid licence (consent_code 0), watermarked
 # and disclosed: a share's complement (the unlicensed, unwatermarked images) is a figure about
 # the models behind it.
-_TWIN_COLUMNS = """month, channel, person, assets, consent_code, consent_code > 0 as unlicensed,
-           not watermarked as unwatermarked, not disclosed as undisclosed"""
+_TWIN_FLAGS = """consent_code, consent_code > 0 as unlicensed, not watermarked as unwatermarked,
+           not disclosed as undisclosed"""
+
+
+class People(NamedTuple):
+    """A people source (our own SQL): rows of `person`, or of bitmaps (`block`, `seen`)."""
+
+    sql: str
+    bits: bool
 
 
 def _by_brand(f: Filters) -> bool:
     return bool(f.brand or f.region)
 
 
-def _twin_people(f: Filters, by_brand: bool = False) -> str:
-    """The people CTE of twin use and consent figures (our own SQL, no values)."""
+def _twin_people(f: Filters, by_brand: bool = False, rows: bool = False) -> People:
+    """The people source of twin use and consent figures; `rows`: one row per person (with
+    assets) even without a brand filter."""
     if by_brand or _by_brand(f):
-        return f"""
-    select p.brand_id, {_REGION_OF(f)}, {_TWIN_COLUMNS}
+        return People(f"""
+    select p.brand_id, {_REGION_OF(f)}, month, channel, person, assets, {_TWIN_FLAGS}
     from staging.int_twin_people p {_BRANDS_OF(f)}
-"""  # noqa: S608
-    return f"""
-    select null::varchar as brand_id, null::varchar as region, {_TWIN_COLUMNS}
+""", False)  # noqa: S608
+    if rows:
+        return People(f"""
+    select null::varchar as brand_id, null::varchar as region, month, channel, person, assets,
+           {_TWIN_FLAGS}
     from staging.int_twin_people_industry
-"""  # noqa: S608
+""", False)  # noqa: S608
+    return People(f"""
+    select null::varchar as brand_id, null::varchar as region, month, channel, block, seen,
+           {_TWIN_FLAGS}
+    from staging.int_twin_people_bits
+""", True)  # noqa: S608
 
 
-def _crew_people(f: Filters) -> str:
-    """The people CTE of crew figures: the crew members of the bookings the crew mart counts
-    (known, not cancelled)."""
+def _crew_people(f: Filters) -> People:
+    """The people source of crew figures: the crew members of the bookings the crew mart
+    counts (known, not cancelled)."""
     if _by_brand(f):
-        return f"""
+        return People(f"""
     select p.month, p.brand_id, p.role, {_REGION_OF(f)}, p.person
     from staging.int_crew_people p {_BRANDS_OF(f)}
-"""  # noqa: S608
-    return """
-    select month, null::varchar as brand_id, role, null::varchar as region, person
-    from staging.int_crew_people_industry
-"""
+""", False)  # noqa: S608
+    return People("""
+    select month, null::varchar as brand_id, role, null::varchar as region, block, seen
+    from staging.int_crew_people_bits
+""", True)
+
+
+def _counted(people: People, keys: str, flags: dict[str, str], where: str,
+             extra: str = "") -> str:
+    """SQL: per `keys` (columns of the source, or `extra` expressions named in keys; empty:
+    one row), the distinct people of the rows meeting `where` and each flag's condition.
+    Rows: one row per person first, then counted (faster than count distinct). Bitmaps: OR-ed
+    per block, then their set bits counted."""
+    # every fragment is our own SQL (sources, keys, conditions); values are bound
+    k = f"{keys}, " if keys else ""
+    group = "group by all" if keys else ""
+    source = f"select *{', ' + extra if extra else ''} from ({people.sql})"  # noqa: S608
+    if people.bits:
+        inner = ", ".join(f"bit_or(seen) filter (where {cond}) as {name}"
+                          for name, cond in flags.items())
+        outer = ", ".join(f"coalesce(sum(bit_count({name})), 0)::bigint as {name}"
+                          for name in flags)
+        per = f"select {k}block, {inner} from ({source}) where {where} group by all"  # noqa: S608
+    else:
+        inner = ", ".join(f"bool_or({cond}) as {name}" for name, cond in flags.items())
+        outer = ", ".join(f"count(*) filter (where {name}) as {name}" for name in flags)
+        per = f"select {k}person, {inner} from ({source}) where {where} group by all"  # noqa: S608
+    return f"select {k}{outer} from ({per}) {group}"  # noqa: S608
 
 
 # A people row's region is its brand's home region: joined only when the region filter is on.
@@ -164,13 +205,12 @@ def events() -> pd.DataFrame:
 
 
 def _two_periods(db: Source, f: Filters, mart: str, where: str, filters_used: tuple[str, ...],
-                 measures: str, people: tuple[str, dict[str, str]] | None = None
+                 measures: str, people: tuple[People, dict[str, str]] | None = None
                  ) -> pd.DataFrame:
     """Two rows — the current period, then the previous one of the same length — of
     `measures` over `marts.<mart>`: the headline numbers and what they are compared with.
-    `people`: (a people CTE, column → predicate): the distinct people behind each period,
-    counted in the same statement (one row per person and period first, then rows counted:
-    several times faster than `count(distinct …) filter (…)` per column).
+    `people`: (a people source, column → condition): the distinct people behind each period,
+    counted in the same statement (`_counted`).
     `mart`, `where` and `measures` are fragments of our own code; every value is bound.
 
     The cells are grouped by period directly (no join before the aggregate: half the time);
@@ -179,14 +219,13 @@ def _two_periods(db: Source, f: Filters, mart: str, where: str, filters_used: tu
     named = re.findall(r"(.*?)\bas (\w+)\s*(?:,|$)", " ".join(measures.split()))
     shown = ", ".join(f"coalesce(m.{name}, 0) as {name}" if expr.strip().startswith("coalesce(")
                       else f"m.{name}" for expr, name in named)
-    columns = people[1] if people else {}
-    source = people[0] if people else "select null::date as month, null as person where false"
-    flags = "".join(f", bool_or({cond}) as {col}" for col, cond in columns.items())
-    counts = "".join(
-        f", count(*) filter (where ord = 0 and {col}) as {col}_0"
-        f", count(*) filter (where ord = 1 and {col}) as {col}_1" for col in columns)
-    picked = "".join(f", case p.ord when 0 then n.{col}_0 else n.{col}_1 end as {col}"
-                     for col in columns)
+    src, columns = people if people else (People("select null::date as month where false",
+                                                 False), {})
+    counted = (_counted(src, "ord", columns,
+                        f"month between $pstart::date and $end::date {where}",
+                        extra="(month < $start::date)::int as ord") if columns
+               else "select 0 as ord where false")
+    picked = "".join(f", coalesce(n.{col}, 0) as {col}" for col in columns)
     return _run(db, f"""
         with measured as (
             select (month < $start::date)::int as ord, {measures}, count(*) as cells
@@ -194,18 +233,11 @@ def _two_periods(db: Source, f: Filters, mart: str, where: str, filters_used: tu
             where month between $pstart::date and $end::date {where}
             group by ord
         ),
-        src as ({source}),
-        per_person as (
-            select (month < $start::date)::int as ord, person{flags}
-            from src
-            where month between $pstart::date and $end::date {where}
-            group by all
-        ),
-        counted as (select true as one{counts} from per_person)
+        counted as ({counted})
         select p.period, {shown}, coalesce(m.cells, 0) as cells{picked}
         from (values ('current', 0), ('previous', 1)) p(period, ord)
         left join measured m using (ord)
-        cross join counted n
+        left join counted n using (ord)
         order by p.ord
     """, {**_params(f, "start", "end", *filters_used), "pstart": _pstart(f)})  # noqa: S608
 
@@ -230,6 +262,9 @@ def displacement_totals(db: Source, f: Filters) -> pd.DataFrame:
                         people=(_twin_people(f), {"models": "true"}))
 
 
+_TWIN_WHERE = f"{_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}"
+
+
 def _share_by(db: Source, f: Filters, keys: str, start: date | None = None) -> pd.DataFrame:
     """Shoot and twin images and the twin share grouped by `keys` (our own column list, e.g.
     `month, channel`; `half` is the half-year, `2026 H1`), with models: the distinct models
@@ -243,16 +278,8 @@ def _share_by(db: Source, f: Filters, keys: str, start: date | None = None) -> p
             from marts.displacement_monthly
             where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
         ),
-        people as (
-            select *, {half_no}
-            from ({_twin_people(f)})
-            where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
-        ),
-        counted as (
-            select {inner}, count(*) as models
-            from (select distinct {inner}, person from people)
-            group by all
-        ),
+        counted as ({_counted(_twin_people(f), inner, {"models": "true"}, _TWIN_WHERE,
+                              extra=half_no)}),
         grouped as (
             select {inner},
                    sum(shoot_assets)::bigint as shoot_assets,
@@ -292,12 +319,7 @@ def shoot_days_vs_expected(db: Source, f: Filters) -> pd.DataFrame:
     expected_upper (actual + substitution bound), cancelled_for_twin_days, models (behind the
     twin images the upper bound is made from)."""
     return _run(db, f"""
-        with people as (
-            select month, count(*) as models
-            from (select distinct month, person from ({_twin_people(f)})
-                  where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION})
-            group by month
-        ),
+        with people as ({_counted(_twin_people(f), "month", {"models": "true"}, _TWIN_WHERE)}),
         grouped as (
             select month,
                    sum(shoot_days)::double as actual_shoot_days,
@@ -324,10 +346,8 @@ def brands_ranked(db: Source, f: Filters) -> pd.DataFrame:
             select brand_id, adoption_month from marts.brands
         ),
         people as (
-            select brand_id, count(*) as models
-            from (select distinct brand_id, person from ({_twin_people(f, by_brand=True)})
-                  where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION})
-            group by brand_id
+            {_counted(_twin_people(f, by_brand=True), "brand_id", {"models": "true"},
+                      _TWIN_WHERE)}
         ),
         period as (
             select brand_id,
@@ -444,16 +464,14 @@ def crew_totals(db: Source, f: Filters) -> pd.DataFrame:
                         people=(_crew_people(f), {"people": "true"}))
 
 
+_CREW_WHERE = f"{_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION}"
+
+
 def crew_by_role(db: Source, f: Filters) -> pd.DataFrame:
     """role, crew_days, crew_income, displaced_crew_days, displaced_crew_income, people
     (distinct crew members of the role booked in the selection)."""
     return _run(db, f"""
-        with people as (
-            select role, count(*) as people
-            from (select distinct role, person from ({_crew_people(f)})
-                  where {_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION})
-            group by role
-        ),
+        with people as ({_counted(_crew_people(f), "role", {"people": "true"}, _CREW_WHERE)}),
         grouped as (
             select role,
                    sum(crew_days)::double as crew_days,
@@ -481,12 +499,8 @@ def crew_income_by_year_role(db: Source, f: Filters) -> pd.DataFrame:
         months as (
             select year(month) as year, count(distinct month) as months from cells group by all
         ),
-        people as (
-            select year, role, count(*) as people
-            from (select distinct year(month) as year, role, person from ({_crew_people(f)})
-                  where {_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION})
-            group by all
-        ),
+        people as ({_counted(_crew_people(f), "year, role", {"people": "true"}, _CREW_WHERE,
+                             extra="year(month) as year")}),
         grouped as (
             select year(month) as year, role,
                    sum(crew_days)::double as crew_days,
@@ -535,10 +549,10 @@ def model_income_totals(db: Source, f: Filters) -> pd.DataFrame:
 
 
 # the models earning from shoots and from twins, per month (marts.model_income_monthly)
-_MODEL_EARNERS = """
+_MODEL_EARNERS = People("""
     select month, model_id as person, shoot_income > 0 as shoots, twin_income > 0 as twins
     from marts.model_income_monthly
-"""
+""", False)
 
 
 def income_distribution(db: Source, f: Filters) -> pd.DataFrame:
@@ -599,15 +613,9 @@ def consent_over_time(db: Source, f: Filters) -> pd.DataFrame:
     """month, twin_assets, licensed_assets, unlicensed_assets, people (distinct models behind
     that month's twin use), unlicensed_people (… behind its unlicensed use)."""
     return _run(db, f"""
-        with people as (
-            select month, count(*) as people,
-                   count(*) filter (where unlicensed) as unlicensed_people
-            from (select month, person, bool_or(unlicensed) as unlicensed
-                  from ({_twin_people(f)})
-                  where {_PERIOD} and {_BRAND} and {_HOME_REGION}
-                  group by all)
-            group by month
-        )
+        with people as ({_counted(_twin_people(f), "month",
+                                  {"people": "true", "unlicensed_people": "unlicensed"},
+                                  f"{_PERIOD} and {_BRAND} and {_HOME_REGION}")})
         select month,
                sum(twin_assets)::bigint as twin_assets,
                sum(licensed_assets)::bigint as licensed_assets,
@@ -630,7 +638,7 @@ def unlicensed_reasons(db: Source, f: Filters) -> pd.DataFrame:
             select month, brand_id, region, assets, person,
                    ['out_of_scope', 'expired', 'not_yet_valid', 'revoked', 'no_licence',
                     'no_licence', 'unknown_licence'][consent_code] as reason
-            from ({_twin_people(f)})
+            from ({_twin_people(f, rows=True).sql})
             where consent_code > 0
         )
         select reason, sum(assets)::bigint as assets, count(distinct person) as people
@@ -654,19 +662,8 @@ def compliance_by_brand(db: Source, f: Filters) -> pd.DataFrame:
             from marts.consent_monthly
             where {_PERIOD} and {_BRAND} and {_HOME_REGION}
         ),
-        people as (
-            select brand_id, count(*) as people,
-                   count(*) filter (where unlicensed) as unlicensed_people,
-                   count(*) filter (where unwatermarked) as unwatermarked_people,
-                   count(*) filter (where undisclosed) as undisclosed_people
-            from (select brand_id, person, bool_or(unlicensed) as unlicensed,
-                         bool_or(unwatermarked) as unwatermarked,
-                         bool_or(undisclosed) as undisclosed
-                  from ({_twin_people(f, by_brand=True)})
-                  where {_PERIOD} and {_BRAND} and {_HOME_REGION}
-                  group by all)
-            group by brand_id
-        )
+        people as ({_counted(_twin_people(f, by_brand=True), "brand_id", _CONSENT_FLAGS,
+                             f"{_PERIOD} and {_BRAND} and {_HOME_REGION}")})
         select brand_id,
                sum(assets)::bigint as twin_assets,
                sum(licensed_assets) / nullif(sum(assets), 0) as licensed_share,
@@ -698,10 +695,13 @@ def consent_totals(db: Source, f: Filters) -> pd.DataFrame:
                    as watermarked_share,
                sum(disclosed_share * twin_assets) / nullif(sum(twin_assets), 0)
                    as disclosed_share""",
-                        people=(_twin_people(f), {
-                            "people": "true", "unlicensed_people": "unlicensed",
-                            "unwatermarked_people": "unwatermarked",
-                            "undisclosed_people": "undisclosed"}))
+                        people=(_twin_people(f), _CONSENT_FLAGS))
+
+
+# the models behind all twin use, and behind its unlicensed, unwatermarked, undisclosed part
+_CONSENT_FLAGS = {"people": "true", "unlicensed_people": "unlicensed",
+                  "unwatermarked_people": "unwatermarked",
+                  "undisclosed_people": "undisclosed"}
 
 
 def reporting_currency(db: Source) -> str:

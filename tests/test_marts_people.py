@@ -113,3 +113,55 @@ def test_lorenz_and_distribution_share_one_cohort_per_year(tmp_path):
         ("no_twin", 1, 0.0, 0.0), ("no_twin", 1, 1.0, 1.0),
         ("twin_holders", 2, 0.0, 0.0), ("twin_holders", 2, 0.5, 0.1667),
         ("twin_holders", 2, 1.0, 1.0)]
+
+
+# ---- bitmaps of more than one block of 4,096 people ---------------------------------------
+# 9,000 crew members on brand A's bookings: persons C00000..C08999 are numbered 1..9,000 (by
+# id), so the bitmaps span three blocks (0..4095, 4096..8191, 8192..). In January everyone
+# works; in February only the even ones; in March C08999 alone, as a stylist.
+def _crew_world(tmp_path_factory):
+    bookings = [("k1", "A", "2023-01-10", "ecommerce", "GB", "1", "1", "completed", ""),
+                ("k2", "A", "2023-02-10", "ecommerce", "GB", "1", "1", "completed", ""),
+                ("k3", "A", "2023-03-10", "ecommerce", "GB", "1", "1", "completed", "")]
+    crew = [("k1", f"C{i:05d}", "photographer", "1", "100", "", "EUR") for i in range(9000)]
+    crew += [("k2", f"C{i:05d}", "photographer", "1", "100", "", "EUR")
+             for i in range(0, 9000, 2)]
+    crew += [("k3", "C08999", "stylist", "1", "100", "", "EUR")]
+    # and 9,000 models' twins used by brand A: all in January, the even ones in February
+    twins = [(f"T{i:05d}", f"M{i:05d}", "2022-12-01") for i in range(9000)]
+    usage = [use(i, "2023-01-05", f"T{i:05d}", "A", "ecommerce", 1, 1) for i in range(9000)]
+    usage += [use(10000 + i, "2023-02-05", f"T{i:05d}", "A", "ecommerce", 1, 1)
+              for i in range(0, 9000, 2)]
+    path = tmp_path_factory.mktemp("bits") / "warehouse.duckdb"
+    mf.build(path, {"bookings": bookings, "booking-crew": crew, "twins": twins,
+                    "twin-usage": usage})
+    return path
+
+
+@pytest.fixture(scope="module")
+def crew_db(tmp_path_factory):
+    return _crew_world(tmp_path_factory)
+
+
+def test_crew_bitmaps_count_people_across_blocks(crew_db):
+    # a row per month × role × block with anyone in it: Jan and Feb photographers in all
+    # three blocks, March's stylist (person 9,000) in block 2 only
+    from dashboard import queries
+    from dashboard.filters import Filters
+
+    assert mf.rows(crew_db, "select block, count(*) from staging.int_crew_people_bits "
+                            "group by block order by block") == [(0, 2), (1, 2), (2, 3)]
+    # Feb–Mar against Dec–Jan: 4,500 even ones + C08999 (odd) = 4,501; January's 9,000
+    got = queries.crew_totals(crew_db, Filters("2023-02", "2023-03"))
+    assert list(got["people"]) == [4501, 9000]
+    got = queries.crew_by_role(crew_db, Filters("2023-01", "2023-03"))
+    assert dict(zip(got["role"], got["people"], strict=True)) == {"photographer": 9000,
+                                                                  "stylist": 1}
+    # the same through the per-person rows (a brand filter): the two paths agree
+    got = queries.crew_totals(crew_db, Filters("2023-02", "2023-03", brand=("A",)))
+    assert list(got["people"]) == [4501, 9000]
+    # the models behind the twin use, from the twin bitmaps: February 4,500, January 9,000
+    got = queries.displacement_totals(crew_db, Filters("2023-02", "2023-02"))
+    assert list(got["models"]) == [4500, 9000]
+    got = queries.consent_totals(crew_db, Filters("2023-02", "2023-02"))
+    assert list(got["people"]) == list(got["unlicensed_people"]) == [4500, 9000]

@@ -72,10 +72,12 @@ def variants(con) -> dict[str, Filters]:
         "two brands, a channel and a role": Filters(**period, brand=brands[4:6],
                                                     channel=("ecommerce",),
                                                     role=("photographer", "stylist")),
+        "a channel and a role, no brand (bitmaps)": Filters(**period, channel=("ecommerce",),
+                                                            role=("photographer", "stylist")),
     }
 
 
-@pytest.mark.parametrize("variant", [0, 1, 2, 3])
+@pytest.mark.parametrize("variant", [0, 1, 2, 3, 4])
 def test_headline_people_match_a_brute_force_count(con, variant):
     name, f = list(variants(con).items())[variant]
     got = queries.displacement_totals(con, f)
@@ -93,7 +95,7 @@ def test_headline_people_match_a_brute_force_count(con, variant):
     assert got["people"].iloc[0] > 0 and got["unlicensed_people"].iloc[0] > 0
 
 
-@pytest.mark.parametrize("variant", [0, 1, 2, 3])
+@pytest.mark.parametrize("variant", [0, 1, 2, 3, 4])
 def test_grouped_people_match_a_brute_force_count(con, variant):
     name, f = list(variants(con).items())[variant]
     for _, row in queries.crew_by_role(con, f).iterrows():
@@ -108,6 +110,19 @@ def test_grouped_people_match_a_brute_force_count(con, variant):
         assert (row["people"], row["unlicensed_people"]) == (
             brute(con, USES, (month, month), f, channel=False),
             brute(con, USES, (month, month), f, "unlicensed", channel=False)), (name, month)
+    for _, row in queries.shoot_days_vs_expected(con, f).iterrows():
+        month = row["month"].date()
+        assert row["models"] == brute(con, USES, (month, month), f), (name, month)
+    for _, row in queries.crew_income_by_year_role(con, f).iterrows():
+        year = int(row["year"])
+        assert row["people"] == brute(con, CREW, CUR, f, f"role = '{row['role']}' and "
+                                      f"year(month) = {year}", channel=False, role=True), (
+            name, year, row["role"])
+    for _, row in queries.twin_share_by_half(con, f).iterrows():
+        y, h = int(row["half"][:4]), int(row["half"][-1])
+        half = (date(y, 1 + 6 * (h - 1), 1), date(y, 6 * h, 1))
+        assert row["models"] == brute(con, USES, half, f, f"channel = '{row['channel']}'"), (
+            name, row["half"], row["channel"])
     for _, row in queries.brands_ranked(con, f).iterrows():
         assert row["models"] == brute(con, USES, CUR, f, f"brand_id = '{row['brand_id']}'"), (
             name, row["brand_id"])
