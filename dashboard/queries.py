@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import csv
 import re
+import typing
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
 
 import duckdb
 import pandas as pd
@@ -46,7 +46,7 @@ _TWIN_FLAGS = """consent_code, consent_code > 0 as unlicensed, not watermarked a
            not disclosed as undisclosed"""
 
 
-class People(NamedTuple):
+class _People(typing.NamedTuple):
     """A people source (our own SQL): rows of `person`, or of bitmaps (`block`, `seen`)."""
 
     sql: str
@@ -57,42 +57,42 @@ def _by_brand(f: Filters) -> bool:
     return bool(f.brand or f.region)
 
 
-def _twin_people(f: Filters, by_brand: bool = False, rows: bool = False) -> People:
+def _twin_people(f: Filters, by_brand: bool = False, rows: bool = False) -> _People:
     """The people source of twin use and consent figures; `rows`: one row per person (with
     assets) even without a brand filter."""
     if by_brand or _by_brand(f):
-        return People(f"""
+        return _People(f"""
     select p.brand_id, {_REGION_OF(f)}, month, channel, person, assets, {_TWIN_FLAGS}
     from staging.int_twin_people p {_BRANDS_OF(f)}
 """, False)  # noqa: S608
     if rows:
-        return People(f"""
+        return _People(f"""
     select null::varchar as brand_id, null::varchar as region, month, channel, person, assets,
            {_TWIN_FLAGS}
     from staging.int_twin_people_industry
 """, False)  # noqa: S608
-    return People(f"""
+    return _People(f"""
     select null::varchar as brand_id, null::varchar as region, month, channel, block, seen,
            {_TWIN_FLAGS}
     from staging.int_twin_people_bits
 """, True)  # noqa: S608
 
 
-def _crew_people(f: Filters) -> People:
+def _crew_people(f: Filters) -> _People:
     """The people source of crew figures: the crew members of the bookings the crew mart
     counts (known, not cancelled)."""
     if _by_brand(f):
-        return People(f"""
+        return _People(f"""
     select p.month, p.brand_id, p.role, {_REGION_OF(f)}, p.person
     from staging.int_crew_people p {_BRANDS_OF(f)}
 """, False)  # noqa: S608
-    return People("""
+    return _People("""
     select month, null::varchar as brand_id, role, null::varchar as region, block, seen
     from staging.int_crew_people_bits
 """, True)
 
 
-def _counted(people: People, keys: str, flags: dict[str, str], where: str,
+def _counted(people: _People, keys: str, flags: dict[str, str], where: str,
              extra: str = "") -> str:
     """SQL: per `keys` (columns of the source, or `extra` expressions named in keys; empty:
     one row), the distinct people of the rows meeting `where` and each flag's condition.
@@ -205,7 +205,7 @@ def events() -> pd.DataFrame:
 
 
 def _two_periods(db: Source, f: Filters, mart: str, where: str, filters_used: tuple[str, ...],
-                 measures: str, people: tuple[People, dict[str, str]] | None = None
+                 measures: str, people: tuple[_People, dict[str, str]] | None = None
                  ) -> pd.DataFrame:
     """Two rows — the current period, then the previous one of the same length — of
     `measures` over `marts.<mart>`: the headline numbers and what they are compared with.
@@ -219,7 +219,7 @@ def _two_periods(db: Source, f: Filters, mart: str, where: str, filters_used: tu
     named = re.findall(r"(.*?)\bas (\w+)\s*(?:,|$)", " ".join(measures.split()))
     shown = ", ".join(f"coalesce(m.{name}, 0) as {name}" if expr.strip().startswith("coalesce(")
                       else f"m.{name}" for expr, name in named)
-    src, columns = people if people else (People("select null::date as month where false",
+    src, columns = people if people else (_People("select null::date as month where false",
                                                  False), {})
     counted = (_counted(src, "ord", columns,
                         f"month between $pstart::date and $end::date {where}",
@@ -549,7 +549,7 @@ def model_income_totals(db: Source, f: Filters) -> pd.DataFrame:
 
 
 # the models earning from shoots and from twins, per month (marts.model_income_monthly)
-_MODEL_EARNERS = People("""
+_MODEL_EARNERS = _People("""
     select month, model_id as person, shoot_income > 0 as shoots, twin_income > 0 as twins
     from marts.model_income_monthly
 """, False)

@@ -135,7 +135,8 @@ def rebuild(con: duckdb.DuckDBPyConnection, force: bool = False) -> dict[str, fl
     order = con.execute("select current_setting('preserve_insertion_order')").fetchone()[0]
     con.execute("set preserve_insertion_order = false")
     try:
-        _build(con, models, timings, {} if force else _kept(con))
+        # marts built by another version's SQL are rebuilt whole, whatever their fingerprints
+        _build(con, models, timings, {} if force or not up_to_date(con) else _kept(con))
         started = time.perf_counter()
         estimate.rebuild(con)  # numpy after SQL: the interval and the event study
         timings["marts.displacement_estimates"] = time.perf_counter() - started
