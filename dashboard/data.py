@@ -53,17 +53,12 @@ def k() -> int | None:
     return audience().k
 
 
-def _brand_numbers(db: Path, f, aud):
-    from dashboard import report
-    return report.key_numbers(db, f, aud)
-
-
 def _brand_html(db: Path, f, aud):
     from dashboard import report
     return report.build_html(db, f, aud)
 
 
-_EXTRA = {"brand_numbers": _brand_numbers, "brand_html": _brand_html}
+_EXTRA = {"brand_html": _brand_html}
 
 
 STALE_MARTS = (

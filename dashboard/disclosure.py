@@ -117,7 +117,6 @@ RULES: dict[str, Rule] = {
     # an admin's own upload: /upload calls it directly, the uploader supplied the rows
     "quarantine_of": Rule(person_level=True),
     # composed in dashboard.report from frames fetched through governed()
-    "brand_numbers": Rule(free=True),
     "brand_html": Rule(free=True),
     "displacement_totals": _r(("period",), models=(*_TWIN, "displaced_upper")),
     "twin_share_by_channel": _r(("month", "channel"), parts=("month",), models=_TWIN),

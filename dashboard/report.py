@@ -48,12 +48,22 @@ def _fmt(value, kind: str, currency: str = "EUR") -> str:
     return f"{value:,.0f}"
 
 
+KEY_QUERIES = ("displacement_totals", "crew_totals", "consent_totals")
+
+
 def key_numbers(db: queries.Source, f: Filters, aud: Audience) -> pd.DataFrame:
     """metric, value, previous, kind (`pct`, `money`, `num`) for one selection and the period
     before it, from frames disclosed for `aud` (a suppressed figure is blank)."""
-    d, d0 = (r for _, r in governed(db, "displacement_totals", f, aud=aud).iterrows())
-    c, c0 = (r for _, r in governed(db, "crew_totals", f, aud=aud).iterrows())
-    n, n0 = (r for _, r in governed(db, "consent_totals", f, aud=aud).iterrows())
+    return numbers_from(*(governed(db, name, f, aud=aud) for name in KEY_QUERIES))
+
+
+def numbers_from(displacement: pd.DataFrame, crew: pd.DataFrame,
+                 consent: pd.DataFrame) -> pd.DataFrame:
+    """The key numbers (see key_numbers) from the three disclosed KEY_QUERIES frames: a page
+    fetches them with its other frames, on its threads."""
+    d, d0 = (r for _, r in displacement.iterrows())
+    c, c0 = (r for _, r in crew.iterrows())
+    n, n0 = (r for _, r in consent.iterrows())
     # no rows at all for the previous period: "–", not a misleading zero
     d0, c0, n0 = (r if r["cells"] else pd.Series(float("nan"), index=r.index)
                   for r in (d0, c0, n0))

@@ -193,10 +193,13 @@ def render_large(r: dict) -> str:
     lines.append(f"  marts rebuild (median)                     {r['marts_rebuild_s']:.2f} s")
     lines.append(f"    of which the estimator (etl/estimate.py) {r['estimator_s']:.3f} s")
     q = r["query_ms"]
-    lines.append("  the SQL each page runs, summed, cold cache, median ms (limit 100):")
-    lines.append(f"    {'page':<14} {'local':>7} {'public':>7}")
-    lines += [f"    {page:<14} {ms:7.1f} {q['public'][page]:7.1f}"
-              for page, ms in q["local"].items()]
+    lines.append("  each page's queries on a cold cache, median ms: the page's wait for them "
+                 "(limit 100) and their sum, one after another (dashboard/perf.py):")
+    lines.append(f"    {'page':<14} {'wait local':>11} {'wait public':>12} {'sum local':>10} "
+                 f"{'sum public':>11}")
+    lines += [f"    {page:<14} {ms:11.1f} {q['wait']['public'][page]:12.1f} "
+              f"{q['sum']['local'][page]:10.1f} {q['sum']['public'][page]:11.1f}"
+              for page, ms in q["wait"]["local"].items()]
     slow = q["slowest_query"]
     lines.append(f"  slowest single query: {slow['ms']:.1f} ms ({slow['sql'][:70]}…)")
     return "\n".join(lines)

@@ -41,8 +41,9 @@ else:
 
 # every frame comes disclosed (dashboard.disclosure); the key numbers are composed from
 # disclosed frames for this audience (report.key_numbers)
-numbers, expected, crew = data.fetch(("brand_numbers", bhf),
+*totals, expected, crew = data.fetch(*((name, bhf) for name in report.KEY_QUERIES),
                                      ("shoot_days_vs_expected", bf), ("crew_by_role", bhf))
+numbers = report.numbers_from(*totals)
 shown = numbers.assign(
     this_period=[report._fmt(v, kd, ctx.currency)
                  for v, kd in zip(numbers["value"], numbers["kind"], strict=True)],
