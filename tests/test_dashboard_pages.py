@@ -304,7 +304,8 @@ def test_perf_measure_reports_every_page(tiny_db, monkeypatch):
                                   for p in pages}
     # the queries were recorded as the pages ran them: the slowest names its SQL
     assert result["slowest_query"]["ms"] > 0
-    assert result["slowest_query"]["sql"].split()[0] in {"select", "with", "warehouse_ready"}
+    sql = result["slowest_query"]["sql"]
+    assert sql == "warehouse_ready" or "select" in sql.lower(), sql
     assert result["query_ok"] is all(v <= 100 for v in result["query_ms"].values())
 
 
