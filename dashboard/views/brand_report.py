@@ -26,6 +26,11 @@ brand = st.selectbox("Brand", ctx.known.brands, index=ctx.known.brands.index(cur
 if (brand,) != f.brand:
     st.query_params["brand"] = brand
 bf, bhf = replace(f, brand=(brand,)), replace(ctx.hf, brand=(brand,))
+# every frame comes disclosed (dashboard.disclosure), fetched at once (the page's threads);
+# the key numbers are composed from the disclosed totals (report.numbers_from)
+est, *totals, expected, crew = data.fetch(
+    ("displacement_estimates", bf), *((name, bhf) for name in report.KEY_QUERIES),
+    ("shoot_days_vs_expected", bf), ("crew_by_role", bhf))
 st.caption(ui.headline_caption(ctx) + " " + ui.METHODOLOGY_LINK)
 adoption = ranked.set_index("brand_id")["adoption_month"].get(brand)
 if adoption is None or adoption != adoption:  # None or NaN: never used a twin
@@ -33,16 +38,11 @@ if adoption is None or adoption != adoption:  # None or NaN: never used a twin
             "displaced by twins.", icon=":material/info:")
 else:
     st.markdown(f"**{ui.plain(brand)}** first used a digital twin in **{adoption}**.")
-    est = data.fetch(("displacement_estimates", bf))[0]
     year = interval.headline_year(bf)
     said = interval.sentence(interval.for_year(est, year), year)
     if said:
         st.markdown(ui.plain(said))
 
-# every frame comes disclosed (dashboard.disclosure); the key numbers are composed from
-# disclosed frames for this audience (report.key_numbers)
-*totals, expected, crew = data.fetch(*((name, bhf) for name in report.KEY_QUERIES),
-                                     ("shoot_days_vs_expected", bf), ("crew_by_role", bhf))
 numbers = report.numbers_from(*totals)
 shown = numbers.assign(
     this_period=[report._fmt(v, kd, ctx.currency)
