@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -493,9 +494,18 @@ def image(fig: go.Figure, fmt: str, width: int = 1000) -> bytes:
     height = fig.layout.height or 450
     scale = 2 if fmt == "png" else 1  # sharp in print and on high-density screens
     opts = {"format": fmt, "width": width, "height": height, "scale": scale}
-    with warnings.catch_warnings():  # a running session (image_session) has its own options
-        warnings.simplefilter("ignore", UserWarning)
-        return kaleido.calc_fig_sync(fig, opts=opts, kopts=KALEIDO)
+    for attempt in range(3):
+        try:
+            with warnings.catch_warnings():  # a running session (image_session) has its own
+                warnings.simplefilter("ignore", UserWarning)
+                return kaleido.calc_fig_sync(fig, opts=opts, kopts=KALEIDO)
+        except Exception as exc:  # noqa: BLE001 — only the one transient failure is retried
+            # on a loaded machine chromium can run kaleido's call before its page's script has
+            # loaded; a fresh try succeeds (seen once, in a clean-clone CI run on two busy cores)
+            if "kaleido_scopes is not defined" not in str(exc) or attempt == 2:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 @contextmanager

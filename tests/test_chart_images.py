@@ -124,3 +124,40 @@ def test_every_listed_chart_exports_png_and_svg_on_the_demo(demo_db, tmp_path, c
             assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000, key
             assert "Source: " in svg and "data as of" in svg, key
             assert ("Simulated data" in svg) == (not chart.real), key
+
+
+def test_image_retries_only_kaleidos_page_not_ready(monkeypatch):
+    """chromium may run kaleido's call before its page's script loaded: tried again (at most
+    three times); any other failure is raised at once."""
+    import kaleido
+    import plotly.graph_objects as go
+
+    from dashboard import figures
+
+    calls = []
+
+    def flaky(fig, opts, kopts):
+        calls.append(opts["format"])
+        if len(calls) < 3:
+            raise RuntimeError("JavascriptError: ReferenceError: kaleido_scopes is not defined")
+        return b"PNG"
+
+    monkeypatch.setattr(kaleido, "calc_fig_sync", flaky)
+    monkeypatch.setattr(figures.time, "sleep", lambda s: None)
+    monkeypatch.setenv("BROWSER_PATH", "/usr/bin/chromium")
+    assert figures.image(go.Figure(), "png") == b"PNG" and calls == ["png"] * 3
+
+    calls.clear()
+    monkeypatch.setattr(kaleido, "calc_fig_sync", lambda fig, opts, kopts: (_ for _ in ()).throw(
+        RuntimeError("kaleido_scopes is not defined")))
+    with pytest.raises(RuntimeError, match="kaleido_scopes"):
+        figures.image(go.Figure(), "png")  # the third failure is raised
+
+    def other(fig, opts, kopts):
+        calls.append(1)
+        raise ValueError("bad figure")
+
+    monkeypatch.setattr(kaleido, "calc_fig_sync", other)
+    with pytest.raises(ValueError, match="bad figure"):
+        figures.image(go.Figure(), "png")
+    assert calls == [1]  # not retried
