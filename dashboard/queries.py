@@ -276,7 +276,7 @@ def _share_by(db: Source, f: Filters, keys: str, start: date | None = None) -> p
         with cells as (
             select *, {half_no}
             from marts.displacement_monthly
-            where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
+            where {_TWIN_WHERE}
         ),
         counted as ({_counted(_twin_people(f), inner, {"models": "true"}, _TWIN_WHERE,
                               extra=half_no)}),
@@ -328,7 +328,7 @@ def shoot_days_vs_expected(db: Source, f: Filters) -> pd.DataFrame:
                        as expected_upper,
                    sum(cancelled_for_twin_days)::double as cancelled_for_twin_days
             from marts.displacement_monthly
-            where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
+            where {_TWIN_WHERE}
             group by month
         )
         select grouped.*, coalesce(people.models, 0)::bigint as models
@@ -359,7 +359,7 @@ def brands_ranked(db: Source, f: Filters) -> pd.DataFrame:
                    sum(displaced_shoot_days_upper)::double as displaced_upper,
                    sum(cancelled_for_twin_days)::double as cancelled_for_twin_days
             from marts.displacement_monthly
-            where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
+            where {_TWIN_WHERE}
             group by brand_id
         )
         select p.brand_id, strftime(a.adoption_month, '%Y-%m') as adoption_month,
@@ -380,7 +380,7 @@ def brand_choices(db: Source, f: Filters) -> pd.DataFrame:
                sum(d.displaced_shoot_days_did)::double as displaced_did
         from marts.displacement_monthly d
         join marts.brands b using (brand_id)
-        where {_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}
+        where {_TWIN_WHERE}
         group by d.brand_id
         order by displaced_did desc, sum(d.twin_assets) desc, d.brand_id
     """, _params(f, "start", "end", "brand", "channel", "region"))  # noqa: S608
@@ -479,7 +479,7 @@ def crew_by_role(db: Source, f: Filters) -> pd.DataFrame:
                    sum(displaced_crew_days)::double as displaced_crew_days,
                    sum(displaced_crew_income)::double as displaced_crew_income
             from marts.crew_impact_monthly
-            where {_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION}
+            where {_CREW_WHERE}
             group by role
         )
         select grouped.*, coalesce(people.people, 0)::bigint as people
@@ -494,7 +494,7 @@ def crew_income_by_year_role(db: Source, f: Filters) -> pd.DataFrame:
     return _run(db, f"""
         with cells as (
             select * from marts.crew_impact_monthly
-            where {_PERIOD} and {_BRAND} and {_ROLE} and {_HOME_REGION}
+            where {_CREW_WHERE}
         ),
         months as (
             select year(month) as year, count(distinct month) as months from cells group by all
