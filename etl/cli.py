@@ -126,6 +126,18 @@ def _parser() -> argparse.ArgumentParser:
                          "page time")
     sp.add_argument("--sessions", type=int, default=20, help="--soak: browser sessions (20)")
     sp.add_argument("--seconds", type=float, default=120, help="--soak: how long (120 s)")
+    sp = cmd("scan-images", "read images' content credentials (C2PA) and AI labels (IPTC) "
+             "into the warehouse")
+    sp.add_argument("paths", metavar="PATH", nargs="+",
+                    help="image files, or folders to scan recursively (JPEG, PNG, WebP, "
+                         "AVIF, HEIC)")
+    sp.add_argument("--brand", metavar="ID", help="the brand every image belongs to")
+    sp.add_argument("--map", metavar="FILE.csv",
+                    help="CSV linking images (column file or sha256) to usage_id, twin_id, "
+                         "brand_id")
+    sp.add_argument("--trust", metavar="ANCHORS.pem",
+                    help="trust anchors (PEM); without them no signer is trusted")
+    sp.add_argument("--json", action="store_true", help="one JSON object per image on stdout")
     return p
 
 
@@ -140,6 +152,7 @@ HANDLERS = {
     "chart": "dashboard.figures:cmd_chart",
     "dashboard": "dashboard.serve:cmd_dashboard",
     "bench": "etl.bench:cmd_bench",
+    "scan-images": "etl.scan_images:cmd_scan_images",
 }
 
 

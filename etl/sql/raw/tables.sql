@@ -152,6 +152,33 @@ create table if not exists raw.crew_employment (
     -- key: (period, area, role, source)
 );
 
+-- Content credentials read from published images by `twinimpact scan-images` (CONTRACT §1,
+-- kind image-checks; etl/images.py): one row per image, keyed by the SHA-256 of its bytes.
+create table if not exists raw.image_checks (
+    sha256 varchar not null,          -- key: of the image's bytes
+    file varchar not null,            -- where it was first scanned (as given)
+    format varchar not null,          -- jpeg | png | webp | avif | heic (from the bytes)
+    bytes bigint not null,
+    manifest boolean not null,        -- a C2PA manifest is embedded
+    validation varchar,               -- valid | invalid; null without a manifest
+    validation_codes varchar[] not null,  -- the library's status codes (failures, untrusted)
+    trusted boolean,                  -- the signer chains to an anchor given with --trust
+    trust_anchors varchar,            -- SHA-256 of the anchors file; null: none given
+    signer_org varchar,               -- the signing certificate's organisation (as written)
+    signer_cn varchar,                -- and common name
+    claim_generator varchar,          -- the software that made the manifest (as written)
+    signed_at varchar,                -- the signature's trusted timestamp, if any (ISO text)
+    source_type varchar,              -- IPTC digital source type of the manifest's actions
+    training varchar,                 -- not_allowed | constrained | allowed | absent
+    xmp_source_type varchar,          -- Iptc4xmpExt:DigitalSourceType in the XMP packet
+    ai_declared boolean not null,     -- either says trained/composite-with-trained AI media
+    usage_id varchar,                 -- links from --map / --brand
+    twin_id varchar,
+    brand_id varchar,
+    checked_at timestamptz not null,
+    _load_id bigint not null, _line bigint not null
+);
+
 -- ECB euro reference rates: units of `currency` per 1 EUR on rate_date (EUR itself = 1).
 create table if not exists ref.fx_rates (
     currency varchar not null,
