@@ -416,6 +416,7 @@ RIGHT_NAMES = {
     "revocation_honoured": "revocation honoured",
     "watermarked": "watermarked",
     "disclosed": "disclosed as AI",
+    "disclosed_checked": "disclosed in the image (checked: its C2PA or IPTC AI label)",
     "fair_pay": "fair pay (≥ the model's own shoot pay per image)",
 }
 
@@ -450,9 +451,10 @@ def rights_trend(df: pd.DataFrame, title: str) -> go.Figure:
     if df.empty:
         return empty(title, "No twin use in this selection")
     order = df.drop_duplicates("right").sort_values("right_order")["right"].tolist()
-    fig = make_subplots(rows=3, cols=3, shared_xaxes=True, shared_yaxes=True,
+    rows = max(1, -(-len(order) // 3))  # three a row, as many rows as the rights need
+    fig = make_subplots(rows=rows, cols=3, shared_xaxes=True, shared_yaxes=True,
                         subplot_titles=[r.replace("_", " ") for r in order],
-                        vertical_spacing=0.12)
+                        vertical_spacing=0.36 / rows)
     for i, right in enumerate(order):
         part = df[df["right"] == right]
         r, c = i // 3 + 1, i % 3 + 1
@@ -464,7 +466,7 @@ def rights_trend(df: pd.DataFrame, title: str) -> go.Figure:
                                  name="unknown", legendgroup="unknown", showlegend=i == 0,
                                  line={"color": theme.GREY, "width": 1.5, "dash": "dot"},
                                  hovertemplate="%{x}: %{y:.1%} unknown"), row=r, col=c)
-    theme.layout(fig, title, height=560)
+    theme.layout(fig, title, height=140 + 140 * rows)
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
     fig.update_xaxes(dtick=1)
     fig.update_layout(hovermode="closest", legend={"y": -0.08})

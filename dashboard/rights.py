@@ -22,7 +22,10 @@ DEFINITIONS = {
     "no_training": "that licence says the twin may not be used to train AI models",
     "revocation_honoured": "the image was not used on or after the day its licence was revoked",
     "watermarked": "the image was watermarked",
-    "disclosed": "the image was disclosed as AI-made",
+    "disclosed": "the image was disclosed as AI-made (the brand's own usage export says so)",
+    "disclosed_checked": "the image itself declares it was made by generative AI (its C2PA "
+                         "content credentials or IPTC metadata, read by scan-images); "
+                         "unknown for images nobody checked",
     "fair_pay": "the brand paid at least as much per image of the twin, over the year, as the "
                 "model earned per image delivered at shoots in the 12 months before the twin "
                 "was made",

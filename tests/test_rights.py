@@ -82,15 +82,15 @@ CREW = [
 TWINS = [("T1", "M1", "2024-01-01"), ("T2", "M2", "2024-06-01")]
 
 RIGHTS = ("licensed", "time_limited", "purpose_limited", "non_exclusive", "no_training",
-          "revocation_honoured", "watermarked", "disclosed", "fair_pay")
+          "revocation_honoured", "watermarked", "disclosed", "disclosed_checked", "fair_pay")
 # (met, not met, unknown) per right, in RIGHTS order
 EXPECTED = {
     ("A", 2024): [(18, 15, 0), (15, 18, 0), (15, 18, 0), (15, 10, 8), (15, 10, 8),
-                  (32, 0, 1), (11, 22, 0), (23, 10, 0), (16, 0, 17)],
+                  (32, 0, 1), (11, 22, 0), (23, 10, 0), (0, 0, 33), (16, 0, 17)],
     ("B", 2024): [(9, 7, 0), (2, 14, 0), (2, 14, 0), (0, 14, 2), (2, 14, 0),
-                  (9, 7, 0), (13, 3, 0), (12, 4, 0), (0, 11, 5)],
+                  (9, 7, 0), (13, 3, 0), (12, 4, 0), (0, 0, 16), (0, 11, 5)],
     ("A", 2025): [(0, 10, 0), (10, 0, 0), (10, 0, 0), (10, 0, 0), (10, 0, 0),
-                  (10, 0, 0), (10, 0, 0), (0, 10, 0), (0, 10, 0)],
+                  (10, 0, 0), (10, 0, 0), (0, 10, 0), (0, 0, 10), (0, 10, 0)],
 }
 MODELS = {("A", 2024): 3, ("B", 2024): 2, ("A", 2025): 1, ("ALL", 2024): 3, ("ALL", 2025): 1}
 
@@ -240,7 +240,7 @@ def test_the_demo_scorecard_adds_up(demo_db):
         where assets_met + assets_not_met + assets_unknown <> twin_assets""") == [(0,)]
     assert rows(demo_db, """
         select count(distinct "right"), min(twin_assets) > 0 from marts.rights_scorecard
-        where brand_id = 'ALL' and year = 2025""") == [(9, True)]
+        where brand_id = 'ALL' and year = 2025""") == [(10, True)]
 
 
 def test_the_demo_has_every_term_in_both_states(demo_db):
@@ -263,7 +263,9 @@ def test_the_demo_has_every_term_in_both_states(demo_db):
 ALL_YEARS = {"licensed": (27, 32, 0), "time_limited": (27, 32, 0),
              "purpose_limited": (27, 32, 0), "non_exclusive": (25, 24, 10),
              "no_training": (27, 24, 8), "revocation_honoured": (51, 7, 1),
-             "watermarked": (34, 25, 0), "disclosed": (35, 24, 0), "fair_pay": (16, 21, 22)}
+             "watermarked": (34, 25, 0), "disclosed": (35, 24, 0),
+             # no image of this world was checked (tests/test_images.py checks some)
+             "disclosed_checked": (0, 0, 59), "fair_pay": (16, 21, 22)}
 
 
 def _page(db, monkeypatch, public=False, **params):
@@ -297,7 +299,8 @@ def test_the_consent_page_scores_every_right_and_names_the_worst(
     assert finding == (
         "**Finding.** Of 59 twin images in 2022–2025, the widest gaps were licensed (not met "
         "for 54.2%), time-limited (54.2%) and purpose-limited (54.2%). Unknown, because the "
-        "data do not say: fair pay 37.3%, non-exclusive 16.9%, no training allowed 13.6%.")
+        "data do not say: disclosed in the image 100.0%, fair pay 37.3%, non-exclusive 16.9%, "
+        "no training allowed 13.6%.")
     brands = csv(downloads, "consent-rights-brands.csv")
     b = brands[brands["right"] == "fair_pay"].set_index("brand_id")
     assert (b.loc["A", "assets_met"], b.loc["A", "assets_unknown"]) == (16, 17)
@@ -340,4 +343,4 @@ def test_the_brand_report_carries_the_brand_scorecard(world):
     # three models: every figure hidden
     public = rights.brand_scorecard_html(world, f, Audience(role="public", k=5))
     assert "Suppressed (–): fewer than 5 models" in public and "54.5%" not in public
-    assert public.count("<td class=num>–</td>") == 9 * 4
+    assert public.count("<td class=num>–</td>") == 10 * 4

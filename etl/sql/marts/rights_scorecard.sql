@@ -1,6 +1,7 @@
 -- grain: one row per brand_id (or ALL) × year × right
--- Twin images (assets) judged against nine rights: licensed, time_limited, purpose_limited,
--- non_exclusive, no_training, revocation_honoured, watermarked, disclosed, fair_pay (rules:
+-- Twin images (assets) judged against ten rights: licensed, time_limited, purpose_limited,
+-- non_exclusive, no_training, revocation_honoured, watermarked, disclosed, disclosed_checked
+-- (disclosed as AI in the image itself, from scan-images), fair_pay (rules:
 -- staging/int_usage_rights.sql and METHODOLOGY.md, "Rights"). Every image is met, not met or
 -- unknown: assets_met + assets_not_met + assets_unknown = twin_assets; unknown is never met.
 -- ALL sums the brands. models: distinct models behind the row (an unknown twin counts as one

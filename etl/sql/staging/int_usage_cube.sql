@@ -10,6 +10,23 @@ with usage as (
     select * from staging.int_usage_classified
 ),
 
+-- images checked for a use (scan-images): a use's assets split into checked and declaring AI,
+-- checked and not declaring it (at most its assets), and the rest (not checked)
+checked as (
+    select usage_id, images_ai, images_not_ai from staging.int_usage_image_status
+),
+
+judged as (
+    select
+        usage.*,
+        least(coalesce(checked.images_not_ai, 0), usage.assets) as checked_not_ai_assets,
+        least(coalesce(checked.images_ai, 0),
+              usage.assets - least(coalesce(checked.images_not_ai, 0), usage.assets))
+            as checked_ai_assets
+    from usage
+    left join checked using (usage_id)
+),
+
 grouped as (
     select
         year(used_on) * 12 + month(used_on) - 1 as month_key,
@@ -23,8 +40,10 @@ grouped as (
         disclosed,
         count(*) as uses,
         sum(assets)::bigint as assets,
-        sum(fee_paid_rep)::decimal(18, 4) as fee_paid_rep
-    from usage
+        sum(fee_paid_rep)::decimal(18, 4) as fee_paid_rep,
+        sum(checked_ai_assets)::bigint as checked_ai_assets,
+        sum(checked_not_ai_assets)::bigint as checked_not_ai_assets
+    from judged
     group by all
 ),
 

@@ -1,4 +1,4 @@
--- grain: one row per year × brand_id × twin_id × the nine rights' statuses
+-- grain: one row per year × brand_id × twin_id × the nine licence-and-flag rights' statuses
 -- materialized: table
 -- Each twin use judged against the nine rights of marts.rights_scorecard (METHODOLOGY.md,
 -- "Rights"): 1 met, 0 not met, null unknown. Licence terms are judged on the licence the use
@@ -33,6 +33,8 @@ judged as (
         usage.consent_code,
         usage.watermarked,
         usage.disclosed,
+        usage.checked_ai_assets,
+        usage.checked_not_ai_assets,
         licenses.valid_from,
         licenses.valid_to,
         licenses.channels,
@@ -65,7 +67,9 @@ statuses as (
             when named or unnamed then (consent_code <> 4)::int
             else 1 end as revocation_honoured,
         watermarked::int as watermarked,
-        disclosed::int as disclosed
+        disclosed::int as disclosed,
+        checked_ai_assets,
+        checked_not_ai_assets
     from judged
 ),
 
@@ -74,7 +78,9 @@ grouped as (
         year, brand_id, twin_id, licensed, time_limited, purpose_limited, non_exclusive,
         no_training, revocation_honoured, watermarked, disclosed,
         sum(assets)::bigint as assets,
-        sum(fee_paid_rep)::decimal(18, 4) as fee_paid_rep
+        sum(fee_paid_rep)::decimal(18, 4) as fee_paid_rep,
+        sum(checked_ai_assets)::bigint as checked_ai_assets,
+        sum(checked_not_ai_assets)::bigint as checked_not_ai_assets
     from statuses
     group by all
 ),
@@ -104,6 +110,10 @@ final as (
         rates.revocation_honoured,
         rates.watermarked,
         rates.disclosed,
+        -- disclosed_checked (staging.int_usage_rights_long): of these assets, checked in the
+        -- image and declaring AI, checked and not declaring it; the rest were not checked
+        rates.checked_ai_assets,
+        rates.checked_not_ai_assets,
         rates.twin_fee_per_asset::double as twin_fee_per_asset,
         bench.income_per_asset as shoot_income_per_asset,
         (rates.twin_fee_per_asset >= bench.income_per_asset)::int as fair_pay
