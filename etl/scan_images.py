@@ -164,7 +164,9 @@ def check_all(found: list[Found], mapping: dict, brand: str | None, anchors: str
             except images.Unreadable as exc:
                 f.error = str(exc)
             else:
-                out.append({**base, **row, "trust_anchors": anchors_hash,
+                # the anchors judged a signer: none to judge without a manifest
+                out.append({**base, **row,
+                            "trust_anchors": anchors_hash if row["manifest"] else None,
                             **_links(f, mapping, brand), "checked_at": now, "error": None})
         if f.error is not None:
             out.append({**base, "error": f.error})
@@ -198,10 +200,11 @@ def _store(con, results: list[dict], load_id: int) -> dict:
     landing = merge.raw_columns(con, KIND)
     merge.create_landing(con, "temp._landing_images", temp=True, columns=landing)
     good = [r for r in results if r["error"] is None and "copy_of" not in r]
-    con.executemany(
-        f"insert into temp._landing_images ({', '.join(_COLUMNS)}, _load_id, _line) "  # noqa: S608
-        f"values ({', '.join('?' for _ in _COLUMNS)}, ?, ?)",
-        [[r[c] for c in _COLUMNS] + [load_id, r["line"]] for r in good])
+    if good:
+        con.executemany(
+            f"insert into temp._landing_images ({', '.join(_COLUMNS)}, _load_id, _line) "  # noqa: S608
+            f"values ({', '.join('?' for _ in _COLUMNS)}, ?, ?)",
+            [[r[c] for c in _COLUMNS] + [load_id, r["line"]] for r in good])
     same = " and ".join(f"t.{c} is not distinct from l.{c}" for c in COMPARED)
     before = dict(con.execute(
         f"select l.sha256, ({same}) from temp._landing_images l "  # noqa: S608 — our columns
@@ -217,11 +220,12 @@ def _store(con, results: list[dict], load_id: int) -> dict:
             r["status"] = ("inserted" if r["sha256"] not in before
                            else "unchanged" if before[r["sha256"]] else "updated")
     counts["unchanged"] += sum(1 for r in results if "copy_of" in r)
-    con.executemany(
-        "insert into meta.quarantine values (?, 'image-checks', ?, ?, ?, ?)",
-        [[load_id, r["file"], r["line"], r["error"],
-          json.dumps({"file": r["file"], "sha256": r["sha256"]})]
-         for r in results if r["error"] is not None])
+    bad = [[load_id, r["file"], r["line"], r["error"],
+            json.dumps({"file": r["file"], "sha256": r["sha256"]})]
+           for r in results if r["error"] is not None]
+    if bad:
+        con.executemany("insert into meta.quarantine values (?, 'image-checks', ?, ?, ?, ?)",
+                        bad)
     con.execute("drop table temp._landing_images")
     return counts
 
