@@ -184,6 +184,12 @@ RULES: dict[str, Rule] = {
     # shows none (brands_ranked and displacement_totals carry it, suppressed there)
     "displacement_estimates": Rule(transform=_estimates),
     "event_study": Rule(free=True),
+    # images checked per brand: every count is about the models whose twins the images show
+    "image_checks_by_brand": _r(("brand_id",),
+                                models=("images_checked", "images_valid",
+                                        "images_ai_declared", "images_no_training",
+                                        "images_linked_to_use", "claimed_disclosed",
+                                        "claimed_not_found", "found_not_claimed")),
     "coverage": Rule(free=True),
 }
 

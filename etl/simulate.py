@@ -71,6 +71,7 @@ def load_demo(db: Path, built: Built, bar) -> list[dict]:
             "select load_id from meta.loads where not simulated").fetchall()]
         con.execute("insert or replace into meta.settings values (?, ?)",
                     [REFERENCE_LOADS_KEY, json.dumps(ids)])
+        results.append(_scan_sample_images(con, db, built))
         task = bar.add_task("ground truth and marts", total=2)
         con.register("demo_truth", built.truth)
         con.execute("insert into sim.truth_monthly select month, brand_id, channel, "
@@ -80,6 +81,21 @@ def load_demo(db: Path, built: Built, bar) -> list[dict]:
         marts.rebuild(con)
         bar.advance(task)
     return results
+
+
+def _scan_sample_images(con, db: Path, built: Built) -> dict:
+    """Sample images for some twin uses (etl/sim/images.py), scanned like published ones:
+    signed by the demo studio (trusted: its anchor is given) or another, tampered, IPTC-only
+    or unlabelled. Deterministic apart from the signatures."""
+    from etl import scan_images
+    from etl.sim import images as sample
+
+    folder, map_path = sample.write(built.paths["twins"].parent / "images",
+                                    sample.sample_uses(con), int(built.summary.get("seed", 42)))
+    result, _ = scan_images.scan(db, [folder], map_path=map_path,
+                                 trust=folder / "demo-trust-anchor.pem", simulated=True,
+                                 con=con)
+    return result
 
 
 def cmd_demo(args) -> int:
@@ -130,6 +146,10 @@ def cmd_demo(args) -> int:
                   f"(bookings-BR….csv), each covering only part of the window")
         print(f"  loaded into {db} in {total_s:.1f} s ({quarantined} rows quarantined"
               + (f", {len(s['dirty_rows'])} injected by --dirty" if args.dirty else "") + ")")
+        images = next((r for r in results if r["kind"] == "image-checks"), None)
+        if images:
+            print(f"  {images['rows_in']} sample images for twin uses scanned for content "
+                  f"credentials ({out / 'images'}; signatures differ on every run)")
         print("  open it with: twinimpact dashboard" + (f" --db {db}" if args.db else ""))
     for r in rejected:
         print(f"error: {r['file']}: {r['error']}", file=sys.stderr)

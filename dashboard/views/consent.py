@@ -1,6 +1,7 @@
 """Consent and rights: licensed against unlicensed twin images, the reasons, and the nine
 rights a union bargains for, scored per brand and over time."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, rights, ui
@@ -79,3 +80,47 @@ else:
     with right:
         ui.chart(ctx, charts.compliance_by_brand(brands), brands, sources=SOURCES,
                  key="consent-brands")
+
+# ---- checked in the images (scan-images) --------------------------------------------------
+st.subheader("Disclosed as AI: what the images say against what the brands claim")
+st.markdown("The usage exports say themselves whether each twin image was disclosed as AI. "
+            "`twinimpact scan-images` reads the published images: their content credentials "
+            "(C2PA) and IPTC labels say whether the image itself declares generative AI. "
+            "Where both exist for the same use they should agree.")
+(checks,) = data.fetch(("image_checks_by_brand", f))
+IMAGE_SOURCES = ("published images read by scan-images, twin-usage exports "
+                 "(staging.stg_image_checks, marts.image_checks_monthly)")
+if checks.empty:
+    ui.empty_state("No published image of these brands and months has been checked: "
+                   "`twinimpact scan-images FOLDER --map links.csv` reads them.")
+else:
+    lines = []
+    for r in checks.itertuples():
+        if any(pd.isna(getattr(r, c)) for c in ("claimed_not_found", "found_not_claimed")):
+            continue  # suppressed: fewer than k models behind the brand's checked images
+        brand = ui.plain(r.brand_id)
+        if r.claimed_not_found or r.found_not_claimed:
+            parts = []
+            if r.claimed_not_found:
+                parts.append(f"{r.claimed_not_found:,.0f} image(s) of uses the export calls "
+                             "disclosed carry no AI label in the image")
+            if r.found_not_claimed:
+                parts.append(f"{r.found_not_claimed:,.0f} image(s) labelled AI in the image "
+                             "belong to uses the export calls not disclosed")
+            lines.append(f"- **{brand}: checked and claimed disagree.** " + "; ".join(parts)
+                         + f" (of {r.images_linked_to_use:,.0f} checked images linked to a use).")
+        elif r.images_linked_to_use:
+            lines.append(f"- {brand}: checked and claimed agree for all "
+                         f"{r.images_linked_to_use:,.0f} checked images linked to a use.")
+        else:
+            lines.append(f"- {brand}: no checked image is linked to a use, so nothing to "
+                         "compare with the export.")
+    if len(lines) < len(checks):
+        lines.append(f"- {len(checks) - len(lines)} brand(s) not shown: their checked images "
+                     "show the twins of too few models (public mode).")
+    st.markdown("\n".join(lines))
+    ui.table(ctx, checks, sources=IMAGE_SOURCES, key="consent-image-checks")
+    st.caption("A missing label proves nothing about how an image was made: metadata can be "
+               "stripped by any re-save. Only a sample of images is usually checked; the "
+               "rights scorecard counts images nobody checked as unknown. "
+               + ui.METHODOLOGY_LINK)
