@@ -38,6 +38,7 @@ pages = [
     st.Page(_VIEWS / "employment.py", title="Employment", url_path="employment"),
     st.Page(_VIEWS / "brand_report.py", title="Brand report", url_path="brand-report"),
     st.Page(_VIEWS / "data_sources.py", title="Data & method", url_path="data"),
+    st.Page(_VIEWS / "check_image.py", title="Check an image", url_path="check-image"),
 ]
 aud = data.audience()
 if aud.can_upload:  # anonymous visitors and other roles do not have the page at all

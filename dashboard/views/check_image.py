@@ -1,0 +1,104 @@
+"""Check an image (public): upload one image and read its content credentials in words.
+
+Nothing is stored: the bytes are read in memory and forgotten, unless an admin chooses to
+load the image into the warehouse (the same path as `twinimpact scan-images`)."""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import credentials, data, signin, ui
+from etl import audit, images, scan_images
+from etl.errors import UserError
+
+st.title("Check an image")
+limit = credentials.max_mb()
+st.markdown(
+    "Does a published image say, in a machine-readable way, that it was made with AI? "
+    "Upload one image (JPEG, PNG or WebP; AVIF and HEIC where the reader supports them; at "
+    f"most {limit} MB). It is read here and **not stored**. The page reads its **content "
+    "credentials** (a C2PA manifest, signed by whoever made or edited the image) and its "
+    "**IPTC digital source type** (a metadata label). The EU AI Act (Article 50) asks "
+    "providers of generative AI to mark their output this way.")
+
+upload = st.file_uploader("Image", type=[e.lstrip(".") for e in images.EXTENSIONS],
+                          key="ti_check_image")
+row = None
+if upload is not None:
+    if upload.size > limit * 1024 * 1024:
+        st.error(f"error: the image is over the {limit} MB this page reads; nothing was read.")
+    else:
+        data_bytes = upload.getvalue()
+        anchors, trust_note = credentials.anchors()
+        try:
+            row = images.check(data_bytes, anchors)
+        except images.Unreadable as exc:
+            st.error(f"error: this file cannot be checked: {exc}.")
+
+if row is not None:
+    st.subheader("What the image says")
+    st.markdown(f"**{credentials.verdict(row)}**")
+    st.markdown("\n".join(f"- {s}" for s in credentials.findings(row)))
+    st.caption(trust_note)
+    pairs = credentials.free_text(row)
+    if pairs:
+        st.markdown("**As written in the image** (shown exactly as text; not verified unless "
+                    "the signer is trusted):")
+        # free text from the image goes into a text element, not Markdown: it shows as the
+        # same text and never as a link, an image, HTML or formatting. (Markdown escaped with
+        # ui.plain still turns a written-out http:// address into a link.)
+        st.text("\n".join(f"{label}: {value}" for label, value in pairs))
+    left, _ = st.columns([1, 3])
+    left.image(data_bytes, caption="The image checked", width=160)
+
+    aud = data.audience()
+    if aud.can_upload:
+        st.subheader("Load it into the warehouse (admins)")
+        st.markdown("Adds this image's checks to the image-checks data, as `twinimpact "
+                    "scan-images` would, with the links below. Nothing is stored otherwise.")
+        brand = st.text_input("brand_id (optional)", key="ti_check_brand").strip()
+        usage = st.text_input("usage_id (optional)", key="ti_check_usage").strip()
+        if st.button("Load this image", key="ti_check_load"):
+            tmp = Path(tempfile.mkdtemp(prefix="twinimpact-check-"))
+            who = dict(user=aud.user or "local", role=signin.role_label(aud),
+                       action="upload")
+            try:
+                path = tmp / f"checked-image{Path(upload.name).suffix.lower()[:6]}"
+                path.write_bytes(data_bytes)
+                link_map = None
+                if usage:
+                    link_map = tmp / "map.csv"
+                    pd.DataFrame({"sha256": [row["sha256"]], "usage_id": [usage]}).to_csv(
+                        link_map, index=False)
+                result, _ = scan_images.scan(data.db(), [path], map_path=link_map,
+                                             brand=brand or None,
+                                             trust=credentials.trust_path() if anchors
+                                             else None)
+                st.success(f"{result['status']}: image-checks, {result['inserted']} "
+                           f"inserted, {result['updated']} updated, {result['unchanged']} "
+                           "unchanged.", icon=":material/check:")
+                audit.record(data.db(), **who, object=f"image-checks: {row['sha256']}",
+                             result=result["status"])
+            except UserError as exc:
+                st.error(f"error: {exc}")
+                audit.record(data.db(), **who, object=f"image-checks: {row['sha256']}",
+                             result=f"error: {exc}")
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+
+st.subheader("Sources and caveats")
+st.markdown(
+    "- Content credentials are read and validated by the Content Authenticity Initiative's "
+    "open-source library (`c2pa-python`), offline: nothing is sent anywhere.\n"
+    "- **A missing label proves nothing.** Most software strips metadata and credentials "
+    "when it re-saves, resizes or screenshots an image; many generators write none.\n"
+    "- **A label can be added by anyone.** IPTC metadata is unsigned. Content credentials "
+    "are signed, but a signer is only *trusted* when its certificate chains to a trust list "
+    "configured here; otherwise the signer's name is just what the certificate says.\n"
+    "- **Invalid credentials** mean the image or its manifest changed after signing, "
+    "whatever the change was (an edit, a re-compression, a forgery).\n"
+    "- What the image says about AI training is the signer's statement of permission, not a "
+    "licence. " + ui.METHODOLOGY_LINK)
