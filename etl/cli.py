@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true")
 
     sp = cmd("quarantine", "list or export quarantined rows")
-    sp.add_argument("--kind", choices=KINDS)
+    sp.add_argument("--kind", choices=[*KINDS, "image-checks"])
     sp.add_argument("--out", metavar="FILE.csv")
     sp.add_argument("--json", action="store_true",
                     help="one JSON object per row on stdout (with --out: one for the file)")

@@ -249,6 +249,7 @@ def test_every_relation_states_its_grain(db):
         "displacement_estimates", "displacement_event_study",  # CONTRACT §4, etl/estimate.py
         "displacement_monthly", "employment",
         "filter_values",  # the dashboard's filter values (queries.known_values)
+        "image_checks_monthly",  # images checked by scan-images (tests/test_images.py)
         "income_distribution_yearly", "model_income_monthly", "model_income_yearly",
         "rights_scorecard"]
     assert all(r[2].startswith("grain: one row per ") for r in got)
