@@ -267,7 +267,7 @@ def _rights(kind: str):
         elif kind == "brands":
             fig = charts.rights_by_brand(df, f"Share of each brand's twin images meeting each "
                                              f"right, {years}")
-            said = f"Each brand's share of twin images meeting each of the nine rights, {years}."
+            said = f"Each brand's share of twin images meeting each of the ten rights, {years}."
         else:
             fig = charts.rights_trend(df, f"Each right over the years, {who}")
             said = f"The share of {who}' twin images meeting each right, year by year."

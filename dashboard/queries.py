@@ -872,7 +872,7 @@ def _in_region(f: Filters) -> str:
 
 def rights_scorecard(db: Source, f: Filters) -> pd.DataFrame:
     """right, twin_assets, assets_met, assets_not_met, assets_unknown, share_met,
-    share_not_met, share_unknown, models — the nine rights over the years the period touches,
+    share_not_met, share_unknown, models — the ten rights over the years the period touches,
     for the selected brands together (every brand: the ALL rows). models: distinct models
     whose twins made those images (staging.int_usage_rights)."""
     return _run(db, f"""

@@ -77,7 +77,7 @@ def years_label(f: Filters) -> str:
 
 
 def brand_scorecard_html(db: queries.Source, f: Filters, aud: Audience) -> str:
-    """The report's section for one brand: the nine rights over the years of the period
+    """The report's section for one brand: the ten rights over the years of the period
     (whole years), disclosed for `aud` (suppressed where fewer than k models are behind)."""
     card = disclosure.governed(db, "rights_scorecard", f, aud=aud)
     k = aud.k

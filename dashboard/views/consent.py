@@ -1,4 +1,4 @@
-"""Consent and rights: licensed against unlicensed twin images, the reasons, and the nine
+"""Consent and rights: licensed against unlicensed twin images, the reasons, and the ten
 rights a union bargains for, scored per brand and over time."""
 
 import pandas as pd
@@ -35,7 +35,7 @@ ui.metric(c4, "Disclosed as AI", now["disclosed_share"], before["disclosed_share
 st.caption(ui.headline_caption(ctx) + " A use is licensed when a licence covers its twin, "
            "brand, day, channel and region and was not revoked · " + ui.METHODOLOGY_LINK)
 
-# ---- the nine rights ----------------------------------------------------------------------
+# ---- the ten rights -----------------------------------------------------------------------
 years = rights.years_label(f)
 st.subheader(f"Rights scorecard, {years}")
 st.markdown("What performers' unions ask of a digital-replica licence (Equity's AI Vision "
