@@ -6,7 +6,11 @@ generator) is returned as it is: the page shows it as text, never as Markdown or
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from etl.images import AI_SOURCE_TYPES
@@ -121,3 +125,27 @@ def free_text(row: dict) -> list[tuple[str, str]]:
              ("Validation codes", ", ".join(row["validation_codes"]) or None),
              ("SHA-256 of the file", row["sha256"])]
     return [(k, str(v)) for k, v in pairs if v]
+
+
+def load(db: Path, data: bytes, suffix: str, *, brand: str | None = None,
+         usage_id: str | None = None, trust: Path | None = None) -> dict:
+    """Load one checked image into the warehouse as `twinimpact scan-images` would (an
+    admin's choice on the page): written to a private temporary folder, scanned with its
+    links, removed. Returns the scan's load result; UserError on bad links."""
+    from etl import scan_images
+
+    tmp = Path(tempfile.mkdtemp(prefix="twinimpact-check-"))
+    try:
+        path = tmp / f"checked-image{suffix.lower()[:6] if suffix.startswith('.') else ''}"
+        path.write_bytes(data)
+        link_map = None
+        if usage_id:
+            link_map = tmp / "map.csv"
+            with open(link_map, "w", newline="", encoding="utf-8") as fh:
+                csv.writer(fh).writerows([("sha256", "usage_id"),
+                                          (hashlib.sha256(data).hexdigest(), usage_id)])
+        result, _ = scan_images.scan(db, [path], map_path=link_map, brand=brand or None,
+                                     trust=trust)
+        return result
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

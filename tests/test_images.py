@@ -314,3 +314,61 @@ def test_disclosed_checked_sums_like_every_other_right(world):
     assert rows(world, """
         select count(distinct twin_assets) from marts.rights_scorecard
         where year = 2024 and brand_id = 'A'""") == [(1,)]
+
+
+# ---- the Check an image page's words and its admin load ---------------------------------
+
+def test_the_page_says_what_each_image_declares(shots):
+    from dashboard import credentials
+
+    anchors = (shots["root"] / "a.pem").read_text()
+    said = {}
+    for name in ("a.jpg", "tampered.jpg", "capture.webp", "iptc.png", "plain.jpg"):
+        row = images.check(shots["bytes"][name], anchors)
+        said[name] = credentials.verdict(row)
+    assert said == {
+        "a.jpg": "This image declares it was made with generative AI, in its content "
+                 "credentials, which still match the image.",
+        "tampered.jpg": "This image declares it was made with generative AI, in its content "
+                        "credentials, which NO LONGER match the image.",
+        "capture.webp": "This image carries content credentials, but they do not declare "
+                        "generative AI.",
+        "iptc.png": "This image declares it was made with generative AI, in its IPTC metadata "
+                    "(an unsigned label anyone can add or remove).",
+        "plain.jpg": "This image carries no AI label: no content credentials and no IPTC "
+                     "digital source type. That proves nothing about how it was made (see "
+                     "below).",
+    }
+    row = images.check(shots["bytes"]["tampered.jpg"], anchors)
+    assert credentials.findings(row) == [
+        "Content credentials (C2PA): present but INVALID: the image or its manifest changed "
+        "after signing (assertion.dataHash.mismatch).",
+        "Signer: trusted — its certificate chains to a configured trust anchor.",
+        "How it was made (the credentials' actions): made by generative AI (trained "
+        "algorithmic media).",
+        "AI training: the credentials says nothing about AI training.",
+        "Time signed: no trusted timestamp (the signer's own clock is not evidence).",
+        "IPTC digital source type (XMP metadata): none.",
+    ]
+    assert credentials.free_text(row)[:3] == [
+        ("Signer organisation", "Maison A"), ("Signer name", "A signer"),
+        ("Made with (claim generator)", "TwinGen 1.0")]
+
+
+def test_an_admin_load_from_the_page_is_a_scan_with_its_links(shots, world, tmp_path):
+    import shutil
+
+    from dashboard import credentials
+
+    world = shutil.copyfile(world, tmp_path / "w.duckdb")  # the module's world stays as it is
+    result = credentials.load(world, shots["bytes"]["plain.jpg"], ".JPG", brand="B",
+                              usage_id="U4")
+    # the same bytes were scanned before (linked to U3): the page's links update the row
+    assert (result["kind"], result["status"], result["rows_in"], result["updated"]) == (
+        "image-checks", "loaded", 1, 1)
+    assert rows(world, "select usage_id, brand_id, file like '%checked-image.jpg' "
+                       "from raw.image_checks where sha256 = ?",
+                [_sha(shots, "plain.jpg")]) == [("U4", "B", True)]  # the later load wins
+    card = dict(rows(world, """select brand_id, assets_not_met from marts.rights_scorecard
+                               where year = 2024 and "right" = 'disclosed_checked'"""))
+    assert card["B"] == 2  # U3 (capture.webp) and U4 (plain.jpg) each have one unlabelled image

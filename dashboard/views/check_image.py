@@ -3,15 +3,12 @@
 Nothing is stored: the bytes are read in memory and forgotten, unless an admin chooses to
 load the image into the warehouse (the same path as `twinimpact scan-images`)."""
 
-import shutil
-import tempfile
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import credentials, data, signin, ui
-from etl import audit, images, scan_images
+from etl import audit, images
 from etl.errors import UserError
 
 st.title("Check an image")
@@ -62,32 +59,20 @@ if row is not None:
         brand = st.text_input("brand_id (optional)", key="ti_check_brand").strip()
         usage = st.text_input("usage_id (optional)", key="ti_check_usage").strip()
         if st.button("Load this image", key="ti_check_load"):
-            tmp = Path(tempfile.mkdtemp(prefix="twinimpact-check-"))
             who = dict(user=aud.user or "local", role=signin.role_label(aud),
-                       action="upload")
+                       action="upload", object=f"image-checks: {row['sha256']}")
             try:
-                path = tmp / f"checked-image{Path(upload.name).suffix.lower()[:6]}"
-                path.write_bytes(data_bytes)
-                link_map = None
-                if usage:
-                    link_map = tmp / "map.csv"
-                    pd.DataFrame({"sha256": [row["sha256"]], "usage_id": [usage]}).to_csv(
-                        link_map, index=False)
-                result, _ = scan_images.scan(data.db(), [path], map_path=link_map,
-                                             brand=brand or None,
-                                             trust=credentials.trust_path() if anchors
-                                             else None)
+                result = credentials.load(data.db(), data_bytes, Path(upload.name).suffix,
+                                          brand=brand, usage_id=usage,
+                                          trust=credentials.trust_path() if anchors else None)
+            except UserError as exc:
+                st.error(f"error: {exc}")
+                audit.record(data.db(), **who, result=f"error: {exc}")
+            else:
                 st.success(f"{result['status']}: image-checks, {result['inserted']} "
                            f"inserted, {result['updated']} updated, {result['unchanged']} "
                            "unchanged.", icon=":material/check:")
-                audit.record(data.db(), **who, object=f"image-checks: {row['sha256']}",
-                             result=result["status"])
-            except UserError as exc:
-                st.error(f"error: {exc}")
-                audit.record(data.db(), **who, object=f"image-checks: {row['sha256']}",
-                             result=f"error: {exc}")
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
+                audit.record(data.db(), **who, result=result["status"])
 
 st.subheader("Sources and caveats")
 st.markdown(
