@@ -44,8 +44,11 @@ MAX_BYTES = 200 * 1024 * 1024  # an image larger than this is quarantined, not r
 
 @dataclass
 class Found:
+    """A file to scan: its hash first (the scan's fingerprint); its bytes are read again,
+    one file at a time, when its credentials are checked (a folder of large images never
+    sits in memory at once)."""
+
     path: Path
-    data: bytes | None
     sha256: str | None
     error: str | None = None
 
@@ -116,17 +119,18 @@ def read_anchors(path: Path | None) -> str | None:
     return text
 
 
-def _read(path: Path) -> Found:
+def _hash(path: Path) -> Found:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            return Found(path, None, None, f"larger than {MAX_BYTES // 2**20} MB; not read")
-        data = path.read_bytes()
+            return Found(path, None, f"larger than {MAX_BYTES // 2**20} MB; not read")
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
     except OSError as exc:
-        return Found(path, None, None, f"cannot be read ({exc.strerror})")
-    if not data:
-        return Found(path, data, hashlib.sha256(data).hexdigest(), "empty (0 bytes)")
-    return Found(path, data, hashlib.sha256(data).hexdigest())
+        return Found(path, None, f"cannot be read ({exc.strerror})")
+    return Found(path, digest.hexdigest(), "empty (0 bytes)" if size == 0 else None)
 
 
 def fingerprint(found: list[Found], map_path: Path | None, brand: str | None,
@@ -160,7 +164,9 @@ def check_all(found: list[Found], mapping: dict, brand: str | None, anchors: str
         base = {"file": str(f.path), "line": line, "sha256": f.sha256}
         if f.error is None:
             try:
-                row = images.check(f.data, anchors)
+                row = images.check(f.path.read_bytes(), anchors)
+            except OSError as exc:
+                f.error = f"cannot be read ({exc.strerror})"
             except images.Unreadable as exc:
                 f.error = str(exc)
             else:
@@ -279,7 +285,7 @@ def scan(db: Path, paths: list[Path], *, map_path: Path | None = None,
     files = collect(paths)
     mapping = read_map(map_path)
     anchors = read_anchors(trust)
-    found = [_read(p) for p in files]
+    found = [_hash(p) for p in files]
     fp = fingerprint(found, map_path, brand, anchors)
     result = {"file": ", ".join(str(p) for p in paths), "kind": KIND.name, "sha256": fp,
               "status": "loaded", **dict.fromkeys(COUNTS, 0), "ignored_columns": [],
