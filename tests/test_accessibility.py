@@ -16,6 +16,7 @@ from conftest import run_cli
 
 pytestmark = pytest.mark.browser
 PATHS = ["/", "/displacement", "/income", "/consent", "/employment", "/brand-report", "/data",
+         "/check-image",
          "/embed?chart=displacement-shoot-days", "/embed?chart=consent-reasons&brand=BR02"]
 
 

@@ -372,3 +372,21 @@ def test_an_admin_load_from_the_page_is_a_scan_with_its_links(shots, world, tmp_
     card = dict(rows(world, """select brand_id, assets_not_met from marts.rights_scorecard
                                where year = 2024 and "right" = 'disclosed_checked'"""))
     assert card["B"] == 2  # U3 (capture.webp) and U4 (plain.jpg) each have one unlabelled image
+
+
+def test_avif_is_read_like_the_others(tmp_path):
+    """AVIF: the C2PA library signs and reads it; Pillow writes it (HEIC it cannot here)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (200, 10, 10)).save(out, "AVIF")
+    chain = signing.make_chain("Avif Org", "avif key")
+    signed = signing.sign(out.getvalue(), "avif", chain, signing.manifest(training=None))
+    row = images.check(signed, chain.ca_pem.decode())
+    assert (row["format"], row["manifest"], row["validation"], row["trusted"],
+            row["source_type"], row["training"], row["ai_declared"]) == (
+        "avif", True, "valid", True, AI, "absent", True)
+    bare = images.check(out.getvalue())
+    assert (bare["format"], bare["manifest"], bare["ai_declared"]) == ("avif", False, False)
