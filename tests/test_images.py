@@ -390,3 +390,29 @@ def test_avif_is_read_like_the_others(tmp_path):
         "avif", True, "valid", True, AI, "absent", True)
     bare = images.check(out.getvalue())
     assert (bare["format"], bare["manifest"], bare["ai_declared"]) == ("avif", False, False)
+
+
+def test_the_demo_images_are_the_same_apart_from_their_signatures(tmp_path):
+    """Same seed and uses: the same files, map, kinds and pixels; only signatures differ
+    (fresh keys): unsigned and IPTC-only images are byte-identical."""
+    from etl.sim import images as sample
+
+    uses = [f"U{i:03d}" for i in range(12)]
+    folders = [sample.write(tmp_path / f"run{n}" / "images", uses, seed=3) for n in (1, 2)]
+    (one, map1), (two, map2) = folders
+    assert map1.read_text() == map2.read_text()
+    lines = map1.read_text().splitlines()
+    assert lines[0] == "file,usage_id" and [x.split(",")[1] for x in lines[1:]] == uses
+    names = sorted(p.name for p in one.iterdir())
+    assert names == sorted(p.name for p in two.iterdir()) and len(names) == 13  # + anchor
+    kinds = {}
+    for name in names:
+        if name.endswith(".pem"):
+            continue
+        a, b = (images.check((f / name).read_bytes()) for f in (one, two))
+        assert {k: v for k, v in a.items() if k not in ("sha256", "bytes")} == \
+            {k: v for k, v in b.items() if k not in ("sha256", "bytes")}
+        if not a["manifest"]:
+            assert (one / name).read_bytes() == (two / name).read_bytes()
+        kinds[name] = (a["manifest"], a["validation"], a["ai_declared"])
+    assert len(set(kinds.values())) >= 3  # signed, tampered, unlabelled or IPTC-only
