@@ -21,6 +21,10 @@ st.markdown(
     "**IPTC digital source type** (a metadata label). The EU AI Act (Article 50) asks "
     "providers of generative AI to mark their output this way.")
 
+if data.audience().public:
+    st.caption("Public mode: this page reads only the image you upload and shows no stored "
+               "figures.")
+
 upload = st.file_uploader("Image", type=[e.lstrip(".") for e in images.EXTENSIONS],
                           key="ti_check_image")
 row = None
