@@ -348,6 +348,9 @@ def as_json(row: dict) -> dict:
 
 def summary(result: dict, rows: list[dict]) -> str:
     """The human lines after a scan."""
+    if not rows:
+        return (f"no image files in {result['file']} (JPEG, PNG, WebP, AVIF or HEIC by "
+                "extension in folders); nothing to check")
     if result["status"] == "skipped":
         return (f"skipped: these {result['rows_in'] or len(rows)} images were scanned before "
                 "with the same map, brand and trust anchors (same fingerprint); nothing changed")
