@@ -7,9 +7,8 @@ import json
 
 import duckdb
 from conftest import run_cli
-from test_load_mapping import CREW_EXPORT, CREW_MAP
-
 from loadkit import row, write
+from test_load_mapping import CREW_EXPORT, CREW_MAP
 
 
 def _digest(folder):
