@@ -31,7 +31,7 @@ from etl.sources.countries import COUNTRIES
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 # our extensions to CONTRACT §1 the loader keeps if given; not part of the standard
-EXTENSIONS = {("crew-employment", "source_url")}
+EXTENSIONS = {("crew-employment", "source_url"), ("crew-employment", "note")}
 # references a load does not check (CONTRACT §2: files arrive in any order) but a complete
 # set of files should satisfy: (kind, fields) → (kind, fields)
 FOREIGN_KEYS = {

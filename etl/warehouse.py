@@ -278,6 +278,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     # warehouses written before 2026-12-07 record no column mapping per load
     for column in ("mapping_name", "mapping_sha256", "mapping_text"):
         con.execute(f"alter table meta.loads add column if not exists {column} varchar")
+    con.execute("alter table raw.crew_employment add column if not exists note varchar")
     if con.execute("select count(*) from ref.fx_rates").fetchone()[0] == 0:
         load_ecb_rates(con)
 

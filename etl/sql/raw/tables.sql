@@ -162,6 +162,7 @@ create table if not exists raw.crew_employment (
     currency varchar,
     source varchar not null,
     source_url varchar,             -- optional extra column we keep (BLS pages)
+    note varchar,                   -- optional extra column we keep: caveats, status flags
     _load_id bigint not null, _line bigint not null
     -- key: (period, area, role, source)
 );
