@@ -57,11 +57,32 @@ def test_validate_matches_load_and_leaves_the_warehouse_byte_identical(tmp_path)
     # the load gives the same counts and reasons
     p = run_cli("load", "booking-crew", export, "--db", db, "--map", "crew", "--json")
     loaded = json.loads(p.stdout)
-    assert (loaded["rows_in"], loaded["quarantined"]) == (7, 5)
-    assert loaded["inserted"] + loaded["updated"] + loaded["unchanged"] == got["valid"]
+    counts = ("rows_in", "inserted", "updated", "unchanged", "quarantined")
+    assert [loaded[c] for c in counts] == [got[c] for c in counts] == [7, 2, 0, 0, 5]
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select line, reason from meta.quarantine where file = ? "
                            "order by line", [str(export)]).fetchall() == reasons
+
+
+def test_validate_counts_updates_against_the_warehouse_it_reads(tmp_path):
+    db = tmp_path / "w.duckdb"
+    first = write(tmp_path / "a.csv", [row("twins", twin_id="T1"), row("twins", twin_id="T2")])
+    assert run_cli("load", "twins", first, "--db", db).returncode == 0
+    before = db.read_bytes()
+    later = write(tmp_path / "b.csv", [row("twins", twin_id="T1"),
+                                       row("twins", twin_id="T2", status="retired"),
+                                       row("twins", twin_id="T3")])
+    p = run_cli("validate", "twins", later, first, "--db", db, "--json")
+    assert db.read_bytes() == before
+    got = [json.loads(line) for line in p.stdout.splitlines()]
+    counts = ("status", "inserted", "updated", "unchanged", "quarantined", "loaded_before")
+    assert [[g[c] for c in counts] for g in got] == [
+        ["clean", 1, 1, 1, 0, False],
+        # checked after b.csv, as load checks files in order: T2 back to active is an update
+        ["clean", 0, 1, 1, 0, True]]   # (load itself would skip these bytes)
+    p = run_cli("load", "twins", later, "--db", db, "--json")
+    loaded = json.loads(p.stdout)
+    assert [loaded[c] for c in counts[1:5]] == [1, 1, 1, 0]
 
 
 def test_validate_exit_codes_and_human_lines(tmp_path):
@@ -72,10 +93,12 @@ def test_validate_exit_codes_and_human_lines(tmp_path):
     db = tmp_path / "none.duckdb"
     p = run_cli("validate", "twins", good, "--db", db)
     assert (p.returncode, p.stdout, p.stderr) == (
-        0, f"ok twins {good}: 1 rows — 1 would load, 0 would be quarantined\n", "")
+        0, f"ok twins {good}: 1 rows — 1 would load (1 new, 0 updated, 0 unchanged), 0 would "
+           "be quarantined\n", "")
     p = run_cli("validate", "twins", bad_row, "--db", db)
     assert (p.returncode, p.stdout) == (
-        1, f"twins {bad_row}: 2 rows — 1 would load, 1 would be quarantined\n"
+        1, f"twins {bad_row}: 2 rows — 1 would load (1 new, 0 updated, 0 unchanged), 1 would "
+           "be quarantined\n"
            "  line 3: created_on: not a date YYYY-MM-DD, got '2024-13-01'\n")
     p = run_cli("validate", "twins", good, missing, "--db", db)
     assert p.returncode == 2
