@@ -126,6 +126,7 @@ def parse(text: str, kind: str, origin: str, name: str | None = None) -> Mapping
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _fail(origin, f"not valid TOML ({exc}); see README \"Load your own data\"") from exc
+    _hoist_ignore(doc)
     unknown = sorted(set(doc) - TOP_KEYS)
     if unknown:
         raise _fail(origin, f"unknown key {unknown[0]!r}; a mapping has "
@@ -206,6 +207,16 @@ def parse(text: str, kind: str, origin: str, name: str | None = None) -> Mapping
     return Mapping(kind=kind, text=text, origin=origin, name=name, columns=columns,
                    sources=sources, values=values, dates=dates, numbers=numbers,
                    constants=constants, ignore=frozenset(normalise(x) for x in ignore))
+
+
+def _hoist_ignore(doc: dict) -> None:
+    """`ignore = [...]` written after a [table] header belongs to that table in TOML; no
+    contract column is called `ignore`, so a list there is taken as the top-level list."""
+    tables = [doc.get(k) for k in ("columns", "formats", "constants")]
+    tables += list(doc["values"].values()) if isinstance(doc.get("values"), dict) else []
+    for t in tables:
+        if isinstance(t, dict) and isinstance(t.get("ignore"), list):
+            doc["ignore"] = [*doc.get("ignore", []), *t.pop("ignore")]
 
 
 def _value_map(k: Kind, col: str, vmap: dict, origin: str) -> dict[str, str]:

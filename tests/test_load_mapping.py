@@ -280,3 +280,10 @@ def test_map_suggest_leaves_an_unknown_label_to_a_person(tmp_path):
     p = run_cli("map", "suggest", "booking-crew", tmp_path / "missing.csv")
     assert (p.returncode, p.stderr) == (1, f"error: {tmp_path / 'missing.csv'}: file not "
                                            "found; check the path\n")
+
+
+def test_an_ignore_list_written_after_a_table_header_still_ignores():
+    # in TOML this `ignore` belongs to [constants]; no contract column has that name
+    m = mapping.parse('[constants]\nbrand_id = "BR01"\nignore = ["Notes"]\n', "bookings",
+                      "m.toml")
+    assert (m.constants, m.ignore) == ({"brand_id": "BR01"}, frozenset({"notes"}))
