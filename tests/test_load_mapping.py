@@ -287,3 +287,20 @@ def test_an_ignore_list_written_after_a_table_header_still_ignores():
     m = mapping.parse('[constants]\nbrand_id = "BR01"\nignore = ["Notes"]\n', "bookings",
                       "m.toml")
     assert (m.constants, m.ignore) == ({"brand_id": "BR01"}, frozenset({"notes"}))
+
+
+@pytest.mark.parametrize("ext", ["xlsx", "jsonl", "parquet", "tsv"])
+def test_the_mapping_applies_to_every_file_format(tmp_path, ext):
+    import csv
+    import io
+
+    from loadkit import write
+
+    records = list(csv.DictReader(io.StringIO(BOOKINGS_EXPORT)))
+    export = write(tmp_path / f"export.{ext}", records, header=list(records[0]))
+    twin_db, export_db = tmp_path / "twin.duckdb", tmp_path / "export.duckdb"
+    _load(twin_db, "bookings", _write(tmp_path, "twin.csv", BOOKINGS_TWIN))
+    r = _load(export_db, "bookings", export, mapping.parse(BOOKINGS_MAP, "bookings", "m.toml"))
+    assert (r["inserted"], r["quarantined"], r["ignored_columns"]) == (3, 0, [])
+    twin = [row[:-1] for row in _raw(twin_db, "bookings", "booking_id")]  # all but _line
+    assert [row[:-1] for row in _raw(export_db, "bookings", "booking_id")] == twin
