@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from etl import config, warehouse
+from etl.errors import UserError
 from etl.load import load_file, map_args
 
 EXIT_CLEAN, EXIT_QUARANTINE, EXIT_REJECTED = 0, 1, 2
@@ -107,7 +108,11 @@ def exit_code(results: list[dict]) -> int:
 
 def cmd_validate(args) -> int:
     db = config.db_path(args.db)
-    transform, _ = map_args(args, db)
+    try:
+        transform, _ = map_args(args, db)
+    except UserError as exc:  # a wrong or unknown mapping: every file would be rejected
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return EXIT_REJECTED
     results = check_paths(args.kind, [Path(f) for f in args.files], transform=transform,
                           encoding=args.encoding, decimal=args.decimal,
                           currency=args.currency, db=db)

@@ -106,3 +106,9 @@ def test_validate_exit_codes_and_human_lines(tmp_path):
                         "add them to the header (a twins file needs twin_id, model_id, "
                         "created_on)\n")
     assert not db.exists()
+    bad_map = tmp_path / "bad.toml"
+    bad_map.write_text("[values.status]\nWrapped = 'done'\n")
+    p = run_cli("validate", "twins", good, "--db", db, "--map", bad_map)
+    assert (p.returncode, p.stdout) == (2, "")
+    assert p.stderr == (f"error: mapping {bad_map}: [values.status] 'Wrapped' = 'done': not a "
+                        "status value (one of active|retired)\n")
