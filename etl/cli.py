@@ -60,8 +60,8 @@ def _parser() -> argparse.ArgumentParser:
 
     sp = cmd("validate", "check files of one KIND exactly as `load` would, touching no "
              "warehouse (exit 0 clean, 1 rows would be quarantined, 2 a file would be "
-             "rejected)", db_help="warehouse to read a saved --map NAME and the reporting "
-             "currency from (opened read-only; never written)")
+             "rejected)", db_help="warehouse whose rows the counts are taken against, with "
+             "its reporting currency and saved mappings (opened read-only; never written)")
     sp.add_argument("kind", metavar="KIND", choices=KINDS, help=" | ".join(KINDS))
     sp.add_argument("files", metavar="FILE", nargs="+")
     sp.add_argument("--json", action="store_true",
