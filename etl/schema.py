@@ -1,10 +1,18 @@
 """`twinimpact schema --out DIR`: CONTRACT §1 as a Frictionless Data Package.
 
 Generated from etl/contracts.py, the one declaration of the kinds, so the published standard
-and the loader cannot drift apart. DIR gets `datapackage.json` (one resource per kind, its data
-at `<kind>.csv` as `demo` names its files, its Table Schema inline: types, required fields,
-enums, minimum/maximum, patterns, primary and foreign keys, missing values) and
-`schemas/<kind>.json` (the same without foreign keys, to check one file alone).
+and the loader cannot drift apart. DIR gets:
+
+- `datapackage.json`: one resource per kind, its data at `<kind>.csv` as `demo` names its
+  files, its Table Schema inline (types, required fields, enums, minimum/maximum, patterns,
+  primary key, missing values). It holds no foreign keys: CONTRACT §2 accepts files in any
+  order and loads a row whose reference is unknown (the marts report it), so any set of files
+  the loader accepts passes it — the demo's folder as written included;
+- `datapackage-references.json`: the same with the foreign keys between the kinds (a licence's
+  and a use's twin, a use's licence, a crew row's booking), to check a complete set, one file
+  per kind;
+- `schemas/<kind>.json`: each Table Schema alone, to check one file with `--schema`.
+
 What a Table Schema cannot say (a key repeated in a file quarantines all its rows, dates from
 2000 to a year after the load, cross-column rules, case-insensitive values, the loader's
 defaults) is written in the descriptions. Plain JSON: no frictionless import at run time.
@@ -158,32 +166,50 @@ def table_schema(kind: Kind, foreign: bool = True) -> dict:
     return schema
 
 
-def package() -> tuple[dict, dict[str, dict]]:
-    """(datapackage.json with each kind's full Table Schema inline, {kind: Table Schema
-    without foreign keys} for checking one file alone)."""
-    schemas = {k.name: table_schema(k, foreign=False) for k in KIND_LIST}
+def package(references: bool = False) -> dict:
+    """datapackage.json (with `references`: datapackage-references.json), each kind's Table
+    Schema inline."""
     rules = ROW_RULES.format(earliest=EARLIEST_DATE)
+    how = ("This package adds the foreign keys between the kinds: check a complete set, one "
+           "file per kind (a kind exported in several files concatenated into one), named "
+           "KIND.csv beside it, with `frictionless validate datapackage-references.json`. "
+           if references else
+           "Check files named KIND.csv beside it with `frictionless validate "
+           "datapackage.json`, or one file with `frictionless validate --schema "
+           "schemas/KIND.json FILE`; datapackage-references.json adds the foreign keys "
+           "between the kinds for a complete set. ")
     pkg = {
         "$schema": PACKAGE_PROFILE,
-        "name": "twinimpact-sources",
+        "name": "twinimpact-sources" + ("-references" if references else ""),
         "title": "Twin Impact source files (CONTRACT §1)",
         "description": "The files a twin platform, a booking system and a union survey or "
                        "statistics office export for Twin Impact, one resource per kind. "
-                       "Check one file with `frictionless validate --schema "
-                       "schemas/KIND.json FILE` (no foreign keys), or a complete set by "
-                       "putting files named KIND.csv beside this datapackage.json (a kind "
-                       "exported in several files concatenated into one) and running "
-                       "`frictionless validate datapackage.json` (foreign keys too); "
-                       "`twinimpact validate KIND FILE` runs the loader's own checks. " + rules,
+                       + how + "`twinimpact validate KIND FILE` runs the loader's own "
+                       "checks. " + rules,
         "licenses": [{"name": "MIT", "title": "MIT License"}],
         "resources": [
             {"name": k.name, "path": f"{k.name}.csv", "type": "table",
              "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-             "title": k.name, "description": DESCRIPTIONS[k.name] + CROSS.get(k.name, ""),
-             "schema": table_schema(k)}
+             "title": k.name, "description": DESCRIPTIONS[k.name] + CROSS.get(k.name, "")
+             + _references(k.name, enforced=references),
+             "schema": table_schema(k, foreign=references)}
             for k in KIND_LIST],
     }
-    return pkg, schemas
+    return pkg
+
+
+def _references(kind: str, enforced: bool) -> str:
+    fks = FOREIGN_KEYS.get(kind, [])
+    if not fks:
+        return ""
+    refs = ", ".join(f"{f} → {r}.{rf}" for f, r, rf in fks)
+    return (f" References: {refs}" + (" (foreign keys)." if enforced else
+                                      " (not enforced here: see datapackage-references.json)."))
+
+
+def schemas() -> dict[str, dict]:
+    """{kind: its Table Schema alone (no foreign keys)}."""
+    return {k.name: table_schema(k, foreign=False) for k in KIND_LIST}
 
 
 def write(out: Path) -> list[Path]:
@@ -191,13 +217,13 @@ def write(out: Path) -> list[Path]:
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} is a file; give a folder")
-    pkg, schemas = package()
     try:
         (out / "schemas").mkdir(parents=True, exist_ok=True)
-        written = [out / "datapackage.json"]
-        written[0].write_text(json.dumps(pkg, indent=2, ensure_ascii=False) + "\n",
-                              encoding="utf-8")
-        for name, schema in schemas.items():
+        written = [out / "datapackage.json", out / "datapackage-references.json"]
+        for path, refs in zip(written, (False, True), strict=True):
+            path.write_text(json.dumps(package(refs), indent=2, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+        for name, schema in schemas().items():
             path = out / "schemas" / f"{name}.json"
             path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n",
                             encoding="utf-8")
@@ -209,6 +235,6 @@ def write(out: Path) -> list[Path]:
 
 def cmd_schema(args) -> int:
     written = write(Path(args.out))
-    print(f"wrote {written[0]} and {len(written) - 1} Table Schemas in "
-          f"{written[0].parent / 'schemas'}")
+    print(f"wrote {written[0]}, {written[1].name} (with foreign keys) and "
+          f"{len(written) - 2} Table Schemas in {written[0].parent / 'schemas'}")
     return 0

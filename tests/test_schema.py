@@ -15,78 +15,95 @@ from etl.contracts import KIND_LIST
 frictionless = pytest.importorskip("frictionless")
 
 
-def _package_with_demo_files(demo_db, out):
-    p = run_cli("schema", "--out", out)
-    assert (p.returncode, p.stderr) == (0, ""), p.stderr
-    files = demo_db.parent / "files"
-    for k in KIND_LIST:
-        if k.name != "bookings":
-            shutil.copyfile(files / f"{k.name}.csv", out / f"{k.name}.csv")
-    # the demo writes some brands' bookings in separate files: one resource, one file
-    parts = sorted(files.glob("bookings*.csv"))
-    assert len(parts) > 1
-    lines = parts[0].read_text().splitlines()
-    for part in parts[1:]:
-        lines += part.read_text().splitlines()[1:]
-    (out / "bookings.csv").write_text("\n".join(lines) + "\n")
-    return out / "datapackage.json"
-
-
 def _errors(report):
-    return [(t.name, e.type, getattr(e, "field_name", None), getattr(e, "note", ""))
-            for t in report.tasks for e in t.errors]
+    return [(t.name, e.type) for t in report.tasks for e in t.errors]
 
 
-def test_frictionless_passes_the_demo_files_and_fails_a_missing_required_column(
+def test_frictionless_passes_the_demo_folder_and_fails_a_missing_required_column(
         demo_db, tmp_path, monkeypatch):
-    pkg = _package_with_demo_files(demo_db, tmp_path / "pkg")
-    report = frictionless.validate(str(pkg))
+    # the demo's folder as it writes it (some brands' bookings in files of their own), with
+    # the package written into it
+    demo = tmp_path / "demo"
+    shutil.copytree(demo_db.parent / "files", demo)
+    p = run_cli("schema", "--out", demo)
+    assert (p.returncode, p.stderr) == (0, "")
+    assert p.stdout == (f"wrote {demo / 'datapackage.json'}, datapackage-references.json "
+                        f"(with foreign keys) and 6 Table Schemas in {demo / 'schemas'}\n")
+    report = frictionless.validate(str(demo / "datapackage.json"))
     assert _errors(report) == []
-    assert report.valid
-    assert [t.stats["rows"] > 0 for t in report.tasks] == [True] * 6
+    assert [t.name for t in report.tasks] == [k.name for k in KIND_LIST]
+    assert all(t.stats["rows"] > 0 for t in report.tasks)
     # bookings without its required `status` column
-    bookings = tmp_path / "pkg" / "bookings.csv"
-    rows = [line.split(",") for line in bookings.read_text().splitlines()]
+    bookings = demo / "bookings.csv"
+    original = bookings.read_text()
+    rows = [line.split(",") for line in original.splitlines()]
     at = rows[0].index("status")
     bookings.write_text("\n".join(",".join(r[:at] + r[at + 1:]) for r in rows) + "\n")
-    report = frictionless.validate(str(pkg))
+    report = frictionless.validate(str(demo / "datapackage.json"))
     assert not report.valid
-    assert {(name, kind) for name, kind, *_ in _errors(report)} >= {("bookings",
-                                                                     "missing-label")}
-    # one file alone, against its standalone schema (no foreign keys to look up)
-    monkeypatch.chdir(tmp_path / "pkg")  # frictionless reads only paths below the folder
+    assert ("bookings", "missing-label") in _errors(report)
+    assert {name for name, _ in _errors(report)} == {"bookings"}
+    # one file alone, against its own schema
+    monkeypatch.chdir(demo)  # frictionless reads only paths below the folder
     report = frictionless.validate("bookings.csv", schema="schemas/bookings.json")
-    assert not report.valid
-    assert "missing-label" in {e.type for t in report.tasks for e in t.errors}
+    assert ("bookings", "missing-label") in _errors(report)
+    bookings.write_text(original)
+    assert frictionless.validate("bookings.csv", schema="schemas/bookings.json").valid
+
+
+def test_the_references_package_checks_a_complete_set(demo_db, tmp_path):
+    out = tmp_path / "set"
+    assert run_cli("schema", "--out", out).returncode == 0
+    files = demo_db.parent / "files"
+    for k in KIND_LIST:
+        shutil.copyfile(files / f"{k.name}.csv", out / f"{k.name}.csv")
+    # one file per kind: the demo's separate bookings files concatenated into bookings.csv
+    lines = (files / "bookings.csv").read_text().splitlines()
+    extra = sorted(files.glob("bookings-*.csv"))
+    assert extra
+    for part in extra:
+        lines += part.read_text().splitlines()[1:]
+    (out / "bookings.csv").write_text("\n".join(lines) + "\n")
+    assert _errors(frictionless.validate(str(out / "datapackage-references.json"))) == []
+    # a crew row whose booking is in no file breaks only the references package
+    crew = out / "booking-crew.csv"
+    crew.write_text(crew.read_text() + "NO-SUCH-BOOKING,P1,photographer,1,100,,EUR\n")
+    assert _errors(frictionless.validate(str(out / "datapackage-references.json"))) == [
+        ("booking-crew", "foreign-key")]
+    assert frictionless.validate(str(out / "datapackage.json")).valid
 
 
 def test_the_schema_says_what_the_contract_says():
-    pkg, schemas = schema.package()
+    pkg, refs, alone = schema.package(), schema.package(references=True), schema.schemas()
     assert [r["name"] for r in pkg["resources"]] == [k.name for k in KIND_LIST]
-    crew = next(r for r in pkg["resources"] if r["name"] == "booking-crew")["schema"]
-    assert crew["primaryKey"] == ["booking_id", "person_id", "role"]
-    assert crew["foreignKeys"] == [{"fields": "booking_id", "reference": {
+    crew = next(r for r in refs["resources"] if r["name"] == "booking-crew")
+    assert crew["schema"]["primaryKey"] == ["booking_id", "person_id", "role"]
+    assert crew["schema"]["foreignKeys"] == [{"fields": "booking_id", "reference": {
         "resource": "bookings", "fields": "booking_id"}}]
-    assert "foreignKeys" not in schemas["booking-crew"]
-    assert crew["missingValues"] == [""]
-    fields = {f["name"]: f for f in crew["fields"]}
+    assert crew["description"].endswith("References: booking_id → bookings.booking_id "
+                                        "(foreign keys).")
+    plain = next(r for r in pkg["resources"] if r["name"] == "booking-crew")
+    assert "foreignKeys" not in plain["schema"] and "foreignKeys" not in alone["booking-crew"]
+    assert plain["description"].endswith("(not enforced here: see "
+                                         "datapackage-references.json).")
+    assert alone["booking-crew"]["missingValues"] == [""]
+    fields = {f["name"]: f for f in alone["booking-crew"]["fields"]}
     assert fields["days"]["type"] == "number"
     assert fields["days"]["constraints"] == {"exclusiveMinimum": 0, "required": True}
     assert fields["fee_total"]["constraints"] == {"minimum": 0}
     assert fields["person_id"]["constraints"] == {"maxLength": 128, "required": True}
-    bookings = {f["name"]: f for f in schemas["bookings"]["fields"]}
+    bookings = {f["name"]: f for f in alone["bookings"]["fields"]}
     assert bookings["status"]["constraints"] == {
         "enum": ["confirmed", "completed", "cancelled"], "required": True}
     assert bookings["days"]["constraints"] == {"exclusiveMinimum": 0, "maximum": 60,
                                                "required": True}
     assert bookings["shoot_date"] == {"name": "shoot_date", "type": "date", "constraints": {
         "minimum": "2000-01-01", "required": True}, "description": "ISO 8601 date YYYY-MM-DD."}
-    twins = {f["name"]: f for f in schemas["twins"]["fields"]}
-    assert "constraints" not in twins["status"] or "required" not in twins["status"][
-        "constraints"]
+    twins = {f["name"]: f for f in alone["twins"]["fields"]}
+    assert twins["status"]["constraints"] == {"enum": ["active", "retired"]}  # not required
     assert twins["status"]["description"] == "Optional column; empty or absent means 'active'."
-    employment = [f["name"] for f in schemas["crew-employment"]["fields"]]
-    assert "source_url" not in employment  # our extension, not the standard
+    employment = [f["name"] for f in alone["crew-employment"]["fields"]]
+    assert "source_url" not in employment and "note" not in employment  # our extensions
     assert "a key that appears more than once in one file quarantines all its rows" in \
         pkg["description"]
     json.dumps(pkg)  # plain JSON
