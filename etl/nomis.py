@@ -133,11 +133,11 @@ def parse(texts: list[str], codes: dict[str, dict[str, str]] | None = None
             if soc is None or soc.group(1) not in codes:
                 left["other_occupations"] += 1
                 continue
-            year = _YEAR_PERIOD.match(r["DATE_NAME"])
-            area = AREAS.get(r["GEOGRAPHY_CODE"])
+            year = _calendar_year(r)
+            area = AREAS.get(r["GEOGRAPHY_CODE"]) or (
+                "GB" if r.get("GEOGRAPHY") == UK_GEOGRAPHY else None)
             etype = r.get("ETYPE") or ETYPE_NAMES.get(r.get("ETYPE_NAME", "").lower(), "")
-            if year is None or year.group(1) != year.group(2) or area is None \
-                    or etype not in ETYPES:
+            if year is None or area is None or etype not in ETYPES:
                 left["other_periods_or_areas"] += 1
                 continue
             value = r["OBS_VALUE"].replace(",", "")
@@ -153,7 +153,7 @@ def parse(texts: list[str], codes: dict[str, dict[str, str]] | None = None
                 note += f" Nomis status {status}" + (f" ({status_name})" if status_name else "")
                 note += "."
             rows.append({
-                "period": year.group(1), "area": area, "role": code["role"],
+                "period": year, "area": area, "role": code["role"],
                 "employed": str(round(employed)), "hours_worked": "",
                 "median_earnings": "", "mean_earnings": "", "earnings_basis": "",
                 "currency": "", "source": source_name(etype), "source_url": SOURCE_URL,
@@ -161,6 +161,16 @@ def parse(texts: list[str], codes: dict[str, dict[str, str]] | None = None
             })
     rows.sort(key=lambda x: (x["period"], x["role"], x["source"]))
     return rows, left
+
+
+def _calendar_year(r: dict[str, str]) -> str | None:
+    """The year of an APS calendar-year period ("Jan 2023-Dec 2023", date code 2023-12);
+    None for the rolling 12-month periods that end in other months."""
+    m = _YEAR_PERIOD.match(r["DATE_NAME"])
+    if m:
+        return m.group(1) if m.group(1) == m.group(2) else None
+    code = re.fullmatch(r"(\d{4})-12", r.get("DATE", "") or r.get("DATE_CODE", ""))
+    return code.group(1) if code else None  # an APS period ending in December is Jan–Dec
 
 
 def _page_total(text: str) -> tuple[int, int]:

@@ -145,3 +145,11 @@ def test_the_shipped_codes_name_every_role_once_with_a_caveat():
     isco = nomis.occupation_codes(scheme="ISCO-08")
     assert sorted(isco) == ["2163", "3431", "5141", "5142", "5241"]
     assert all(r["caveat"] for r in [*soc.values(), *isco.values()])
+
+
+@pytest.mark.parametrize(("date", "name", "year"), [
+    ("2023-12", "Jan 2023-Dec 2023", "2023"), ("2023-12", "Jan 2023 - Dec 2023", "2023"),
+    ("2023-09", "Oct 2022-Sep 2023", None), ("2024-12", "January 2024-December 2024", "2024"),
+    ("2024-06", "", None)])
+def test_only_calendar_years_are_loaded(date, name, year):
+    assert nomis._calendar_year({"DATE": date, "DATE_NAME": name}) == year
