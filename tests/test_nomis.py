@@ -26,7 +26,9 @@ HEADER = ("DATE,DATE_NAME,DATE_CODE,DATE_TYPE,DATE_TYPECODE,DATE_SORTORDER,GEOGR
 
 def cell(year_name, soc_id, soc_name, etype, etype_name, value, status="A",
          status_name="Normal Value", offset=0, count=8):
-    date = "2023-12" if "2023" in year_name else "2024-12"
+    # the date code is the period's last month: 2023-12 for Jan 2023-Dec 2023
+    months = {"Dec": "12", "Sep": "09"}
+    date = f"{year_name[-4:]}-{months[year_name[-8:-5]]}"
     return (f'{date},{year_name},{date},date,0,0,2092957697,United Kingdom,K02000001,'
             f'countries,499,0,0,All persons,{soc_id},"{soc_name}",{etype},{etype_name},20100,'
             f'Value,{value},{status},{status_name},F,Free (free of disclosure),'
