@@ -369,6 +369,24 @@ def bls_employment(df: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def employment_by_type(df: pd.DataFrame, title: str) -> go.Figure:
+    """Bars per role: employees beside the self-employed (rows: role, employees,
+    self_employed), one period."""
+    if df.empty or df[["employees", "self_employed"]].isna().all().all():
+        return empty(title, "No employees or self-employed figures in this selection")
+    names = [labels.role(r) for r in df["role"]]
+    fig = go.Figure()
+    for col, name, color in (("employees", "employees", theme.SKY),
+                             ("self_employed", "self-employed", theme.OKABE_ITO[0])):
+        fig.add_trace(go.Bar(x=df[col], y=names, orientation="h", name=name,
+                             marker={"color": color}, meta={"series": col},
+                             hovertemplate="%{x:,.0f}<extra>" + name + "</extra>"))
+    theme.layout(fig, title, x_title="people", height=max(240, 80 + 48 * len(df)))
+    fig.update_layout(barmode="group", hovermode="closest")
+    fig.update_yaxes(rangemode=None)
+    return fig
+
+
 def employment_trend(df: pd.DataFrame, value: str, title: str, y_title: str, *,
                      arrival=None, share: pd.DataFrame | None = None,
                      meta: dict | None = None) -> go.Figure:

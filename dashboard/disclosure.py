@@ -116,6 +116,8 @@ RULES: dict[str, Rule] = {
     "quarantine_rows": Rule(person_level=True),
     # an admin's own upload: /upload calls it directly, the uploader supplied the rows
     "quarantine_of": Rule(person_level=True),
+    # the mappings an admin may pick on /upload: TOML text, no figures
+    "saved_mappings": Rule(person_level=True),
     # composed in dashboard.report from frames fetched through governed()
     "brand_html": Rule(free=True),
     "displacement_totals": _r(("period",), models=(*_TWIN, "displaced_upper")),

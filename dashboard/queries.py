@@ -1005,13 +1005,35 @@ def quarantine_summary(db: Source) -> pd.DataFrame:
 
 
 def quarantine_of(db: Source, files: tuple[str, ...]) -> pd.DataFrame:
-    """kind, file, line, reason, raw: the quarantined rows of the named files (one upload)."""
+    """kind, file, line, reason, raw: the quarantined rows of the named files (one upload),
+    from each file name's latest load (an earlier upload of the same name is not shown)."""
     return _run(db, """
         select kind, file, line, reason, raw::varchar as raw
         from meta.quarantine
         where list_contains($files, file)
+          and load_id in (select max(load_id) from meta.loads
+                          where list_contains($files, file) and status = 'loaded'
+                          group by kind, file)
         order by kind, file, line
     """, {"files": list(files)})
+
+
+def saved_mappings(db: Source, kind: str) -> pd.DataFrame:
+    """name, text, saved_at: the column mappings saved for a kind (`load --save-map`),
+    newest first; none in a warehouse that predates them."""
+    return _run(db, """
+        select name, text, saved_at from meta.mappings where kind = $kind
+        order by saved_at desc, name
+    """, {"kind": kind}) if _has_table(db, "meta", "mappings") else pd.DataFrame(
+        columns=["name", "text", "saved_at"])
+
+
+def _has_table(db: Source, schema: str, table: str) -> bool:
+    return bool(_run(db, """
+        select count(*) as n from duckdb_tables()
+        where database_name = current_database() and schema_name = $schema
+          and table_name = $table
+    """, {"schema": schema, "table": table})["n"].iloc[0])
 
 
 def quarantine_rows(db: Source) -> pd.DataFrame:

@@ -106,3 +106,38 @@ def twin_share_by_period(monthly: pd.DataFrame, granularity: str) -> pd.DataFram
     total = d["twin_assets"] + d["shoot_assets"]
     d["twin_share"] = (d["twin_assets"] / total.where(total > 0)).astype("float64")
     return d[["period_start", "twin_share"]]
+
+
+# A statistics office's source published per employment type (fetch-nomis): "<family> (type)"
+EMPLOYMENT_TYPES = ("employees", "self-employed")
+
+
+def type_pairs(sources: list[str]) -> dict[str, tuple[str, str]]:
+    """family → (employees source, self-employed source), for each family that has both."""
+    names = set(sources)
+    out = {}
+    for s in sources:
+        if s.endswith(" (employees)"):
+            family = s[: -len(" (employees)")]
+            if f"{family} (self-employed)" in names:
+                out[family] = (s, f"{family} (self-employed)")
+    return out
+
+
+def employees_and_self_employed(employees: pd.DataFrame,
+                                self_employed: pd.DataFrame) -> pd.DataFrame:
+    """period, period_start, role, employees, self_employed, self_employed_share: one row per
+    role and period of the two series side by side (people summed over the areas shown, as in
+    employed_by_role; a share only where both figures are shown)."""
+    cols = ["period", "period_start", "role", "employees", "self_employed",
+            "self_employed_share"]
+    a = employed_by_role(employees)[["period", "period_start", "role", "employed"]]
+    b = employed_by_role(self_employed)[["period", "period_start", "role", "employed"]]
+    if a.empty and b.empty:
+        return pd.DataFrame(columns=cols)
+    d = a.rename(columns={"employed": "employees"}).merge(
+        b.rename(columns={"employed": "self_employed"}),
+        on=["period", "period_start", "role"], how="outer")
+    total = d["employees"] + d["self_employed"]
+    d["self_employed_share"] = (d["self_employed"] / total).where(total > 0)
+    return d.sort_values(["period_start", "role"], ignore_index=True)[cols]

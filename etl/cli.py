@@ -56,6 +56,33 @@ def _parser() -> argparse.ArgumentParser:
                          "to latest shoot_date)")
     sp.add_argument("--currency", default=None,
                     help="reporting currency, ISO 4217 (default EUR, or the warehouse's)")
+    _map_options(sp, save=True)
+
+    sp = cmd("validate", "check files of one KIND exactly as `load` would, touching no "
+             "warehouse (exit 0 clean, 1 rows would be quarantined, 2 a file would be "
+             "rejected)", db_help="warehouse whose rows the counts are taken against, with "
+             "its reporting currency and saved mappings (opened read-only; never written)")
+    sp.add_argument("kind", metavar="KIND", choices=KINDS, help=" | ".join(KINDS))
+    sp.add_argument("files", metavar="FILE", nargs="+")
+    sp.add_argument("--json", action="store_true",
+                    help="one JSON object per file on stdout, with every quarantine reason")
+    sp.add_argument("--encoding", help="text encoding of CSV/TSV files (default utf-8)")
+    sp.add_argument("--decimal", choices=[".", ","], default=".", help="decimal separator")
+    sp.add_argument("--currency", default=None, help="reporting currency, ISO 4217")
+    _map_options(sp, save=False)
+
+    sp = cmd("map", "column mappings for real exports (see README: Load your own data)")
+    msub = sp.add_subparsers(dest="map_command", required=True, metavar="ACTION")
+    ms = msub.add_parser("suggest", help="print a TOML mapping proposal for FILE, to edit",
+                         description="print a TOML mapping proposal (from header similarity "
+                         "and sample values) for a person to edit, then pass with --map")
+    ms.add_argument("kind", metavar="KIND", choices=KINDS, help=" | ".join(KINDS))
+    ms.add_argument("file", metavar="FILE")
+    ms.add_argument("--encoding", help="text encoding of CSV/TSV files (default utf-8)")
+
+    sp = cmd("schema", "write the source kinds (CONTRACT §1) as a Frictionless Data Package "
+             "(datapackage.json + one Table Schema per kind)")
+    sp.add_argument("--out", required=True, metavar="DIR")
 
     sp = cmd("status", "what the warehouse holds and every load attempt")
     sp.add_argument("--json", action="store_true")
@@ -68,6 +95,14 @@ def _parser() -> argparse.ArgumentParser:
 
     sp = cmd("fetch-bls", "fetch OEWS figures from the BLS Public Data API (key: BLS_API_KEY)")
     sp.add_argument("--from", dest="from_year", type=int, default=2019, metavar="YEAR")
+    sp.add_argument("--to", dest="to_year", type=int, default=2024, metavar="YEAR")
+    sp.add_argument("--json", action="store_true",
+                    help="the fetch and its load result as one JSON object")
+
+    sp = cmd("fetch-nomis", "fetch UK employment by SOC 2020 and employment type "
+             "(employees, self-employed) from the Nomis API (Annual Population Survey, "
+             "NM_218_1) and load it as crew-employment rows")
+    sp.add_argument("--from", dest="from_year", type=int, default=2021, metavar="YEAR")
     sp.add_argument("--to", dest="to_year", type=int, default=2024, metavar="YEAR")
     sp.add_argument("--json", action="store_true",
                     help="the fetch and its load result as one JSON object")
@@ -141,6 +176,14 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _map_options(sp: argparse.ArgumentParser, save: bool) -> None:
+    sp.add_argument("--map", metavar="FILE.toml|NAME",
+                    help="a column mapping (TOML), or the name of one saved with --save-map")
+    if save:
+        sp.add_argument("--save-map", metavar="NAME",
+                        help="keep the --map mapping in the warehouse under NAME")
+
+
 # command → "module:function"; imported on use so `twinimpact load` never imports streamlit.
 HANDLERS = {
     "demo": "etl.simulate:cmd_demo",
@@ -148,6 +191,10 @@ HANDLERS = {
     "status": "etl.status:cmd_status",
     "quarantine": "etl.status:cmd_quarantine",
     "fetch-bls": "etl.bls:cmd_fetch_bls",
+    "validate": "etl.preflight:cmd_validate",
+    "map": "etl.suggest:cmd_map",
+    "schema": "etl.schema:cmd_schema",
+    "fetch-nomis": "etl.nomis:cmd_fetch_nomis",
     "report": "dashboard.report:cmd_report",
     "chart": "dashboard.figures:cmd_chart",
     "dashboard": "dashboard.serve:cmd_dashboard",

@@ -39,6 +39,7 @@ DEMO_DIR = DATA_DIR / "demo"
 RAW_DIR = DATA_DIR / "raw"  # saved API responses (fetch-bls)
 
 BLS_REFERENCE_CSV = REFERENCE_DIR / "bls_oews_national_reference.csv"
+UK_EU_CODES_CSV = REFERENCE_DIR / "uk_eu_occupation_codes.csv"
 INDUSTRY_EVENTS_CSV = REFERENCE_DIR / "industry_events.csv"
 SIMULATION_TOML = REFERENCE_DIR / "simulation.toml"
 

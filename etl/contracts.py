@@ -133,6 +133,8 @@ KIND_LIST: tuple[Kind, ...] = (
         C("currency", "currency", required=False, nullable=True),
         C("source", "text"),
         C("source_url", "text", required=False, nullable=True),  # our extension: kept if given
+        # our extension: the source's caveats and status flags for the row (fetch-nomis)
+        C("note", "text", required=False, nullable=True),
     )),
 )
 del C

@@ -30,6 +30,7 @@ Decisions (CONTRACT §1–§2 leaves them open):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -47,6 +48,7 @@ import duckdb
 from etl import config, marts, merge, progress, validate, warehouse
 from etl.contracts import BY_NAME, KIND_LIST, Kind
 from etl.errors import UsageError, UserError
+from etl.mapping import Mapping
 from etl.sources import files, readers
 from etl.sources.files import FileProblem, SourceFile
 
@@ -74,12 +76,14 @@ WHERE_COLUMNS = {"csv": "to the header", "jsonl": "as keys of every JSON object"
 def map_header(kind: Kind, header: list[str], where: str = "to the header",
                nested: dict[str, str] | None = None,
                elsewhere: Callable[[tuple[str, ...]], str] | None = None,
+               supplied: frozenset[str] = frozenset(),
                ) -> tuple[dict[str, str | None], list[str]]:
     """Contract column → positional source column (c0..), and the ignored names as given.
 
     `where` says where the columns go in this format; `nested` names columns that hold lists
     or records (refused if the contract uses them); `elsewhere(required)` may say where else
-    in the file the required columns are (an .xlsx sheet or row), for the error line."""
+    in the file the required columns are (an .xlsx sheet or row), for the error line;
+    `supplied` names contract columns a mapping gives as constants (not needed in the file)."""
     seen: dict[str, int] = {}
     for i, name in enumerate(header):
         key = _normalise(name)
@@ -90,7 +94,7 @@ def map_header(kind: Kind, header: list[str], where: str = "to the header",
                 f"duplicate column name {key!r} (columns {seen[key] + 1} and {i + 1}, ignoring "
                 "case and spaces); rename or remove one")
         seen[key] = i
-    missing = [c for c in kind.required_columns if c not in seen]
+    missing = [c for c in kind.required_columns if c not in seen and c not in supplied]
     if missing:
         # a user who picked the wrong KIND is told which one the header fits
         fits = [k.name for k in KIND_LIST
@@ -110,6 +114,33 @@ def map_header(kind: Kind, header: list[str], where: str = "to the header",
     ignored = [header[i].replace("\ufeff", "").strip() for k, i in seen.items()
                if k not in names]
     return mapping, ignored
+
+
+def contract_header(kind: Kind, header: list[str], transform: Mapping | None,
+                    where: str = "to the header", nested: dict[str, str] | None = None,
+                    elsewhere: Callable[[tuple[str, ...]], str] | None = None,
+                    ) -> tuple[dict[str, str | None], list[str]]:
+    """map_header after a --map mapping renamed (and ignored) the file's columns."""
+    if transform is None:
+        return map_header(kind, header, where, nested, elsewhere)
+    renamed = transform.rename(header)
+    have = {_normalise(h) for h in renamed}
+    both = [c for c in transform.constants if c in have]
+    if both:
+        raise FileProblem(f"the {transform.label} gives {both[0]} a constant, but the file "
+                          f"has a {both[0]} column; ignore that column in the mapping or "
+                          "remove the constant")
+    nested = {transform.columns.get(_normalise(k), k): t for k, t in (nested or {}).items()}
+    try:
+        return map_header(kind, renamed, where, nested, elsewhere,
+                          supplied=frozenset(transform.constants))
+    except FileProblem as exc:
+        absent = transform.absent_sources(header)
+        if absent and "missing required" in str(exc):
+            raise FileProblem(f"{exc}; the {transform.label} expects "
+                              f"{', '.join(repr(a) for a in absent)}, which the file does not "
+                              "have") from exc
+        raise
 
 
 def reporting_currency(con: duckdb.DuckDBPyConnection, requested: str | None) -> str:
@@ -162,22 +193,31 @@ def _duck_problem(exc: duckdb.Error, sf: SourceFile) -> FileProblem:
                        f"{sf.format} file")
 
 
+def _mapping_columns(transform: Mapping | None) -> list:
+    """meta.loads' mapping_name, mapping_sha256, mapping_text for a load."""
+    if transform is None:
+        return [None, None, None]
+    return [transform.name, transform.sha256, transform.text]
+
+
 def _record(con, load_id: int, kind: str, result: dict, started: dt.datetime,
-            simulated: bool) -> None:
+            simulated: bool, transform: Mapping | None = None) -> None:
     con.execute(
         "insert into meta.loads (load_id, kind, file, sha256, status, started_at, finished_at,"
         " rows_in, inserted, updated, unchanged, quarantined, ignored_columns, error, "
-        "simulated) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "simulated, mapping_name, mapping_sha256, mapping_text) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         # finished_at from Python: SQL now() would be the start of the load's transaction
         [load_id, kind, result["file"], result["sha256"], result["status"], started,
          dt.datetime.now(dt.UTC),
-         *(result[c] for c in COUNTS), result["ignored_columns"], result["error"], simulated],
+         *(result[c] for c in COUNTS), result["ignored_columns"], result["error"], simulated,
+         *_mapping_columns(transform)],
     )
 
 
 def _land(con, kind: Kind, sf: SourceFile, result: dict, land: str, landing: list, *,
           load_id: int, decimal: str, reporting: str, today: dt.date, bar,
-          task) -> validate.Plan:
+          task, transform: Mapping | None = None) -> validate.Plan:
     """Fill the landing table: one validation pass, then the line, key and money follow-ups.
 
     CSV is validated straight from DuckDB's reader (no text copy of the file is kept). The
@@ -186,7 +226,7 @@ def _land(con, kind: Kind, sf: SourceFile, result: dict, land: str, landing: lis
     with their line.
     """
     if sf.format == "csv":  # refuse a bad header before reading millions of rows
-        map_header(kind, sf.header)
+        contract_header(kind, sf.header, transform)
     with tempfile.TemporaryDirectory(prefix="twinimpact-") as tmp:
         if sf.encoding:
             bar.update(task, description=f"transcoding {sf.path.name}")
@@ -199,8 +239,8 @@ def _land(con, kind: Kind, sf: SourceFile, result: dict, land: str, landing: lis
             else:
                 header, line_expr = readers.land(con, sf)
                 source, src_params = "temp._src", {}
-            mapping, ignored = map_header(
-                kind, header, WHERE_COLUMNS[sf.format], sf.nested,
+            mapping, ignored = contract_header(
+                kind, header, transform, WHERE_COLUMNS[sf.format], sf.nested,
                 partial(readers.xlsx_header_hint, sf.path) if sf.format == "xlsx" else None)
             result["ignored_columns"] = ignored
             bar.update(task, description=f"validating {result['file']}", completed=2)
@@ -211,7 +251,7 @@ def _land(con, kind: Kind, sf: SourceFile, result: dict, land: str, landing: lis
                 trim=sf.may_need_trim or sf.format != "csv", today=today,
                 currencies=validate.currencies(con),
                 nested_keys={c: header[int(src[1:])] for c, src in mapping.items() if src}
-                if sf.format == "jsonl" else None)
+                if sf.format == "jsonl" else None, transform=transform)
             con.execute(f"insert into {land} {plan.sql}",  # noqa: S608
                         {**plan.params, **src_params})
             _lap("read + validate")
@@ -288,7 +328,8 @@ def _coverage(con, kind: Kind, land: str, covers: tuple[dt.date, dt.date] | None
 
 def _publish(con, kind: Kind, plan: validate.Plan, land: str, adopting: bool, load_id: int,
              result: dict, *, reporting: str, started: dt.datetime, simulated: bool,
-             covers: tuple[dt.date, dt.date] | None = None) -> None:
+             covers: tuple[dt.date, dt.date] | None = None,
+             transform: Mapping | None = None) -> None:
     """Quarantine the bad rows, merge (or adopt) the good ones and record the load, in one
     transaction: a failure rolls all three back.
 
@@ -323,7 +364,7 @@ def _publish(con, kind: Kind, plan: validate.Plan, land: str, adopting: bool, lo
             con.executemany("insert into meta.coverage values (?, ?, ?, ?, ?)",
                             [[load_id, result["file"], *row] for row in coverage])
         result["status"] = "loaded"
-        _record(con, load_id, kind.name, result, started, simulated)
+        _record(con, load_id, kind.name, result, started, simulated, transform)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -333,20 +374,25 @@ def _publish(con, kind: Kind, plan: validate.Plan, land: str, adopting: bool, lo
 def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
               encoding: str | None = None, decimal: str = ".", currency: str | None = None,
               simulated: bool = False, today: dt.date | None = None, bar=None,
-              scanned=None, covers: tuple[dt.date, dt.date] | None = None) -> dict:
+              scanned=None, covers: tuple[dt.date, dt.date] | None = None,
+              transform: Mapping | None = None, name: str | None = None) -> dict:
     """Load one file on an open writable connection; returns the CONTRACT §3 --json dict.
 
     `scanned`: a Future of files.prescan(path, encoding) started earlier, if any.
+    `transform`: a --map mapping applied before the contract checks. `name`: the file's own
+    name when `path` is a temporary copy (an upload): provenance, quarantine and coverage
+    are keyed by it. The same bytes count as loaded before only with the same mapping.
 
     The file's data changes run in one transaction; a rejected file rolls them back but its
     meta.loads row (status rejected, error) is still recorded. Never raises for bad input.
     """
     k = BY_NAME[kind]
     path = Path(path)
-    result = {"file": str(path), "kind": kind, "sha256": None, "status": "rejected",
+    result = {"file": name or str(path), "kind": kind, "sha256": None, "status": "rejected",
               **dict.fromkeys(COUNTS, 0), "ignored_columns": [], "error": None}
     started = dt.datetime.now(dt.UTC)
     today = today or dt.date.today()
+    record = partial(_record, transform=transform)
     bar = bar or progress._Quiet()
     con.execute("set enable_progress_bar = false")  # ours (rich) is the only one shown
     task = bar.add_task(f"checking {path.name}", total=4)
@@ -360,12 +406,12 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
         sf = files.inspect(path, encoding, scanned)
         _lap("hash + inspect")
         result["sha256"] = sf.sha256
-        prior = con.execute("select min(load_id) from meta.loads where kind = ? and sha256 = ? "
-                            "and status = 'loaded'", [kind, sf.sha256]).fetchone()[0]
+        prior = con.execute(_PRIOR, [kind, sf.sha256, _mapping_columns(transform)[1]]
+                            ).fetchone()[0]
         if prior is not None:
             result["status"] = "skipped"
             result["error"] = None
-            _record(con, load_id, kind, result, started, simulated)
+            record(con, load_id, kind, result, started, simulated)
             bar.update(task, completed=4, description=f"skipped {path.name}")
             return result
         validate.prepare(con, money=bool(k.money), reporting=reporting)
@@ -377,10 +423,12 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
         try:
             merge.create_landing(con, land, temp=not adopting, columns=landing)
             plan = _land(con, k, sf, result, land, landing, load_id=load_id, decimal=decimal,
-                         reporting=reporting, today=today, bar=bar, task=task)
+                         reporting=reporting, today=today, bar=bar, task=task,
+                         transform=transform)
             bar.update(task, description=f"merging {result['file']}", completed=3)
             _publish(con, k, plan, land, adopting, load_id, result, reporting=reporting,
-                     started=started, simulated=simulated, covers=covers)
+                     started=started, simulated=simulated, covers=covers,
+                     transform=transform)
             _lap("quarantine + commit")
         finally:
             for t in (land, "temp._src", "temp._json", "temp._match", "temp._dups",
@@ -389,16 +437,27 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
     except FileProblem as exc:
         result.update(dict.fromkeys(COUNTS, 0), status="rejected", error=str(exc))
         result["sha256"] = result["sha256"] or getattr(exc, "sha256", None)
-        _record(con, load_id, kind, result, started, simulated)
+        record(con, load_id, kind, result, started, simulated)
     bar.update(task, completed=4, description=f"{result['status']} {path.name}")
     return result
+
+
+# an earlier load of the same bytes for the kind, with the same mapping (or none)
+_PRIOR = ("select min(load_id) from meta.loads where kind = ? and sha256 = ? "
+          "and status = 'loaded' and mapping_sha256 is not distinct from ?")
 
 
 def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None = None,
                decimal: str = ".", currency: str | None = None, progress: bool = False,
                simulated: bool = False, today: dt.date | None = None,
-               covers: tuple[dt.date, dt.date] | None = None) -> list[dict]:
+               covers: tuple[dt.date, dt.date] | None = None,
+               transform: Mapping | None = None, save_map: str | None = None,
+               names: list[str] | None = None) -> list[dict]:
     """One writer cycle: ensure the schema, load each file, rebuild the marts, publish.
+
+    `transform`: a --map mapping for every file; `save_map`: keep it under that name (in this
+    publish; only when a file loaded or was skipped, so a mapping that fits nothing is not
+    kept); `names`: the files' own names when `paths` are temporary copies (an upload).
 
     A call whose every file is skipped or rejected without reading its rows (same bytes as
     an earlier load, unreadable, a header missing columns, another reporting currency) is
@@ -412,14 +471,16 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
     results = []
     _lap("begin")
     db, paths = Path(db), [Path(p) for p in paths]
+    names = names or [None] * len(paths)
     # Hash the files (one thread; hashlib releases the GIL) while the warehouse is opened and
     # its schema and ECB rates are prepared: about half a second less per load.
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="twinimpact-hash")
     scans = [pool.submit(files.prescan, p, encoding) for p in paths]
     try:
         with warehouse.writer_lock(db):
-            decided = _decide_read_only(db, kind, paths, scans, encoding=encoding,
-                                        currency=currency, simulated=simulated)
+            decided = None if save_map else _decide_read_only(
+                db, kind, paths, scans, encoding=encoding, currency=currency,
+                simulated=simulated, transform=transform, names=names)
             if decided is not None:
                 warehouse.record_attempts(db, [row for _, row in decided])
                 _lap("decided read-only")
@@ -429,11 +490,16 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
                 warehouse.ensure_schema(con)
                 _merge_attempts(con, db)
                 with progress_mod.bar(progress) as bar:
-                    for p, scanned in zip(paths, scans, strict=True):
+                    for p, scanned, name in zip(paths, scans, names, strict=True):
                         results.append(load_file(con, kind, p, encoding=encoding,
                                                  decimal=decimal, currency=currency,
                                                  simulated=simulated, today=today, bar=bar,
-                                                 scanned=scanned, covers=covers))
+                                                 scanned=scanned, covers=covers,
+                                                 transform=transform, name=name))
+                if save_map and transform is not None and any(
+                        r["status"] != "rejected" for r in results):
+                    from etl import mapping as mapping_mod
+                    mapping_mod.save(con, transform, save_map)
                 # rows unchanged (other bytes, same values) change no mart either
                 if any(r["status"] == "loaded" and (r["inserted"] or r["updated"]
                                                     or r["quarantined"]) for r in results) \
@@ -449,8 +515,10 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
 
 
 def _decide_read_only(db: Path, kind: str, paths: list[Path], scans: list, *,
-                      encoding: str | None, currency: str | None,
-                      simulated: bool) -> list[tuple[dict, dict]] | None:
+                      encoding: str | None, currency: str | None, simulated: bool,
+                      transform: Mapping | None = None,
+                      names: list[str | None] | None = None,
+                      ) -> list[tuple[dict, dict]] | None:
     """(result, meta.loads row) per file when none needs its rows read, else None."""
     if not db.exists():
         return None  # the writer creates the warehouse
@@ -461,11 +529,12 @@ def _decide_read_only(db: Path, kind: str, paths: list[Path], scans: list, *,
             "select schema_name || '.' || table_name from duckdb_tables() "
             "where database_name = current_database()").fetchall()}
         if not {"meta.loads", "meta.settings", "ref.fx_rates"} <= tables \
-                or not marts.up_to_date(con):
+                or not marts.up_to_date(con) or not _has_mapping_columns(con):
             return None  # a writer must create the schema or rebuild another version's marts
-        for path, scanned in zip(paths, scans, strict=True):
+        for path, scanned, name in zip(paths, scans, names or [None] * len(paths),
+                                       strict=True):
             started = dt.datetime.now(dt.UTC)
-            result = {"file": str(path), "kind": kind, "sha256": None, "status": "rejected",
+            result = {"file": name or str(path), "kind": kind, "sha256": None, "status": "rejected",
                       **dict.fromkeys(COUNTS, 0), "ignored_columns": [], "error": None}
             try:
                 try:
@@ -474,20 +543,29 @@ def _decide_read_only(db: Path, kind: str, paths: list[Path], scans: list, *,
                     raise FileProblem(str(exc)) from exc
                 sf = files.inspect(path, encoding, scanned)
                 result["sha256"] = sf.sha256
-                if con.execute("select count(*) from meta.loads where kind = ? and sha256 = ? "
-                               "and status = 'loaded'", [kind, sf.sha256]).fetchone()[0]:
+                if con.execute(_PRIOR, [kind, sf.sha256, _mapping_columns(transform)[1]]
+                               ).fetchone()[0] is not None:
                     result["status"] = "skipped"
                 else:
                     if sf.format == "csv":  # a header missing columns is rejected here
-                        map_header(k, sf.header)
+                        contract_header(k, sf.header, transform)
                     return None  # its rows must be read
             except FileProblem as exc:
                 result.update(error=str(exc),
                               sha256=result["sha256"] or getattr(exc, "sha256", None))
             row = {**result, "started_at": started.isoformat(),
-                   "finished_at": dt.datetime.now(dt.UTC).isoformat(), "simulated": simulated}
+                   "finished_at": dt.datetime.now(dt.UTC).isoformat(), "simulated": simulated,
+                   **dict(zip(("mapping_name", "mapping_sha256", "mapping_text"),
+                              _mapping_columns(transform), strict=True))}
             decided.append((result, row))
     return decided
+
+
+def _has_mapping_columns(con) -> bool:
+    """Whether meta.loads records mappings (warehouses before 2026-12-07 need a writer)."""
+    return con.execute("select count(*) from duckdb_columns() where database_name = "
+                       "current_database() and schema_name = 'meta' and table_name = 'loads' "
+                       "and column_name = 'mapping_sha256'").fetchone()[0] == 1
 
 
 def _merge_attempts(con, db: Path) -> None:
@@ -500,12 +578,14 @@ def _merge_attempts(con, db: Path) -> None:
         con.execute(
             "insert into meta.loads (load_id, kind, file, sha256, status, started_at, "
             "finished_at, rows_in, inserted, updated, unchanged, quarantined, ignored_columns, "
-            "error, simulated) select nextval('meta.load_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ? where not exists (select 1 from meta.loads where kind = ? and file = ? "
-            "and started_at = ?::timestamptz)",
+            "error, simulated, mapping_name, mapping_sha256, mapping_text) "
+            "select nextval('meta.load_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, ? where not exists (select 1 from meta.loads where kind = ? "
+            "and file = ? and started_at = ?::timestamptz)",
             [a["kind"], a["file"], a["sha256"], a["status"], a["started_at"],
              a["finished_at"], *(a[c] for c in COUNTS), a["ignored_columns"], a["error"],
-             a["simulated"], a["kind"], a["file"], a["started_at"]])
+             a["simulated"], a.get("mapping_name"), a.get("mapping_sha256"),
+             a.get("mapping_text"), a["kind"], a["file"], a["started_at"]])
 
 
 def parse_covers(text: str, kind: str) -> tuple[dt.date, dt.date]:
@@ -537,13 +617,31 @@ def summary_line(r: dict) -> str:
     return line
 
 
+def map_args(args, db: Path) -> tuple[Mapping | None, str | None]:
+    """--map and --save-map → (the mapping, the name to save it as); errors before any work."""
+    from etl import mapping as mapping_mod
+
+    value, save_map = getattr(args, "map", None), getattr(args, "save_map", None)
+    if save_map and not value:
+        raise UsageError("--save-map needs --map FILE.toml (the mapping to save)")
+    if not value:
+        return None, None
+    transform = mapping_mod.resolve(value, args.kind, db)
+    if save_map:
+        mapping_mod.check_name(save_map)
+        transform = dataclasses.replace(transform, name=save_map)
+    return transform, save_map
+
+
 def cmd_load(args) -> int:
     """CLI handler: load the files, print one line (or JSON object) per file."""
     db = config.db_path(args.db)
     covers = parse_covers(args.covers, args.kind) if getattr(args, "covers", None) else None
+    transform, save_map = map_args(args, db)
     results = load_paths(db, args.kind, [Path(f) for f in args.files],
                          encoding=args.encoding, decimal=args.decimal, currency=args.currency,
-                         progress=progress.wanted(args.json), covers=covers)
+                         progress=progress.wanted(args.json), covers=covers,
+                         transform=transform, save_map=save_map)
     for r in results:
         if args.json:
             print(json.dumps(r, ensure_ascii=False), flush=True)
@@ -551,4 +649,9 @@ def cmd_load(args) -> int:
             print(f"error: {r['file']}: {r['error']}", file=sys.stderr, flush=True)
         elif not args.json:
             print(summary_line(r), flush=True)
+    if save_map and not args.json:
+        saved = any(r["status"] != "rejected" for r in results)
+        print(f"saved mapping {save_map} for {args.kind}; reuse it with --map {save_map}"
+              if saved else f"mapping {save_map} not saved: no file loaded with it",
+              flush=True)
     return 1 if any(r["status"] == "rejected" for r in results) else 0

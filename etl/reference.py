@@ -73,14 +73,15 @@ def reference_rows(path: Path = config.BLS_REFERENCE_CSV) -> list[dict[str, str]
     return rows
 
 
-def write_crew_employment(path: Path, rows: list[dict[str, str]]) -> Path:
+def write_crew_employment(path: Path, rows: list[dict[str, str]],
+                          columns: tuple[str, ...] = CREW_EMPLOYMENT_COLUMNS) -> Path:
     """Write crew-employment rows as CSV, atomically (temp file, then rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         with open(tmp, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=CREW_EMPLOYMENT_COLUMNS)
+            writer = csv.DictWriter(fh, fieldnames=columns)
             writer.writeheader()
             writer.writerows(rows)
         os.replace(tmp, path)

@@ -28,6 +28,7 @@ from etl.contracts import (
     Column,
     Kind,
 )
+from etl.mapping import TIME_CODES, Mapping
 from etl.sources.countries import COUNTRIES
 
 # Stored SQL types that differ from the defaults below (etl/sql/raw/tables.sql).
@@ -76,8 +77,10 @@ class Plan:
 
 class _Gen:
     def __init__(self, kind: Kind, mapping: dict[str, str | None], decimal_comma: bool,
-                 trim: bool = True, nested_keys: dict[str, str] | None = None):
+                 trim: bool = True, nested_keys: dict[str, str] | None = None,
+                 transform: Mapping | None = None):
         self.kind = kind
+        self.transform = transform  # a --map mapping's value maps, formats and constants
         self.nested_keys = nested_keys  # JSON lines: contract column → its key in the file
         self.trim = trim
         self.mapping = mapping
@@ -102,9 +105,15 @@ class _Gen:
     def column(self, c: Column) -> None:
         src = self.mapping.get(c.name)
         raw = _trimmed(src, self.trim) if src else "cast(null as varchar)"
+        v, t, n = f"v_{c.name}", f"t_{c.name}", c.name
+        m = self.transform
+        if m is not None and n in m.constants and not src:
+            raw = f"nullif({self.param(f'const_{n}', m.constants[n])}, '')"
+        elif m is not None and m.touches(n):
+            self.norm.append(f"{raw} as m_{n}")
+            raw = self._mapped(c, f"m_{n}")
         if c.default is not None:
             raw = f"coalesce({raw}, {lit(c.default)})"
-        v, t, n = f"v_{c.name}", f"t_{c.name}", c.name
         self.norm.append(f"{raw} as {v}")
         if self.nested_keys and c.name in self.nested_keys:
             # JSON lines: _nested lists the row's keys whose value is a list or an object
@@ -114,6 +123,50 @@ class _Gen:
         if not c.nullable and c.default is None:
             self.checks.append(f"when {v} is null then {lit(n + ': required, got empty')}")
         getattr(self, "_" + c.type)(c, v, t, n)
+
+    def _mapped(self, c: Column, m: str) -> str:
+        """`m` (the trimmed source value) through the mapping's value map, then its date or
+        number format; a value either does not cover is quarantined naming the map (these
+        checks come before the column's own, so the reason names the mapping)."""
+        tf, n = self.transform, c.name
+        label = self.param("map_label", tf.label)
+        expr = m
+        if n in tf.values:
+            keys = self.param(f"map_keys_{n}", list(tf.values[n]))
+            vals = self.param(f"map_vals_{n}", list(tf.values[n].values()))
+            pos = f"list_position({keys}, lower({m}))"
+            self.checks.append(
+                f"when {m} is not null and {pos} is null then {lit(n + ': not in [values.' + n)}"
+                f" || '] of ' || {label} || '; add it to that map'{_got(m)}")
+            expr = f"({vals})[{pos}]"
+        if n in tf.dates:
+            fmt = self.param(f"map_date_{n}", tf.dates[n])
+            out = ("%Y-%m-%dT%H:%M:%S" if any(x in tf.dates[n] for x in TIME_CODES)
+                   else "%Y-%m-%d")
+            self.checks.append(
+                f"when {expr} is not null and try_strptime({expr}, {fmt}) is null then "
+                f"{lit(n + ': does not match the date format ')} || {fmt} || ' of ' || "
+                f"{label}{_got(m)}")
+            expr = f"strftime(try_strptime({expr}, {fmt}), {lit(out)})"
+        if n in tf.numbers:
+            nf = tf.numbers[n]
+            for i, s in enumerate(nf.strip):
+                expr = f"replace({expr}, {self.param(f'map_strip_{n}_{i}', s)}, '')"
+            expr = f"trim({expr})"
+            pattern = self.param(f"map_num_{n}", nf.regex())
+            self.checks.append(
+                f"when {m} is not null and not regexp_full_match({expr}, {pattern}) then "
+                f"{lit(n + ': does not match the number format (' + nf.describe() + ') of ')}"
+                f" || {label}{_got(m)}")
+            if nf.thousands:
+                expr = f"replace({expr}, {self.param(f'map_thousands_{n}', nf.thousands)}, '')"
+            if nf.decimal != ".":
+                expr = f"replace({expr}, {self.param(f'map_decimal_{n}', nf.decimal)}, '.')"
+        return expr
+
+    def _formatted(self, n: str) -> bool:
+        """Whether the mapping gives column `n` a number format (then --decimal , is moot)."""
+        return self.transform is not None and n in self.transform.numbers
 
     def _expect(self, broken: str, n: str, rule: str, v: str) -> None:
         self.checks.append(f"when {broken} then {lit(n + ': ' + rule)}{_got(v)}")
@@ -157,7 +210,7 @@ class _Gen:
         self._date_range(t, n, v)
 
     def _number(self, v: str) -> str:
-        if self.decimal_comma:  # 1.234,50 → 1234.50
+        if self.decimal_comma and not self._formatted(v[2:]):  # 1.234,50 → 1234.50
             return f"replace(replace({v}, '.', ''), ',', '.')"
         return v
 
@@ -178,7 +231,7 @@ class _Gen:
 
     def _thousands(self, v: str, n: str) -> None:
         """With --decimal , a `.` may only separate thousands: never rescale 450.50 (§2)."""
-        if self.decimal_comma:  # the regex runs only on values holding a dot
+        if self.decimal_comma and not self._formatted(n):  # regex only on values with a dot
             self._expect(f"{v} like '%.%' and not regexp_full_match({v}, $thousands_re)", n,
                          "with --decimal , a '.' may only separate thousands "
                          "(groups of three digits, as in 1.234,50)", v)
@@ -275,7 +328,8 @@ def validation_sql(kind: Kind, mapping: dict[str, str | None], source: str,
                    line_expr: str | None, source_columns: list[str], source_names: list[str], *,
                    landing: list[tuple[str, str, bool]], load_id: int, decimal_comma: bool,
                    trim: bool, today: dt.date, currencies: list[str] = (),
-                   nested_keys: dict[str, str] | None = None) -> Plan:
+                   nested_keys: dict[str, str] | None = None,
+                   transform: Mapping | None = None) -> Plan:
     """The single SELECT validating `source` for `kind` (see module docstring).
 
     It yields the landing table's columns in order: `landing` is the raw table's
@@ -286,7 +340,7 @@ def validation_sql(kind: Kind, mapping: dict[str, str | None], source: str,
     With `nested_keys` (JSON lines), the source's `_nested` lists each row's keys whose value
     is a list or object, and a contract column holding one is a broken rule.
     """
-    g = _Gen(kind, mapping, decimal_comma, trim, nested_keys)
+    g = _Gen(kind, mapping, decimal_comma, trim, nested_keys, transform)
     g.param("currency_re", "|".join(re.escape(c) for c in currencies) or "[^\\s\\S]")
     for c in kind.columns:
         g.column(c)

@@ -275,6 +275,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     # warehouses written before 2026-12-04 have licences without these optional terms
     for column in ("exclusive", "training_allowed"):
         con.execute(f"alter table raw.licenses add column if not exists {column} boolean")
+    # warehouses written before 2026-12-07 record no column mapping per load
+    for column in ("mapping_name", "mapping_sha256", "mapping_text"):
+        con.execute(f"alter table meta.loads add column if not exists {column} varchar")
+    con.execute("alter table raw.crew_employment add column if not exists note varchar")
     if con.execute("select count(*) from ref.fx_rates").fetchone()[0] == 0:
         load_ecb_rates(con)
 

@@ -171,3 +171,72 @@ def test_the_series_query_never_mixes_families(mixed_db):
         ["S1", "quarter", "country", 6], ["S1", "month", "country", 2],
         ["S1", "quarter", "subdivision", 1], ["S1", "year", "country", 1],
         ["S1", "year", "subdivision", 1], ["S2", "quarter", "country", 1]]
+
+
+# ---- employees beside the self-employed (fetch-nomis's per-type sources) -------------------
+
+TYPES = """period,area,role,employed,source,note
+2023,GB,photographer,71500,ONS APS NM_218_1 (all in employment),caveat
+2023,GB,photographer,25300,ONS APS NM_218_1 (employees),caveat
+2023,GB,photographer,45900,ONS APS NM_218_1 (self-employed),caveat
+2023,GB,model,23600,ONS APS NM_218_1 (employees),caveat
+2023,GB,model,52800,ONS APS NM_218_1 (self-employed),caveat
+2022,GB,model,20000,ONS APS NM_218_1 (employees),caveat
+2022,GB,model,50000,ONS APS NM_218_1 (self-employed),caveat
+2023,GB,hair,3,ONS APS NM_218_1 (self-employed),caveat
+"""
+
+
+@pytest.fixture(scope="module")
+def types_db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("types")
+    db = folder / "warehouse.duckdb"
+    (folder / "aps.csv").write_text(TYPES)
+    with warehouse.writer(db, fresh=True) as con:
+        warehouse.ensure_schema(con)
+        assert load.load_file(con, "crew-employment", folder / "aps.csv")["inserted"] == 8
+        marts.rebuild(con)
+    return db
+
+
+def _types_chart(at):
+    import json
+    for el in at.get("plotly_chart"):
+        fig = _decode(json.loads(el.proto.spec))
+        if fig["layout"]["title"]["text"].startswith("Employees and self-employed"):
+            return fig
+    return None
+
+
+def test_employees_and_self_employed_are_shown_side_by_side(types_db, monkeypatch):
+    at = _run(types_db, monkeypatch, source="ONS APS NM_218_1 (all in employment)")
+    fig = _types_chart(at)
+    assert fig["layout"]["title"]["text"].startswith(
+        "Employees and self-employed per role, 2023 (ONS APS NM_218_1)")
+    bars = {t["name"]: dict(zip(t["y"], t["x"], strict=True)) for t in fig["data"]}
+    employees = bars["employees"]
+    assert list(employees) == ["Hair stylist", "Model", "Photographer"]
+    assert employees["Hair stylist"] != employees["Hair stylist"]  # none published: no bar
+    assert (employees["Model"], employees["Photographer"]) == (23600, 25300)
+    assert bars["self-employed"] == {"Hair stylist": 3, "Model": 52800, "Photographer": 45900}
+    # the sentence counts only roles with both figures, not hair (self-employed only):
+    # (52800 + 45900) / (23600 + 25300 + 52800 + 45900) = 98700 / 147600 = 67%
+    text = " ".join(m.value for m in at.markdown)
+    assert ("In 2023, **67%** of the people in the occupations of model\\, photographer "
+            "(ONS APS NM\\_218\\_1) were self-employed.") in text
+
+
+def test_no_side_by_side_without_both_types(mixed_db, monkeypatch):
+    at = _run(mixed_db, monkeypatch)
+    assert _types_chart(at) is None
+
+
+def test_the_pairing_and_the_sums():
+    assert trends.type_pairs(["A (employees)", "A (self-employed)", "B (employees)", "C"]) == {
+        "A": ("A (employees)", "A (self-employed)")}
+    e = pd.DataFrame({"period": ["2023"], "period_start": [pd.Timestamp(2023, 1, 1)],
+                      "role": ["model"], "employed": [30]})
+    s = e.assign(employed=[70])
+    out = trends.employees_and_self_employed(e, s)
+    assert out[["employees", "self_employed", "self_employed_share"]].values.tolist() == [
+        [30, 70, 0.7]]

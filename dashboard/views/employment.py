@@ -133,6 +133,38 @@ if not with_earnings.empty:
 with st.expander(f"Every row of this series ({len(rows):,}: period × area × role)"):
     ui.table(ctx, rows, sources=sources_line, key="employment-survey-rows")
 
+# Where a source publishes employees and the self-employed apart (fetch-nomis: the APS),
+# both series side by side: most models and crew are freelance, which OEWS and ASHE leave out.
+pairs = trends.type_pairs(list(families["source"]))
+if pairs:
+    family = next((fam for fam, pair in pairs.items() if source in (*pair, f"{fam} (all in "
+                                                                           "employment)")),
+                  next(iter(pairs)))
+    emp_rows, self_rows = data.fetch(("employment_series", f, pairs[family][0], every, level),
+                                     ("employment_series", f, pairs[family][1], every, level))
+    both = trends.employees_and_self_employed(emp_rows, self_rows)
+    st.subheader("Employees and the self-employed")
+    if both.empty:
+        ui.empty_state(f"{ui.plain(family)} has no {trends.GRANULARITY_WORDS[every]} figures for both "
+                       "employment types in this selection.")
+    else:
+        last = both[both["period_start"] == both["period_start"].max()]
+        shown = last[["period", "role", "employees", "self_employed", "self_employed_share"]]
+        ui.chart(ctx, charts.employment_by_type(
+            last, f"Employees and self-employed per role, {last['period'].iloc[0]} "
+                  f"({family})"), shown,
+                 sources=f"{family} (employees) and (self-employed) (marts.employment)",
+                 key="employment-types",
+                 note="the self-employed are counted here, unlike in OEWS and ASHE; each "
+                      "occupation code's caveat is in the rows' note")
+        known = last.dropna(subset=["employees", "self_employed"])  # both shown
+        total = known["employees"].sum() + known["self_employed"].sum()
+        if total > 0:
+            st.markdown(f"In {ui.plain(last['period'].iloc[0])}, "
+                        f"**{known['self_employed'].sum() / total:.0%}** of the people in "
+                        f"the occupations of {ui.plain(', '.join(known['role']))} "
+                        f"({ui.plain(family)}) were self-employed.")
+
 st.subheader("US Bureau of Labor Statistics (real published figures)")
 st.warning(
     "**Read with care.** OEWS counts *employees* only, not the self-employed — and most "

@@ -18,6 +18,7 @@ final as (
         currency,
         hours_worked,
         source_url,
+        note,
         simulated,
         period_start,
         period_end,

@@ -34,7 +34,21 @@ create table if not exists meta.loads (
     quarantined bigint not null default 0,
     ignored_columns varchar[],
     error varchar,
-    simulated boolean not null default false  -- written by `twinimpact demo`
+    simulated boolean not null default false,  -- written by `twinimpact demo`
+    -- the column mapping applied (--map), if any: its saved name, SHA-256 and full text
+    mapping_name varchar,
+    mapping_sha256 varchar,
+    mapping_text varchar
+);
+
+-- Column mappings saved with `load --save-map NAME` (etl/mapping.py), reused by `--map NAME`.
+create table if not exists meta.mappings (
+    name varchar not null,
+    kind varchar not null,
+    text varchar not null,          -- the TOML as given
+    sha256 varchar not null,        -- of text (UTF-8)
+    saved_at timestamptz not null,
+    primary key (name, kind)
 );
 
 -- What each loaded bookings file covers (CONTRACT §2): the months from its earliest to its
@@ -148,6 +162,7 @@ create table if not exists raw.crew_employment (
     currency varchar,
     source varchar not null,
     source_url varchar,             -- optional extra column we keep (BLS pages)
+    note varchar,                   -- optional extra column we keep: caveats, status flags
     _load_id bigint not null, _line bigint not null
     -- key: (period, area, role, source)
 );

@@ -22,6 +22,7 @@ final as (
         source.earnings_basis,
         source.currency,
         source.source_url,
+        source.note,
         coalesce(loads.simulated, false) as simulated,
         loads.file as loaded_from
     from source
