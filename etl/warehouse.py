@@ -275,6 +275,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     # warehouses written before 2026-12-04 have licences without these optional terms
     for column in ("exclusive", "training_allowed"):
         con.execute(f"alter table raw.licenses add column if not exists {column} boolean")
+    # warehouses written before 2026-12-07 kept only the full reason (which quotes values)
+    for column in ("column_name", "rule"):
+        con.execute(f"alter table meta.quarantine add column if not exists {column} varchar")
     if con.execute("select count(*) from ref.fx_rates").fetchone()[0] == 0:
         load_ecb_rates(con)
 

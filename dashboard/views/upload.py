@@ -2,19 +2,16 @@
 promise (one atomic publish, skipped when already loaded, nothing changed by a rejected file)."""
 
 import json
-import re
-import shutil
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, export, queries, signin
+from dashboard import data, export, signin, uploads
+from dashboard.ui import plain
 from etl import audit, config
 from etl.contracts import KINDS
 from etl.errors import UserError
-from etl.load import load_paths, summary_line
+from etl.load import summary_line
 from etl.sources.files import SUPPORTED
 
 aud = data.audience()
@@ -32,59 +29,35 @@ kind = st.selectbox("Kind of data", KINDS, index=None, placeholder="Choose the k
 files = st.file_uploader("Files", accept_multiple_files=True, key="ti_upload_files")
 
 
-def _safe_name(name: str) -> str:
-    """The file's own name without folders or characters a path could misuse."""
-    name = Path(name).name.strip() or "upload"
-    return re.sub(r"[^\w.\- ]", "_", name)[:200]
-
-
 if st.button("Load these files", type="primary", disabled=not (kind and files)):
     too_big = [f.name for f in files if f.size > limit * 1024 * 1024]
     names = ", ".join(f.name for f in files)
-    who = dict(user=aud.user or "local", role=signin.role_label(aud), action="upload")
+    who = dict(user=aud.user or "local", role=signin.role_label(aud))
     if too_big:
-        st.error(f"error: over the {limit} MB limit: {', '.join(too_big)}; nothing loaded.")
-        audit.record(data.db(), **who, object=f"{kind}: {names}", result="rejected: too big")
+        st.error(plain(f"error: over the {limit} MB limit: {', '.join(too_big)}; nothing "
+                       "loaded."))
+        audit.record(data.db(), **who, action="upload", object=f"{kind}: {names}",
+                     result="rejected: too big")
         st.stop()
-    tmp = Path(tempfile.mkdtemp(prefix="twinimpact-upload-"))
     try:
-        paths = []
-        for i, f in enumerate(files):
-            name = _safe_name(f.name)
-            folder = tmp / str(i)  # two uploads with one name stay two files
-            folder.mkdir()
-            p = folder / name
-            p.write_bytes(f.getbuffer())
-            paths.append(p)
-        try:
-            with st.spinner("Loading…"):
-                results = load_paths(data.db(), kind, paths)
-        except UserError as exc:
-            st.error(f"error: {exc}")
-            audit.record(data.db(), **who, object=f"{kind}: {names}", result=f"error: {exc}")
-            st.stop()
-        rejected = [r for r in results if r["status"] == "rejected"]
-        for r, f in zip(results, files, strict=True):
-            shown = {**r, "file": f.name}
-            if r["status"] == "rejected":
-                st.error(f"error: {f.name}: {r['error']}")
-            else:
-                st.success(summary_line(shown), icon=":material/check:")
-        st.download_button("Summary as JSON lines", "\n".join(
-            json.dumps({**r, "file": f.name}, ensure_ascii=False)
-            for r, f in zip(results, files, strict=True)).encode(),
-            file_name="load-summary.jsonl", mime="application/jsonl")
-        quarantined = queries.quarantine_of(data.db(), tuple(str(p) for p in paths))
-        if not quarantined.empty:
-            original = {str(p): f.name for p, f in zip(paths, files, strict=True)}
-            quarantined["file"] = quarantined["file"].map(original)
-            st.subheader("Quarantined rows of this upload")
-            st.dataframe(quarantined, hide_index=True)
-            st.download_button(export.label(quarantined, "quarantined rows"),
-                               export.to_csv(quarantined), file_name="quarantine.csv",
-                               mime="text/csv")
-        result = "ok" if not rejected else f"rejected {len(rejected)} of {len(results)}"
-        audit.record(data.db(), **who, object=f"{kind}: {names}", result=result)
-        st.caption(pd.Timestamp.now(tz="UTC").strftime("Loaded at %Y-%m-%d %H:%M UTC."))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        with st.spinner("Loading…"):
+            results, quarantined = uploads.load_upload(
+                data.db(), kind, [(f.name, bytes(f.getbuffer())) for f in files], **who)
+    except UserError as exc:
+        st.error(plain(f"error: {exc}"))
+        st.stop()
+    for r in results:
+        if r["status"] == "rejected":
+            st.error(plain(f"error: {r['file']}: {r['error']}"))
+        else:
+            st.success(plain(summary_line(r)), icon=":material/check:")
+    st.download_button("Summary as JSON lines", "\n".join(
+        json.dumps(r, ensure_ascii=False) for r in results).encode(),
+        file_name="load-summary.jsonl", mime="application/jsonl")
+    if not quarantined.empty:  # the uploader's own rows: an admin supplied them
+        st.subheader("Quarantined rows of this upload")
+        st.dataframe(quarantined, hide_index=True)
+        st.download_button(export.label(quarantined, "quarantined rows"),
+                           export.to_csv(quarantined), file_name="quarantine.csv",
+                           mime="text/csv")
+    st.caption(pd.Timestamp.now(tz="UTC").strftime("Loaded at %Y-%m-%d %H:%M UTC."))
