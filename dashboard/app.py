@@ -16,14 +16,16 @@ st.set_page_config(page_title="Twin Impact", page_icon="🧵", layout="wide",
                    menu_items={"About": "Twin Impact: job displacement and income shifts "
                                         "from AI digital twins of fashion models."})
 
-# Streamlit's faded caption grey (#828180) and light accents fail WCAG AA contrast (4.5:1) on
-# white: darker shades, the same on every page (axe-core checks it in the tests).
+# Streamlit's faded caption grey (#828180), light accents and its code highlighting on a grey
+# background (the embed snippet) fail WCAG AA contrast (4.5:1): darker shades, the same on
+# every page (axe-core checks it in the tests).
 st.html("""<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] a,
 [data-testid="stWidgetLabel"] p, [data-testid="stMetricDelta"] div,
 [data-testid="stSliderTickBarMin"], [data-testid="stSliderTickBarMax"],
 [data-testid="stThumbValue"] { color: #4a4a4a !important; opacity: 1 !important; }
 [data-testid="stCaptionContainer"] .stMarkdownColoredText { color: #8a4b00 !important; }
+[data-testid="stCode"] pre, [data-testid="stCode"] pre .token { color: #1f2328 !important; }
 a { color: #0b5cad; }
 </style>""")
 

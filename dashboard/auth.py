@@ -1,5 +1,6 @@
 """Sign-in to audience: the access file (TWINIMPACT_ACCESS, CONTRACT §7) maps a signed-in
-user's e-mail to a role. Pure functions, no Streamlit, so every rule is unit-tested."""
+user's verified e-mail (or the provider's stable `sub`) to a role. Pure functions, no
+Streamlit, so every rule is unit-tested."""
 
 from __future__ import annotations
 
@@ -21,10 +22,12 @@ class AccessError(ValueError):
 
 @dataclass(frozen=True)
 class Access:
-    """The parsed access file: exact e-mail → role, verified e-mail domain → role."""
+    """The parsed access file: verified e-mail → role, verified e-mail domain → role, the
+    provider's `sub` → role."""
 
     users: dict[str, str] = field(default_factory=dict)
     domains: dict[str, str] = field(default_factory=dict)
+    subjects: dict[str, str] = field(default_factory=dict)
     problems: tuple[str, ...] = ()  # entries skipped, each a sentence naming the entry
 
 
@@ -44,10 +47,10 @@ def parse_access(text: str, where: str = "access file") -> Access:
     except tomllib.TOMLDecodeError as exc:
         raise AccessError(f"{where}: not valid TOML ({exc})") from None
     problems: list[str] = []
-    unknown = sorted(set(doc) - {"users", "domains"})
+    unknown = sorted(set(doc) - {"users", "domains", "subjects"})
     if unknown:
         problems.append(f"{where}: unknown section(s) {', '.join(map(repr, unknown))} ignored")
-    tables: dict[str, dict[str, str]] = {"users": {}, "domains": {}}
+    tables: dict[str, dict[str, str]] = {"users": {}, "domains": {}, "subjects": {}}
     for section, out in tables.items():
         entries = doc.get(section, {})
         if not isinstance(entries, dict):
@@ -58,8 +61,10 @@ def parse_access(text: str, where: str = "access file") -> Access:
                 problems.append(f"{where}: [{section}] {key!r} has unknown role {value!r} "
                                 "(use union, admin or brand:ID); entry ignored")
                 continue
-            out[key.strip().lower().lstrip("@")] = role
-    return Access(users=tables["users"], domains=tables["domains"], problems=tuple(problems))
+            # a `sub` is the provider's exact identifier; e-mails and domains ignore case
+            out[key.strip() if section == "subjects" else key.strip().lower().lstrip("@")] = role
+    return Access(users=tables["users"], domains=tables["domains"],
+                  subjects=tables["subjects"], problems=tuple(problems))
 
 
 def load_access(path: str | os.PathLike | None = None) -> Access:
@@ -78,15 +83,26 @@ def load_access(path: str | os.PathLike | None = None) -> Access:
     return parse_access(text, where=str(p))
 
 
+def verified(claims: dict) -> bool:
+    """The provider vouches for the e-mail claim (`email_verified` true; some providers send
+    the string "true")."""
+    v = claims.get("email_verified")
+    return v is True or (isinstance(v, str) and v.strip().lower() == "true")
+
+
 def role_for(claims: dict, access: Access) -> str | None:
-    """The role for a signed-in user's claims: exact e-mail first, then a verified domain."""
+    """The role for a signed-in user's claims: the provider's `sub` ([subjects]) first, then
+    a verified e-mail exactly ([users]), then its domain ([domains]). An e-mail the provider
+    does not mark verified matches nothing: anyone could register it."""
+    sub = str(claims.get("sub") or "").strip()
+    if sub and sub in access.subjects:
+        return access.subjects[sub]
     email = str(claims.get("email") or "").strip().lower()
-    if not email:
+    if not email or not verified(claims):
         return None
     if email in access.users:
         return access.users[email]
-    # A domain grants a role only when the provider vouches for the address.
-    if claims.get("email_verified") is True and "@" in email:
+    if "@" in email:
         return access.domains.get(email.rsplit("@", 1)[1])
     return None
 
@@ -102,9 +118,9 @@ def audience_for(claims: dict | None, access: Access, k: int | None = None) -> A
     if role is None:
         why = (f"Signed in as {user}, which has no role in the access file: public mode. "
                "Ask your administrator for access.")
-        if claims.get("email") and claims.get("email_verified") is not True and access.domains:
-            why += " (Your provider did not mark this e-mail as verified, so domain rules "
-            why += "do not apply.)"
+        if claims.get("email") and not verified(claims):
+            why += (" (Your provider did not mark this e-mail as verified, so no e-mail or "
+                    "domain entry applies.)")
         return Audience(role="public", k=k, user=user, why=why)
     m = _BRAND.match(role)
     if m:

@@ -133,18 +133,19 @@ def fetch(*calls: tuple) -> list:
     aud = audience()
     calls = _scoped(calls, aud)
     # beside each call, the calls it can be subtracted from (disclosure.complements), and the
-    # number of brands when industry figures are shown to a brand
+    # brands' contributions to the industry figures when they are shown to a brand
     wider = [disclosure.complements(name, tuple(args), aud) for name, *args in calls]
-    extra = [c for w in wider for c in w] + ([("industry_brands",)] if aud.role == "brand" else [])
+    extra = [c for w in wider for c in w] + ([("industry_contributions",)]
+                                             if aud.role == "brand" else [])
     try:
         frames = _batch(str(path), data_version(path), (*calls, *extra))
     except (duckdb.BinderException, duckdb.CatalogException) as exc:
         _stop_on_stale_marts(exc)
-    brands = frames[-1] if aud.role == "brand" else None
+    contrib = frames[-1] if aud.role == "brand" else None
     rest = iter(frames[len(calls):])
-    return [disclosure.disclose(name, df, aud, brands=brands,
-                                wider=[next(rest) for _ in w])
-            for (name, *_), df, w in zip(calls, frames, wider, strict=False)]
+    return [disclosure.disclose(name, df, aud, contributions=contrib,
+                                wider=[next(rest) for _ in w], args=tuple(args))
+            for (name, *args), df, w in zip(calls, frames, wider, strict=False)]
 
 
 def currency() -> str:

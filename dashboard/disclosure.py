@@ -22,7 +22,11 @@ from dashboard.audience import Audience
 from dashboard.filters import LIST_KEYS, Filters
 from etl import config
 
-MIN_BRANDS = 5  # an industry figure shown to a brand is drawn from at least this many brands
+# An industry figure shown to a brand, less that brand's own part, is the other brands'
+# together: it is shown only when at least MIN_OTHERS other brands contribute to it and none of
+# them makes up more than DOMINANCE of their part (else one brand's figure would be recovered).
+MIN_OTHERS = 2
+DOMINANCE = 0.85
 
 
 @dataclass(frozen=True)
@@ -42,12 +46,15 @@ class Rule:
         report); the columns within which they add up (`()` = the whole frame). A hidden part
         then hides a second one (privacy.suppress), so total − shown parts never isolates it.
     industry: the query ignores the brand filter: a brand audience sees it in public mode;
-        `"brands"` (drawn from the brands' data) only when the warehouse holds at least
-        MIN_BRANDS brands, `"public"` (a survey, not brands' data) always.
+        `"brands"` (drawn from the brands' data) only where, after the brand's own part, at
+        least MIN_OTHERS other brands contribute and none makes up more than DOMINANCE of the
+        rest (counted per figure: `INDUSTRY`), `"public"` (a survey, not brands' data) always.
     transform: (frame, audience, k) → what may be shown, for shapes a count column cannot
         protect (the Lorenz curve, the list of brands).
     free: the query shows no figure about people (provenance, known values, events…).
     person_level: rows name people (quarantined values): only `Audience.person_rows` sees them.
+    every_brand: the rows describe every brand's files (names, row counts): a brand audience
+        gets none of them (it never learns another brand's id, file or row count).
     """
 
     protect: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -58,6 +65,7 @@ class Rule:
     transform: Callable[[Any, Audience, int | None], Any] | None = None
     free: bool = False
     person_level: bool = False
+    every_brand: bool = False
 
 
 def _r(keys: tuple[str, ...] | None, parts: tuple[str, ...] | None = None,
@@ -89,6 +97,17 @@ def _estimates(est, aud: Audience, k):
     return out
 
 
+def _quarantine(summary, aud: Audience, k):
+    """Reasons quote the rows' values and keys (an e-mail, a rate): only the local single
+    user sees them; everyone else gets each reason as its column and rule, counted."""
+    if aud.person_rows:
+        return summary
+    keys = ["kind", "file", "column_name", "rule"]
+    out = summary.groupby(keys, as_index=False, sort=False)["rows"].sum()
+    return out.sort_values(["rows", *keys], ascending=[False, True, True, True, True],
+                           kind="stable").reset_index(drop=True)
+
+
 def _lorenz(curve, aud: Audience, k):
     return privacy.coarse_lorenz(curve, k)
 
@@ -109,10 +128,13 @@ RULES: dict[str, Rule] = {
     "known_values": Rule(transform=_known),
     "provenance": Rule(free=True),
     "reporting_currency": Rule(free=True),
-    "industry_brands": Rule(free=True),
-    "loads": Rule(free=True),
-    "data_quality": Rule(free=True),  # counts of rows whose references do not join
-    "quarantine_summary": Rule(free=True),  # rows by file and reason, no values
+    # what each brand paid into the models' income: read by disclose() only, never shown
+    "industry_contributions": Rule(person_level=True, every_brand=True),
+    # every load attempt (file names, row counts) and the checks over every brand's rows
+    "loads": Rule(free=True, every_brand=True),
+    "data_quality": Rule(free=True, every_brand=True),
+    # rows by file and rule; the full reason (quoting values) for the local user only
+    "quarantine_summary": Rule(transform=_quarantine, every_brand=True),
     "quarantine_rows": Rule(person_level=True),
     # an admin's own upload: /upload calls it directly, the uploader supplied the rows
     "quarantine_of": Rule(person_level=True),
@@ -196,6 +218,89 @@ RULES: dict[str, Rule] = {
 }
 
 
+# The industry figures drawn from brands' data, per query: what names a row's months
+# (`month`, `period` of a two-period frame, `year`, or the query's `year` argument) and, per
+# value column, the brands' contribution it sums (industry_contributions: shoot_income,
+# twin_income, or `total` for figures of both, such as the income distribution).
+INDUSTRY: dict[str, tuple[str, dict[str, str]]] = {
+    "model_income_over_time": ("month", {"shoot_income": "shoot_income",
+                                         "models_shoot": "shoot_income",
+                                         "twin_income": "twin_income",
+                                         "models_twin": "twin_income"}),
+    "model_income_totals": ("period", {"shoot_income": "shoot_income",
+                                       "models_shoot": "shoot_income",
+                                       "twin_income": "twin_income",
+                                       "models_twin": "twin_income"}),
+    "income_distribution": ("year", {c: "total" for c in ("models", *_MODELS, "top_group")}),
+    "lorenz": ("arg_year", {}),
+}
+
+
+def _months(key: str, row, args: tuple) -> tuple | None:
+    """(first, last) month a row of an industry figure covers; None: every month."""
+    f = next((a for a in args if isinstance(a, Filters)), None)
+    if key == "month":
+        m = pd.Timestamp(row["month"])
+        return m, m
+    if key in ("year", "arg_year"):
+        y = int(row["year"] if key == "year" else args[0])
+        return pd.Timestamp(y, 1, 1), pd.Timestamp(y, 12, 1)
+    if f is None or not (f.start() and f.end()):
+        return None if row["period"] == "current" else (pd.Timestamp.max, pd.Timestamp.max)
+    start, end = pd.Timestamp(f.start()), pd.Timestamp(f.end())
+    if row["period"] == "current":
+        return start, end
+    a, b = filters.previous_period(f.start(), f.end())
+    return pd.Timestamp(a), pd.Timestamp(b)
+
+
+def _others_why(contrib: pd.DataFrame, own: str | None, span: tuple | None,
+                column: str) -> str:
+    """Why a brand may not see an industry figure of `column` over `span` ('' if it may)."""
+    part = contrib
+    if span is not None:
+        part = part[(part["month"] >= span[0]) & (part["month"] <= span[1])]
+    part = part[part["brand_id"] != own].groupby("brand_id")[column].sum()
+    part = part[part > 0]
+    if len(part) < MIN_OTHERS:
+        return f"withheld: fewer than {MIN_OTHERS} other brands contribute"
+    if part.max() > DOMINANCE * part.sum():
+        return f"withheld: one other brand makes up over {DOMINANCE:.0%} of it"
+    return ""
+
+
+def _industry_for_brand(name: str, df, aud: Audience, contrib, args: tuple):
+    """An industry figure as a brand may see it: each value whose other brands' part is too
+    few or too concentrated withheld and marked (INDUSTRY says what each row and column sum)."""
+    key, columns = INDUSTRY[name]
+    if contrib is None:
+        contrib = pd.DataFrame(columns=["month", "brand_id", "shoot_income", "twin_income"])
+    contrib = contrib.assign(month=pd.to_datetime(contrib["month"]),
+                             total=contrib["shoot_income"] + contrib["twin_income"])
+    if key == "arg_year":  # one figure (the Lorenz curve): all of it or nothing
+        why = _others_why(contrib, aud.brand, _months(key, None, args), "total")
+        return df.iloc[0:0] if why else df
+    if df.empty:
+        return df
+    out = df.copy()
+    if privacy.SUPPRESSED_COL not in out.columns:
+        out[privacy.SUPPRESSED_COL] = ""
+    out[privacy.SUPPRESSED_COL] = out[privacy.SUPPRESSED_COL].fillna("")
+    for i, row in out.iterrows():
+        span = _months(key, row, args)
+        whys = {}
+        for col, source in columns.items():
+            if col not in out.columns:
+                continue
+            why = whys.setdefault(source, _others_why(contrib, aud.brand, span, source))
+            if why:
+                out.loc[i, col] = float("nan")
+                mark = out.loc[i, privacy.SUPPRESSED_COL]
+                if why not in mark:
+                    out.loc[i, privacy.SUPPRESSED_COL] = f"{mark}; {why}" if mark else why
+    return out
+
+
 def scope(f: Filters, aud: Audience) -> tuple[Filters, list[str]]:
     """The filters narrowed to what the audience may name, and a warning per dropped brand."""
     if aud.role != "brand" or aud.brand is None:
@@ -268,30 +373,33 @@ def _rest_too_small(df: pd.DataFrame, rule: Rule, wider: list[pd.DataFrame],
     return out
 
 
-def disclose(name: str, df, aud: Audience, brands: int | None = None,
-             wider: list | None = None):
+def disclose(name: str, df, aud: Audience, contributions=None, wider: list | None = None,
+             args: tuple = ()):
     """`df` as the audience may see it (suppressed and marked where people are too few).
 
-    brands: how many brands the warehouse holds (needed for a brand audience's industry
-    figures; None counts as too few). wider: the frames of `complements()` calls."""
+    contributions: queries.industry_contributions (needed for a brand audience's industry
+    figures; None counts as no other brand). wider: the frames of `complements()` calls.
+    args: the query's arguments (the period an industry figure covers)."""
     rule = RULES.get(name)
     if rule is None:
         if aud.k is None and aud.role != "brand":
             return df
         raise KeyError(f"query {name!r} has no disclosure rule: add one to disclosure.RULES")
-    if rule.person_level and not aud.person_rows:
+    if (rule.person_level and not aud.person_rows) or (rule.every_brand
+                                                       and aud.role == "brand"):
         return df.iloc[0:0]
     k = threshold(rule, aud)
-    if rule.industry == "brands" and aud.role == "brand" and (brands or 0) < MIN_BRANDS:
-        return privacy.withhold(df, {c: list(v) for c, v in rule.protect},
-                                f"withheld: fewer than {MIN_BRANDS} brands")
     if rule.transform is not None:
-        return rule.transform(df, aud, k)
-    if rule.free or k is None:
-        return df
-    rest = _rest_too_small(df, rule, wider, k) if wider and not df.empty else None
-    return privacy.suppress(df, {c: list(v) for c, v in rule.protect}, k, parts=rule.parts,
-                            derived=rule.derived, also=rest)
+        out = rule.transform(df, aud, k)
+    elif rule.free or k is None:
+        out = df
+    else:
+        rest = _rest_too_small(df, rule, wider, k) if wider and not df.empty else None
+        out = privacy.suppress(df, {c: list(v) for c, v in rule.protect}, k,
+                               parts=rule.parts, derived=rule.derived, also=rest)
+    if rule.industry == "brands" and aud.role == "brand":
+        out = _industry_for_brand(name, out, aud, contributions, args)
+    return out
 
 
 def scoped_args(args: tuple, aud: Audience) -> tuple:
@@ -304,6 +412,6 @@ def governed(src: queries.Source, name: str, *args, aud: Audience):
     outside Streamlit takes (the report, chart images)."""
     args = scoped_args(args, aud)
     df = getattr(queries, name)(src, *args)
-    brands = queries.industry_brands(src) if aud.role == "brand" else None
+    contrib = queries.industry_contributions(src) if aud.role == "brand" else None
     wider = [getattr(queries, n)(src, *a) for n, *a in complements(name, args, aud)]
-    return disclose(name, df, aud, brands=brands, wider=wider)
+    return disclose(name, df, aud, contributions=contrib, wider=wider, args=args)

@@ -995,12 +995,18 @@ def data_quality(db: Source) -> pd.DataFrame:
 
 
 def quarantine_summary(db: Source) -> pd.DataFrame:
-    """kind, file, reason, rows: quarantined rows counted by why (no row values)."""
+    """kind, file (its base name), column_name, rule, reason, rows: quarantined rows counted
+    by why. `column_name` and `rule` never hold a value or key; `reason` quotes the value and
+    is for the local single-user mode only (disclosure drops it for everyone else)."""
     return _run(db, """
-        select kind, file, reason, count(*) as rows
+        select kind, regexp_extract(file, '[^/\\\\]+$') as file,
+               -- rows quarantined before the value-free form was recorded: nothing to show
+               coalesce(column_name, '(not recorded)') as column_name,
+               coalesce(rule, '(not recorded: load the file again to see it)') as rule,
+               reason, count(*) as rows
         from meta.quarantine
         group by all
-        order by rows desc, kind, file, reason
+        order by rows desc, kind, file, column_name, rule, reason
     """)
 
 
@@ -1045,6 +1051,26 @@ def quarantine_rows(db: Source) -> pd.DataFrame:
     """)
 
 
-def industry_brands(db: Source) -> int:
-    """How many brands the warehouse holds (industry figures shown to a brand need enough)."""
-    return int(_run(db, "select count(*) as n from marts.brands")["n"].iloc[0])
+def industry_contributions(db: Source) -> pd.DataFrame:
+    """month, brand_id, shoot_income, twin_income: what each brand paid into the models'
+    income (marts.model_income_monthly) each month — shoot fees of crew rows with role `model`
+    on its known, non-cancelled bookings, and fees for uses of known twins. Only the
+    disclosure layer reads it: it decides which industry figures a brand may see."""
+    return _run(db, """
+        with shoot as (
+            select month, brand_id, sum(fee_total_rep)::double as shoot_income
+            from staging.stg_booking_crew
+            where booking_known and not is_cancelled and role = 'model'
+            group by all
+        ),
+        twin as (
+            select u.month, u.brand_id, sum(u.fee_paid_rep)::double as twin_income
+            from staging.int_usage_cube u
+            join staging.stg_twins t using (twin_id)
+            group by all
+        )
+        select month, brand_id, coalesce(shoot.shoot_income, 0) as shoot_income,
+               coalesce(twin.twin_income, 0) as twin_income
+        from shoot full outer join twin using (month, brand_id)
+        order by month, brand_id
+    """)

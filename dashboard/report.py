@@ -181,7 +181,8 @@ def build_html(db: queries.Source, f: Filters, aud: Audience) -> str:
     prov = queries.provenance(db).iloc[0]
     simulated = bool(prov["simulated"])
     as_of = "no load yet" if pd.isna(prov["as_of"]) else f"{pd.Timestamp(prov['as_of']):%Y-%m-%d %H:%M %Z}"
-    loads = queries.loads(db)
+    # every brand's files: a brand audience gets none (disclosure.RULES["loads"])
+    loads = governed(db, "loads", aud=aud)
     loads = loads[loads["status"] != "rejected"]
     events = queries.events()
     share = governed(db, "twin_share_by_channel", f, aud=aud)
@@ -216,6 +217,16 @@ def build_html(db: queries.Source, f: Filters, aud: Audience) -> str:
         f"<td>{esc(str(r.finished_at))[:19]}</td><td class=num>{r.rows_in:,}</td>"
         f"<td class=num>{r.quarantined:,}</td><td>{'yes' if r.simulated else 'no'}</td></tr>"
         for r in loads.itertuples())
+    if aud.role == "brand":  # the loaded files are every brand's: none is named here
+        provenance = (f"<p>Data as of {esc(as_of)}. The list of loaded files covers every "
+                      "brand's data; it is kept by the warehouse's operator.</p>")
+    else:
+        provenance = f"""<p>Data as of {esc(as_of)}. The last column says which files came from
+the simulated demo industry.</p>
+<table><tr><th>Kind</th><th>File</th><th>Loaded</th><th class=num>Rows</th>
+<th class=num>Quarantined</th><th>Simulated</th></tr>
+{load_rows}
+</table>"""
     method = "\n".join(f"<dt>{esc(t)}</dt><dd>{esc(d)}</dd>" for t, d in METHOD)
     banner = ('<p class="sim"><strong>Simulated data.</strong> These figures come from the '
               'demo\'s simulated industry (<code>twinimpact demo</code>), not from real '
@@ -261,12 +272,7 @@ figcaption {{ color: #333; font-size: .95em; }} details {{ font-size: .85em; }}
 with the limits of each estimate.</p>
 <dl>{method}</dl>
 <h2>Provenance</h2>
-<p>Data as of {esc(as_of)}. The last column says which files came from the simulated
-demo industry.</p>
-<table><tr><th>Kind</th><th>File</th><th>Loaded</th><th class=num>Rows</th>
-<th class=num>Quarantined</th><th>Simulated</th></tr>
-{load_rows}
-</table>
+{provenance}
 <h2>Sources</h2>
 <p>Bookings, booking crew, twins, licences and twin-usage exports as listed above, through
 the published views marts.displacement_monthly, marts.crew_impact_monthly and

@@ -57,10 +57,44 @@ def _claims() -> dict | None:
     return {k: user.get(k) for k in user}
 
 
+# a request that came through a reverse proxy carries one of these
+_FORWARDED = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
+              "x-real-ip")
+
+
+def remote_visit() -> str:
+    """Why this browser session is not the single user on this machine ('' when it is): it
+    came through a proxy, or asked for a host name that is not a loopback address."""
+    try:
+        headers = {k.lower(): v for k, v in (st.context.headers or {}).items()}
+    except Exception:  # noqa: BLE001 — outside a browser session (tests, scripts)
+        return ""
+    if any(h in headers for h in _FORWARDED):
+        return "this page was reached through a proxy"
+    host = headers.get("host", "")
+    if host.startswith("["):  # [::1]:8501
+        name = host[1:].split("]", 1)[0]
+    else:
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    from dashboard.serve import is_loopback
+    if name and not is_loopback(name):
+        return f"this page was reached as {name}"
+    return ""
+
+
 def audience() -> Audience:
-    """Who is looking: no [auth] → today's behaviour; else the signed-in user's role."""
+    """Who is looking: no [auth] → public or the local user (a visit from elsewhere is public
+    unless the operator passed --private); else the signed-in user's role."""
     if not configured():
-        return from_config()
+        aud = from_config()
+        if aud.role == "local" and not config.private_mode():
+            why = remote_visit()
+            if why:
+                return Audience(role="public", k=config.k_threshold(),
+                                why=f"No sign-in is configured and {why}: public mode. "
+                                    "The operator can serve the private view on purpose "
+                                    "with `twinimpact dashboard --private`.")
+        return aud
     acc = access()
     claims = _claims()
     if isinstance(acc, str):
@@ -101,7 +135,8 @@ def _audit_sign_in(claims: dict, aud: Audience) -> None:
         audit.record(config.db_path(), user=aud.user or str(claims.get("sub")),
                      role=role_label(aud), action="sign-in", object="dashboard")
     except OSError as exc:  # an unwritable audit store must not lock everyone out
-        st.warning(f"Could not record this sign-in in the audit log ({exc.strerror}).")
+        from dashboard.ui import plain
+        st.warning(plain(f"Could not record this sign-in in the audit log ({exc.strerror})."))
 
 
 def record_export(what: str) -> None:
@@ -118,24 +153,26 @@ def record_export(what: str) -> None:
 
 def sidebar(aud: Audience | None = None) -> None:
     """Sign-in/sign-out (one click each), the signed-in user and role, and why, if public."""
+    from dashboard.ui import plain  # the one escaping function (ui imports this module)
     if not configured():
         return
     aud = aud or audience()
     with st.sidebar:
         if st.user.get("is_logged_in"):
-            st.caption(f"Signed in as **{_plain(aud.user or '')}** · role **{role_label(aud)}**")
+            st.caption(f"Signed in as **{plain(aud.user or '')}** · role "
+                       f"**{plain(role_label(aud))}**")
             if aud.why:
-                st.info(aud.why, icon=":material/lock:")
+                st.info(plain(aud.why), icon=":material/lock:")
             acc = access()
             if aud.role == "admin" and isinstance(acc, auth.Access):
                 for problem in acc.problems:  # entries skipped in the access file
-                    st.warning(problem)
+                    st.warning(plain(problem))
             st.button("Sign out", on_click=st.logout, key="ti_sign_out",
                       icon=":material/logout:")
         else:
             st.caption("Public mode: small figures are suppressed.")
             if aud.why and "access file" in aud.why:
-                st.warning(aud.why)
+                st.warning(plain(aud.why))
             if _readable():
                 st.button("Sign in", on_click=st.login, key="ti_sign_in",
                           icon=":material/login:")
@@ -149,10 +186,3 @@ def _readable() -> bool:
         return "auth" in st.secrets
     except (FileNotFoundError, OSError, ValueError):
         return False
-
-
-def _plain(text: str) -> str:
-    """Text from the provider shown literally inside Markdown."""
-    for ch in "\\`*_{}[]()#+-.!|<>~$":
-        text = text.replace(ch, "\\" + ch)
-    return text

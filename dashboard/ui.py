@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, disclosure, export, figures, filters, labels, money
+from dashboard import data, disclosure, export, figures, filters, labels, money, signin
 from dashboard.audience import public as public_audience
 from dashboard.filters import LIST_KEYS, Filters, Known
 from dashboard.privacy import any_suppressed
@@ -101,7 +101,7 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
     """Header, warnings for bad URL values, sidebar filters written back to the URL."""
     st.title(title)
     if not data.ready():
-        st.error(f"No published warehouse at `{data.db()}`. Load data first: run "
+        st.error(f"No published warehouse at {plain(data.db())}. Load data first: run "
                  "`twinimpact demo` (simulated industry) or `twinimpact load KIND FILE…`, "
                  "then reload this page.")
         st.stop()
@@ -118,6 +118,7 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
     f, notes = _clamp_period(f, options)
     for w in warnings + notes:  # they quote the URL's values: plain text, never Markdown
         st.warning(plain(w), icon=":material/warning:")
+    busy_notice()
     f = _sidebar(f, known, options, uses)
     params = filters.to_params(f)
     if params != st.query_params.to_dict():
@@ -136,8 +137,10 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
     for w in data.scope_warnings(f):
         st.warning(plain(w), icon=":material/lock:")
     if k is not None:
+        why = f" {plain(aud.why)}" if aud.why and not signin.configured() else ""
         st.info(f"Public mode: every figure that counts or sums fewer than {k} people is "
-                "suppressed and marked so; no person-level rows are shown.", icon=":material/lock:")
+                f"suppressed and marked so; no person-level rows are shown.{why}",
+                icon=":material/lock:")
     if "period" in uses and not known.months:
         st.info("The warehouse holds no bookings or twin use yet, so there is nothing to "
                 "chart. Load files with `twinimpact load KIND FILE…` (or build the simulated "
@@ -268,6 +271,7 @@ def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: s
     caption(ctx, sources, extra, real)
     alternative(ctx, key, shown, f)
     found = figures.lookup(key, f or ctx.f)
+    session = session_id()
     cols = st.columns([1, 1, 1, 3] if found else 1)
     with cols[0]:
         download(shown, key)
@@ -275,20 +279,38 @@ def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: s
         for col, fmt in zip(cols[1:3], ("png", "svg"), strict=True):
             with col:
                 st.download_button(
-                    f"Image ({fmt.upper()})", lambda fmt=fmt: _image(*found, fmt),
+                    f"Image ({fmt.upper()})", lambda fmt=fmt: _image(*found, fmt, session),
                     file_name=f"{key}.{fmt}", mime="image/png" if fmt == "png" else
                     "image/svg+xml", key=f"img-{fmt}-{key}", on_click="ignore",
                     help="The chart as published: title, source line and data as of burned "
-                         "in; small cells always suppressed.")
+                         "in; small cells always suppressed. Images are drawn one at a time "
+                         f"(at most {export.RENDERER.per_minute} a minute per visitor).")
         with st.expander("Embed this chart"):
             st.caption("Paste this into a web page to show the chart live (always in public "
                        "mode):")
             st.code(embed_snippet(*found), language="html", wrap_lines=True)
 
 
-def _image(reg_key: str, f: Filters, fmt: str) -> bytes:
-    r = figures.render(data.db(), reg_key, f, public_audience())
-    return figures.image(figures.stamped(r), fmt)
+def _image(reg_key: str, f: Filters, fmt: str, session: str) -> bytes:
+    """The chart image, drawn through the one renderer (export.RENDERER: Busy when full)."""
+    def draw() -> bytes:
+        r = figures.render(data.db(), reg_key, f, public_audience())
+        return figures.image(figures.stamped(r), fmt)
+    return export.RENDERER.run(session, draw)
+
+
+def session_id() -> str:
+    """This browser session's id (the renderer's throttle counts per session)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    run = get_script_run_ctx()
+    return run.session_id if run else "no-session"
+
+
+def busy_notice() -> None:
+    """An image or PDF refused as busy (its download runs outside the page): said here."""
+    notice = export.RENDERER.notice(session_id())
+    if notice:
+        st.warning(plain(notice), icon=":material/hourglass_top:")
 
 
 def base_url() -> str:

@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl import mapping
+from etl import audit, mapping
 from etl.errors import UsageError, UserError
 from etl.load import load_paths, parse_covers
 
@@ -19,11 +19,13 @@ UPLOAD_ORIGIN = "upload page"
 
 
 def safe_name(name: str) -> str:
-    """The file's own name without folders or characters a path could misuse."""
-    name = Path(name).name.strip()
-    if not name.strip("."):  # "", "." and ".." name no file (".." would be the parent)
-        return "upload"
-    return re.sub(r"[^\w.\- ]", "_", name)[:200]
+    """The file's own name without folders or characters a path could misuse; a name that
+    is no file name (empty, `.` or `..`) is refused with a clear message."""
+    base = Path(str(name).replace("\\", "/")).name.strip()
+    if base in ("", ".", ".."):
+        raise UserError(f"{str(name)!r} is not a file name; rename the file (for example "
+                        "bookings.csv) and upload it again. Nothing was loaded.")
+    return re.sub(r"[^\w.\- ]", "_", base)[:200]
 
 
 @dataclass
@@ -53,25 +55,44 @@ def transform(kind: str, options: Options) -> tuple[mapping.Mapping | None, str 
     return mapping.parse(options.mapping_text, kind, name or UPLOAD_ORIGIN, name), save_as
 
 
-def load_uploads(db: Path, kind: str, uploads: list[tuple[str, bytes]],
-                 options: Options) -> list[dict]:
+def load_uploads(db: Path, kind: str, uploads: list[tuple[str, bytes]], options: Options,
+                 *, user: str = "local", role: str = "local") -> list[dict]:
     """Write the uploads to a private temporary folder and load them as `load` would, each
-    recorded under its own (safe) name; the folder is removed afterwards."""
-    covers = parse_covers(options.covers, kind) if options.covers.strip() else None
-    tf, save_as = transform(kind, options)
+    recorded under its own (safe) name; the folder is removed afterwards. The upload's audit
+    row (who, what, the result) is written inside the load's writer, so the publish it makes
+    holds it (CONTRACT §7); a refused upload is recorded too."""
+    shown = ", ".join(n for n, _ in uploads)
+    who = dict(user=user, role=role, action="upload", object=f"{kind}: {shown}")
+    try:  # every name and option checked before anything is written
+        names = [safe_name(n) for n, _ in uploads]
+        covers = parse_covers(options.covers, kind) if options.covers.strip() else None
+        tf, save_as = transform(kind, options)
+    except (UserError, UsageError) as exc:
+        audit.record(db, **who, result=f"rejected: {exc}")
+        raise
+
+    def record(results: list[dict]) -> None:
+        rejected = [r for r in results if r["status"] == "rejected"]
+        audit.record(db, **who, result="ok" if not rejected else
+                     f"rejected {len(rejected)} of {len(results)}")
+
     tmp = Path(tempfile.mkdtemp(prefix="twinimpact-upload-"))
     try:
-        paths, names = [], []
-        for i, (name, data) in enumerate(uploads):
+        paths = []
+        for i, ((_, body), name) in enumerate(zip(uploads, names, strict=True)):
             folder = tmp / str(i)  # two uploads with one name stay two files
             folder.mkdir()
-            path = folder / safe_name(name)
-            path.write_bytes(data)
+            path = folder / name
+            path.write_bytes(body)
             paths.append(path)
-            names.append(safe_name(name))
-        return load_paths(db, kind, paths, encoding=options.encoding.strip() or None,
-                          decimal=options.decimal, currency=options.currency.strip() or None,
-                          covers=covers, transform=tf, save_map=save_as, names=names)
+        try:
+            return load_paths(db, kind, paths, encoding=options.encoding.strip() or None,
+                              decimal=options.decimal, currency=options.currency.strip() or None,
+                              covers=covers, transform=tf, save_map=save_as, names=names,
+                              before_publish=record)
+        except (UserError, UsageError) as exc:
+            audit.record(db, **who, result=f"error: {exc}")
+            raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

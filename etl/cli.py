@@ -128,12 +128,18 @@ def _parser() -> argparse.ArgumentParser:
     sp = cmd("dashboard", "serve the dashboard on 127.0.0.1 (this machine only) unless "
              "--address says otherwise")
     sp.add_argument("--port", type=int, default=8501)
-    sp.add_argument("--public", action="store_true",
-                    help="public mode: suppress cells of fewer than k people (TWINIMPACT_K, "
-                    "5); it does not change the address")
+    which = sp.add_mutually_exclusive_group()
+    which.add_argument("--public", action="store_true",
+                       help="public mode: suppress cells of fewer than k people (TWINIMPACT_K, "
+                       "5); it does not change the address")
+    which.add_argument("--private", action="store_true",
+                       help="the private single-user view (every figure, quarantined rows) "
+                       "even on a non-loopback address without sign-in; without it such an "
+                       "address serves public mode")
     sp.add_argument("--address", default="127.0.0.1",
                     help="address to listen on (default 127.0.0.1: this machine only; "
-                    "0.0.0.0: every network interface)")
+                    "0.0.0.0: every network interface, public mode unless sign-in is "
+                    "configured or --private is given)")
 
     sp = cmd("bench", "measure load, marts and dashboard speed beside bare DuckDB, on a "
              "simulated warehouse of all six kinds",

@@ -65,6 +65,12 @@ def public_mode(flag: bool = False, default: bool = False) -> bool:
     return default
 
 
+def private_mode() -> bool:
+    """TWINIMPACT_PRIVATE=1: the operator asked for the private single-user view on purpose
+    (`twinimpact dashboard --private`), also where it would otherwise serve public mode."""
+    return os.environ.get("TWINIMPACT_PRIVATE", "").strip().lower() in {"1", "true", "yes"}
+
+
 def k_threshold() -> int:
     raw = os.environ.get("TWINIMPACT_K", "").strip()
     return int(raw) if raw.isdigit() and int(raw) >= 1 else DEFAULT_K

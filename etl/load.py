@@ -341,7 +341,7 @@ def _publish(con, kind: Kind, plan: validate.Plan, land: str, adopting: bool, lo
         f"select count(*), count(*) filter (where _reason is null) from {land}"  # noqa: S608
     ).fetchone()
     result.update(rows_in=rows_in, quarantined=rows_in - good)
-    con.execute(f"create or replace temp table _bad as select _line, _reason, _raw "  # noqa: S608
+    con.execute(f"create or replace temp table _bad as select _line, _reason, _raw, _rule "  # noqa: S608, E501
                 f"from {land} where _reason is not null")
     coverage = _coverage(con, kind, land, covers)
     if adopting and rows_in > good:
@@ -356,7 +356,10 @@ def _publish(con, kind: Kind, plan: validate.Plan, land: str, adopting: bool, lo
             columns = [c for c, _, _ in merge.raw_columns(con, kind)]
             counts = merge.merge(con, kind, land, plan.contract, columns, good)
         _lap("merge")
-        con.execute("insert into meta.quarantine select ?, ?, ?, _line, _reason, _raw "
+        # beside the full reason, its value-free form: the column(s) and the rule
+        con.execute("insert into meta.quarantine (load_id, kind, file, line, reason, raw, "
+                    "column_name, rule) select ?, ?, ?, _line, _reason, _raw, "
+                    "split_part(_rule, ': ', 1), substr(_rule, strpos(_rule, ': ') + 2) "
                     "from _bad order by _line", [load_id, kind.name, result["file"]])
         result.update(counts)
         if coverage:
@@ -452,12 +455,16 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
                simulated: bool = False, today: dt.date | None = None,
                covers: tuple[dt.date, dt.date] | None = None,
                transform: Mapping | None = None, save_map: str | None = None,
-               names: list[str] | None = None) -> list[dict]:
+               names: list[str] | None = None,
+               before_publish: Callable[[list[dict]], None] | None = None) -> list[dict]:
     """One writer cycle: ensure the schema, load each file, rebuild the marts, publish.
 
     `transform`: a --map mapping for every file; `save_map`: keep it under that name (in this
     publish; only when a file loaded or was skipped, so a mapping that fits nothing is not
     kept); `names`: the files' own names when `paths` are temporary copies (an upload).
+    before_publish(results): called once the files are loaded and before the warehouse is
+    published (or, when nothing is published, once decided) — the dashboard's upload writes
+    its audit row there, so that the publish it makes folds it into meta.audit.
 
     A call whose every file is skipped or rejected without reading its rows (same bytes as
     an earlier load, unreadable, a header missing columns, another reporting currency) is
@@ -484,6 +491,8 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
             if decided is not None:
                 warehouse.record_attempts(db, [row for _, row in decided])
                 _lap("decided read-only")
+                if before_publish:
+                    before_publish([r for r, _ in decided])
                 return [r for r, _ in decided]
             with warehouse.private_copy(db) as con:
                 _lap("private copy")
@@ -506,6 +515,8 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
                         or not marts.up_to_date(con):
                     marts.rebuild(con)
                     _lap("marts")
+                if before_publish:  # inside the writer: audit.fold publishes what it records
+                    before_publish(results)
             # published: the attempts merged above are in meta.loads now
             warehouse.attempts_path(db).unlink(missing_ok=True)
     finally:

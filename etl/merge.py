@@ -27,11 +27,11 @@ def raw_columns(con: duckdb.DuckDBPyConnection, kind: Kind) -> list[tuple[str, s
 
 def create_landing(con: duckdb.DuckDBPyConnection, name: str, temp: bool,
                    columns: list[tuple[str, str, bool]]) -> None:
-    """An empty table shaped like raw.<table> (same types and NOT NULLs) plus _reason, _raw."""
+    """An empty table shaped like raw.<table> (same types and NOT NULLs) plus _reason, _raw and _rule (the reason without values)."""
     cols = ", ".join(f"{n} {t}{' not null' if nn else ''}" for n, t, nn in columns)
     con.execute(f"drop table if exists {name}")
     con.execute(f"create {'temp ' if temp else ''}table {name} ({cols}, "
-                "_reason varchar, _raw varchar)")
+                "_reason varchar, _raw varchar, _rule varchar)")
 
 
 def is_empty(con: duckdb.DuckDBPyConnection, kind: Kind) -> bool:
@@ -45,6 +45,7 @@ def adopt(con: duckdb.DuckDBPyConnection, kind: Kind, land: str, good: int) -> d
     """
     con.execute(f"alter table {land} drop column _reason")
     con.execute(f"alter table {land} drop column _raw")
+    con.execute(f"alter table {land} drop column _rule")
     con.execute(f"drop table raw.{kind.table}")
     con.execute(f"alter table {land} rename to {kind.table}")
     return {"inserted": good, "updated": 0, "unchanged": 0}

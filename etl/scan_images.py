@@ -200,6 +200,14 @@ def _duplicates(results: list[dict]) -> None:
 _COLUMNS = ("sha256", "file", *COMPARED, "checked_at")
 
 
+def _rule(error: str) -> tuple[str, str]:
+    """(column, rule) of a quarantine reason, without the file's name or values: what a
+    reason may show outside the local single-user mode (CONTRACT §6)."""
+    if error.startswith("the same image"):
+        return "sha256", "the same image linked differently in one scan"
+    return "file", "not a readable image"
+
+
 def _store(con, results: list[dict], load_id: int) -> dict:
     """Merge the good rows into raw.image_checks and quarantine the rest (caller's
     transaction); set each result's status; return the merge counts."""
@@ -227,11 +235,11 @@ def _store(con, results: list[dict], load_id: int) -> dict:
                            else "unchanged" if before[r["sha256"]] else "updated")
     counts["unchanged"] += sum(1 for r in results if "copy_of" in r)
     bad = [[load_id, r["file"], r["line"], r["error"],
-            json.dumps({"file": r["file"], "sha256": r["sha256"]})]
+            json.dumps({"file": r["file"], "sha256": r["sha256"]}), *_rule(r["error"])]
            for r in results if r["error"] is not None]
     if bad:
-        con.executemany("insert into meta.quarantine values (?, 'image-checks', ?, ?, ?, ?)",
-                        bad)
+        con.executemany("insert into meta.quarantine (load_id, kind, file, line, reason, raw, "
+                        "column_name, rule) values (?, 'image-checks', ?, ?, ?, ?, ?, ?)", bad)
     con.execute("drop table temp._landing_images")
     return counts
 

@@ -89,6 +89,14 @@ class _Gen:
         self.norm: list[str] = []     # v_<col>: trimmed text (default applied)
         self.typed: list[str] = []    # t_<col>: typed value
         self.checks: list[str] = []   # `when <broken> then <message>` in column order
+        # the same conditions, each with its value-free form `column: rule` (no values, no
+        # keys): what a reason may show outside the local single-user mode (CONTRACT §6)
+        self.rules: list[str] = []
+
+    def check(self, broken: str, message: str, rule: str) -> None:
+        """A rule: `message` (SQL, may quote the value) and `rule` (our own text, no value)."""
+        self.checks.append(f"when {broken} then {message}")
+        self.rules.append(f"when {broken} then {lit(rule)}")
 
     def param(self, name: str, value) -> str:
         self.params[name] = value
@@ -121,7 +129,7 @@ class _Gen:
             self._expect(f"list_contains(_nested, {key})", n,
                          "a JSON list or object, not a single value", v)
         if not c.nullable and c.default is None:
-            self.checks.append(f"when {v} is null then {lit(n + ': required, got empty')}")
+            self.check(f"{v} is null", lit(n + ": required, got empty"), n + ": required")
         getattr(self, "_" + c.type)(c, v, t, n)
 
     def _mapped(self, c: Column, m: str) -> str:
@@ -135,18 +143,21 @@ class _Gen:
             keys = self.param(f"map_keys_{n}", list(tf.values[n]))
             vals = self.param(f"map_vals_{n}", list(tf.values[n].values()))
             pos = f"list_position({keys}, lower({m}))"
-            self.checks.append(
-                f"when {m} is not null and {pos} is null then {lit(n + ': not in [values.' + n)}"
-                f" || '] of ' || {label} || '; add it to that map'{_got(m)}")
+            self.check(
+                f"{m} is not null and {pos} is null",
+                f"{lit(n + ': not in [values.' + n)} || '] of ' || {label} || "
+                f"'; add it to that map'{_got(m)}",
+                f"{n}: not in [values.{n}] of the mapping")
             expr = f"({vals})[{pos}]"
         if n in tf.dates:
             fmt = self.param(f"map_date_{n}", tf.dates[n])
             out = ("%Y-%m-%dT%H:%M:%S" if any(x in tf.dates[n] for x in TIME_CODES)
                    else "%Y-%m-%d")
-            self.checks.append(
-                f"when {expr} is not null and try_strptime({expr}, {fmt}) is null then "
+            self.check(
+                f"{expr} is not null and try_strptime({expr}, {fmt}) is null",
                 f"{lit(n + ': does not match the date format ')} || {fmt} || ' of ' || "
-                f"{label}{_got(m)}")
+                f"{label}{_got(m)}",
+                f"{n}: does not match the mapping's date format")
             expr = f"strftime(try_strptime({expr}, {fmt}), {lit(out)})"
         if n in tf.numbers:
             nf = tf.numbers[n]
@@ -154,10 +165,11 @@ class _Gen:
                 expr = f"replace({expr}, {self.param(f'map_strip_{n}_{i}', s)}, '')"
             expr = f"trim({expr})"
             pattern = self.param(f"map_num_{n}", nf.regex())
-            self.checks.append(
-                f"when {m} is not null and not regexp_full_match({expr}, {pattern}) then "
+            self.check(
+                f"{m} is not null and not regexp_full_match({expr}, {pattern})",
                 f"{lit(n + ': does not match the number format (' + nf.describe() + ') of ')}"
-                f" || {label}{_got(m)}")
+                f" || {label}{_got(m)}",
+                f"{n}: does not match the mapping's number format")
             if nf.thousands:
                 expr = f"replace({expr}, {self.param(f'map_thousands_{n}', nf.thousands)}, '')"
             if nf.decimal != ".":
@@ -169,7 +181,7 @@ class _Gen:
         return self.transform is not None and n in self.transform.numbers
 
     def _expect(self, broken: str, n: str, rule: str, v: str) -> None:
-        self.checks.append(f"when {broken} then {lit(n + ': ' + rule)}{_got(v)}")
+        self.check(broken, f"{lit(n + ': ' + rule)}{_got(v)}", f"{n}: {rule}")
 
     def _id(self, c, v, t, n):
         self.typed.append(f"{v} as {t}")
@@ -295,9 +307,10 @@ class _Gen:
         self.typed.append(f"case when trim({v}) = '*' then null else "
                           f"list_filter({t}, lambda x: {bad} or x = '*') end as {n}_bad_")
         self._expect(f"len({t}) = 0", n, "must be * or a ;-separated list", v)
-        self.checks.append(
-            f"when len({n}_bad_) > 0 then {lit(n + ': ')} || left({n}_bad_[1], 60) || "
-            f"{lit(' is not ' + what + ' (or * alone)')} || ', got ''' || left({v}, 60) || ''''")
+        self.check(f"len({n}_bad_) > 0",
+                   f"{lit(n + ': ')} || left({n}_bad_[1], 60) || "
+                   f"{lit(' is not ' + what + ' (or * alone)')}{_got(v)}",
+                   f"{n}: each item must be {what} (or * alone)")
 
     def _period(self, c, v, t, n):
         p = f"upper({v})"
@@ -349,17 +362,15 @@ def validation_sql(kind: Kind, mapping: dict[str, str | None], source: str,
     g.param("load_id", load_id)
 
     # Cross-column rules, checked after each column's own rules.
-    extra_checks: list[str] = []
     if kind.name == "licenses":
-        extra_checks.append("when t_valid_to < t_valid_from then 'valid_to: must be on or "
-                            "after valid_from, got ''' || v_valid_to || ''' < ''' || "
-                            "v_valid_from || ''''")
+        g.check("t_valid_to < t_valid_from", "'valid_to: must be on or after valid_from, got "
+                "''' || v_valid_to || ''' < ''' || v_valid_from || ''''",
+                "valid_to: must be on or after valid_from")
     if kind.name == "crew-employment":
         filled = "(t_median_earnings is not null or t_mean_earnings is not null)"
-        extra_checks.append(f"when {filled} and t_earnings_basis is null then 'earnings_basis: "
-                            "required when median_earnings or mean_earnings is filled'")
-        extra_checks.append(f"when {filled} and t_currency is null then 'currency: "
-                            "required when median_earnings or mean_earnings is filled'")
+        for col in ("earnings_basis", "currency"):
+            text = f"{col}: required when median_earnings or mean_earnings is filled"
+            g.check(f"{filled} and t_{col} is null", lit(text), text)
 
     # Contract values by stored column name.
     exprs: dict[str, str] = {}
@@ -387,7 +398,8 @@ def validation_sql(kind: Kind, mapping: dict[str, str | None], source: str,
             raise ValueError(f"raw.{kind.table}.{name} has no source in the contract")
         outputs.append(f"{e} as {name}")
 
-    reason = "case " + " ".join(g.checks) + " " + " ".join(extra_checks) + " end"
+    reason = "case " + " ".join(g.checks) + " end"
+    rule = "case " + " ".join(g.rules) + " end"
     raw_json = ("json_object(" + ", ".join(
         f"{g.param(f'name{i}', name)}, {col}" for i, (col, name) in
         enumerate(zip(source_columns, source_names, strict=True))) + ")"
@@ -398,7 +410,8 @@ def validation_sql(kind: Kind, mapping: dict[str, str | None], source: str,
     # Nested subqueries, not CTEs: each level is a projection over one scan of the source.
     sql = f"""
 select {', '.join(outputs)}, _reason,
-       case when _reason is not null then {raw_json} end as _raw
+       case when _reason is not null then {raw_json} end as _raw,
+       case when _reason is not null then {rule} end as _rule
 from (
     select n.*, {reason} as _reason
     from (
@@ -455,9 +468,10 @@ def mark_duplicates(con, kind: Kind, land: str) -> None:
         shown = ("'key (" + keys + ") = (' || concat_ws(', ', " + ", ".join(
             f"'''' || d.{k} || ''''" for k in kind.key) + ") || ')'")
     on = " and ".join(f"l.{k} = d.{k}" for k in kind.key)
+    rule = lit(f"{keys}: a key appears more than once in this file")
     con.execute(f"update {land} l set _reason = {shown} || ' appears ' || d.dup_n || "
-                f"' times in this file; all its rows are quarantined' from _dups d "
-                f"where {on}")
+                f"' times in this file; all its rows are quarantined', _rule = {rule} "
+                f"from _dups d where {on}")
 
 
 def convert_money(con, kind: Kind, land: str, reporting: str, set_line: bool = False) -> None:
@@ -482,7 +496,9 @@ def convert_money(con, kind: Kind, land: str, reporting: str, set_line: bool = F
         f"'currency: no European Central Bank rate for ''' || l.currency || "
         f"''' on or just before ' || l.{md} else "
         f"'currency: no European Central Bank rate for the reporting currency ''' || "
-        f"$reporting || ''' on ' || l.{md} end "
+        f"$reporting || ''' on ' || l.{md} end, _rule = case when fx.per_eur is null then "
+        f"{lit('currency: no European Central Bank rate on or just before the date')} else "
+        f"{lit('currency: no European Central Bank rate for the reporting currency')} end "
         f"from (select l.rowid as rid, fx.per_eur from {land} l left join _fx fx "
         f"on fx.currency = l.currency and fx.day = least(l.{md}, $fx_last) "
         f"where l._reason is null and l.fx_date = date {lit(FX_PENDING)}) fx "

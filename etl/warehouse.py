@@ -279,6 +279,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for column in ("mapping_name", "mapping_sha256", "mapping_text"):
         con.execute(f"alter table meta.loads add column if not exists {column} varchar")
     con.execute("alter table raw.crew_employment add column if not exists note varchar")
+    # warehouses written before 2026-12-07 kept only the full reason (which quotes values)
+    for column in ("column_name", "rule"):
+        con.execute(f"alter table meta.quarantine add column if not exists {column} varchar")
     if con.execute("select count(*) from ref.fx_rates").fetchone()[0] == 0:
         load_ecb_rates(con)
 

@@ -51,9 +51,12 @@ def files(currency: str = "EUR") -> dict[str, str]:
             "twin-usage": usage, "crew-employment": employment}
 
 
-def build(folder: Path, currency: str = "EUR", brand_id: str | None = None) -> Path:
+def build(folder: Path, currency: str = "EUR", brand_id: str | None = None,
+          d_id: str | None = None, bookings_per_brand: bool = False) -> Path:
     """Load the world with `twinimpact load … --currency`; the warehouse path. `brand_id`
-    renames brand C (for ids that look like Markdown)."""
+    renames brand C (for ids that look like Markdown), `d_id` brand D (for ids that can be
+    searched for on a page, unlike one letter); `bookings_per_brand` loads each brand's
+    bookings from its own file, named after it (bookings-SOLO.csv …), as exports often are."""
     from etl import cli
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -61,8 +64,18 @@ def build(folder: Path, currency: str = "EUR", brand_id: str | None = None) -> P
     for kind, text in files(currency).items():
         if brand_id:
             text = text.replace(",C,", f",{brand_id},").replace("\nC", "\nX")
-        path = folder / f"{kind}.csv"
-        path.write_text(text)
-        assert cli.main(["load", kind, str(path), "--db", str(db),
-                         "--currency", currency]) == 0, kind
+        if d_id:
+            text = text.replace(",D,", f",{d_id},")
+        parts = {kind: text}
+        if kind == "bookings" and bookings_per_brand:
+            header, *rows = text.splitlines(keepends=True)
+            parts = {}
+            for row in rows:
+                parts.setdefault(f"bookings-{row.split(',')[1]}", header)
+                parts[f"bookings-{row.split(',')[1]}"] += row
+        for name, body in parts.items():
+            path = folder / f"{name}.csv"
+            path.write_text(body)
+            assert cli.main(["load", kind, str(path), "--db", str(db),
+                             "--currency", currency]) == 0, kind
     return db

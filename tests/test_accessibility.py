@@ -175,6 +175,9 @@ def test_a_chart_offers_its_image_and_embed_snippet(servers, browser):
         expect(pg.locator("[data-testid=stCode]").first).to_contain_text(
             f'src="{bases["private"]}/embed?chart=displacement-share-by-channel'
             "&amp;from=2025-01&amp;to=2025-12&amp;embed=true")
+        # the highlighted snippet, open, on its grey background: still AA contrast
+        pg.wait_for_timeout(500)
+        assert _serious(pg) == []
     finally:
         pg.close()
 

@@ -39,28 +39,36 @@ def test_bad_toml_and_bad_section_are_clear_errors(tmp_path):
     assert load_access(None) == Access()  # TWINIMPACT_ACCESS unset: nobody has a role
 
 
-def test_role_for_exact_email_then_verified_domain_only():
+def test_role_for_verified_email_then_verified_domain_only():
     acc = parse_access(ACCESS)
-    assert role_for({"email": "ESG@brand-one.example"}, acc) == "brand:BR01"
+    assert role_for({"email": "ESG@brand-one.example", "email_verified": True}, acc) \
+        == "brand:BR01"
     assert role_for({"email": "someone@union.example", "email_verified": True}, acc) == "union"
-    # the domain applies only when the provider vouches for the address
-    assert role_for({"email": "someone@union.example", "email_verified": False}, acc) is None
-    assert role_for({"email": "someone@union.example"}, acc) is None
-    assert role_for({"sub": "no-email"}, acc) is None
+    # an exact address and a domain apply only when the provider vouches for the address:
+    # with self-registration anyone could claim the admin's e-mail
+    for claims in ({"email": "data@union.example", "email_verified": False},
+                   {"email": "data@union.example"},
+                   {"email": "someone@union.example", "email_verified": False},
+                   {"email": "someone@union.example"}, {"sub": "no-email"}):
+        assert role_for(claims, acc) is None, claims
 
 
 def test_audience_for_each_case():
     acc = parse_access(ACCESS)
     assert audience_for(None, acc, k=5) == Audience(role="public", k=5,
                                                     why="Not signed in: public mode.")
-    assert audience_for({"email": "esg@brand-one.example"}, acc, k=5) == Audience(
-        role="brand", k=None, brand="BR01", user="esg@brand-one.example")
-    assert audience_for({"email": "data@union.example"}, acc, k=5) == Audience(
-        role="admin", k=None, user="data@union.example")
+    assert audience_for({"email": "esg@brand-one.example", "email_verified": True}, acc,
+                        k=5) == Audience(role="brand", k=None, brand="BR01",
+                                         user="esg@brand-one.example")
+    assert audience_for({"email": "data@union.example", "email_verified": True}, acc,
+                        k=5) == Audience(role="admin", k=None, user="data@union.example")
     nobody = audience_for({"email": "x@elsewhere.example", "email_verified": True}, acc, k=7)
     assert (nobody.role, nobody.k, nobody.user) == ("public", 7, "x@elsewhere.example")
     assert nobody.why.startswith("Signed in as x@elsewhere.example, which has no role")
-    assert audience_for({"email": "data@union.example"}, acc).can_upload
+    assert audience_for({"email": "data@union.example", "email_verified": True},
+                        acc).can_upload
+    unverified = audience_for({"email": "data@union.example"}, acc, k=5)
+    assert (unverified.role, unverified.can_upload) == ("public", False)
 
 
 def test_audit_rows_fold_into_meta_audit_on_publish(tmp_path: Path):

@@ -92,7 +92,7 @@ def text_of(at: AppTest) -> str:
     """Every word a page shows: headings, Markdown, captions, alerts, metrics, tables, charts
     (titles, labels and hover text), buttons, code."""
     parts = [e.value for kind in ("title", "subheader", "markdown", "caption", "info",
-                                  "warning", "error", "code") for e in at.get(kind)]
+                                  "warning", "error", "code", "text") for e in at.get(kind)]
     parts += [f"{m.label} {m.value} {m.delta or ''} {m.proto.help}" for m in at.metric]
     parts += [e.value.to_csv() for e in at.dataframe]
     parts += [json.dumps(c) for c in charts(at)]
@@ -287,13 +287,20 @@ def test_a_brand_sees_its_own_figures_and_never_another_brand(world):
     assert consent["brand_id"].tolist() == ["SOLO"]
     known = disclosure.governed(world, "known_values", aud=aud)
     assert known.brands == ("SOLO",)
-    # industry figures: public mode and at least five brands; this world has four
+    # industry figures: in public mode, and only where after SOLO's own part at least two
+    # other brands contribute, none above 85%: the models' twin income (2,010) is SOLO's 510
+    # and MANY's 1,500 — less SOLO's part it would be MANY's alone
     income = disclosure.governed(world, "model_income_totals", f, aud=aud)
     assert income["twin_income"].isna().all()
-    assert (income["suppressed"] == "withheld: fewer than 5 brands").all()
-    # with five brands or more: the industry figure in public mode (M7's 1,400 stays hidden)
+    assert income["suppressed"].str.contains("withheld: fewer than 2 other brands contribute",
+                                             regex=False).all()
+    # with two other brands of 1,500 and 1,000: the industry figure in public mode (M7's
+    # 1,400 of shoot income stays hidden: one model)
+    contrib = pd.DataFrame({"month": pd.to_datetime(["2025-04-01"] * 3),
+                            "brand_id": ["SOLO", "MANY", "D"], "shoot_income": [0, 0, 1400],
+                            "twin_income": [510.0, 1500.0, 1000.0]})
     shown = disclosure.disclose("model_income_totals", queries.model_income_totals(world, f),
-                                aud, brands=5)
+                                aud, contributions=contrib, args=(f,))
     assert shown["twin_income"].tolist()[0] == 2010 and np.isnan(shown["shoot_income"][0])
     # a union audience sees everything; public sees the small figures hidden
     union = disclosure.governed(world, "brands_ranked", f, aud=Audience(role="union", k=None))
@@ -432,7 +439,55 @@ def test_a_brand_audience_on_the_pages(world, run, downloads, monkeypatch):
     assert ranked["brand_id"].tolist() == ["SOLO"] and ranked["twin_assets"].tolist() == [51]
     at = run("brand_report", world)
     assert at.selectbox[0].options == ["SOLO"]
-    at = run("income", world)  # four brands in this warehouse: the industry is withheld
+    at = run("income", world)  # one other brand behind each industry figure: withheld
     assert {x.label: x.value for x in at.metric}["Models' income from twins"] == "–"
     income = pd.read_csv(io.BytesIO(downloads["income-models-monthly.csv"]))
-    assert set(income["suppressed"]) == {"withheld: fewer than 5 brands"}
+    assert income["suppressed"].str.contains("withheld: fewer than 2 other brands contribute",
+                                             regex=False).all()
+
+
+@pytest.fixture(scope="module")
+def named_world(tmp_path_factory) -> Path:
+    """The world with ids that can be searched for (C is CEEBRAND, D is DEEBRAND), each
+    brand's bookings in its own file named after it."""
+    return build(tmp_path_factory.mktemp("named"), brand_id="CEEBRAND", d_id="DEEBRAND",
+                 bookings_per_brand=True)
+
+
+NAMED = ("SOLO", "MANY", "CEEBRAND", "DEEBRAND")
+
+
+def names(brand: str, text: str) -> int:
+    """How often `brand` appears as an id of its own (not inside plotly.js's TOO_MANY_POINTS),
+    also behind Markdown escapes."""
+    return len(re.findall(rf"(?<![A-Za-z0-9_]){brand}(?![A-Za-z0-9_])", text.replace("\\", "")))
+
+
+@pytest.mark.parametrize("me", ["SOLO", "MANY"])
+def test_every_page_download_and_report_as_a_brand_names_no_other_brand(
+        named_world, run, downloads, monkeypatch, me):
+    """Issue 17 item 5: a brand audience never sees another brand's id, file name or row
+    count — on any page (its figures, filters, Data page, status lines), any download, the
+    report. Each other brand of the world is looked for, also behind Markdown escapes."""
+    from dashboard import data, report
+
+    aud = Audience(role="brand", k=None, brand=me, user=f"esg@{me.lower()}.example")
+    monkeypatch.setattr(data, "audience", lambda: aud)
+    others = [b for b in NAMED if b != me]
+    for page in PAGES:
+        downloads.clear()
+        at = run(page, named_world)
+        said = text_of(at) + "\n".join(b.decode("utf-8", "replace") for b in downloads.values())
+        for other in others:
+            assert not names(other, said), (me, page, other)
+        assert names(me, said) or page in ("employment", "data_sources"), (me, page)
+    # a URL naming another brand: the warning quotes the URL, nothing else names it
+    for other in others:
+        at = run("brand_report", named_world, brand=other)
+        assert names(other, text_of(at)) == names(other, " ".join(w.value for w in at.warning)) \
+            == 1
+    html = report.build_html(named_world, Filters(from_month="2025-01", to_month="2025-06",
+                                                  brand=(me,)), aud)
+    for other in others:
+        assert not names(other, html), (me, other)
+    assert "loaded files covers every brand" in html

@@ -37,11 +37,13 @@ def signin_server(demo_db, tmp_path_factory):
     port = free_port()
     with run_server_in_thread() as provider:
         issuer = f"http://localhost:{provider.server_port}"
-        for sub, email in (("brand-one", "esg@brand-one.example"),
-                           ("admin", "data@union.example"),
-                           ("stranger", "who@elsewhere.example")):
+        for sub, email, verified in (("brand-one", "esg@brand-one.example", True),
+                                     ("admin", "data@union.example", True),
+                                     ("stranger", "who@elsewhere.example", True),
+                                     # registered itself with the admin's address
+                                     ("impostor", "data@union.example", False)):
             r = httpx.put(f"{issuer}/users/{sub}", json={"email": email,
-                                                         "email_verified": True})
+                                                         "email_verified": verified})
             assert r.status_code == 204, r.text
         work = folder / "cwd"  # Streamlit reads .streamlit/secrets.toml from its cwd
         (work / ".streamlit").mkdir(parents=True)
@@ -104,6 +106,21 @@ def test_anonymous_visitors_see_public_mode_and_no_upload(signin_server, browser
     expect(pg.locator("body")).not_to_contain_text("Upload files")
 
 
+def test_an_unverified_email_gets_no_role(signin_server, browser):
+    """Issue 17 item 3: the provider says data@union.example (the admin's address) but not
+    that it verified it: public mode, no /upload, no audit log."""
+    base, db, _ = signin_server
+    pg = _sign_in(browser, base, "impostor")
+    sidebar = pg.locator("[data-testid=stSidebar]")
+    expect(sidebar).to_contain_text("Signed in as data@union.example · role public")
+    expect(sidebar).to_contain_text("did not mark this e-mail as verified")
+    assert pg.locator("[data-testid=stSidebarNav] a[href$='/upload']").count() == 0
+    expect(pg.locator("[data-testid=stMain]")).not_to_contain_text("Audit log")
+    rows = audit.read(db)
+    assert ("data@union.example", "public", "sign-in") in set(
+        zip(rows["user"], rows["role"], rows["action"], strict=True))
+
+
 def test_brand_user_cannot_reach_another_brand(signin_server, browser):
     base, db, _ = signin_server
     pg = _sign_in(browser, base, "brand-one")
@@ -164,10 +181,11 @@ def test_admin_uploads_and_the_audit_holds_it(signin_server, browser, tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select model_id from raw.twins where twin_id = 'TWX001'") \
             .fetchall() == [("DE-model-00006",)]
-        # the upload's own publish folded the sign-ins before it into meta.audit
-        folded = con.execute('select "user", action from meta.audit where action = '
-                             "'sign-in'").fetchall()
-    assert ("data@union.example", "sign-in") in folded
+        # the upload's own publish folded the sign-ins before it, and its own row, into
+        # meta.audit (CONTRACT §7)
+        folded = con.execute('select "user", action, object from meta.audit').fetchall()
+    assert ("data@union.example", "sign-in", "dashboard") in folded
+    assert ("data@union.example", "upload", "twins: new-twins.csv") in folded
     rows = audit.read(db)
     up = rows[rows["action"] == "upload"]
     assert list(zip(up["user"], up["role"], up["object"], up["result"], strict=True)) == [

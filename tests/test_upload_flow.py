@@ -88,7 +88,7 @@ def test_the_mapping_step_suggests_saves_and_reuses_by_name(tmp_path):
 
 
 @pytest.mark.parametrize(("given", "safe"), [("bookings.csv", "bookings.csv"),
-                                             ("../../etc/passwd", "passwd"), ("..", "upload"),
-                                             (".", "upload"), ("a b<c>.csv", "a b_c_.csv")])
+                                             ("../../etc/passwd", "passwd"),
+                                             ("a b<c>.csv", "a b_c_.csv")])
 def test_safe_names(given, safe):
     assert upload_flow.safe_name(given) == safe

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import charts, data, interval, pdf, report, signin, ui
+from dashboard import charts, data, export, interval, pdf, report, signin, ui
 
 SHORT = {0: "Twin share of images", 3: "Shoot days displaced (DiD)", 6: "Crew days displaced",
          8: "Twin images licensed"}
@@ -80,19 +80,23 @@ st.markdown(f"The report for **{rf.from_month} to {rf.to_month}**, compared with
             f"{ui.previous_label(rf)}: one self-contained HTML file (charts included, opens "
             "without a network) or an A4 PDF, with the method and the provenance of the data. "
             "The same files come from:")
-# a code block is plain text: the brand id cannot render as Markdown there
-st.code(f"twinimpact report --brand {shlex.quote(brand)} {cli} --out report.html  "
-        "# or report.pdf", language="bash")
+# plain preformatted text (never Markdown; dark on white): Streamlit's highlighted code block
+# on its grey background fails WCAG AA contrast
+st.text(f"twinimpact report --brand {shlex.quote(brand)} {cli} --out report.html  "
+        "# or report.pdf")
 name = f"twinimpact-{brand}-{rf.from_month}-{rf.to_month}"
 # The file (plotly.js inlined, ~5 MB) is only built when the button is pressed.
 _aud = data.audience()
+_session = ui.session_id()
 
 
 def _export(as_pdf: bool) -> bytes:
-    """The report file, its export recorded in the audit log (CONTRACT §7)."""
+    """The report file, its export recorded in the audit log (CONTRACT §7). A PDF is printed
+    by chromium: through the one renderer (export.RENDERER), busy when it is full."""
     with data.pinned(_aud):  # runs outside this session's script run (see data.pinned)
         text = data.get("brand_html", rf)
-        body = pdf.html_to_pdf(text) if as_pdf else text.encode("utf-8")
+        body = export.RENDERER.run(_session, lambda: pdf.html_to_pdf(text)) if as_pdf \
+            else text.encode("utf-8")
         signin.record_export(f"brand {rf.brand[0]} {rf.from_month} to {rf.to_month}"
                              f"{' (PDF)' if as_pdf else ''}")
     return body

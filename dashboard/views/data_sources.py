@@ -6,36 +6,50 @@ from dashboard import data, ui
 from etl import config
 
 ctx = ui.setup("Data & method: where every number comes from", uses=())
+aud = data.audience()
 
-loads, summary, checks = data.fetch(("loads",), ("quarantine_summary",), ("data_quality",))
-ok = loads[loads["status"] == "loaded"]
-c1, c2, c3 = st.columns(3)
-c1.metric("Files loaded", f"{len(ok):,}")
-c2.metric("Rows loaded", f"{int(ok['rows_in'].sum() - ok['quarantined'].sum()):,}")
-c3.metric("Rows quarantined", f"{int(loads['quarantined'].sum()):,}")
-
-st.subheader("Loads")
-ui.table(ctx, loads, sources="meta.loads (every load attempt, rejected ones included)",
-         key="data-loads")
-
-st.subheader("Quarantine")
-st.markdown("Rows that broke a rule of the data contract are kept aside, never dropped: "
-            "here counted by file and reason.")
-if summary.empty:
-    ui.empty_state("No rows were quarantined.")
+if aud.role == "brand":
+    # the loads, the quarantine and the reference checks cover every brand's files
+    st.subheader("Loads")
+    ui.empty_state("The list of loaded files, the quarantine and the checks on references "
+                   "cover every brand's data (file names and row counts), so they are shown "
+                   "to union and admin users only. Your figures carry their sources and "
+                   "\"data as of\" on every chart.")
 else:
-    ui.table(ctx, summary, sources="meta.quarantine", key="data-quarantine-summary")
-    if ctx.k is None:
-        rows = data.get("quarantine_rows")
-        ui.download(rows, "data-quarantine-rows", what="quarantined rows with their values")
-    else:
-        st.caption("Public mode: the quarantined rows themselves (which may name people) "
-                   "are not offered for download.")
+    loads, summary, checks = data.fetch(("loads",), ("quarantine_summary",),
+                                        ("data_quality",))
+    ok = loads[loads["status"] == "loaded"]
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Files loaded", f"{len(ok):,}")
+    c2.metric("Rows loaded", f"{int(ok['rows_in'].sum() - ok['quarantined'].sum()):,}")
+    c3.metric("Rows quarantined", f"{int(loads['quarantined'].sum()):,}")
 
-st.subheader("References that do not join")
-st.markdown("Files arrive in any order, so loads do not check references; these rows loaded "
-            "but point at something the warehouse does not hold (yet).")
-ui.table(ctx, checks, sources="marts.data_quality", key="data-quality")
+    st.subheader("Loads")
+    ui.table(ctx, loads, sources="meta.loads (every load attempt, rejected ones included)",
+             key="data-loads")
+
+    st.subheader("Quarantine")
+    if aud.person_rows:
+        st.markdown("Rows that broke a rule of the data contract are kept aside, never "
+                    "dropped: here counted by file and reason (the reason quotes the value).")
+    else:
+        st.markdown("Rows that broke a rule of the data contract are kept aside, never "
+                    "dropped: here counted by file, column and rule. The values themselves "
+                    "(which may name people) are shown only in the local single-user mode "
+                    "and by `twinimpact quarantine`.")
+    if summary.empty:
+        ui.empty_state("No rows were quarantined.")
+    else:
+        ui.table(ctx, summary, sources="meta.quarantine", key="data-quarantine-summary")
+        if aud.person_rows:  # the only audience its rows may be shown to
+            rows = data.get("quarantine_rows")
+            ui.download(rows, "data-quarantine-rows",
+                        what="quarantined rows with their values")
+
+    st.subheader("References that do not join")
+    st.markdown("Files arrive in any order, so loads do not check references; these rows "
+                "loaded but point at something the warehouse does not hold (yet).")
+    ui.table(ctx, checks, sources="marts.data_quality", key="data-quality")
 
 st.subheader("Industry events shown on the time charts")
 ev = data.events()
@@ -56,7 +70,7 @@ if config.METHODOLOGY.exists():
 else:
     ui.empty_state("METHODOLOGY.md is not in this installation.")
 
-if data.audience().sees_audit:
+if aud.sees_audit:
     from etl import audit
     st.subheader("Audit log")
     st.markdown("Every sign-in, upload and report export: who, with which role, what, and "

@@ -13,20 +13,20 @@ st.html("<style>header[data-testid='stHeader'], [data-testid='stSidebar'], "
 params = st.query_params.to_dict()
 key = params.get("chart", "")
 if key not in figures.REGISTRY:
-    st.error(f"Unknown chart {ui.plain(key)!s}. Choose one of: "
-             + ", ".join(figures.REGISTRY) + ".")
+    st.error(f"Unknown chart {ui.plain(repr(key))}. Choose one of: "
+             + ui.plain(", ".join(figures.REGISTRY)) + ".")
     st.stop()
 if not data.ready():
     st.error("No published warehouse yet.")
     st.stop()
 known = data.get("known_values")
 f, warnings = filters.parse(params, known)
-for w in warnings:
-    st.warning(w)
+for w in warnings:  # they quote the URL's values: text, never Markdown
+    st.warning(ui.plain(w))
 try:
     r = figures.render(data.db(), key, f, public())
 except (UsageError, UserError) as exc:
-    st.error(str(exc))
+    st.error(ui.plain(exc))
     st.stop()
 st.plotly_chart(r.built.fig, key=f"embed-{key}", theme=None, config=ui.PLOTLY_CONFIG)
 st.markdown(ui.plain(r.built.summary))

@@ -27,8 +27,9 @@ def choose(key: str, label: str, options: list[str], words: dict | None = None) 
     """A sidebar choice kept in the URL; an unknown URL value is named and ignored."""
     value = asked.get(key)
     if value is not None and value not in options:
-        st.warning(f"Ignored {key}={value!r}: not one of {', '.join(options)}; showing "
-                   f"{options[0]}.", icon=":material/warning:")
+        # the URL's value and the sources' names (from the data): text, never Markdown
+        st.warning(ui.plain(f"Ignored {key}={value!r}: not one of {', '.join(options)}; "
+                            f"showing {options[0]}."), icon=":material/warning:")
         value = None
     value = value or options[0]
     if len(options) > 1:
@@ -77,9 +78,10 @@ series_words = (f"{source}, {trends.GRANULARITY_WORDS[every]}, "
                 f"{trends.LEVEL_WORDS[level].split(' (')[0]}")
 twins = (f"Twins arrived: first twin use {where}, {arrival:%Y-%m}." if arrival else
          "No brand has used a twin in the data.")
-st.caption(f"One series per role: **{series_words}** — never added up across sources, "
-           f"period lengths or nested areas. People are summed over {areas}; earnings stay "
-           f"per area in their published currency and basis. {twins} " + ui.METHODOLOGY_LINK)
+st.caption(f"One series per role: **{ui.plain(series_words)}** — never added up across "
+           f"sources, period lengths or nested areas. People are summed over "
+           f"{ui.plain(areas)}; earnings stay per area in their published currency and basis. "
+           f"{ui.plain(twins)} " + ui.METHODOLOGY_LINK)
 
 meta = {"source": source, "granularity": every, "area_level": level}
 sources_line = f"{source} (marts.employment)"

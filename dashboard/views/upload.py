@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, export, queries, signin, upload_flow
+from dashboard.ui import plain
 from etl import audit, config
 from etl.contracts import KINDS
 from etl.errors import UsageError, UserError
@@ -64,7 +65,7 @@ if kind and files:
             try:
                 text = upload_flow.suggest(kind, first.name, first.getvalue(), options.encoding)
             except UserError as exc:
-                st.error(f"error: {exc}")
+                st.error(plain(f"error: {exc}"))
         elif choice.startswith(SAVED):
             text = saved_text[choice[len(SAVED):]]
         st.session_state["ti_map_text"] = text
@@ -80,28 +81,28 @@ if kind and files:
 if st.button("Load these files", type="primary", disabled=not (kind and files)):
     too_big = [f.name for f in files if f.size > limit * 1024 * 1024]
     names = ", ".join(f.name for f in files)
-    who = dict(user=aud.user or "local", role=signin.role_label(aud), action="upload")
+    who = dict(user=aud.user or "local", role=signin.role_label(aud))
     if too_big:
-        st.error(f"error: over the {limit} MB limit: {', '.join(too_big)}; nothing loaded.")
-        audit.record(data.db(), **who, object=f"{kind}: {names}", result="rejected: too big")
+        st.error(plain(f"error: over the {limit} MB limit: {', '.join(too_big)}; nothing "
+                       "loaded."))
+        audit.record(data.db(), **who, action="upload", object=f"{kind}: {names}",
+                     result="rejected: too big")
         st.stop()
     try:
         with st.spinner("Loading…"):
             results = upload_flow.load_uploads(
-                data.db(), kind, [(f.name, f.getvalue()) for f in files], options)
+                data.db(), kind, [(f.name, f.getvalue()) for f in files], options, **who)
     except (UserError, UsageError) as exc:
-        st.error(f"error: {exc}")
-        audit.record(data.db(), **who, object=f"{kind}: {names}", result=f"error: {exc}")
+        st.error(plain(f"error: {exc}"))
         st.stop()
-    rejected = [r for r in results if r["status"] == "rejected"]
     for r in results:
         if r["status"] == "rejected":
-            st.error(f"error: {r['file']}: {r['error']}")
+            st.error(plain(f"error: {r['file']}: {r['error']}"))
         else:
-            st.success(summary_line(r), icon=":material/check:")
+            st.success(plain(summary_line(r)), icon=":material/check:")
     if options.save_as.strip():
         if any(r["status"] != "rejected" for r in results):
-            st.success(f"Saved mapping {options.save_as.strip()} for {kind}.",
+            st.success(plain(f"Saved mapping {options.save_as.strip()} for {kind}."),
                        icon=":material/bookmark:")
         else:
             st.warning("The mapping was not saved: no file loaded with it.")
@@ -109,12 +110,10 @@ if st.button("Load these files", type="primary", disabled=not (kind and files)):
         json.dumps(r, ensure_ascii=False) for r in results).encode(),
         file_name="load-summary.jsonl", mime="application/jsonl")
     quarantined = queries.quarantine_of(data.db(), tuple(r["file"] for r in results))
-    if not quarantined.empty:
+    if not quarantined.empty:  # the uploader's own rows: an admin supplied them
         st.subheader("Quarantined rows of this upload")
         st.dataframe(quarantined, hide_index=True)
         st.download_button(export.label(quarantined, "quarantined rows"),
                            export.to_csv(quarantined), file_name="quarantine.csv",
                            mime="text/csv")
-    result = "ok" if not rejected else f"rejected {len(rejected)} of {len(results)}"
-    audit.record(data.db(), **who, object=f"{kind}: {names}", result=result)
     st.caption(pd.Timestamp.now(tz="UTC").strftime("Loaded at %Y-%m-%d %H:%M UTC."))

@@ -67,8 +67,10 @@ create table if not exists meta.quarantine (
     kind varchar not null,
     file varchar not null,
     line bigint not null,           -- CSV/TSV/XLSX: file line (header = 1); JSONL: line; Parquet: row
-    reason varchar not null,        -- names the column and the rule broken
-    raw json not null               -- the row's values as given
+    reason varchar not null,        -- names the column and the rule broken, quoting the value
+    raw json not null,              -- the row's values as given
+    column_name varchar,            -- the column (or key columns) whose rule was broken
+    rule varchar                    -- the rule broken, without any value or key
 );
 
 create table if not exists raw.twins (
