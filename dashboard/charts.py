@@ -130,11 +130,17 @@ def event_study(df: pd.DataFrame) -> go.Figure:
                       annotation_text="before adoption: placebo (should be 0)",
                       annotation_position="top left",
                       annotation_font={"size": 10, "color": theme.GREY})
+    if "joint_low" in df:  # the simultaneous band: every month's effect inside it at once
+        for col, name in (("joint_high", None), ("joint_low", "simultaneous 95% band")):
+            fig.add_trace(go.Scatter(x=df["event_month"], y=df[col], mode="lines",
+                                     line={"width": 1, "dash": "dot", "color": theme.GREY},
+                                     name=name, showlegend=name is not None,
+                                     hoverinfo="skip"))
     fig.add_trace(go.Scatter(x=df["event_month"], y=df["effect_high"], mode="lines",
                              line={"width": 0}, showlegend=False, hoverinfo="skip"))
     fig.add_trace(go.Scatter(x=df["event_month"], y=df["effect_low"], mode="lines",
                              line={"width": 0}, fill="tonexty",
-                             fillcolor="rgba(230,159,0,0.25)", name="95% interval",
+                             fillcolor="rgba(230,159,0,0.25)", name="95% interval (each month)",
                              hoverinfo="skip"))
     fig.add_trace(go.Scatter(
         x=df["event_month"], y=df["effect"], mode="lines+markers", name="estimate",

@@ -388,7 +388,8 @@ def brand_choices(db: Source, f: Filters) -> pd.DataFrame:
 
 def displacement_estimates(db: Source, f: Filters) -> pd.DataFrame:
     """scope, year, months_observed, did, did_low, did_high, upper, control_brands, estimable,
-    note, brands, crew_days(_low/_high), crew_income(_low/_high) — for every calendar year
+    note, brands, crew_days(_low/_high), crew_income(_low/_high), rho, pretrend_p,
+    breakdown_m — for every calendar year
     the period touches. Scopes: `ALL` and every brand with no brand or region filter; else the
     filtered brands only. Estimates cover all channels (the channel filter does not apply).
     crew_people: distinct crew members booked by the scope that year (public mode hides the
@@ -399,7 +400,8 @@ def displacement_estimates(db: Source, f: Filters) -> pd.DataFrame:
                e.control_brands, e.estimable, e.note, e.brands,
                e.crew_days, e.crew_days_low, e.crew_days_high,
                e.crew_income, e.crew_income_low, e.crew_income_high,
-               coalesce(p.crew_people, 0) as crew_people, coalesce(p.models, 0) as models
+               coalesce(p.crew_people, 0) as crew_people, coalesce(p.models, 0) as models,
+               e.rho, e.pretrend_p, e.breakdown_m
         from marts.displacement_estimates e
         left join marts.brands b on b.brand_id = e.scope
         left join staging.int_scope_people_yearly p on p.scope = e.scope and p.year = e.year
@@ -428,12 +430,13 @@ def coverage(db: Source, f: Filters) -> pd.DataFrame:
 
 
 def event_study(db: Source, f: Filters) -> pd.DataFrame:
-    """scope, event_month (−12…+36), effect, effect_low, effect_high, brands, placebo.
+    """scope, event_month (−12…+36), effect, effect_low, effect_high, brands, placebo,
+    joint_low, joint_high (the simultaneous 95% band).
     `ALL` without a brand or region filter; else each filtered brand's own rows. Event months
     count from each brand's adoption, so the period filter does not apply."""
     return _run(db, """
         select e.scope, e.event_month, e.effect, e.effect_low, e.effect_high, e.brands,
-               e.placebo
+               e.placebo, e.joint_low, e.joint_high
         from marts.displacement_event_study e
         left join marts.brands b on b.brand_id = e.scope
         where (e.scope = 'ALL' and len($brand::varchar[]) = 0 and len($region::varchar[]) = 0)
