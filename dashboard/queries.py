@@ -21,6 +21,7 @@ import pandas as pd
 
 from dashboard.filters import Filters, Known, previous_period
 from etl import config
+from etl.estimate import MIN_CONTROLS
 from etl.warehouse import reader
 
 # Shared filter predicate pieces, bound by name. `len(list) = 0` means no filter.
@@ -247,21 +248,34 @@ def _two_periods(db: Source, f: Filters, mart: str, where: str, filters_used: tu
 def displacement_totals(db: Source, f: Filters) -> pd.DataFrame:
     """Two rows (current period, then the previous one of the same length) of totals:
     shoot_days, shoot_assets, twin_assets, twin_share,
-    cancelled_for_twin_days, displaced_did, displaced_upper, models (distinct models behind
-    the twin use)."""
+    cancelled_for_twin_days, displaced_did, displaced_before_after, displaced_upper, brand_ids
+    (the brands observed in the period: a change between periods names those that entered or
+    left), models (distinct models behind the twin use).
+    displaced_did is empty when any post-adoption month in the period has no difference in
+    differences (fewer than 3 control brands: the monthly figure is then the brand's
+    before/after shortfall, summed apart in displaced_before_after)."""
     return _two_periods(db, f, "displacement_monthly",
                         f"and {_BRAND} and {_CHANNEL} and {_HOME_REGION}",
-                        ("brand", "channel", "region"), """
+                        ("brand", "channel", "region"), f"""
                coalesce(sum(shoot_days), 0)::double as shoot_days,
                coalesce(sum(shoot_assets), 0)::bigint as shoot_assets,
                coalesce(sum(twin_assets), 0)::bigint as twin_assets,
                sum(twin_assets) / nullif(sum(twin_assets) + sum(shoot_assets), 0) as twin_share,
                coalesce(sum(cancelled_for_twin_days), 0)::double as cancelled_for_twin_days,
-               coalesce(sum(displaced_shoot_days_did), 0)::double as displaced_did,
-               coalesce(sum(displaced_shoot_days_upper), 0)::double as displaced_upper""",
+               case when bool_or(post_adoption and not {_HAS_DID}) then null
+                    else coalesce(sum(displaced_shoot_days_did), 0) end::double as displaced_did,
+               coalesce(sum(displaced_shoot_days_did)
+                        filter (where post_adoption and not {_HAS_DID}), 0)::double
+                   as displaced_before_after,
+               coalesce(sum(displaced_shoot_days_upper), 0)::double as displaced_upper,
+               list(distinct brand_id order by brand_id) as brand_ids""",
                         people=(_twin_people(f), {"models": "true"}))
 
 
+# a post-adoption month whose monthly figure is a difference in differences (CONTRACT §4's
+# 3 control brands); otherwise it is a before/after shortfall and is never called a DiD
+_HAS_DID = ("(did_method in ('did_channel', 'did_all_channels') "
+            f"and control_brands >= {MIN_CONTROLS})")
 _TWIN_WHERE = f"{_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}"
 
 

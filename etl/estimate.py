@@ -29,8 +29,8 @@ import pandas as pd
 
 MIN_CONTROLS = 3
 MIN_RESIDUALS = 3   # residual months needed to measure a brand's scatter (2 degrees of freedom)
-RHO_PRIOR_PAIRS = 12  # a brand's ρ is shrunk towards the pooled ρ as if it had this many pairs
-RHO_MAX = 0.9
+RHO_PRIOR_PAIRS = 48  # a brand's ρ is shrunk towards the pooled ρ as if it had this many pairs
+RHO_MIN, RHO_MAX = -0.3, 0.9
 PRETREND_MONTHS = (-3, -2, -1)  # the joint pre-trend test: the last three pre-adoption months
 SIM_DRAWS, SIM_SEED = 10_000, 20261207  # the simultaneous bands' simulation (deterministic)
 UPPER_NOTE = ("shoot days fell by more than the twin images could replace (the upper bound): "
@@ -226,7 +226,7 @@ def _models(p: _Panel) -> tuple[dict[str, _Model], dict[str, str]]:
         n_, d_, k = _raw_rho(resid, r)
         own = _debias(n_ / d_, len(r)) if k else pooled
         rho = (k * own + RHO_PRIOR_PAIRS * pooled) / (k + RHO_PRIOR_PAIRS)
-        rho = float(min(max(rho, 0.0), RHO_MAX))
+        rho = float(min(max(rho, RHO_MIN), RHO_MAX))
         m = len(r)
         z = r - r.mean()
         # E Σ (u − ū)² = σ² (m − 1ᵀR1 ÷ m): the AR(1) generalisation of m − 1

@@ -311,6 +311,8 @@ def test_bench_summary_figures():
         "median_half_width_over_truth": round(4 / 12, 3),
         "placebo_coverage": 0.75, "placebo_coverage_all": 1.0,
         "never_adopters_exactly_zero": True,
+        "pretrend_flagged": None, "zero_width_estimable_rows": 0,
+        "estimates_not_equal_monthly_sums": 0,
     }
 
 
