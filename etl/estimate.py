@@ -316,7 +316,7 @@ def _brand_rows(p: _Panel, b: str, crew: dict, model: _Model | None, why: str | 
                      "control_brands": n_controls, "estimable": True, "note": note,
                      **_crew(crew, b, year, did, low, high), "rho": model.rho,
                      "pretrend_p": pretrend, "breakdown_m": _breakdown(low, high, drift)})
-        parts[int(year)] = (did, se, n_controls, q, upper, months, drift)
+        parts[int(year)] = (did, se, n_controls, q, upper, months, drift, b)
     return rows, parts
 
 
@@ -410,7 +410,7 @@ def _all_rows(p: _Panel, estimates: list[dict], by_year: dict, study: dict) -> l
     adopters = {b for b in p.brands if p.adoption[b] is not None}
     if not adopters:
         return []
-    out = []
+    out, before = [], None  # the brands behind last year's estimate
     for year in sorted(set(p.years)):
         brand_rows = [r for r in estimates if r["scope"] in adopters and r["year"] == year]
         post = [r for r in brand_rows if r["note"] != "before adoption"]
@@ -435,8 +435,18 @@ def _all_rows(p: _Panel, estimates: list[dict], by_year: dict, study: dict) -> l
         se = math.sqrt(sum(x[1] ** 2 for x in parts) + shared)
         q = t975(n_controls - 1)
         low, high = did - q * se, did + q * se
-        note = (f"{len(left_out)} adopting brand(s) not estimable this year are left out"
-                if left_out else None)
+        notes = [f"{len(left_out)} adopting brand(s) not estimable this year are left out"
+                 ] if left_out else []
+        behind = {x[7] for x in parts}
+        if before is not None and before[0] == int(year) - 1 and behind != before[1]:
+            # a change from last year is not like for like: say which brands came and went
+            came, went = sorted(behind - before[1]), sorted(before[1] - behind)
+            notes.append("against " + str(int(year) - 1) + ": "
+                         + "; ".join(([f"{', '.join(came)} added"] if came else [])
+                                     + ([f"{', '.join(went)} no longer included"]
+                                        if went else [])))
+        before = (int(year), behind)
+        note = "; ".join(notes) or None
         est = [r for r in post if r["estimable"]]
         crew = {}
         for name in ("crew_days", "crew_income"):

@@ -101,44 +101,62 @@ def test_no_invented_zeros_outside_coverage(db):
     ]
 
 
+RHO = -0.3  # alternating residuals: ρ̂ far below 0, clipped at the estimator's floor (−0.3)
+
+
+def _se(z2: float, pre: list[int], pre_e: list[float], post: list[int], post_e: list[float],
+        rho: float = RHO) -> float:
+    """The AR(1) standard error, written out: σ² = Σz² ÷ (m − 1ᵀR1 ÷ m) over the pre months;
+    weights −E on each post month and ΣE × E_s ÷ ΣE_pre on each pre month s (the level's
+    share); se² = σ² wᵀRw with R[s, t] = ρ^|s − t|."""
+    import numpy as np
+
+    months = np.array(pre + post)
+    r = rho ** np.abs(months[:, None] - months[None, :])
+    m = len(pre)
+    sigma2 = z2 / (m - r[:m, :m].sum() / m)
+    w = np.r_[sum(post_e) * np.array(pre_e) / sum(pre_e), -np.array(post_e)]
+    return float(np.sqrt(sigma2 * w @ r @ w))
+
+
 def test_estimates_exact_rows(db):
     # A: expected 4 × 10/9 (odd months) and 4 × 8/9 (even), actual 2, Jul–Dec → DiD
-    # 3 × (22/9 + 14/9) = 12; upper 20 twin assets ÷ 10 per day × 6. Its residuals −0.1,
-    # +0.125 in turn (mean 0.0125, ±0.1125 around it) have no positive lag-1 correlation, so
-    # ρ = 0 and σ² = 6 × 0.1125² ÷ 5 = 0.0151875. The level's weights are the pre months' E ÷
-    # ΣE (Σ weights² = 3 × (40² + 32²) ÷ 216² = 0.168724); post E: ΣE = 24, ΣE² = 7872/81, so
-    # se² = σ² (ΣE² + (ΣE)² × 0.168724) = 2.95200, se = 1.71814, × t(0.975, 5) = 2.571.
-    # U: 1 day throughout → DiD 0, E a quarter of A's: se = 1.71814 ÷ 4 = 0.429535.
-    # E: Jul–Sep, E = 10/9, 8/9, 10/9 → DiD 28/9 − 3 = 1/9 (rounded to 6 places by the mart);
-    # se² = σ² (264/81 + (28/9)² × 0.168724) = 0.074303.
-    # L: two pre months (Apr, May): its scatter cannot be measured → not estimable, never a
-    # zero-width interval. P: no pre-period.
-    # ALL: A + U + E; se² = Σ se² + (Σ se)² ÷ 3 controls = 3.210806 + 2.420261² ÷ 3 = 5.16336,
-    # t(0.975, 2) = 4.303. upper counts every adopter: 12 + 3 + 14 + 12 + 6 = 47;
-    # months_observed 12 + 9 + 9 + 12 + 12 = 54.
+    # 3 × (22/9 + 14/9) = 12; upper 20 twin assets ÷ 10 per day × 6. Its residuals y ÷ E − 1
+    # are −0.1, +0.125 in turn (±0.1125 around their mean: Σz² = 6 × 0.1125²); they alternate,
+    # so ρ is the floor −0.3 (_se above writes the rest out); t(0.975, 5) = 2.571.
+    # U: 1 day throughout → DiD 0, E a quarter of A's. E: Jul–Sep, DiD 28/9 − 3 = 1/9
+    # (rounded to 6 places by the mart). L: two pre months (Apr, May): its scatter cannot be
+    # measured → not estimable, never a zero-width interval. P: no pre-period.
+    # ALL: A + U + E; se² = Σ se² + (Σ se)² ÷ 3 controls, t(0.975, 2) = 4.303. upper counts
+    # every adopter: 12 + 3 + 14 + 12 + 6 = 47; months_observed 12 + 9 + 9 + 12 + 12 = 54.
+    z2 = 6 * 0.1125 ** 2
+    e_a = [40 / 9, 32 / 9] * 3
+    se_a = _se(z2, list(range(1, 7)), e_a, list(range(7, 13)), e_a)
+    se_u = se_a / 4
+    se_e = _se(z2, list(range(1, 7)), e_a, [7, 8, 9], [10 / 9, 8 / 9, 10 / 9])
+    half_a, half_u, half_e = (2.571 * x for x in (se_a, se_u, se_e))
+    half_all = 4.303 * (se_a**2 + se_u**2 + se_e**2 + (se_a + se_u + se_e) ** 2 / 3) ** 0.5
     got = mf.rows(db, """
         select scope, year, months_observed, round(did, 4), round(did_low, 4),
                round(did_high, 4), upper, control_brands, estimable, note, brands, rho
         from marts.displacement_estimates order by scope = 'ALL', scope""")
-    half_a, half_u, half_e = (2.571 * x ** 0.5 for x in (2.95200, 2.95200 / 16, 0.074303))
-    half_all = 4.303 * 5.16336 ** 0.5
     never = (0.0, 0.0, 0.0, 0.0, None, True, "never adopts twins", 1, None)
     assert got == [
         ("A", 2024, 12, 12.0, pytest.approx(12 - half_a, abs=2e-4),
-         pytest.approx(12 + half_a, abs=2e-4), 12.0, 3, True, None, 1, 0.0),
+         pytest.approx(12 + half_a, abs=2e-4), 12.0, 3, True, None, 1, RHO),
         ("C1", 2024, 12, *never), ("C2", 2024, 12, *never), ("C3", 2024, 12, *never),
         ("E", 2024, 9, 0.1111, pytest.approx(0.1111 - half_e, abs=2e-4),
-         pytest.approx(0.1111 + half_e, abs=2e-4), 3.0, 3, True, None, 1, 0.0),
+         pytest.approx(0.1111 + half_e, abs=2e-4), 3.0, 3, True, None, 1, RHO),
         ("L", 2024, 9, None, None, None, 14.0, 3, False,
          "fewer than 3 pre-adoption months with 3 control brands (2): the brand's scatter "
          "cannot be measured", 1, None),
         ("P", 2024, 12, None, None, None, 12.0, 0, False, "no observed pre-adoption months", 1,
          None),
         ("U", 2024, 12, 0.0, pytest.approx(-half_u, abs=2e-4), pytest.approx(half_u, abs=2e-4),
-         6.0, 3, True, None, 1, 0.0),
+         6.0, 3, True, None, 1, RHO),
         ("ALL", 2024, 54, 12.1111, pytest.approx(12.1111 - half_all, abs=2e-4),
          pytest.approx(12.1111 + half_all, abs=2e-4), 47.0, 3, True,
-         "2 adopting brand(s) not estimable this year are left out", 3, 0.0),
+         "2 adopting brand(s) not estimable this year are left out", 3, RHO),
     ]
     # the mart's monthly DiD and the estimate agree exactly
     assert mf.rows(db, "select sum(displaced_shoot_days_did) from marts.displacement_monthly "
@@ -152,7 +170,7 @@ def test_estimates_exact_rows(db):
 def test_event_study_exact_rows(db):
     # A: a placebo month's effect is the level from the other 5 pre months (4) × the trend −
     # 4: 40/9 − 4 = 4/9 in odd months, 32/9 − 4 = −4/9 in even ones; after adoption the DiD,
-    # 22/9 and 14/9. se of a post month: σ E √(1 + Σ weights²) (σ² = 0.0151875, above).
+    # 22/9 and 14/9. se of a post month: _se over that one month.
     got = mf.rows(db, """
         select event_month, round(effect, 4), brands, placebo,
                round(effect_high - effect, 4), joint_high - effect > effect_high - effect
@@ -161,8 +179,9 @@ def test_event_study_exact_rows(db):
         *((e, (0.4444, -0.4444)[e % 2], 1, True) for e in range(-6, 0)),
         *((e, (2.4444, 1.5556)[e % 2], 1, False) for e in range(0, 6)),
     ]
-    assert got[6][4] == pytest.approx(2.571 * 0.0151875 ** 0.5 * 40 / 9 * (1 + 0.168724) ** 0.5,
-                                      abs=2e-4)
+    e_a = [40 / 9, 32 / 9] * 3
+    assert got[6][4] == pytest.approx(2.571 * _se(6 * 0.1125 ** 2, list(range(1, 7)), e_a, [7],
+                                                  [40 / 9]), abs=2e-4)
     assert all(r[5] for r in got)  # the simultaneous band is wider than the pointwise one
     # ALL at +3 (A Oct, U Oct; E's October is not observed; L not estimable)
     assert mf.rows(db, "select round(effect, 4), brands from marts.displacement_event_study "
@@ -219,9 +238,8 @@ def test_unchanged_bookings_against_noisy_controls_contain_zero(tmp_path):
 
 def test_interval_from_the_brands_own_pre_period_scatter(tmp_path):
     # Constant controls (trend 1). W books 1, 3, 1, 3, 1, 3 days Jan–Jun (mean 2: relative
-    # residuals ±0.5, sample sd σ = √(6 × 0.25 ÷ 5) = √0.3), then 2 days a month with twins
-    # from Jul: expected 2 a month, DiD 0. se = σ √(ΣE² + (ΣE)² ÷ n) = √0.3 × √(6 × 4 +
-    # 12² ÷ 6) = √14.4; t(0.975, 5) = 2.571.
+    # residuals ±0.5, alternating: ρ = −0.3), then 2 days a month with twins from Jul:
+    # expected 2 a month, DiD 0; se as _se writes it out; t(0.975, 5) = 2.571.
     rows = [_booking(c, m, d) for c, d in {"C1": 2, "C2": 3, "C3": 4}.items() for m in MONTHS]
     rows += [_booking("W", m, (1, 3)[(m - 1) % 2] if m <= 6 else 2) for m in MONTHS]
     db = tmp_path / "w.duckdb"
@@ -232,15 +250,23 @@ def test_interval_from_the_brands_own_pre_period_scatter(tmp_path):
     [(did, low, high, note)] = mf.rows(db, """
         select did, did_low, did_high, note from marts.displacement_estimates
         where scope = 'W'""")
-    half = 2.571 * 14.4 ** 0.5
+    half = 2.571 * _se(6 * 0.25, list(range(1, 7)), [2] * 6, list(range(7, 13)), [2] * 6)
     assert (did, note) == (0.0, None)
     assert low == pytest.approx(-half) and high == pytest.approx(half)
-    # event study: a post month se = σ × level × √(1 + 1/6); a placebo month √(1 + 1/5)
+    # event study: a post month's se as _se over that month; a placebo month (June) is
+    # predicted from the other five pre months: weights −2 there and 2 ÷ 5 on each of them
     got = dict(mf.rows(db, """
         select event_month, effect_high - effect from marts.displacement_event_study
         where scope = 'W' and event_month in (-1, 0)"""))
-    assert got[0] == pytest.approx(2.571 * 0.3 ** 0.5 * 2 * (7 / 6) ** 0.5)
-    assert got[-1] == pytest.approx(2.571 * 0.3 ** 0.5 * 2 * (6 / 5) ** 0.5)
+    assert got[0] == pytest.approx(2.571 * _se(1.5, list(range(1, 7)), [2] * 6, [7], [2]))
+    assert got[-1] == pytest.approx(2.571 * _se(1.5, list(range(1, 6)), [2] * 5, [6], [2])
+                                    * (1.5 / (6 - _r_sum(6) / 6)) ** 0.5
+                                    / (1.5 / (5 - _r_sum(5) / 5)) ** 0.5)
+
+
+def _r_sum(m: int, rho: float = RHO) -> float:
+    """1ᵀR1 over m consecutive months."""
+    return sum(rho ** abs(i - j) for i in range(m) for j in range(m))
 
 
 def test_interval_words():
