@@ -68,7 +68,7 @@ def turnover(displacement: pd.DataFrame) -> str | None:
     if "brand_ids" not in displacement:
         return None
     # a period without rows has no list (NaN or None)
-    ids = [set() if x is None or isinstance(x, float) else {str(b) for b in x}
+    ids = [{str(b) for b in x} if hasattr(x, "__iter__") and not isinstance(x, str) else set()
            for x in displacement["brand_ids"]]
     if len(ids) < 2 or not ids[1]:
         return None
