@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import date
 
 import marts_fixture as mf
+from test_estimates import CONTROLS, _booking, _days, _use
 
 from dashboard import queries, report
 from dashboard.audience import Audience
 from dashboard.filters import Filters
 from etl.load import load_paths
-from test_estimates import CONTROLS, _booking, _days, _use
 
 LOCAL = Audience(role="local", k=None)
 
