@@ -153,6 +153,28 @@ def event_study(df: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def breakdown(est: pd.DataFrame) -> go.Figure:
+    """Relative-magnitudes sensitivity: per year, the breakdown M̄ (how large a violation of
+    parallel trends, as a multiple of the largest pre-adoption deviation, would make the
+    year's 95% interval include 0), with a line at 1."""
+    title = "How robust is each year's estimate to non-parallel trends?"
+    rows = est.dropna(subset=["breakdown_m"]) if "breakdown_m" in est else est.iloc[0:0]
+    if rows.empty:
+        return empty(title, "No estimable year with a pre-adoption period in this selection")
+    scope = "ALL" if "ALL" in set(rows["scope"]) else None
+    rows = rows[rows["scope"] == scope] if scope else rows
+    fig = go.Figure(go.Bar(
+        x=rows["year"].astype(str) + ("" if scope else " " + rows["scope"]),
+        y=rows["breakdown_m"], marker={"color": theme.ORANGE}, name="breakdown M̄",
+        hovertemplate="%{x}: M̄ = %{y:.2f}<extra></extra>"))
+    fig.add_hline(y=1, line={"color": theme.GREY, "dash": "dash"},
+                  annotation_text="as large as the largest pre-adoption deviation",
+                  annotation_position="top left")
+    theme.layout(fig, title, y_title="breakdown M̄ (0: the interval already includes 0)",
+                 x_title="year", height=360)
+    return fig
+
+
 def by_role_bars(df: pd.DataFrame, value: str, title: str, axis: str,
                  money: bool = False, currency: str = "EUR") -> go.Figure:
     """Horizontal bars per role; rows hidden in public mode drawn empty and labelled."""

@@ -210,7 +210,12 @@ def test_brand_report_page(run, downloads):
     at = run("brand_report", brand="A")
     assert at.selectbox[0].value == "A"
     numbers = csv(downloads, "brand-A-numbers.csv")
-    assert len(numbers) == 11
+    # this world has fewer than 3 control brands: no DiD, and its before/after figure is shown
+    # under its own name (issue 18), never as a difference in differences
+    assert len(numbers) == 12
+    by = numbers.set_index("metric")
+    assert by.loc["Shoot days displaced (difference in differences)", "this_period"] == "–"
+    assert by.index[-1].startswith("Shoot days below the pre-twin level (before/after")
     row = numbers.set_index("metric").loc["Twin images"]
     assert (row["this_period"], row["previous_period"]) == ("60", "–")
     assert any(d.label == "Download the A report (HTML)" for d in at.get("download_button"))
