@@ -102,6 +102,13 @@ def shoot_days_vs_expected(df: pd.DataFrame, events: pd.DataFrame | None = None)
                              name="upper bound (every twin image replaced shoot output)",
                              line={"color": theme.VERMILLION, "dash": "dash", "width": 1.5},
                              hovertemplate="%{y:,.0f}"))
+    if "expected_before_after" in df and df["expected_before_after"].notna().any():
+        # months without a DiD (fewer than 3 control brands): named for what they are
+        fig.add_trace(go.Scatter(x=df["month"], y=df["expected_before_after"], mode="lines",
+                                 name="expected without twins (before/after: no DiD, fewer "
+                                      "than 3 control brands)",
+                                 line={"color": theme.ORANGE, "width": 2, "dash": "dot"},
+                                 hovertemplate="%{y:,.0f}"))
     fig.add_trace(go.Scatter(x=df["month"], y=df["expected_did"], mode="lines",
                              name="expected without twins (difference in differences)",
                              line={"color": theme.ORANGE, "width": 2},

@@ -329,7 +329,8 @@ def twin_share_by_half(db: Source, f: Filters) -> pd.DataFrame:
 
 
 def shoot_days_vs_expected(db: Source, f: Filters) -> pd.DataFrame:
-    """month, actual_shoot_days, expected_did (actual + DiD shortfall),
+    """month, actual_shoot_days, expected_did (actual + DiD shortfall; empty in a month with
+    a post-adoption cell without a DiD, whose expectation is expected_before_after instead),
     expected_upper (actual + substitution bound), cancelled_for_twin_days, models (behind the
     twin images the upper bound is made from)."""
     return _run(db, f"""
@@ -337,7 +338,12 @@ def shoot_days_vs_expected(db: Source, f: Filters) -> pd.DataFrame:
         grouped as (
             select month,
                    sum(shoot_days)::double as actual_shoot_days,
-                   (sum(shoot_days) + sum(displaced_shoot_days_did))::double as expected_did,
+                   case when bool_or(post_adoption and not {_HAS_DID}) then null
+                        else sum(shoot_days) + sum(displaced_shoot_days_did)
+                        end::double as expected_did,
+                   case when bool_or(post_adoption and not {_HAS_DID})
+                        then sum(shoot_days) + sum(displaced_shoot_days_did)
+                        end::double as expected_before_after,
                    (sum(shoot_days) + sum(displaced_shoot_days_upper))::double
                        as expected_upper,
                    sum(cancelled_for_twin_days)::double as cancelled_for_twin_days
@@ -353,8 +359,9 @@ def shoot_days_vs_expected(db: Source, f: Filters) -> pd.DataFrame:
 
 def brands_ranked(db: Source, f: Filters) -> pd.DataFrame:
     """brand_id, adoption_month (first twin use, whole history), twin_assets, shoot_assets,
-    twin_share, displaced_did, displaced_upper, cancelled_for_twin_days, models — most
-    displaced first."""
+    twin_share, displaced_did (empty when a post-adoption month has no DiD: fewer than 3
+    control brands), displaced_upper, cancelled_for_twin_days, models — most displaced
+    first."""
     return _run(db, f"""
         with adoption as (
             select brand_id, adoption_month from marts.brands
@@ -369,7 +376,8 @@ def brands_ranked(db: Source, f: Filters) -> pd.DataFrame:
                    sum(shoot_assets)::bigint as shoot_assets,
                    sum(twin_assets) / nullif(sum(twin_assets) + sum(shoot_assets), 0)
                        as twin_share,
-                   sum(displaced_shoot_days_did)::double as displaced_did,
+                   case when bool_or(post_adoption and not {_HAS_DID}) then null
+                        else sum(displaced_shoot_days_did) end::double as displaced_did,
                    sum(displaced_shoot_days_upper)::double as displaced_upper,
                    sum(cancelled_for_twin_days)::double as cancelled_for_twin_days
             from marts.displacement_monthly

@@ -147,11 +147,15 @@ def substitution_prob(p: Params, b: Brands, brand: np.ndarray, chan: np.ndarray,
     """Chance a counterfactual booking is replaced by twins (0 before adoption)."""
     s = p["substitution"]
     rate = np.array([s["rate"][c] for c in p.channels])
-    # a world with anticipation cuts shoots this many months before the first twin use
-    k = month - b.adopt_m[brand] + p.world.get("anticipation_months", 0)
+    k = month - b.adopt_m[brand]
     ramp = logistic((k - s["ramp_midpoint_months"]) / s["ramp_width_months"])
     prob = rate[chan] * b.intensity[brand] * ramp
-    return np.where(b.adopter[brand] & (k >= 0), np.minimum(prob, 0.95), 0.0)
+    # a world with anticipation cuts shoots in the months before the first twin use, by a
+    # share of the mature rate (and no twin image is used then)
+    ahead = p.world.get("anticipation_months", 0)
+    cut = rate[chan] * b.intensity[brand] * p.world.get("anticipation_cut", 0.0)
+    prob = np.where((k < 0) & (k >= -ahead), cut, prob)
+    return np.where(b.adopter[brand] & (k >= -ahead), np.minimum(prob, 0.95), 0.0)
 
 
 def _split_days(r: np.random.Generator, halfdays: np.ndarray, lengths: np.ndarray,
