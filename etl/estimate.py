@@ -32,7 +32,7 @@ MIN_RESIDUALS = 3   # residual months needed to measure a brand's scatter (2 deg
 RHO_PRIOR_PAIRS = 48  # a brand's ρ is shrunk towards the pooled ρ as if it had this many pairs
 RHO_MIN, RHO_MAX = -0.3, 0.9
 PRETREND_MONTHS = (-3, -2, -1)  # the joint pre-trend test: the last three pre-adoption months
-SIM_DRAWS, SIM_SEED = 10_000, 20261207  # the simultaneous bands' simulation (deterministic)
+SIM_DRAWS, SIM_SEED = 5_000, 20261207  # the simultaneous bands' simulation (deterministic)
 UPPER_NOTE = ("shoot days fell by more than the twin images could replace (the upper bound): "
               "part of the fall has other causes than twins")
 EVENT_FIRST, EVENT_LAST = -12, 36
@@ -556,15 +556,24 @@ def _sup_t(cov: np.ndarray) -> float:
     if ok.sum() <= 1:
         return 1.96
     corr = cov[np.ix_(ok, ok)] / np.outer(sd[ok], sd[ok])
-    vals, vecs = np.linalg.eigh(corr)
-    root = vecs * np.sqrt(np.clip(vals, 0.0, None))
-    z = _draws(len(vals)) @ root.T
+    try:  # a square root of the correlation: Cholesky, or the eigen-decomposition if singular
+        root = np.linalg.cholesky(corr + 1e-12 * np.eye(len(corr)))
+    except np.linalg.LinAlgError:
+        vals, vecs = np.linalg.eigh(corr)
+        root = vecs * np.sqrt(np.clip(vals, 0.0, None))
+    z = _draws(len(corr)) @ root.T
     return float(max(np.quantile(np.abs(z).max(axis=1), 0.95), 1.96))
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=1)
+def _all_draws() -> np.ndarray:
+    """Standard normal draws for every event month (one matrix, sliced per scope)."""
+    return np.random.default_rng(SIM_SEED).standard_normal(
+        (SIM_DRAWS, EVENT_LAST - EVENT_FIRST + 1))
+
+
 def _draws(k: int) -> np.ndarray:
-    return np.random.default_rng(SIM_SEED).standard_normal((SIM_DRAWS, k))
+    return _all_draws()[:, :k]
 
 
 def _study(es: list[int], effect: np.ndarray, cov: np.ndarray) -> dict:
