@@ -177,7 +177,7 @@ def breakdown(est: pd.DataFrame) -> go.Figure:
     fig.add_hline(y=1, line={"color": theme.GREY, "dash": "dash"},
                   annotation_text="as large as the largest pre-adoption deviation",
                   annotation_position="top left")
-    theme.layout(fig, title, y_title="breakdown M̄ (0: the interval already includes 0)",
+    theme.layout(fig, title, y_title="breakdown M̄",
                  x_title="year", height=360)
     return fig
 

@@ -316,7 +316,7 @@ def _brand_rows(p: _Panel, b: str, crew: dict, model: _Model | None, why: str | 
                      "control_brands": n_controls, "estimable": True, "note": note,
                      **_crew(crew, b, year, did, low, high), "rho": model.rho,
                      "pretrend_p": pretrend, "breakdown_m": _breakdown(low, high, drift)})
-        parts[int(year)] = (did, se, n_controls, q, upper, months, drift, b)
+        parts[int(year)] = (did, se, n_controls, q, upper, months, len(idx), b)
     return rows, parts
 
 
@@ -455,8 +455,10 @@ def _all_rows(p: _Panel, estimates: list[dict], by_year: dict, study: dict) -> l
             crew[name] = total
             ends = sorted((low * ratio, high * ratio)) if ratio is not None else (None, None)
             crew[name + "_low"], crew[name + "_high"] = ends
-        drifts = [x[6] for x in parts]
-        drift = sum(drifts) if None not in drifts else None
+        # the largest pre-adoption deviation per brand-month of ALL's event study, × the
+        # brand-months after adoption this year
+        delta = study.get("delta")
+        drift = delta * sum(x[6] for x in parts) if delta is not None else None
         rho = float(np.mean([r["rho"] for r in est]))
         out.append({**base, "did": did, "did_low": low, "did_high": high,
                     "brands": len(parts), "control_brands": n_controls, "estimable": True,
@@ -507,7 +509,7 @@ def _event_study(p: _Panel, models: dict[str, _Model]) -> tuple[list[dict], dict
     out, studies = [], {}
     for b, d in per_brand.items():
         out += _scope_rows(b, d["e"], d["effect"], d["cov"], [1] * len(d["e"]), d["df"])
-        studies[b] = _study(d["e"], d["effect"], d["cov"])
+        studies[b] = _study(d["e"], d["effect"], d["cov"], [1] * len(d["e"]))
     if per_brand:
         grid = list(range(EVENT_FIRST, EVENT_LAST + 1))
         pos = {e: k for k, e in enumerate(grid)}
@@ -531,7 +533,7 @@ def _event_study(p: _Panel, models: dict[str, _Model]) -> tuple[list[dict], dict
         df = min(d["df"] for d in per_brand.values())
         sub_cov = cov[np.ix_(keep, keep)]
         out += _scope_rows("ALL", es, eff[keep], sub_cov, count[keep].astype(int).tolist(), df)
-        studies["ALL"] = _study(es, eff[keep], sub_cov)
+        studies["ALL"] = _study(es, eff[keep], sub_cov, count[keep].astype(int).tolist())
     return out, studies
 
 
@@ -576,10 +578,11 @@ def _draws(k: int) -> np.ndarray:
     return _all_draws()[:, :k]
 
 
-def _study(es: list[int], effect: np.ndarray, cov: np.ndarray) -> dict:
-    """The joint pre-trend test's p-value and the largest pre-period deviation (per month)."""
+def _study(es: list[int], effect: np.ndarray, cov: np.ndarray, brands: list[int]) -> dict:
+    """The joint pre-trend test's p-value and the largest pre-period deviation per
+    brand-month (an event month's placebo effect ÷ the brands behind it)."""
     pre = [k for k, e in enumerate(es) if e < 0]
-    delta = float(np.abs(effect[pre]).max()) if pre else None
+    delta = float(max(abs(effect[k]) / brands[k] for k in pre)) if pre else None
     test = [k for k, e in enumerate(es) if e in PRETREND_MONTHS]
     p_value = None
     if test:
