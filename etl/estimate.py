@@ -61,23 +61,37 @@ def t975(df: int) -> float:
     return _T975[df - 1] if 1 <= df <= len(_T975) else 1.96
 
 
-def chi2_sf(x: float, k: int) -> float:
-    """P(χ²_k > x) for a whole number of degrees of freedom k ≥ 1 (closed form)."""
+def f_sf(x: float, d1: int, d2: int) -> float:
+    """P(F(d1, d2) > x): the regularised incomplete beta I_{d2/(d2 + d1 x)}(d2/2, d1/2)."""
     if x <= 0:
         return 1.0
-    h = x / 2
-    if k % 2 == 0:
-        term, total = 1.0, 1.0
-        for i in range(1, k // 2):
-            term *= h / i
-            total += term
-        return min(1.0, math.exp(-h) * total)
-    total = math.erfc(math.sqrt(h))
-    term = math.sqrt(h) * math.exp(-h) * 2 / math.sqrt(math.pi)
-    for i in range(1, (k + 1) // 2):
-        total += term
-        term *= h / (i + 0.5)
-    return min(1.0, total)
+    return _betainc(d2 / 2, d1 / 2, d2 / (d2 + d1 * x))
+
+
+def _betainc(a: float, b: float, x: float) -> float:
+    """The regularised incomplete beta function (continued fraction, Lentz's method)."""
+    if x <= 0:
+        return 0.0
+    if x >= 1:
+        return 1.0
+    front = math.exp(a * math.log(x) + b * math.log1p(-x)
+                     + math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b))
+    if x > (a + 1) / (a + b + 2):
+        return 1.0 - _betainc(b, a, 1 - x)
+    tiny, c, d = 1e-300, 1.0, 1.0 - (a + b) * x / (a + 1)
+    d = 1 / (d if abs(d) > tiny else tiny)
+    f = d
+    for m in range(1, 300):
+        for num in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+                    -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
+            d = 1 + num * d
+            d = 1 / (d if abs(d) > tiny else tiny)
+            c = 1 + num / c
+            c = c if abs(c) > tiny else tiny
+            f *= c * d
+        if abs(c * d - 1) < 1e-12:
+            break
+    return front * f / a
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
@@ -395,6 +409,8 @@ def compute(con: duckdb.DuckDBPyConnection) -> tuple[list[dict], list[dict]]:
     crew = _crew_ratios(con)
     models, why = _models(p)
     events, studies = _event_study(p, models)
+    for scope, value in _pretrend(p, models).items():
+        studies.setdefault(scope, {})["pretrend_p"] = value
     estimates, by_year = [], defaultdict(list)
     for b in p.brands:
         rows, parts = _brand_rows(p, b, crew, models.get(b), why.get(b), studies.get(b, {}))
@@ -579,14 +595,71 @@ def _draws(k: int) -> np.ndarray:
 
 
 def _study(es: list[int], effect: np.ndarray, cov: np.ndarray, brands: list[int]) -> dict:
-    """The joint pre-trend test's p-value and the largest pre-period deviation per
-    brand-month (an event month's placebo effect ÷ the brands behind it)."""
+    """The largest pre-period deviation per brand-month (an event month's placebo effect ÷
+    the brands behind it)."""
     pre = [k for k, e in enumerate(es) if e < 0]
-    delta = float(max(abs(effect[k]) / brands[k] for k in pre)) if pre else None
-    test = [k for k, e in enumerate(es) if e in PRETREND_MONTHS]
-    p_value = None
-    if test:
-        d, v = effect[test], cov[np.ix_(test, test)]
-        if np.linalg.matrix_rank(v) == len(test):
-            p_value = chi2_sf(float(d @ np.linalg.solve(v, d)), len(test))
-    return {"delta": delta, "pretrend_p": p_value}
+    return {"delta": float(max(abs(effect[k]) / brands[k] for k in pre)) if pre else None}
+
+
+def _pretrend(p: _Panel, models: dict[str, _Model]) -> dict[str, float]:
+    """The joint pre-trend test per scope: are the last pre months (PRETREND_MONTHS) in line
+    with the earlier ones? Out of sample: the tested months' residuals against the mean of the
+    earlier residual months, with σ measured on those earlier months only (so anticipation in
+    the tested months neither sets the yardstick nor hides in it). In shoot days, a brand's
+    deviation d_t = E_t (r_t − mean r_S); covariance σ_S² A R Aᵀ; F test on W ÷ k with the
+    earlier months' degrees of freedom. ALL adds its brands by event month (the controls'
+    shared noise between brands in the same calendar month added as in the event study)."""
+    out, parts = {}, []
+    for b, model in models.items():
+        i, adopt = p.index[b], p.adoption[b]
+        tested = {adopt + e: e for e in PRETREND_MONTHS}
+        t_idx = [k for k, t in enumerate(model.resid) if int(t) in tested]
+        s_idx = [k for k, t in enumerate(model.resid) if int(t) not in tested]
+        if not t_idx or len(s_idx) < MIN_RESIDUALS:
+            continue
+        months = model.resid[s_idx + t_idx]
+        r_s, r_t = model.r[s_idx], model.r[t_idx]
+        corr = _corr(months, model.rho)
+        m = len(s_idx)
+        dof = m - float(corr[:m, :m].sum()) / m
+        sigma2 = float(np.square(r_s - r_s.mean()).sum()) / dof
+        if sigma2 <= 0:
+            continue
+        e_t = p.expected[i, model.resid[t_idx]]
+        a = np.zeros((len(t_idx), len(months)))
+        a[:, :m] = -e_t[:, None] / m
+        a[np.arange(len(t_idx)), m + np.arange(len(t_idx))] = e_t
+        d = e_t * (r_t - r_s.mean())
+        cov = sigma2 * a @ corr @ a.T
+        es = [tested[int(t)] for t in model.resid[t_idx]]
+        controls = [int(p.controls[i, int(t)]) for t in model.resid[t_idx]]
+        out[b] = _wald(d, cov, m - 1)
+        parts.append((adopt, es, d, cov, m - 1, controls))
+    if parts:
+        grid = {e: k for k, e in enumerate(PRETREND_MONTHS)}
+        d_all = np.zeros(len(grid))
+        cov_all = np.zeros((len(grid), len(grid)))
+        shared: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        for adopt, es, d, cov, _df, controls in parts:
+            k = [grid[e] for e in es]
+            d_all[k] += d
+            cov_all[np.ix_(k, k)] += cov
+            for n, e in enumerate(es):
+                shared[adopt + e].append((grid[e], math.sqrt(cov[n, n] / controls[n])))
+        for items in shared.values():
+            for ka, (pa, sa) in enumerate(items):
+                for kb, (pb, sb) in enumerate(items):
+                    if ka != kb:  # different brands in the same calendar month
+                        cov_all[pa, pb] += sa * sb
+        seen = [k for k in range(len(grid)) if cov_all[k, k] > 0]
+        out["ALL"] = _wald(d_all[seen], cov_all[np.ix_(seen, seen)],
+                           min(x[4] for x in parts))
+    return out
+
+
+def _wald(d: np.ndarray, cov: np.ndarray, df: int) -> float | None:
+    """p of the Wald statistic dᵀ V⁻¹ d as F(k, df) on W ÷ k."""
+    if not len(d) or np.linalg.matrix_rank(cov) < len(d):
+        return None
+    w = float(d @ np.linalg.solve(cov, d))
+    return f_sf(w / len(d), len(d), max(df, 1))

@@ -105,13 +105,8 @@ def test_controls_ending_before_adoption_no_figure_called_did(tmp_path):
 def test_a_brand_leaving_the_data_is_named_beside_the_change(tmp_path):
     # H's file covers 2023 and 2024; K's file stops at the end of 2023. The change from
     # 2023 to 2024 is not like for like: the key numbers say that K left the data.
-    def booking(brand, year, month, days):
-        b = list(_booking(brand, month, days))
-        b[0], b[2] = f"{brand}-{year}-{month}", f"{year}-{month:02d}-10"
-        return tuple(b)
-
-    rows = [booking("H", y, m, 3) for y in (2023, 2024) for m in range(1, 13)]
-    k = [booking("K", 2023, m, 5) for m in range(1, 13)]
+    rows = [_dated("H", y, m, 3) for y in (2023, 2024) for m in range(1, 13)]
+    k = [_dated("K", 2023, m, 5) for m in range(1, 13)]
     db = _load(tmp_path, {"h": rows, "k": k}, [_use("H", 1, 1)])
     f = Filters(from_month="2024-01", to_month="2024-12")
     totals = queries.displacement_totals(db, f)
@@ -124,3 +119,42 @@ def test_a_brand_leaving_the_data_is_named_beside_the_change(tmp_path):
     assert "K left" not in html  # the brand's own report: only its own brand
     assert mf.rows(db, "select min(month) from marts.displacement_monthly") == [
         (date(2023, 1, 1),)]
+
+
+def test_f_tail():
+    from etl.estimate import f_sf
+
+    # the 95% points of F(3, 10), F(1, 20) and F(2, 5) (tables)
+    assert [round(f_sf(x, a, b), 4) for x, a, b in ((3.708, 3, 10), (4.351, 1, 20),
+                                                   (5.786, 2, 5))] == [0.05, 0.05, 0.05]
+    assert f_sf(0.0, 3, 4) == 1.0
+
+
+def _dated(brand: str, year: int, month: int, days: float) -> tuple:
+    b = list(_booking(brand, month, days))
+    b[0], b[2] = f"{brand}-{year}-{month}", f"{year}-{month:02d}-10"
+    return tuple(b)
+
+
+def test_shoots_cut_before_the_first_twin_use_fail_the_pre_trend_test(tmp_path):
+    # 2023–2024. Q1..Q3 book 4 days a month, cut to 1 in 2024-05 and 2024-06, two months
+    # before their first twin use in July (anticipation); R books 2 days throughout. The
+    # joint test of the last three pre months (against the 15 before them) flags the cut for
+    # each Q and for ALL, not for R; R's breakdown M̄ is did_low ÷ (its largest placebo
+    # deviation × 6 post months), or 0 when its interval includes 0.
+    years = [(y, m) for y in (2023, 2024) for m in range(1, 13)]
+    rows = [_dated(c, y, m, _days(d, m)) for c, d in CONTROLS.items() for y, m in years]
+    rows += [_dated("R", y, m, 2) for y, m in years]
+    rows += [_dated(q, y, m, 1 if (y, m) in ((2024, 5), (2024, 6)) else 4)
+             for q in ("Q1", "Q2", "Q3") for y, m in years]
+    usage = [_use(b, m, 20) for b in ("Q1", "Q2", "Q3", "R") for m in range(7, 13)]
+    db = _load(tmp_path, {"main": rows}, usage)
+    got = dict(mf.rows(db, "select scope, any_value(pretrend_p) "
+                           "from marts.displacement_estimates where pretrend_p is not null "
+                           "group by scope"))
+    assert got["ALL"] < 0.05 and got["Q1"] < 0.05 and got["R"] > 0.05, got
+    [(low, m)] = mf.rows(db, "select did_low, breakdown_m from marts.displacement_estimates "
+                             "where scope = 'R' and year = 2024")
+    deviation = mf.rows(db, "select max(abs(effect)) from marts.displacement_event_study "
+                            "where scope = 'R' and placebo")[0][0]
+    assert m == (0.0 if low <= 0 else low / (deviation * 6))
