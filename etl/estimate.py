@@ -608,7 +608,8 @@ def _pretrend(p: _Panel, models: dict[str, _Model]) -> dict[str, float]:
     the tested months neither sets the yardstick nor hides in it). In shoot days, a brand's
     deviation d_t = E_t (r_t − mean r_S); covariance σ_S² A R Aᵀ; F test on W ÷ k with the
     earlier months' degrees of freedom. ALL adds its brands by event month (the controls'
-    shared noise between brands in the same calendar month added as in the event study)."""
+    shared noise between brands in the same calendar month added as in the event study), on
+    Welch–Satterthwaite degrees of freedom."""
     out, parts = {}, []
     for b, model in models.items():
         i, adopt = p.index[b], p.adoption[b]
@@ -652,8 +653,12 @@ def _pretrend(p: _Panel, models: dict[str, _Model]) -> dict[str, float]:
                     if ka != kb:  # different brands in the same calendar month
                         cov_all[pa, pb] += sa * sb
         seen = [k for k in range(len(grid)) if cov_all[k, k] > 0]
+        # Welch–Satterthwaite: the degrees of freedom of a sum of the brands' variance
+        # estimates, each on its own; never fewer than the smallest brand's
+        v = [float(np.trace(x[3])) for x in parts]
+        df = sum(v) ** 2 / sum(vb**2 / x[4] for vb, x in zip(v, parts, strict=True))
         out["ALL"] = _wald(d_all[seen], cov_all[np.ix_(seen, seen)],
-                           min(x[4] for x in parts))
+                           max(int(df), min(x[4] for x in parts)))
     return out
 
 
