@@ -379,7 +379,9 @@ def brands_ranked(db: Source, f: Filters) -> pd.DataFrame:
                    case when bool_or(post_adoption and not {_HAS_DID}) then null
                         else sum(displaced_shoot_days_did) end::double as displaced_did,
                    sum(displaced_shoot_days_upper)::double as displaced_upper,
-                   sum(cancelled_for_twin_days)::double as cancelled_for_twin_days
+                   sum(cancelled_for_twin_days)::double as cancelled_for_twin_days,
+                   -- the ranking: the shortfall whether or not it is a DiD
+                   sum(displaced_shoot_days_did) as shortfall
             from marts.displacement_monthly
             where {_TWIN_WHERE}
             group by brand_id
@@ -389,7 +391,7 @@ def brands_ranked(db: Source, f: Filters) -> pd.DataFrame:
                p.displaced_upper, p.cancelled_for_twin_days,
                coalesce(pp.models, 0)::bigint as models
         from period p join adoption a using (brand_id) left join people pp using (brand_id)
-        order by p.displaced_did desc, p.twin_assets desc, p.brand_id
+        order by p.shortfall desc, p.twin_assets desc, p.brand_id
     """, _params(f, "start", "end", "brand", "channel", "region"))  # noqa: S608
 
 
