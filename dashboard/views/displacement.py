@@ -68,8 +68,10 @@ st.markdown("The **difference in differences** (DiD) is the shortfall of shoot d
             "brands that use no twins; the **upper bound** is what the twin images would "
             "have cost in shoot days had every one replaced shoot output. The DiD can exceed "
             "the bound only when shoots fell for other reasons too; the note then says so. A "
-            "year is *not estimable* when fewer than 3 control brands or no pre-twin months "
-            "were observed.")
+            "year is *not estimable* when fewer than 3 control brands were observed, or fewer "
+            "than 3 pre-twin months with them (the brand's scatter cannot be measured). The "
+            "interval allows for shocks that last several months (rho); the pre-trend test "
+            "and the breakdown M̄ say how far the comparison held before the first twin use.")
 if est.empty:
     ui.empty_state("No adopting brand in this selection: nothing to estimate.")
 else:
