@@ -102,6 +102,13 @@ def shoot_days_vs_expected(df: pd.DataFrame, events: pd.DataFrame | None = None)
                              name="upper bound (every twin image replaced shoot output)",
                              line={"color": theme.VERMILLION, "dash": "dash", "width": 1.5},
                              hovertemplate="%{y:,.0f}"))
+    if "expected_before_after" in df and df["expected_before_after"].notna().any():
+        # months without a DiD (fewer than 3 control brands): named for what they are
+        fig.add_trace(go.Scatter(x=df["month"], y=df["expected_before_after"], mode="lines",
+                                 name="expected without twins (before/after: no DiD, fewer "
+                                      "than 3 control brands)",
+                                 line={"color": theme.ORANGE, "width": 2, "dash": "dot"},
+                                 hovertemplate="%{y:,.0f}"))
     fig.add_trace(go.Scatter(x=df["month"], y=df["expected_did"], mode="lines",
                              name="expected without twins (difference in differences)",
                              line={"color": theme.ORANGE, "width": 2},
@@ -130,11 +137,17 @@ def event_study(df: pd.DataFrame) -> go.Figure:
                       annotation_text="before adoption: placebo (should be 0)",
                       annotation_position="top left",
                       annotation_font={"size": 10, "color": theme.GREY})
+    if "joint_low" in df:  # the simultaneous band: every month's effect inside it at once
+        for col, name in (("joint_high", None), ("joint_low", "simultaneous 95% band")):
+            fig.add_trace(go.Scatter(x=df["event_month"], y=df[col], mode="lines",
+                                     line={"width": 1, "dash": "dot", "color": theme.GREY},
+                                     name=name, showlegend=name is not None,
+                                     hoverinfo="skip"))
     fig.add_trace(go.Scatter(x=df["event_month"], y=df["effect_high"], mode="lines",
                              line={"width": 0}, showlegend=False, hoverinfo="skip"))
     fig.add_trace(go.Scatter(x=df["event_month"], y=df["effect_low"], mode="lines",
                              line={"width": 0}, fill="tonexty",
-                             fillcolor="rgba(230,159,0,0.25)", name="95% interval",
+                             fillcolor="rgba(230,159,0,0.25)", name="95% interval (each month)",
                              hoverinfo="skip"))
     fig.add_trace(go.Scatter(
         x=df["event_month"], y=df["effect"], mode="lines+markers", name="estimate",
@@ -144,6 +157,28 @@ def event_study(df: pd.DataFrame) -> go.Figure:
     fig.add_hline(y=0, line={"color": theme.GREY, "width": 1})
     theme.layout(fig, title, y_title="shoot days displaced per month",
                  x_title="months since first twin use", height=420)
+    return fig
+
+
+def breakdown(est: pd.DataFrame) -> go.Figure:
+    """Relative-magnitudes sensitivity: per year, the breakdown M̄ (how large a violation of
+    parallel trends, as a multiple of the largest pre-adoption deviation, would make the
+    year's 95% interval include 0), with a line at 1."""
+    title = "How robust is each year's estimate to non-parallel trends?"
+    rows = est.dropna(subset=["breakdown_m"]) if "breakdown_m" in est else est.iloc[0:0]
+    if rows.empty:
+        return empty(title, "No estimable year with a pre-adoption period in this selection")
+    scope = "ALL" if "ALL" in set(rows["scope"]) else None
+    rows = rows[rows["scope"] == scope] if scope else rows
+    fig = go.Figure(go.Bar(
+        x=rows["year"].astype(str) + ("" if scope else " " + rows["scope"]),
+        y=rows["breakdown_m"], marker={"color": theme.ORANGE}, name="breakdown M̄",
+        hovertemplate="%{x}: M̄ = %{y:.2f}<extra></extra>"))
+    fig.add_hline(y=1, line={"color": theme.GREY, "dash": "dash"},
+                  annotation_text="as large as the largest pre-adoption deviation",
+                  annotation_position="top left")
+    theme.layout(fig, title, y_title="breakdown M̄",
+                 x_title="year", height=360)
     return fig
 
 

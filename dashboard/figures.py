@@ -129,6 +129,15 @@ def _shoot_days(frames, f, k) -> Built:
     s = (f"From {df['month'].min():%Y-%m} to {df['month'].max():%Y-%m} "
          f"{_num(actual)} shoot days were booked against {_num(expected)} expected without "
          f"twins (difference in differences).")
+    if "expected_before_after" in df and df["expected_before_after"].notna().any():
+        # a month without a DiD is not summed into it, and says so (issue 18)
+        s = (f"From {df['month'].min():%Y-%m} to {df['month'].max():%Y-%m} "
+             f"{_num(actual)} shoot days were booked; in {df['expected_did'].notna().sum()} "
+             f"months against {_num(expected)} expected without twins (difference in "
+             f"differences), in {df['expected_before_after'].notna().sum()} months without "
+             f"a difference in differences (fewer than 3 control brands) against "
+             f"{_num(df['expected_before_after'].sum())} from the brands' own pre-twin level "
+             f"(before/after).")
     return Built(charts.shoot_days_vs_expected(df, _events()), df, s)
 
 

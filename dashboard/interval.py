@@ -99,3 +99,31 @@ def sentence(r: dict | None, year: int | None, *, channel_filtered: bool = False
             text += (" — shoots fell by more than twins could replace, so other causes were "
                      "at work too")
     return text + "."
+
+
+def _scope_rows(est):
+    """The estimate rows of the selection's one scope: `ALL` when present, else a single
+    brand; None for several brands (each has its own test)."""
+    if est is None or est.empty or "pretrend_p" not in est:
+        return None
+    scopes = set(est["scope"])
+    scope = "ALL" if "ALL" in scopes else (scopes.pop() if len(scopes) == 1 else None)
+    return None if scope is None else est[est["scope"] == scope]
+
+
+def pretrend_sentence(est) -> str | None:
+    """The joint pre-trend test in words, for the selection's scope (see _scope_rows)."""
+    rows = _scope_rows(est)
+    if rows is None:
+        return None
+    p = rows["pretrend_p"].dropna()
+    if p.empty:
+        return None
+    p = float(p.iloc[0])
+    said = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    verdict = ("below 0.05: shoots had already departed from the comparison before the first "
+               "twin use (anticipation, or trends that are not parallel), so the estimate may "
+               "be biased" if p < 0.05 else
+               "no sign that shoots departed from the comparison before the first twin use")
+    return (f"Joint pre-trend test over the 3 months before the first twin use: {said}; "
+            f"{verdict}.")

@@ -21,6 +21,7 @@ import pandas as pd
 
 from dashboard.filters import Filters, Known, previous_period
 from etl import config
+from etl.estimate import MIN_CONTROLS
 from etl.warehouse import reader
 
 # Shared filter predicate pieces, bound by name. `len(list) = 0` means no filter.
@@ -247,21 +248,34 @@ def _two_periods(db: Source, f: Filters, mart: str, where: str, filters_used: tu
 def displacement_totals(db: Source, f: Filters) -> pd.DataFrame:
     """Two rows (current period, then the previous one of the same length) of totals:
     shoot_days, shoot_assets, twin_assets, twin_share,
-    cancelled_for_twin_days, displaced_did, displaced_upper, models (distinct models behind
-    the twin use)."""
+    cancelled_for_twin_days, displaced_did, displaced_before_after, displaced_upper, brand_ids
+    (the brands observed in the period: a change between periods names those that entered or
+    left), models (distinct models behind the twin use).
+    displaced_did is empty when any post-adoption month in the period has no difference in
+    differences (fewer than 3 control brands: the monthly figure is then the brand's
+    before/after shortfall, summed apart in displaced_before_after)."""
     return _two_periods(db, f, "displacement_monthly",
                         f"and {_BRAND} and {_CHANNEL} and {_HOME_REGION}",
-                        ("brand", "channel", "region"), """
+                        ("brand", "channel", "region"), f"""
                coalesce(sum(shoot_days), 0)::double as shoot_days,
                coalesce(sum(shoot_assets), 0)::bigint as shoot_assets,
                coalesce(sum(twin_assets), 0)::bigint as twin_assets,
                sum(twin_assets) / nullif(sum(twin_assets) + sum(shoot_assets), 0) as twin_share,
                coalesce(sum(cancelled_for_twin_days), 0)::double as cancelled_for_twin_days,
-               coalesce(sum(displaced_shoot_days_did), 0)::double as displaced_did,
-               coalesce(sum(displaced_shoot_days_upper), 0)::double as displaced_upper""",
+               case when bool_or(post_adoption and not {_HAS_DID}) then null
+                    else coalesce(sum(displaced_shoot_days_did), 0) end::double as displaced_did,
+               coalesce(sum(displaced_shoot_days_did)
+                        filter (where post_adoption and not {_HAS_DID}), 0)::double
+                   as displaced_before_after,
+               coalesce(sum(displaced_shoot_days_upper), 0)::double as displaced_upper,
+               list(distinct brand_id order by brand_id) as brand_ids""",
                         people=(_twin_people(f), {"models": "true"}))
 
 
+# a post-adoption month whose monthly figure is a difference in differences (CONTRACT §4's
+# 3 control brands); otherwise it is a before/after shortfall and is never called a DiD
+_HAS_DID = ("(did_method in ('did_channel', 'did_all_channels') "
+            f"and control_brands >= {MIN_CONTROLS})")
 _TWIN_WHERE = f"{_PERIOD} and {_BRAND} and {_CHANNEL} and {_HOME_REGION}"
 
 
@@ -315,7 +329,8 @@ def twin_share_by_half(db: Source, f: Filters) -> pd.DataFrame:
 
 
 def shoot_days_vs_expected(db: Source, f: Filters) -> pd.DataFrame:
-    """month, actual_shoot_days, expected_did (actual + DiD shortfall),
+    """month, actual_shoot_days, expected_did (actual + DiD shortfall; empty in a month with
+    a post-adoption cell without a DiD, whose expectation is expected_before_after instead),
     expected_upper (actual + substitution bound), cancelled_for_twin_days, models (behind the
     twin images the upper bound is made from)."""
     return _run(db, f"""
@@ -323,7 +338,12 @@ def shoot_days_vs_expected(db: Source, f: Filters) -> pd.DataFrame:
         grouped as (
             select month,
                    sum(shoot_days)::double as actual_shoot_days,
-                   (sum(shoot_days) + sum(displaced_shoot_days_did))::double as expected_did,
+                   case when bool_or(post_adoption and not {_HAS_DID}) then null
+                        else sum(shoot_days) + sum(displaced_shoot_days_did)
+                        end::double as expected_did,
+                   case when bool_or(post_adoption and not {_HAS_DID})
+                        then sum(shoot_days) + sum(displaced_shoot_days_did)
+                        end::double as expected_before_after,
                    (sum(shoot_days) + sum(displaced_shoot_days_upper))::double
                        as expected_upper,
                    sum(cancelled_for_twin_days)::double as cancelled_for_twin_days
@@ -339,8 +359,9 @@ def shoot_days_vs_expected(db: Source, f: Filters) -> pd.DataFrame:
 
 def brands_ranked(db: Source, f: Filters) -> pd.DataFrame:
     """brand_id, adoption_month (first twin use, whole history), twin_assets, shoot_assets,
-    twin_share, displaced_did, displaced_upper, cancelled_for_twin_days, models — most
-    displaced first."""
+    twin_share, displaced_did (empty when a post-adoption month has no DiD: fewer than 3
+    control brands), displaced_upper, cancelled_for_twin_days, models — most displaced
+    first."""
     return _run(db, f"""
         with adoption as (
             select brand_id, adoption_month from marts.brands
@@ -355,9 +376,12 @@ def brands_ranked(db: Source, f: Filters) -> pd.DataFrame:
                    sum(shoot_assets)::bigint as shoot_assets,
                    sum(twin_assets) / nullif(sum(twin_assets) + sum(shoot_assets), 0)
                        as twin_share,
-                   sum(displaced_shoot_days_did)::double as displaced_did,
+                   case when bool_or(post_adoption and not {_HAS_DID}) then null
+                        else sum(displaced_shoot_days_did) end::double as displaced_did,
                    sum(displaced_shoot_days_upper)::double as displaced_upper,
-                   sum(cancelled_for_twin_days)::double as cancelled_for_twin_days
+                   sum(cancelled_for_twin_days)::double as cancelled_for_twin_days,
+                   -- the ranking: the shortfall whether or not it is a DiD
+                   sum(displaced_shoot_days_did) as shortfall
             from marts.displacement_monthly
             where {_TWIN_WHERE}
             group by brand_id
@@ -367,7 +391,7 @@ def brands_ranked(db: Source, f: Filters) -> pd.DataFrame:
                p.displaced_upper, p.cancelled_for_twin_days,
                coalesce(pp.models, 0)::bigint as models
         from period p join adoption a using (brand_id) left join people pp using (brand_id)
-        order by p.displaced_did desc, p.twin_assets desc, p.brand_id
+        order by p.shortfall desc, p.twin_assets desc, p.brand_id
     """, _params(f, "start", "end", "brand", "channel", "region"))  # noqa: S608
 
 
@@ -388,7 +412,8 @@ def brand_choices(db: Source, f: Filters) -> pd.DataFrame:
 
 def displacement_estimates(db: Source, f: Filters) -> pd.DataFrame:
     """scope, year, months_observed, did, did_low, did_high, upper, control_brands, estimable,
-    note, brands, crew_days(_low/_high), crew_income(_low/_high) — for every calendar year
+    note, brands, crew_days(_low/_high), crew_income(_low/_high), rho, pretrend_p,
+    breakdown_m — for every calendar year
     the period touches. Scopes: `ALL` and every brand with no brand or region filter; else the
     filtered brands only. Estimates cover all channels (the channel filter does not apply).
     crew_people: distinct crew members booked by the scope that year (public mode hides the
@@ -399,7 +424,8 @@ def displacement_estimates(db: Source, f: Filters) -> pd.DataFrame:
                e.control_brands, e.estimable, e.note, e.brands,
                e.crew_days, e.crew_days_low, e.crew_days_high,
                e.crew_income, e.crew_income_low, e.crew_income_high,
-               coalesce(p.crew_people, 0) as crew_people, coalesce(p.models, 0) as models
+               coalesce(p.crew_people, 0) as crew_people, coalesce(p.models, 0) as models,
+               e.rho, e.pretrend_p, e.breakdown_m
         from marts.displacement_estimates e
         left join marts.brands b on b.brand_id = e.scope
         left join staging.int_scope_people_yearly p on p.scope = e.scope and p.year = e.year
@@ -428,12 +454,13 @@ def coverage(db: Source, f: Filters) -> pd.DataFrame:
 
 
 def event_study(db: Source, f: Filters) -> pd.DataFrame:
-    """scope, event_month (−12…+36), effect, effect_low, effect_high, brands, placebo.
+    """scope, event_month (−12…+36), effect, effect_low, effect_high, brands, placebo,
+    joint_low, joint_high (the simultaneous 95% band).
     `ALL` without a brand or region filter; else each filtered brand's own rows. Event months
     count from each brand's adoption, so the period filter does not apply."""
     return _run(db, """
         select e.scope, e.event_month, e.effect, e.effect_low, e.effect_high, e.brands,
-               e.placebo
+               e.placebo, e.joint_low, e.joint_high
         from marts.displacement_event_study e
         left join marts.brands b on b.brand_id = e.scope
         where (e.scope = 'ALL' and len($brand::varchar[]) = 0 and len($region::varchar[]) = 0)

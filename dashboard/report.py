@@ -23,9 +23,17 @@ METHOD = [
     ("Twin share", "twin images ÷ (twin images + images delivered by shoots that were not "
                    "cancelled)."),
     ("Displaced shoot days (difference in differences)",
-     "after the brand's first twin use, the shoot days expected from its own level in the 12 "
-     "months before, moved by the trend of brands that use no twins in the same channel, minus "
-     "the shoot days it actually booked."),
+     "after the brand's first twin use, the shoot days expected from its own level in every "
+     "observed month before it, moved by the trend of at least 3 brands that use no twins in "
+     "the same channel, minus the shoot days it actually booked. Its 95% interval comes from "
+     "the same comparison's errors before adoption, allowing for shocks that last several "
+     "months; a year whose errors cannot be measured (fewer than 3 such months) or that has "
+     "fewer than 3 such brands is not estimable. Where that comparison is missing the figure "
+     "is not called a DiD: it is shown apart as a before/after shortfall."),
+    ("Pre-trend test",
+     "whether the brand's shoots already departed from the comparison in the 3 months before "
+     "its first twin use (a joint test; a small p-value warns that the estimate may be "
+     "biased, e.g. by shoots cut in anticipation)."),
     ("Upper bound", "twin images ÷ the brand-channel's images per shoot day before adoption: "
                     "what the twin images would have cost in shoot days if every one had "
                     "replaced shoot output."),
@@ -49,6 +57,29 @@ def _fmt(value, kind: str, currency: str = "EUR") -> str:
 
 
 KEY_QUERIES = ("displacement_totals", "crew_totals", "consent_totals")
+BEFORE_AFTER = ("Shoot days below the pre-twin level (before/after: no difference in "
+                "differences, fewer than 3 control brands)")
+
+
+def turnover(displacement: pd.DataFrame) -> str | None:
+    """Which brands entered or left between the previous period and this one (from
+    displacement_totals' brand_ids), so a change is never read as like for like; None when
+    the same brands are behind both, or there is no previous period."""
+    if "brand_ids" not in displacement:
+        return None
+    # a period without rows has no list (NaN or None)
+    ids = [{str(b) for b in x} if hasattr(x, "__iter__") and not isinstance(x, str) else set()
+           for x in displacement["brand_ids"]]
+    if len(ids) < 2 or not ids[1]:
+        return None
+    now, before = ids[0], ids[1]
+    entered, left = sorted(now - before), sorted(before - now)
+    parts = ([f"{', '.join(entered)} entered the data (this period only)"] if entered else []) \
+        + ([f"{', '.join(left)} left the data (previous period only)"] if left else [])
+    if not parts:
+        return None
+    return ("Changes against the previous period compare different brands: "
+            + "; ".join(parts) + ".")
 
 
 def key_numbers(db: queries.Source, f: Filters, aud: Audience) -> pd.DataFrame:
@@ -92,6 +123,10 @@ def numbers_from(displacement: pd.DataFrame, crew: pd.DataFrame,
         ("Twin images watermarked", n["watermarked_share"], n0["watermarked_share"], "pct"),
         ("Twin images disclosed as AI", n["disclosed_share"], n0["disclosed_share"], "pct"),
     ]
+    if d.get("displaced_before_after") or d0.get("displaced_before_after"):
+        # months without a DiD (fewer than 3 control brands): their own figure, their own name
+        rows.append((BEFORE_AFTER, d["displaced_before_after"], d0["displaced_before_after"],
+                     "num"))
     out = pd.DataFrame(rows, columns=["metric", "value", "previous", "kind"])
     for col in ("value", "previous"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
@@ -164,11 +199,36 @@ def _estimates_html(est: pd.DataFrame) -> str:
     rows = "\n".join(
         f"<tr><td>{int(r['year'])}</td><td>{esc(interval.row(r))}</td>"
         f"<td class=num>{_fmt(r['upper'], 'num')}</td>"
-        f"<td>{esc(interval.row(r, 'crew days', 'crew_days'))}</td></tr>"
+        f"<td>{esc(interval.row(r, 'crew days', 'crew_days'))}</td>"
+        f"<td class=num>{esc(_p(r.get('pretrend_p')))}</td>"
+        f"<td class=num>{esc(_m(r.get('breakdown_m')))}</td></tr>"
         for r in est.to_dict("records"))
     return (f"{head}\n<table id=\"displacement-estimates\"><tr><th>Year</th><th>Shoot days "
-            "displaced (DiD)</th><th class=num>Upper bound</th><th>Crew days displaced</th></tr>"
-            f"\n{rows}\n</table>")
+            "displaced (DiD)</th><th class=num>Upper bound</th><th>Crew days displaced</th>"
+            "<th class=num>Pre-trend test p</th><th class=num>Breakdown M̄</th></tr>"
+            f"\n{rows}\n</table>\n<p>{esc(SENSITIVITY_WORDS)}</p>")
+
+
+SENSITIVITY_WORDS = (
+    "Pre-trend test p: a joint test that the 3 months before the first twin use show no "
+    "effect (below 0.05: the shoots had already departed from the comparison, and the "
+    "estimate may be biased). Breakdown M̄: how large a departure from parallel trends in "
+    "every month after adoption, as a multiple of the largest departure seen before it, "
+    "would make the year's 95% interval include 0 (relative magnitudes, after Rambachan and "
+    "Roth); above 1, a violation as large as any seen before adoption would not overturn it.")
+
+
+def _p(value) -> str:
+    """A p-value as text; – when there is none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _m(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:.2f}"
 
 
 def build_html(db: queries.Source, f: Filters, aud: Audience) -> str:
@@ -212,6 +272,8 @@ def build_html(db: queries.Source, f: Filters, aud: Audience) -> str:
         f"<td class=num>{esc(_fmt(r.previous, r.kind, currency))}</td></tr>"
         for r in numbers.itertuples())
     estimates = _estimates_html(governed(db, "displacement_estimates", f, aud=aud))
+    moved = turnover(governed(db, "displacement_totals", f, aud=aud))
+    moved_html = f'<p class="meta" id="brand-turnover">{esc(moved)}</p>' if moved else ""
     load_rows = "\n".join(
         f"<tr><td>{esc(str(r.kind))}</td><td>{esc(str(r.file))}</td>"
         f"<td>{esc(str(r.finished_at))[:19]}</td><td class=num>{r.rows_in:,}</td>"
@@ -263,6 +325,7 @@ figcaption {{ color: #333; font-size: .95em; }} details {{ font-size: .85em; }}
 <th class=num>Previous period</th></tr>
 {rows}
 </table>
+{moved_html}
 {estimates}
 {brand_scorecard_html(db, f, aud)}
 <h2>Charts</h2>

@@ -37,12 +37,12 @@ TRUTH_SQL = """
     order by e.scope, e.year"""
 
 
-def world(seed: int, scale: str, work: Path) -> dict:
+def world(seed: int, scale: str, work: Path, name: str | None = None) -> dict:
     """Build one world and score its estimates against its truth."""
     from etl.simulate import build_files, load_demo
 
     db = work / f"w{seed}.duckdb"
-    built = build_files(seed, scale, work / f"files{seed}")
+    built = build_files(seed, scale, work / f"files{seed}", world=name)
     load_demo(db, built, progress._Quiet())
     with warehouse.reader(db) as con:
         return score(con)
@@ -74,8 +74,24 @@ def score(con: duckdb.DuckDBPyConnection) -> dict:
     placebo_all = [lo <= 0 <= hi for lo, hi in con.execute(
         "select effect_low, effect_high from marts.displacement_event_study "
         "where placebo and scope = 'ALL'").fetchall()]
+    # the pre-trend test flags the world when ALL's p-value is below 0.05
+    [(pretrend,)] = con.execute(
+        "select min(pretrend_p) from marts.displacement_estimates where scope = 'ALL'"
+        ).fetchall() or [(None,)]
+    zero_width = con.execute(
+        "select count(*) from marts.displacement_estimates where estimable and "
+        "did_high - did_low < 1e-9 and note is distinct from 'never adopts twins' and "
+        "note is distinct from 'before adoption'").fetchone()[0]
+    mismatch = con.execute("""
+        select count(*) from marts.displacement_estimates e
+        inner join (select brand_id, year(month) as year, sum(displaced_shoot_days_did) as did
+                    from marts.displacement_monthly group by all) m
+            on m.brand_id = e.scope and m.year = e.year
+        where e.estimable and abs(e.did - m.did) > 1e-6""").fetchone()[0]
     return {"brand_years": brand_years, "all_years": alls, "never_zero": never,
-            "placebo": placebo, "placebo_all": placebo_all}
+            "placebo": placebo, "placebo_all": placebo_all,
+            "pretrend_flag": [pretrend is not None and pretrend < 0.05],
+            "zero_width": zero_width, "sum_mismatch": mismatch}
 
 
 def summarise(worlds: list[dict]) -> dict:
@@ -108,17 +124,21 @@ def summarise(worlds: list[dict]) -> dict:
         "placebo_coverage": share(placebo),
         "placebo_coverage_all": share(placebo_all),
         "never_adopters_exactly_zero": all(never),
+        "pretrend_flagged": share([x for w in worlds for x in w.get("pretrend_flag", [])]),
+        "zero_width_estimable_rows": sum(w.get("zero_width", 0) for w in worlds),
+        "estimates_not_equal_monthly_sums": sum(w.get("sum_mismatch", 0) for w in worlds),
     }
 
 
-def run(seeds: int, scale: str, first: int = 1) -> dict:
+def run(seeds: int, scale: str, first: int = 1, name: str | None = None) -> dict:
     """Build `seeds` worlds (seeds first..first+N−1) and summarise."""
     worlds, started = [], time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="twinimpact-est-") as tmp:
         for seed in range(first, first + seeds):
-            worlds.append(world(seed, scale, Path(tmp)))
+            worlds.append(world(seed, scale, Path(tmp), name))
     out = summarise(worlds)
-    out.update(scale=scale, first_seed=first, seconds=round(time.perf_counter() - started, 1))
+    out.update(scale=scale, first_seed=first, world=name or "default",
+               seconds=round(time.perf_counter() - started, 1))
     return out
 
 
@@ -137,13 +157,16 @@ ROWS = [
     ("placebo months, interval covers 0 (≥ 0.80)", "placebo_coverage", "{:.1%}"),
     ("  ALL placebo months", "placebo_coverage_all", "{:.1%}"),
     ("never-adopters exactly 0", "never_adopters_exactly_zero", "{}"),
+    ("worlds whose ALL pre-trend test has p < 0.05", "pretrend_flagged", "{:.1%}"),
+    ("estimable rows of zero width (0)", "zero_width_estimable_rows", "{}"),
+    ("estimates ≠ the monthly mart's sums (0)", "estimates_not_equal_monthly_sums", "{}"),
 ]
 
 
 def render(r: dict) -> str:
     """The human table."""
     lines = [f"Displacement estimator against the simulator's truth "
-             f"(scale {r['scale']}, {r['seconds']} s)"]
+             f"(world {r.get('world', 'default')}, scale {r['scale']}, {r['seconds']} s)"]
     for label, key, fmt in ROWS:
         v = r.get(key)
         lines.append(f"  {label:<46} {'—' if v is None else fmt.format(v)}")
@@ -216,6 +239,13 @@ def cmd(args) -> int:
         raise UsageError(f"--seeds {args.seeds}: give a positive number of worlds, e.g. 20")
     if getattr(args, "first_seed", 1) < 0:
         raise UsageError(f"--first-seed {args.first_seed}: give 0 or more, e.g. 21")
-    result = run(args.seeds, args.scale, getattr(args, "first_seed", 1))
+    name = getattr(args, "world", None)
+    if name is not None:
+        from etl.sim.common import world_names
+
+        if name not in world_names():
+            raise UsageError(f"--world {name}: no such world; give one of "
+                             f"{', '.join(world_names())}")
+    result = run(args.seeds, args.scale, getattr(args, "first_seed", 1), name)
     print(json.dumps(result) if args.json else render(result))
     return 0

@@ -158,6 +158,10 @@ def _parser() -> argparse.ArgumentParser:
                     help="with --estimators: the first world's seed (default 1: seeds 1..N)")
     sp.add_argument("--scale", choices=["small", "medium", "large"], default="small",
                     help="with --estimators: world size (default small)")
+    sp.add_argument("--world", default=None,
+                    help="with --estimators: a world built to break the estimator ([worlds] in "
+                         "data/reference/simulation.toml: ar1, few_controls, same_month, "
+                         "gap_month, controls_end, anticipation); default: the default world")
     sp.add_argument("--large-demo", action="store_true",
                     help="marts rebuild and page queries on the large demo (all six kinds)")
     sp.add_argument("--json", action="store_true")

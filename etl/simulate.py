@@ -22,9 +22,10 @@ REFERENCE_LOADS_KEY = "demo_reference_load_ids"  # meta.settings: real files the
 
 
 def build_files(seed: int = 42, scale: str = "small", out: Path | None = None,
-                dirty: bool = False, step=lambda _msg: None, noise: str = "default") -> Built:
+                dirty: bool = False, step=lambda _msg: None, noise: str = "default",
+                world: str | None = None) -> Built:
     """Write the source files (and, with `dirty`, the bad rows); no warehouse touched."""
-    built = build(seed, scale, Path(out or config.DEMO_DIR), step, noise)
+    built = build(seed, scale, Path(out or config.DEMO_DIR), step, noise, world)
     built.summary["dirty_rows"] = inject(built.paths) if dirty else []
     return built
 

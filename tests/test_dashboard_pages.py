@@ -126,8 +126,12 @@ def test_displacement_page(run, downloads):
     assert brands["brand_id"].tolist() == ["A", "C"]
     assert brands["adoption_month"].tolist() == ["2025-04", ""]
     shoot = chart(at, 1)
-    assert [t["name"] for t in shoot["data"]][2] == "actual shoot days"
-    assert shoot["data"][2]["y"] == [4.0] * 6
+    # fewer than 3 control brands here: the expectation is a before/after line, named so,
+    # and the DiD line is empty after adoption (issue 18)
+    names = [t["name"] for t in shoot["data"]]
+    assert names[1].startswith("expected without twins (before/after: no DiD")
+    assert names[3] == "actual shoot days" and shoot["data"][3]["y"] == [4.0] * 6
+    assert str(shoot["data"][2]["y"]) == "[4.0, 4.0, 4.0, nan, nan, nan]"  # none after adoption
 
 
 def test_public_mode_hides_a_group_of_three_in_chart_table_and_csv(run, downloads):
@@ -210,7 +214,12 @@ def test_brand_report_page(run, downloads):
     at = run("brand_report", brand="A")
     assert at.selectbox[0].value == "A"
     numbers = csv(downloads, "brand-A-numbers.csv")
-    assert len(numbers) == 11
+    # this world has fewer than 3 control brands: no DiD, and its before/after figure is shown
+    # under its own name (issue 18), never as a difference in differences
+    assert len(numbers) == 12
+    by = numbers.set_index("metric")
+    assert by.loc["Shoot days displaced (difference in differences)", "this_period"] == "–"
+    assert by.index[-1].startswith("Shoot days below the pre-twin level (before/after")
     row = numbers.set_index("metric").loc["Twin images"]
     assert (row["this_period"], row["previous_period"]) == ("60", "–")
     assert any(d.label == "Download the A report (HTML)" for d in at.get("download_button"))

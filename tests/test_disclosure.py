@@ -385,11 +385,11 @@ MATRIX = {
     "displacement": {
         "brand": ({0, 2}, {"displacement-share-by-channel.csv", "displacement-shoot-days.csv",
                            "displacement-crew-by-role.csv", "displacement-brands.csv",
-                           "displacement-estimates.csv"}, None),
+                           "displacement-estimates.csv", "displacement-breakdown.csv"}, None),
         "channel": ({0, 2}, {"displacement-share-by-channel.csv", "displacement-shoot-days.csv",
                              "displacement-brands.csv"}, "channel"),  # the crew chart
         # (ALL is every adopting brand: with a region the brands are listed one by one)
-        "region": (set(), {"displacement-estimates.csv"}, None),
+        "region": (set(), {"displacement-estimates.csv", "displacement-breakdown.csv"}, None),
         "role": (set(), {"displacement-crew-by-role.csv"}, "role"),    # shoots have no role
     },
     "income": {

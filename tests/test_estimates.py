@@ -1,13 +1,16 @@
 """Coverage, the pre-period and the displacement estimates on hand-built worlds (CONTRACT §2, §4).
 
-World (2024, ecommerce, assets = 10 × days): controls C1, C2, C3 book 2, 3 and 4 days every
-month of main.csv (2024-01..2024-12), so the control trend is exactly 1 and every adopter's
-pre-period scatter around it is 0: intervals collapse to the point. Adopters (first twin use = adoption):
-  A  main.csv, 4 days/month Jan–Jun, 2 days Jul–Dec; twins from Jul → DiD 2/month.
-  U  main.csv, 1 day every month; twins from Jul → unchanged bookings, DiD 0.
+World (2024, ecommerce, assets = 10 × days): controls C1, C2, C3 book 2, 3 and 5 / 3 days
+(odd / even months) in main.csv (2024-01..2024-12): 10 and 8 days, a pre-period mean of 9, so
+the control trend is 10/9 in odd months and 8/9 in even ones. An adopter booking the same days
+every month has relative residuals y ÷ E − 1 of −0.1 and +0.125 in turn: its scatter is not 0
+and its interval has width. Adopters (first twin use = adoption):
+  A  main.csv, 4 days/month Jan–Jun, 2 days Jul–Dec; twins from Jul.
+  U  main.csv, 1 day every month; twins from Jul → unchanged bookings.
   P  main.csv, 1 day every month; twins from Jan → no pre-period: not estimable.
   E  early.csv (Jan–Sep only), 1 day/month; twins Jul–Dec → observed Jan–Sep only.
-  L  late.csv (Apr–Dec only), 2 days/month; twins from Jun → pre-period Apr, May.
+  L  late.csv (Apr–Dec only), 2 days/month; twins from Jun → pre-period Apr, May: two
+     residual months, its scatter cannot be measured: not estimable.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from etl import cli
 from etl.load import load_paths
 
 MONTHS = range(1, 13)
-CONTROLS = {"C1": 2, "C2": 3, "C3": 4}
+CONTROLS = {"C1": 2, "C2": 3, "C3": (5, 3)}  # a pair: days in odd, even months
 
 
 def _booking(brand: str, month: int, days: float) -> tuple:
@@ -34,8 +37,12 @@ def _use(brand: str, month: int, assets: int) -> tuple:
             str(assets), "0", "EUR", "true", "true")
 
 
-def _build(tmp_path, controls: dict[str, float]) -> object:
-    main = [_booking(c, m, d) for c, d in controls.items() for m in MONTHS]
+def _days(d, month: int) -> float:
+    return d[(month - 1) % 2] if isinstance(d, tuple) else d
+
+
+def _build(tmp_path, controls: dict) -> object:
+    main = [_booking(c, m, _days(d, m)) for c, d in controls.items() for m in MONTHS]
     main += [_booking("A", m, 4 if m <= 6 else 2) for m in MONTHS]
     main += [_booking("U", m, 1) for m in MONTHS] + [_booking("P", m, 1) for m in MONTHS]
     early = [_booking("E", m, 1) for m in range(1, 10)]
@@ -75,9 +82,9 @@ def test_no_invented_zeros_outside_coverage(db):
         from marts.displacement_monthly where brand_id = 'E' and month >= '2024-06-01'
         order by month""") == [
         (date(2024, 6, 1), 1.0, 0.0, 0.0),
-        (date(2024, 7, 1), 1.0, 0.0, 1.0),
-        (date(2024, 8, 1), 1.0, 0.0, 1.0),
-        (date(2024, 9, 1), 1.0, 0.0, 1.0),
+        (date(2024, 7, 1), 1.0, 0.111111, 1.0),   # 1 × 10/9 − 1
+        (date(2024, 8, 1), 1.0, -0.111111, 1.0),  # 1 × 8/9 − 1
+        (date(2024, 9, 1), 1.0, 0.111111, 1.0),
     ]
     # L's file starts in April: its pre-period is April and May only
     assert mf.rows(db, """
@@ -94,45 +101,91 @@ def test_no_invented_zeros_outside_coverage(db):
     ]
 
 
+RHO = -0.3  # alternating residuals: ρ̂ far below 0, clipped at the estimator's floor (−0.3)
+
+
+def _se(z2: float, pre: list[int], pre_e: list[float], post: list[int], post_e: list[float],
+        rho: float = RHO) -> float:
+    """The AR(1) standard error, written out: σ² = Σz² ÷ (m − 1ᵀR1 ÷ m) over the pre months;
+    weights −E on each post month and ΣE × E_s ÷ ΣE_pre on each pre month s (the level's
+    share); se² = σ² wᵀRw with R[s, t] = ρ^|s − t|."""
+    import numpy as np
+
+    months = np.array(pre + post)
+    r = rho ** np.abs(months[:, None] - months[None, :])
+    m = len(pre)
+    sigma2 = z2 / (m - r[:m, :m].sum() / m)
+    w = np.r_[sum(post_e) * np.array(pre_e) / sum(pre_e), -np.array(post_e)]
+    return float(np.sqrt(sigma2 * w @ r @ w))
+
+
 def test_estimates_exact_rows(db):
-    # A: expected 4 × trend 1, actual 2, Jul–Dec → 12; upper 20 twin assets ÷ 10 per day × 6;
-    # L 20 ÷ 10 × 7 = 14; ALL upper counts every adopter: 12 + 3 + 14 + 12 + 6 = 47.
-    # Controls are constant, so every placebo error is 0 and the interval is the point.
-    # U, E, L: unchanged bookings → 0, and the interval contains 0. P: no pre-period.
-    # ALL adds the estimable adopters; P is left out and said so. months_observed: the
-    # adopters' brand-months, 12 + 9 + 9 + 12 + 12 = 54.
+    # A: expected 4 × 10/9 (odd months) and 4 × 8/9 (even), actual 2, Jul–Dec → DiD
+    # 3 × (22/9 + 14/9) = 12; upper 20 twin assets ÷ 10 per day × 6. Its residuals y ÷ E − 1
+    # are −0.1, +0.125 in turn (±0.1125 around their mean: Σz² = 6 × 0.1125²); they alternate,
+    # so ρ is the floor −0.3 (_se above writes the rest out); t(0.975, 5) = 2.571.
+    # U: 1 day throughout → DiD 0, E a quarter of A's. E: Jul–Sep, DiD 28/9 − 3 = 1/9
+    # (rounded to 6 places by the mart). L: two pre months (Apr, May): its scatter cannot be
+    # measured → not estimable, never a zero-width interval. P: no pre-period.
+    # ALL: A + U + E; se² = Σ se² + (Σ se)² ÷ 3 controls, t(0.975, 2) = 4.303. upper counts
+    # every adopter: 12 + 3 + 14 + 12 + 6 = 47; months_observed 12 + 9 + 9 + 12 + 12 = 54.
+    z2 = 6 * 0.1125 ** 2
+    e_a = [40 / 9, 32 / 9] * 3
+    se_a = _se(z2, list(range(1, 7)), e_a, list(range(7, 13)), e_a)
+    se_u = se_a / 4
+    se_e = _se(z2, list(range(1, 7)), e_a, [7, 8, 9], [10 / 9, 8 / 9, 10 / 9])
+    half_a, half_u, half_e = (2.571 * x for x in (se_a, se_u, se_e))
+    half_all = 4.303 * (se_a**2 + se_u**2 + se_e**2 + (se_a + se_u + se_e) ** 2 / 3) ** 0.5
     got = mf.rows(db, """
-        select scope, year, months_observed, did, did_low, did_high, upper, control_brands,
-               estimable, note, brands
+        select scope, year, months_observed, round(did, 4), round(did_low, 4),
+               round(did_high, 4), upper, control_brands, estimable, note, brands, rho
         from marts.displacement_estimates order by scope = 'ALL', scope""")
+    never = (0.0, 0.0, 0.0, 0.0, None, True, "never adopts twins", 1, None)
     assert got == [
-        ("A", 2024, 12, 12.0, 12.0, 12.0, 12.0, 3, True, None, 1),
-        ("C1", 2024, 12, 0.0, 0.0, 0.0, 0.0, None, True, "never adopts twins", 1),
-        ("C2", 2024, 12, 0.0, 0.0, 0.0, 0.0, None, True, "never adopts twins", 1),
-        ("C3", 2024, 12, 0.0, 0.0, 0.0, 0.0, None, True, "never adopts twins", 1),
-        ("E", 2024, 9, 0.0, 0.0, 0.0, 3.0, 3, True, None, 1),
-        ("L", 2024, 9, 0.0, 0.0, 0.0, 14.0, 3, True, None, 1),
-        ("P", 2024, 12, None, None, None, 12.0, 0, False, "no observed pre-adoption months", 1),
-        ("U", 2024, 12, 0.0, 0.0, 0.0, 6.0, 3, True, None, 1),
-        ("ALL", 2024, 54, 12.0, 12.0, 12.0, 47.0, 3, True,
-         "1 adopting brand(s) not estimable this year are left out", 4),
+        ("A", 2024, 12, 12.0, pytest.approx(12 - half_a, abs=2e-4),
+         pytest.approx(12 + half_a, abs=2e-4), 12.0, 3, True, None, 1, RHO),
+        ("C1", 2024, 12, *never), ("C2", 2024, 12, *never), ("C3", 2024, 12, *never),
+        ("E", 2024, 9, 0.1111, pytest.approx(0.1111 - half_e, abs=2e-4),
+         pytest.approx(0.1111 + half_e, abs=2e-4), 3.0, 3, True, None, 1, RHO),
+        ("L", 2024, 9, None, None, None, 14.0, 3, False,
+         "fewer than 3 pre-adoption months with 3 control brands (2): the brand's scatter "
+         "cannot be measured", 1, None),
+        ("P", 2024, 12, None, None, None, 12.0, 0, False, "no observed pre-adoption months", 1,
+         None),
+        ("U", 2024, 12, 0.0, pytest.approx(-half_u, abs=2e-4), pytest.approx(half_u, abs=2e-4),
+         6.0, 3, True, None, 1, RHO),
+        ("ALL", 2024, 54, 12.1111, pytest.approx(12.1111 - half_all, abs=2e-4),
+         pytest.approx(12.1111 + half_all, abs=2e-4), 47.0, 3, True,
+         "2 adopting brand(s) not estimable this year are left out", 3, RHO),
     ]
     # the mart's monthly DiD and the estimate agree exactly
     assert mf.rows(db, "select sum(displaced_shoot_days_did) from marts.displacement_monthly "
                        "where brand_id = 'A'") == [(12.0,)]
+    # no estimable row has a zero-width interval
+    assert mf.rows(db, "select count(*) from marts.displacement_estimates where estimable "
+                       "and did_high - did_low < 1e-9 and note is distinct from "
+                       "'never adopts twins' and note is distinct from 'before adoption'") == [(0,)]
 
 
 def test_event_study_exact_rows(db):
-    # A: placebo months −6..−1 are 0 (constant bookings, constant controls); then 2 a month.
-    assert mf.rows(db, """
-        select event_month, effect, effect_low, effect_high, brands, placebo
-        from marts.displacement_event_study where scope = 'A' order by event_month""") == [
-        *((e, 0.0, 0.0, 0.0, 1, True) for e in range(-6, 0)),
-        *((e, 2.0, 2.0, 2.0, 1, False) for e in range(0, 6)),
+    # A: a placebo month's effect is the level from the other 5 pre months (4) × the trend −
+    # 4: 40/9 − 4 = 4/9 in odd months, 32/9 − 4 = −4/9 in even ones; after adoption the DiD,
+    # 22/9 and 14/9. se of a post month: _se over that one month.
+    got = mf.rows(db, """
+        select event_month, round(effect, 4), brands, placebo,
+               round(effect_high - effect, 4), joint_high - effect > effect_high - effect
+        from marts.displacement_event_study where scope = 'A' order by event_month""")
+    assert [r[:4] for r in got] == [
+        *((e, (0.4444, -0.4444)[e % 2], 1, True) for e in range(-6, 0)),
+        *((e, (2.4444, 1.5556)[e % 2], 1, False) for e in range(0, 6)),
     ]
-    # ALL at +3 (A Oct, U Oct, L Sep; E's October is not observed)
-    assert mf.rows(db, "select effect, brands from marts.displacement_event_study "
-                       "where scope = 'ALL' and event_month = 3") == [(2.0, 3)]
+    e_a = [40 / 9, 32 / 9] * 3
+    assert got[6][4] == pytest.approx(2.571 * _se(6 * 0.1125 ** 2, list(range(1, 7)), e_a, [7],
+                                                  [40 / 9]), abs=2e-4)
+    assert all(r[5] for r in got)  # the simultaneous band is wider than the pointwise one
+    # ALL at +3 (A Oct, U Oct; E's October is not observed; L not estimable)
+    assert mf.rows(db, "select round(effect, 4), brands from marts.displacement_event_study "
+                       "where scope = 'ALL' and event_month = 3") == [(1.4444, 2)]
 
 
 def test_fewer_than_three_controls_is_not_estimable(tmp_path):
@@ -185,10 +238,9 @@ def test_unchanged_bookings_against_noisy_controls_contain_zero(tmp_path):
 
 def test_interval_from_the_brands_own_pre_period_scatter(tmp_path):
     # Constant controls (trend 1). W books 1, 3, 1, 3, 1, 3 days Jan–Jun (mean 2: relative
-    # residuals ±0.5, sample sd σ = √(6 × 0.25 ÷ 5) = √0.3), then 2 days a month with twins
-    # from Jul: expected 2 a month, DiD 0. se = σ √(ΣE² + (ΣE)² ÷ n) = √0.3 × √(6 × 4 +
-    # 12² ÷ 6) = √14.4; t(0.975, 5) = 2.571.
-    rows = [_booking(c, m, d) for c, d in CONTROLS.items() for m in MONTHS]
+    # residuals ±0.5, alternating: ρ = −0.3), then 2 days a month with twins from Jul:
+    # expected 2 a month, DiD 0; se as _se writes it out; t(0.975, 5) = 2.571.
+    rows = [_booking(c, m, d) for c, d in {"C1": 2, "C2": 3, "C3": 4}.items() for m in MONTHS]
     rows += [_booking("W", m, (1, 3)[(m - 1) % 2] if m <= 6 else 2) for m in MONTHS]
     db = tmp_path / "w.duckdb"
     load_paths(db, "bookings", [mf.write_csv(tmp_path / "b.csv", mf.HEADERS["bookings"], rows)])
@@ -198,15 +250,23 @@ def test_interval_from_the_brands_own_pre_period_scatter(tmp_path):
     [(did, low, high, note)] = mf.rows(db, """
         select did, did_low, did_high, note from marts.displacement_estimates
         where scope = 'W'""")
-    half = 2.571 * 14.4 ** 0.5
+    half = 2.571 * _se(6 * 0.25, list(range(1, 7)), [2] * 6, list(range(7, 13)), [2] * 6)
     assert (did, note) == (0.0, None)
     assert low == pytest.approx(-half) and high == pytest.approx(half)
-    # event study: a post month se = σ × level × √(1 + 1/6); a placebo month √(1 + 1/5)
+    # event study: a post month's se as _se over that month; a placebo month (June) is
+    # predicted from the other five pre months: weights −2 there and 2 ÷ 5 on each of them
     got = dict(mf.rows(db, """
         select event_month, effect_high - effect from marts.displacement_event_study
         where scope = 'W' and event_month in (-1, 0)"""))
-    assert got[0] == pytest.approx(2.571 * 0.3 ** 0.5 * 2 * (7 / 6) ** 0.5)
-    assert got[-1] == pytest.approx(2.571 * 0.3 ** 0.5 * 2 * (6 / 5) ** 0.5)
+    assert got[0] == pytest.approx(2.571 * _se(1.5, list(range(1, 7)), [2] * 6, [7], [2]))
+    assert got[-1] == pytest.approx(2.571 * _se(1.5, list(range(1, 6)), [2] * 5, [6], [2])
+                                    * (1.5 / (6 - _r_sum(6) / 6)) ** 0.5
+                                    / (1.5 / (5 - _r_sum(5) / 5)) ** 0.5)
+
+
+def _r_sum(m: int, rho: float = RHO) -> float:
+    """1ᵀR1 over m consecutive months."""
+    return sum(rho ** abs(i - j) for i in range(m) for j in range(m))
 
 
 def test_interval_words():
@@ -231,8 +291,7 @@ def test_queries_respect_brand_and_region_filters(db):
     every = queries.displacement_estimates(db, Filters(from_month="2024-01", to_month="2024-12"))
     assert list(every["scope"]) == ["ALL", "A", "C1", "C2", "C3", "E", "L", "P", "U"]
     one = queries.displacement_estimates(db, Filters(brand=("A",)))
-    assert one[["scope", "year", "did", "did_low", "did_high"]].values.tolist() == [
-        ["A", 2024, 12.0, 12.0, 12.0]]
+    assert one[["scope", "year", "did"]].values.tolist() == [["A", 2024, 12.0]]
     assert queries.displacement_estimates(db, Filters(from_month="2025-01",
                                                       to_month="2025-06")).empty
     assert queries.displacement_estimates(db, Filters(region=("SE",))).empty
@@ -240,11 +299,11 @@ def test_queries_respect_brand_and_region_filters(db):
     assert cov.values.tolist() == [["E", "2024-01", "2024-09", "2024-01..2024-09", 9],
                                    ["L", "2024-04", "2024-12", "2024-04..2024-12", 9]]
     es = queries.event_study(db, Filters())
-    # L adopted in June: its December is +6
-    assert set(es["scope"]) == {"ALL"} and list(es["event_month"]) == list(range(-6, 7))
+    # A, U (Jan–Dec) and E (Jan–Sep) adopted in July; L is not estimable
+    assert set(es["scope"]) == {"ALL"} and list(es["event_month"]) == list(range(-6, 6))
     a = queries.event_study(db, Filters(brand=("A",)))
-    assert a[["event_month", "effect", "placebo"]].values.tolist()[5:7] == [
-        [-1, 0.0, True], [0, 2.0, False]]
+    assert a[["event_month", "effect", "placebo"]].round(4).values.tolist()[5:7] == [
+        [-1, -0.4444, True], [0, 2.4444, False]]
 
 
 def test_event_study_chart_shades_placebo_months(db):
@@ -254,8 +313,9 @@ def test_event_study_chart_shades_placebo_months(db):
     fig = charts.event_study(queries.event_study(db, Filters(brand=("A",))))
     [shade] = fig.layout.shapes[:1]
     assert (shade.x0, shade.x1) == (-6.5, -0.5)
-    assert [t.name for t in fig.data] == [None, "95% interval", "estimate"]
-    assert list(fig.data[2].y) == [0.0] * 6 + [2.0] * 6
+    assert [t.name for t in fig.data] == [None, "simultaneous 95% band", None,
+                                          "95% interval (each month)", "estimate"]
+    assert [round(y, 4) for y in fig.data[4].y] == [0.4444, -0.4444] * 3 + [2.4444, 1.5556] * 3
 
 
 def test_bench_summary_figures():
@@ -277,6 +337,8 @@ def test_bench_summary_figures():
         "median_half_width_over_truth": round(4 / 12, 3),
         "placebo_coverage": 0.75, "placebo_coverage_all": 1.0,
         "never_adopters_exactly_zero": True,
+        "pretrend_flagged": None, "zero_width_estimable_rows": 0,
+        "estimates_not_equal_monthly_sums": 0,
     }
 
 

@@ -42,6 +42,9 @@ else:
     said = interval.sentence(interval.for_year(est, year), year)
     if said:
         st.markdown(ui.plain(said))
+    pretrend = interval.pretrend_sentence(est)
+    if pretrend:
+        st.markdown(ui.plain(pretrend))
 
 numbers = report.numbers_from(*totals)
 shown = numbers.assign(
@@ -57,8 +60,11 @@ for col, i in zip(cols, (0, 3, 6, 8), strict=True):
               "{:.1%}" if r["kind"] == "pct" else ctx.money_format if r["kind"] == "money"
               else "{:,.0f}",
               share=r["kind"] == "pct", ctx=ctx)
+moved = report.turnover(totals[0])
 ui.table(ctx, shown, sources="marts.displacement_monthly, marts.crew_impact_monthly, "
                              "marts.consent_monthly", key=f"brand-{brand}-numbers")
+if moved:
+    st.caption(ui.plain(moved))
 
 ui.chart(ctx, charts.shoot_days_vs_expected(expected, data.events()), expected,
          sources="bookings and twin-usage exports (marts.displacement_monthly)",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data, findings, interval, ui
+from dashboard import charts, data, findings, interval, report, ui
 
 ctx = ui.setup("Twin Impact: what AI twins do to fashion work",
                uses=("period", "brand", "channel", "region"))
@@ -16,6 +16,7 @@ st.caption(ui.headline_caption(ctx) + " " + ui.METHODOLOGY_LINK)
     ("twin_share_overall", f), ("displacement_estimates", f))
 year = interval.headline_year(f)
 estimate = interval.for_year(est, year)
+moved = report.turnover(disp)  # brands that entered or left between the two periods
 disp, disp0 = ui.pair(disp)
 crew, crew0 = ui.pair(crew)
 income, consent = income.iloc[0], consent.iloc[0]
@@ -35,6 +36,8 @@ ui.metric(c4, "Crew days displaced" + (" (all channels)" if crew_note else ""),
           crew["displaced_crew_days"], crew0["displaced_crew_days"], "{:,.0f}", ctx=ctx,
           help="Displaced shoot days × the brand's pre-twin crew days per shoot day."
                + (f" Note: {crew_note}." if crew_note else ""))
+if moved:
+    st.caption(ui.plain(moved))
 
 st.subheader("What the data says")
 top_role = None

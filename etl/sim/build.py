@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from etl.sim import files as f
-from etl.sim.common import load_params, month_starts
+from etl.sim.common import load_params, month_index, month_starts
 from etl.sim.crew import make_crew, survey
 from etl.sim.twins import END_SENTINEL, VIOLATIONS, make_twins
 from etl.sim.world import CANCEL_REASONS, make_bookings, make_brands, make_exports, n_months
@@ -29,6 +29,7 @@ FILES = {  # kind → file name (CONTRACT §5)
 }
 STATUSES = np.array(["completed", "confirmed", "cancelled"])
 PARTIAL_GLOB = "bookings-BR*.csv"  # the per-brand bookings files; stale ones are removed
+GAP_GLOB = "bookings-after-gap*.csv"  # a world with a month no file covers: the files after it
 
 
 @dataclass
@@ -52,13 +53,14 @@ class Built:
         return out
 
 
-def build(seed: int, scale: str, out: Path, step=lambda _msg: None, noise: str = "default"
-          ) -> Built:
-    """Simulate the industry for (seed, scale, noise) and write its files into `out`."""
+def build(seed: int, scale: str, out: Path, step=lambda _msg: None, noise: str = "default",
+          world: str | None = None) -> Built:
+    """Simulate the industry for (seed, scale, noise[, world]) and write its files into `out`."""
     out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob(PARTIAL_GLOB):  # another seed's per-brand files would mislead
-        stale.unlink()
-    p = load_params(seed, scale, noise)
+    for glob in (PARTIAL_GLOB, GAP_GLOB):  # another seed's per-brand files would mislead
+        for stale in out.glob(glob):
+            stale.unlink()
+    p = load_params(seed, scale, noise, world=world)
     step("simulating brands and shoots")
     b = make_brands(p)
     bk, truth = make_bookings(p, b)
@@ -135,6 +137,9 @@ def build(seed: int, scale: str, out: Path, step=lambda _msg: None, noise: str =
     bk_w = f.id_width(bk.brand.size)
     reasons = np.array(CANCEL_REASONS)
     exported = (bk.month >= ex.first[bk.brand]) & (bk.month <= ex.last[bk.brand])
+    gap = p.world.get("gap_month")
+    gap_m = month_index(gap, p["calendar"]["first_month"]) if gap else -1
+    exported &= bk.month != gap_m  # a month no file covers: the files stop before and resume after
 
     def write_bookings(path: Path, rows: np.ndarray) -> None:
         f.write(path, ["booking_id", "brand_id", "shoot_date", "channel", "region", "days",
@@ -152,19 +157,29 @@ def build(seed: int, scale: str, out: Path, step=lambda _msg: None, noise: str =
                           bk.reason[rows[lo:hi]] < 0),
                 ])
 
-    write_bookings(paths["bookings"], np.flatnonzero(exported & ~ex.partial[bk.brand]))
+    main = exported & ~ex.partial[bk.brand]
     extra, partial_files = [], []
+    write_bookings(paths["bookings"], np.flatnonzero(main & (bk.month < gap_m if gap else True)))
+    if gap:
+        path = out / "bookings-after-gap.csv"
+        write_bookings(path, np.flatnonzero(main & (bk.month > gap_m)))
+        extra.append(path)
     first_month = np.datetime64(p["calendar"]["first_month"], "M")
     for i in np.flatnonzero(ex.partial):
-        path = out / f"bookings-{b.ids[i]}.csv"
         rows = np.flatnonzero(exported & (bk.brand == i))
-        # the loader reads coverage from the file's first and last shoot dates
-        assert bk.month[rows].min() == ex.first[i] and bk.month[rows].max() == ex.last[i]
-        write_bookings(path, rows)
-        extra.append(path)
-        partial_files.append({"file": path.name, "brand_id": str(b.ids[i]),
-                              "from": str(first_month + int(ex.first[i])),
-                              "to": str(first_month + int(ex.last[i]))})
+        parts = [("", rows)]
+        if ex.first[i] < gap_m < ex.last[i]:  # the brand's file has a hole: two files
+            parts = [("", rows[bk.month[rows] < gap_m]), ("-after-gap", rows[bk.month[rows] > gap_m])]
+        for suffix, part in parts:
+            if not part.size:
+                continue
+            path = out / f"bookings-{b.ids[i]}{suffix}.csv"
+            write_bookings(path, part)
+            extra.append(path)
+            # the loader reads coverage from the file's first and last shoot dates
+            partial_files.append({"file": path.name, "brand_id": str(b.ids[i]),
+                                  "from": str(first_month + int(bk.month[part].min())),
+                                  "to": str(first_month + int(bk.month[part].max()))})
 
     step("writing booking-crew.csv")
     seats = np.flatnonzero(exported[crew.booking])  # crew of unexported bookings stay unseen
@@ -198,7 +213,8 @@ def build(seed: int, scale: str, out: Path, step=lambda _msg: None, noise: str =
     truth_table = _truth(p, b, truth)
     adopt = b.adopt_m[b.adopter]
     summary = {
-        "seed": seed, "scale": scale, "noise": noise, "brands": int(b.ids.size),
+        "seed": seed, "scale": scale, "noise": noise, "world": world,
+        "brands": int(b.ids.size),
         "never_adopt": [str(x) for x in b.ids[~b.adopter]],
         "adoption_months": sorted({str(np.datetime64(p["calendar"]["first_month"], "M") + int(m))
                                    for m in adopt}),

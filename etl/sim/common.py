@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +20,7 @@ class Params:
     scale: dict
     seed: int
     noise: dict
+    world: dict = field(default_factory=dict)  # a world built to break the estimator ([worlds])
 
     def __getitem__(self, key: str) -> dict:
         return self.raw[key]
@@ -32,11 +33,22 @@ class Params:
 NOISE_LEVELS = ("default", "low")  # `demo --noise`: the rough world, or the old smooth one
 
 
-def load_params(seed: int, scale: str, noise: str = "default", path: Path | None = None
-                ) -> Params:
-    """Read the parameter file and pick one scale and one noise level."""
+def world_names(path: Path | None = None) -> list[str]:
+    """The worlds built to break the estimator ([worlds.NAME] in simulation.toml)."""
     raw = tomllib.loads(Path(path or config.SIMULATION_TOML).read_text(encoding="utf-8"))
-    return Params(raw=raw, scale=raw["scale"][scale], seed=seed, noise=raw["noise"][noise])
+    return sorted(raw.get("worlds", {}))
+
+
+def load_params(seed: int, scale: str, noise: str = "default", path: Path | None = None,
+                world: str | None = None) -> Params:
+    """Read the parameter file and pick one scale and one noise level, and optionally one
+    world of [worlds]: its `noise`, `scale` and `calendar` tables replace those keys; its other
+    keys are read by the simulator (p.world)."""
+    raw = tomllib.loads(Path(path or config.SIMULATION_TOML).read_text(encoding="utf-8"))
+    w = dict(raw.get("worlds", {})[world]) if world else {}
+    raw["calendar"] = {**raw["calendar"], **w.pop("calendar", {})}
+    return Params(raw=raw, scale={**raw["scale"][scale], **w.pop("scale", {})}, seed=seed,
+                  noise={**raw["noise"][noise], **w.pop("noise", {})}, world=w)
 
 
 def rng(seed: int, stream: str) -> np.random.Generator:

@@ -12,6 +12,7 @@ with a probability that follows the brand's S-curve up to the channel's substitu
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,6 +89,9 @@ def make_brands(p: Params) -> Brands:
     n_adopt = n - n_never
     q = (np.arange(n_adopt) + 0.5) / n_adopt
     months = np.clip(np.rint(center + cal["adoption_spread_months"] * np.log(q / (1 - q))), lo, hi)
+    step = p.world.get("adoption_step_months")
+    if step:  # a world where brands adopt together: only every `step`-th month
+        months = np.clip(lo + step * np.rint((months - lo) / step), lo, hi)
     adopt_m = np.full(n, -1)
     adopt_m[~controls] = r.permutation(months.astype(int))
 
@@ -146,7 +150,12 @@ def substitution_prob(p: Params, b: Brands, brand: np.ndarray, chan: np.ndarray,
     k = month - b.adopt_m[brand]
     ramp = logistic((k - s["ramp_midpoint_months"]) / s["ramp_width_months"])
     prob = rate[chan] * b.intensity[brand] * ramp
-    return np.where(b.adopter[brand] & (k >= 0), np.minimum(prob, 0.95), 0.0)
+    # a world with anticipation cuts shoots in the months before the first twin use, by a
+    # share of the mature rate (and no twin image is used then)
+    ahead = p.world.get("anticipation_months", 0)
+    cut = rate[chan] * b.intensity[brand] * p.world.get("anticipation_cut", 0.0)
+    prob = np.where((k < 0) & (k >= -ahead), cut, prob)
+    return np.where(b.adopter[brand] & (k >= -ahead), np.minimum(prob, 0.95), 0.0)
 
 
 def _split_days(r: np.random.Generator, halfdays: np.ndarray, lengths: np.ndarray,
@@ -190,7 +199,16 @@ def make_bookings(p: Params, b: Brands) -> tuple[Bookings, dict]:
     sb, sc = p.noise["brand_month_sigma"], p.noise["channel_month_sigma"]
     expected = b.base[:, :, None] * shape[None, :, :] * b.own[:, None, :]
     channel_shock = r.lognormal(0, sc, expected.shape)
-    brand_shock = rng(p.seed, "brand-month").lognormal(0, sb, (b.ids.size, 1, nm))
+    rho = p.noise.get("brand_month_rho", 0.0)
+    if rho:  # persistent shocks: AR(1) in logs with the same stationary sd
+        eps = rng(p.seed, "brand-month").standard_normal((b.ids.size, 1, nm))
+        x = np.empty_like(eps)
+        x[..., 0] = eps[..., 0]
+        for t in range(1, nm):
+            x[..., t] = rho * x[..., t - 1] + math.sqrt(1 - rho**2) * eps[..., t]
+        brand_shock = np.exp(sb * x)
+    else:
+        brand_shock = rng(p.seed, "brand-month").lognormal(0, sb, (b.ids.size, 1, nm))
     target = expected * channel_shock * brand_shock / np.exp((sb**2 + sc**2) / 2)  # mean 1
     # Round to half days carrying the error from month to month (one random offset per brand ×
     # channel): unbiased, and any run of months sums to within one half day of its target.
@@ -316,4 +334,9 @@ def make_exports(p: Params, b: Brands) -> Exports:
     last = np.where(b.adopter, np.maximum(last, a + ex["min_observed_post_months"] - 1), last)
     last = np.minimum(last, nm - 1)
     partial[late] = partial[early] = True
+    end = p.world.get("controls_end")
+    if end:  # a world whose first few controls' files stop early
+        stop = month_index(end, p["calendar"]["first_month"])
+        for i in np.flatnonzero(~b.adopter & (first < stop))[:p.world.get("controls_ending", 2)]:
+            last[i], partial[i] = min(last[i], stop), True
     return Exports(first, last, partial)
