@@ -45,13 +45,20 @@ class Ctx:
 
 
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# Streamlit's Markdown links bare addresses (GFM autolink literals) after parsing, on the
+# text itself, so escapes cannot stop it: an invisible WORD JOINER (U+2060) inside `://`
+# and after `www` breaks the patterns and leaves the text as it reads. (An e-mail address
+# still becomes a mailto: link, which opens the reader's own mail program, no web page.)
+_AUTOLINK = re.compile(r"(?<=:)(?=\\/\\/)|(?<=www)(?=\\\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def plain(text) -> str:
     """Free text from the data (a brand id, a survey source) for a Markdown string: every
     ASCII punctuation mark backslash-escaped, so it renders as the same text and never as a
-    link, an image, HTML or formatting (also breaks `www.`/`http://` autolinks)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    link, an image, HTML or formatting; bare `http://` and `www.` addresses are broken by an
+    invisible word joiner so they are not linked either."""
+    return _AUTOLINK.sub(WORD_JOINER, _MD_SPECIAL.sub(r"\\\1", str(text)))
 
 
 def unapplied(f: Filters, follows: tuple[str, ...]) -> list[str]:

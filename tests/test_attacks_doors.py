@@ -290,7 +290,7 @@ def _no_markdown_link(at: AppTest) -> None:
 
 def test_embed_and_employment_quote_url_values_as_text(survey_world, run):
     at = run("embed", survey_world, chart="displacement-shoot-days", brand=EVIL)
-    assert any(r"\[Click here\]\(https\:\/\/evil\.example\/login\)" in w.value
+    assert any("\\[Click here\\]\\(https\\:\u2060\\/\\/evil\\.example\\/login\\)" in w.value
                for w in at.warning)
     _no_markdown_link(at)
     at = run("employment", survey_world, source=EVIL, every="![x](https://evil.example/i.png)")
@@ -298,14 +298,18 @@ def test_embed_and_employment_quote_url_values_as_text(survey_world, run):
     assert sum(r"\[Click here\]" in w.value for w in at.warning) == 1
     assert not any("![x](" in w.value for w in at.warning)
     # the survey's source name (from the file) in the caption, as text
-    assert any(r"\[Union\]\(https\:\/\/evil\.example\/u\)" in c.value for c in at.caption)
+    assert any("\\[Union\\]\\(https\\:\u2060\\/\\/evil\\.example\\/u\\)" in c.value
+               for c in at.caption)
 
 
 def test_one_escaping_function():
     from dashboard import ui
 
     assert not hasattr(signin, "_plain")
-    assert ui.plain("[a](http://x) *b* <i>") == r"\[a\]\(http\:\/\/x\) \*b\* \<i\>"
+    assert ui.plain("[a](http://x) *b* <i>") == "\\[a\\]\\(http\\:\u2060\\/\\/x\\) \\*b\\* \\<i\\>"
+    # bare addresses: Streamlit links them after parsing, so a word joiner breaks them
+    assert ui.plain("www.evil.example") == "www\u2060\\.evil\\.example"
+    assert ui.plain("jane.doe@example.com") == "jane\\.doe\\@example\\.com"
 
 
 # ---- 5. a brand user never sees another brand's id, file or row count ----------------------
