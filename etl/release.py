@@ -360,6 +360,10 @@ def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.Data
                                                                          pd.DataFrame]:
     """Every cell's status (shown, primary, secondary), and the audit of the protected ones."""
     out, audits = [], []
+    # a fixed order: the pattern must not depend on the order SQL returned the rows in
+    order = {"month": 0, "quarter": 1, "year": 2}
+    cells = cells.assign(_g=cells["grain"].map(order)).sort_values(
+        ["measure", "_g", "period", "dim", "member"]).drop(columns="_g")
     for measure, part in cells.groupby("measure", sort=True):
         part = part.reset_index(drop=True)
         first, hidden, lo, hi, ok = protect_measure(part, homes, k, measure in SIGNED)
