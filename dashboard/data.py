@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import disclosure, queries, signin
+from dashboard import disclosure, public, queries, signin
 from dashboard.audience import Audience
 from dashboard.filters import Filters
 from etl import config
@@ -96,7 +96,7 @@ def run_batch(db: Path, calls: tuple) -> list:
     GIL while it works), so a page waits for about half its queries' time on two cores."""
     def run(con, call):
         name, *args = call
-        return (_EXTRA.get(name) or getattr(queries, name))(con, *args)
+        return (_EXTRA.get(name) or public.released(name) or getattr(queries, name))(con, *args)
 
     workers = max(1, min(PARALLEL, len(calls)))
     with readers(db, workers) as cons:
@@ -131,7 +131,7 @@ def fetch(*calls: tuple) -> list:
     result scoped and suppressed for the audience (dashboard.disclosure)."""
     path = db()
     aud = audience()
-    calls = _scoped(calls, aud)
+    calls = public.route(_scoped(calls, aud), aud)
     # beside each call, the calls it can be subtracted from (disclosure.complements), and the
     # number of brands when industry figures are shown to a brand
     wider = [disclosure.complements(name, tuple(args), aud) for name, *args in calls]
