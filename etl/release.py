@@ -48,22 +48,32 @@ DIMS = ("all", "brand", "channel", "role", "region")
 SQL_DIR = config.SQL_DIR / "release"
 # the relations the fingerprint follows (what release/*.sql reads)
 READS = ("staging.int_usage_cube", "staging.int_model_numbers", "staging.stg_booking_crew",
-         "staging.int_crew_numbers", "marts.displacement_monthly", "marts.brands")
+         "staging.int_crew_numbers", "marts.displacement_monthly", "marts.brands",
+         "marts.crew_impact_monthly")
 FINGERPRINT_KEY = "release.cells"
 
 # measure → who the people behind it are (None: brands' figures, no person: never suppressed)
 MEASURES: dict[str, str | None] = {
     "shoot_days": None,
     "shoot_images": None,
+    "cancelled_days": None,
+    "displaced_days_did": None,
+    "displaced_days_upper": "models",
     "twin_images": "models",
     "unlicensed_images": "models",
+    "unwatermarked_images": "models",
+    "undisclosed_images": "models",
     "twin_fees": "models",
     "crew_days": "crew",
     "crew_income": "crew",
     "displaced_crew_days": "crew",
     "displaced_crew_income": "crew",
+    "est_crew_days": "crew",     # marts.displacement_estimates, per brand-year and ALL-year
+    "est_crew_income": "crew",
 }
-SIGNED = frozenset({"displaced_crew_days", "displaced_crew_income"})  # estimates: any sign
+# estimates may take any sign: the attack does not assume them non-negative
+SIGNED = frozenset({"displaced_days_did", "displaced_crew_days", "displaced_crew_income",
+                    "est_crew_days", "est_crew_income"})
 
 
 def cell_id(measure: str, period: str, dim: str, member: str) -> str:

@@ -1,7 +1,8 @@
 -- grain: one row per measure × period (whole month, quarter or calendar year) × breakdown (all, brand, channel, role, region) × member
 -- The release's cells before suppression, from the temporary contributions table (see
 -- contributions.sql): value = the sum; people = the distinct people whose part is not zero
--- (null for measures about no people); top_share = the largest person's part of the value.
+-- (null for measures about no people); top_share = the largest person's part of the value
+-- (of the sum of the parts' sizes: estimates may be negative).
 -- A breakdown is a cell only where the measure has it (crew figures have no channel, twin
 -- figures no role).
 with contributions as not materialized (
@@ -48,9 +49,9 @@ final as (
         member,
         sum(value) as value,
         case when any_value(people) is null then null
-            else count(person) filter (where value > 0) end as people,
-        case when any_value(people) is null or sum(value) <= 0 then null
-            else max(value) / sum(value) end as top_share
+            else count(person) filter (where value <> 0) end as people,
+        case when any_value(people) is null or sum(abs(value)) = 0 then null
+            else max(abs(value)) / sum(abs(value)) end as top_share
     from per_person
     group by measure, grain, period, dim, member
 )

@@ -1,4 +1,4 @@
--- grain: one row per measure (displaced crew days, displaced crew income) × year × scope (ALL, or a brand)
+-- grain: one row per measure (est_crew_days, est_crew_income) × year × scope (ALL, or a brand)
 -- The crew estimates of marts.displacement_estimates as release cells. A brand's people are
 -- the crew members it booked that year; ALL's people are the people of the brands it sums
 -- (those with an estimate other than zero), not of every brand in the warehouse. top_share:
@@ -6,14 +6,14 @@
 -- year: an estimate is days × the brands' own crew and day rates, so one dominant person
 -- dominates it too.
 with estimates as (
-    select scope, year, crew_days as displaced_crew_days, crew_income as displaced_crew_income
+    select scope, year, crew_days as est_crew_days, crew_income as est_crew_income
     from marts.displacement_estimates
 ),
 
 long as (
     select scope, year, measure, value
     from estimates
-    unpivot (value for measure in (displaced_crew_days, displaced_crew_income))
+    unpivot (value for measure in (est_crew_days, est_crew_income))
     where value is not null
 ),
 
@@ -44,7 +44,7 @@ per_person as (
     inner join observed
         on observed.year = behind.year
         and observed.brand_id = behind.brand_id
-        and observed.measure = replace(behind.measure, 'displaced_', '')
+        and observed.measure = replace(behind.measure, 'est_', '')
     group by all
 ),
 

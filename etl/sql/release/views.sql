@@ -14,4 +14,4 @@ select * from release.cells where dim <> 'all';
 create or replace view release.estimates as
 select measure, period::integer as year, case when dim = 'all' then 'ALL' else member end as scope,
     value, people, status
-from release.cells where measure like 'displaced_%';
+from release.cells where measure like 'est_%';
