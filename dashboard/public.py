@@ -14,10 +14,13 @@ Queries not (yet) served from the release keep the per-query disclosure layer
 
 from __future__ import annotations
 
+from datetime import date
+
+import numpy as np
 import pandas as pd
 
 from dashboard import privacy, queries
-from dashboard.filters import Filters
+from dashboard.filters import Filters, add_months, previous_period
 from dashboard.queries import Source
 
 # the order a breakdown is taken in when several are set: a public figure follows one
@@ -145,16 +148,263 @@ def consent_over_time(src: Source, f: Filters) -> pd.DataFrame:
                 "unlicensed_people", privacy.SUPPRESSED_COL]]
 
 
+# ---- headlines: any period, as a sum of the release's cells that tile it ----------------
+
+
+def tiles(start: date, end: date) -> list[tuple[str, str]]:
+    """The coarsest release periods that cover the months start..end exactly: whole
+    calendar years where they fit, then whole quarters, then months."""
+    out, m = [], start
+    while m <= end:
+        if m.month == 1 and add_months(m, 11) <= end:
+            out.append(("year", f"{m.year}"))
+            m = add_months(m, 12)
+        elif m.month in (1, 4, 7, 10) and add_months(m, 2) <= end:
+            out.append(("quarter", f"{m.year}-Q{(m.month - 1) // 3 + 1}"))
+            m = add_months(m, 3)
+        else:
+            out.append(("month", f"{m:%Y-%m}"))
+            m = add_months(m, 1)
+    return out
+
+
+def _bounds(src: Source, f: Filters) -> tuple[date, date] | None:
+    if f.start() and f.end():
+        return f.start(), f.end()
+    row = queries._run(src, "select min(period_start) as a, max(period_start) as b "
+                            "from release.cells where grain = 'month'")
+    if row.empty or pd.isna(row["a"].iloc[0]):
+        return None
+    a, b = (pd.Timestamp(row[c].iloc[0]).date() for c in ("a", "b"))
+    return f.start() or a, f.end() or b
+
+
+def _tiled(src: Source, periods: list[tuple[str, str]], measures: tuple[str, ...],
+           dim: str, by_member: bool = False, member: str = "") -> pd.DataFrame:
+    """Per (member,) measure: the sum of the tiles' values (a tile without a cell is 0),
+    NaN when any tile is hidden; people: the most people behind one tile (a lower bound
+    of the distinct people behind the sum); status: the worst tile's; cells: tiles found.
+    A sum of shown cells tells nothing the release does not."""
+    cells = queries._run(src, """
+        select member, measure, value, people, status
+        from release.cells
+        where list_contains($measures::varchar[], measure) and dim = $dim
+          and ($by_member or member = $member)
+          and list_contains($periods::varchar[], grain || '|' || period)
+    """, {"measures": list(measures), "dim": dim, "by_member": by_member, "member": member,
+          "periods": [f"{g}|{p}" for g, p in periods]})
+    rank = {"shown": 0, "secondary": 1, "primary": 2}
+    cells["rank"] = cells["status"].map(rank)
+    out = cells.groupby(["member", "measure"], sort=True).agg(
+        value=("value", lambda v: v.sum(min_count=1)), people=("people", "max"),
+        rank=("rank", "max"), cells=("status", "size")).reset_index()
+    out.loc[out["rank"] > 0, ["value", "people"]] = np.nan
+    out["status"] = out["rank"].map({v: k for k, v in rank.items()})
+    return out.drop(columns="rank")
+
+
+def _mark(statuses, k: int) -> str:
+    seen = set(statuses)
+    return (privacy.note(k) if "primary" in seen else
+            privacy.secondary_note(k) if "secondary" in seen else "")
+
+
+def _two(src: Source, f: Filters, measures: dict[str, str], people: dict[str, str],
+         allowed: tuple[str, ...] = BREAKDOWNS) -> pd.DataFrame:
+    """Two rows — the period, then the one of the same length before it — of `measures`
+    (release measure → column), with `people` (column → release measure whose people it
+    is) and `cells`; the release cells tiling each period."""
+    dim, member = breakdown(f, allowed)
+    bounds = _bounds(src, f)
+    k = _k(src)
+    rows = []
+    for label, span in (("current", bounds),
+                        ("previous", previous_period(*bounds) if bounds and f.start()
+                         else None)):
+        row: dict = {"period": label}
+        got = (_tiled(src, tiles(*span), tuple({*measures, *people.values()}), dim,
+                      member=member) if span else pd.DataFrame(
+                          columns=["member", "measure", "value", "people", "status", "cells"]))
+        by = got.set_index("measure")
+        for measure, col in measures.items():
+            row[col] = float(by.loc[measure, "value"]) if measure in by.index else (
+                0.0 if span else np.nan)
+        for col, measure in people.items():
+            row[col] = by.loc[measure, "people"] if measure in by.index else 0
+        row["cells"] = int(got["cells"].sum()) if len(got) else 0
+        row[privacy.SUPPRESSED_COL] = _mark(got["status"], k) if len(got) else ""
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def displacement_totals(src: Source, f: Filters) -> pd.DataFrame:
+    """period (current, previous), shoot_days, shoot_assets, twin_assets, twin_share,
+    cancelled_for_twin_days, displaced_did, displaced_upper, cells, models."""
+    out = _two(src, f, {"shoot_days": "shoot_days", "shoot_images": "shoot_assets",
+                        "twin_images": "twin_assets", "cancelled_days": "cancelled_for_twin_days",
+                        "displaced_days_did": "displaced_did",
+                        "displaced_days_upper": "displaced_upper"},
+               {"models": "twin_images"})
+    out["twin_share"] = out["twin_assets"] / (out["twin_assets"] + out["shoot_assets"])
+    return out[["period", "shoot_days", "shoot_assets", "twin_assets", "twin_share",
+                "cancelled_for_twin_days", "displaced_did", "displaced_upper", "cells",
+                "models", privacy.SUPPRESSED_COL]]
+
+
+CREW_BREAKDOWNS = ("brand", "role", "region")
+
+
+def crew_totals(src: Source, f: Filters) -> pd.DataFrame:
+    """period (current, previous), crew_days, crew_income, displaced_crew_days,
+    displaced_crew_income, cells, people."""
+    out = _two(src, f, {"crew_days": "crew_days", "crew_income": "crew_income",
+                        "displaced_crew_days": "displaced_crew_days",
+                        "displaced_crew_income": "displaced_crew_income"},
+               {"people": "crew_days"}, CREW_BREAKDOWNS)
+    return out[["period", "crew_days", "crew_income", "displaced_crew_days",
+                "displaced_crew_income", "cells", "people", privacy.SUPPRESSED_COL]]
+
+
+def model_income_totals(src: Source, f: Filters) -> pd.DataFrame:
+    """period (current, previous), shoot_income (crew income of role model), twin_income
+    (twin fees), cells, models_shoot, models_twin: the period only, as the marts'."""
+    period_only = Filters(from_month=f.from_month, to_month=f.to_month)
+    shoot = _two(src, Filters(from_month=f.from_month, to_month=f.to_month, role=("model",)),
+                 {"crew_income": "shoot_income"}, {"models_shoot": "crew_income"},
+                 CREW_BREAKDOWNS)
+    twin = _two(src, period_only, {"twin_fees": "twin_income"}, {"models_twin": "twin_fees"})
+    out = shoot.drop(columns=privacy.SUPPRESSED_COL).assign(
+        twin_income=twin["twin_income"], models_twin=twin["models_twin"],
+        cells=shoot["cells"] + twin["cells"])
+    out[privacy.SUPPRESSED_COL] = [a or b for a, b in zip(shoot[privacy.SUPPRESSED_COL],
+                                                          twin[privacy.SUPPRESSED_COL],
+                                                          strict=True)]
+    return out[["period", "shoot_income", "twin_income", "cells", "models_shoot",
+                "models_twin", privacy.SUPPRESSED_COL]]
+
+
+def consent_totals(src: Source, f: Filters) -> pd.DataFrame:
+    """period (current, previous), twin_assets, licensed_assets, unlicensed_assets,
+    watermarked_share, disclosed_share, cells, people, unlicensed_people,
+    unwatermarked_people, undisclosed_people."""
+    out = _two(src, f, {"twin_images": "twin_assets", "unlicensed_images": "unlicensed_assets",
+                        "unwatermarked_images": "unwatermarked",
+                        "undisclosed_images": "undisclosed"},
+               {"people": "twin_images", "unlicensed_people": "unlicensed_images",
+                "unwatermarked_people": "unwatermarked_images",
+                "undisclosed_people": "undisclosed_images"}, ("brand", "region"))
+    out["licensed_assets"] = out["twin_assets"] - out["unlicensed_assets"]
+    twin = out["twin_assets"].where(out["twin_assets"] > 0)
+    out["watermarked_share"] = 1 - out["unwatermarked"] / twin
+    out["disclosed_share"] = 1 - out["undisclosed"] / twin
+    return out[["period", "twin_assets", "licensed_assets", "unlicensed_assets",
+                "watermarked_share", "disclosed_share", "cells", "people",
+                "unlicensed_people", "unwatermarked_people", "undisclosed_people",
+                privacy.SUPPRESSED_COL]]
+
+
+def crew_by_role(src: Source, f: Filters) -> pd.DataFrame:
+    """role, crew_days, crew_income, displaced_crew_days, displaced_crew_income, people:
+    the release's role breakdown over the period (a brand or region filter is not
+    followed: one breakdown at a time)."""
+    bounds = _bounds(src, f)
+    cols = ["role", "crew_days", "crew_income", "displaced_crew_days",
+            "displaced_crew_income", "people", privacy.SUPPRESSED_COL]
+    if bounds is None:
+        return pd.DataFrame(columns=cols)
+    measures = ("crew_days", "crew_income", "displaced_crew_days", "displaced_crew_income")
+    got = _tiled(src, tiles(*bounds), measures, "role", by_member=True)
+    if f.role:
+        got = got[got["member"].isin(f.role)]
+    if got.empty:
+        return pd.DataFrame(columns=cols)
+    k = _k(src)
+    wide = got.pivot(index="member", columns="measure", values="value").reindex(
+        columns=list(measures)).fillna(0.0)
+    blank = got[got["status"] != "shown"]
+    for member, measure in zip(blank["member"], blank["measure"], strict=True):
+        wide.loc[member, measure] = np.nan
+    hidden = blank.groupby("member")["status"].agg(list)
+    people = got[got["measure"] == "crew_days"].set_index("member")["people"]
+    out = wide.assign(people=people).reset_index().rename(columns={"member": "role"})
+    out[privacy.SUPPRESSED_COL] = [_mark(hidden.get(r, []), k) for r in out["role"]]
+    return out.sort_values(["displaced_crew_days", "role"], ascending=[False, True],
+                           kind="stable")[cols].reset_index(drop=True)
+
+
+def twin_share_by_half(src: Source, f: Filters) -> pd.DataFrame:
+    """half (`2026 H1`), channel, shoot_assets, twin_assets, twin_share, months, models: each
+    half as the sum of its two quarters in the release, up to the period's end."""
+    end = f.end()
+    cells = queries._run(src, """
+        select period, member as channel, measure, value, people, status
+        from release.cells
+        where grain = 'quarter' and dim = 'channel'
+          and list_contains(['twin_images', 'shoot_images'], measure)
+          and ($end::date is null or period_start <= $end::date)
+    """, {"end": end})
+    cols = ["half", "channel", "shoot_assets", "twin_assets", "twin_share", "months",
+            "models", privacy.SUPPRESSED_COL]
+    if cells.empty:
+        return pd.DataFrame(columns=cols)
+    k = _k(src)
+    cells["half"] = cells["period"].str[:4] + " H" + np.where(
+        cells["period"].str[-1].astype(int) <= 2, "1", "2")
+    rows = []
+    for (half, channel), g in cells.groupby(["half", "channel"], sort=True):
+        row = {"half": half, "channel": channel, "months": 6}
+        for measure, col in (("shoot_images", "shoot_assets"), ("twin_images", "twin_assets")):
+            part = g[g["measure"] == measure]
+            row[col] = (np.nan if (part["status"] != "shown").any()
+                        else float(part["value"].sum()))
+        twin = g[g["measure"] == "twin_images"]
+        row["models"] = (np.nan if (twin["status"] != "shown").any()
+                         else (twin["people"].max() if len(twin) else 0))
+        row[privacy.SUPPRESSED_COL] = _mark(g["status"], k)
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out["twin_share"] = out["twin_assets"] / (out["twin_assets"] + out["shoot_assets"])
+    return out[cols]
+
+
+def displacement_estimates(src: Source, f: Filters) -> pd.DataFrame:
+    """scope, year, months_observed, did, did_low, did_high, upper, control_brands,
+    estimable, note, brands, crew_days(_low/_high), crew_income(_low/_high), crew_people,
+    models: release.estimate_detail (the crew estimates only where their cells are shown,
+    no upper bound) for the years the period touches; ALL, or one brand."""
+    dim, member = breakdown(f, ("brand",))
+    est = queries._run(src, """
+        select d.*, c.people as crew_people
+        from release.estimate_detail d
+        left join release.estimates c
+            on c.measure = 'est_crew_days' and c.scope = d.scope and c.year = d.year
+        where d.year between coalesce(year($start::date), 0)
+                         and coalesce(year($end::date), 9999)
+          and (($dim = 'all' and d.scope = 'ALL') or ($dim = 'brand' and d.scope = $member))
+        order by d.scope = 'ALL' desc, d.scope, d.year
+    """, {"start": f.start(), "end": f.end(), "dim": dim, "member": member})
+    est.insert(6, "upper", np.nan)
+    est["models"] = np.nan
+    return est
+
+
 def periods(src: Source) -> pd.DataFrame:
     """grain, period, period_start, period_end: the periods the release publishes (the
     public period picker's choices)."""
-    return queries._run(src, "select grain, period, period_start, period_end from release.periods "
-                     "order by period_start, grain")
+    return queries._run(src, "select grain, period, period_start, period_end "
+                             "from release.periods order by period_start, grain")
 
 
 RELEASED = {"twin_share_overall": twin_share_overall,
             "twin_share_by_channel": twin_share_by_channel,
-            "consent_over_time": consent_over_time}
+            "consent_over_time": consent_over_time,
+            "displacement_totals": displacement_totals,
+            "crew_totals": crew_totals,
+            "model_income_totals": model_income_totals,
+            "consent_totals": consent_totals,
+            "crew_by_role": crew_by_role,
+            "twin_share_by_half": twin_share_by_half,
+            "displacement_estimates": displacement_estimates}
 
 
 PREFIX = "release:"  # a call served from the release (its own cache entry, never disclosed again)

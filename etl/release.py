@@ -100,8 +100,8 @@ def relations(cells: pd.DataFrame, homes: dict[str, str]) -> list[tuple[int, lis
     positions in `cells` (columns grain, period, dim, member). A part that has no cell is
     zero (the release has no cell where nothing happened)."""
     at = {(g, p, d, m): i for i, (g, p, d, m) in
-          enumerate(zip(cells["grain"], cells["period"], cells["dim"], cells["member"],
-                        strict=True))}
+          enumerate(zip(cells["grain"].tolist(), cells["period"].tolist(),
+                        cells["dim"].tolist(), cells["member"].tolist(), strict=True))}
     groups: dict[tuple, list[int]] = defaultdict(list)
     for (g, p, d, m), i in at.items():
         if d != "all":
@@ -192,11 +192,12 @@ def primary(people: np.ndarray, top: np.ndarray, value: np.ndarray, k: int) -> n
 
 def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]]],
            lower: float = 0.0, only: np.ndarray | None = None,
-           exact: bool = True) -> tuple[np.ndarray, np.ndarray]:
+           exact: bool = True, batch: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """For every hidden cell (of `only`, when given), the lowest and highest value
     consistent with the shown cells and the relations (each hidden cell ≥ `lower`); NaN
     for the others. Not `exact`: a side is left unsolved once a solution found for another
-    cell already takes this one ±PROTECTION away (lo/hi are then values it can take).
+    cell already takes this one ±PROTECTION away (lo/hi are then values it can take, for
+    every hidden cell of the groups attacked); `batch`: two solves per group only.
 
     One HiGHS model per connected group of hidden cells, reused for every objective."""
     lo = np.full(len(value), np.nan)
@@ -214,14 +215,17 @@ def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]
         return c
 
     rows = []  # (hidden cells with coefficients, right-hand side)
+    hid, val = hidden.tolist(), value.tolist()  # Python lists: indexed once per cell below
     for total, parts in eqs:
+        if not hid[total] and not any(hid[p] for p in parts):
+            continue
         coef = {total: 1.0}
         for p in parts:
             coef[p] = coef.get(p, 0.0) - 1.0
-        free = {c: a for c, a in coef.items() if hidden[c] and a != 0}
+        free = {c: a for c, a in coef.items() if hid[c] and a != 0}
         if not free:
             continue
-        rhs = -sum(a * value[c] for c, a in coef.items() if not hidden[c])
+        rhs = -sum(a * val[c] for c, a in coef.items() if not hid[c])
         rows.append((free, rhs))
         first = find(next(iter(free)))
         for c in free:
@@ -234,11 +238,12 @@ def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]
     group_rows: dict[int, list] = defaultdict(list)
     for free, rhs in rows:
         group_rows[find(next(iter(free)))].append((free, rhs))
+    want = wanted.tolist()
     for root, cols in groups.items():
-        targets = [c for c in cols if wanted[c]]
+        targets = [c for c in cols if want[c]]
         if targets:
             _solve(cols, targets, group_rows.get(root, []), lower, lo, hi,
-                   None if exact else value)
+                   None if exact else value, batch)
     return lo, hi
 
 
@@ -269,13 +274,15 @@ def _highs() -> highspy.Highs:
 
 
 def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np.ndarray,
-           hi: np.ndarray, value: np.ndarray | None) -> None:
-    """Minimise and maximise each target over one group's model. With `value`, a side is
-    not solved once some solution already reached value ∓ PROTECTION (every solution is a
-    value the cell can take, so lo/hi are then values it can take, not its extremes)."""
+           hi: np.ndarray, value: np.ndarray | None, batch: bool = False) -> None:
+    """Minimise and maximise each target over one group's model. With `value` (witness
+    mode), every solution found is kept as values each cell of the group can take, and a
+    side is not solved once some solution already reached value ∓ PROTECTION: lo/hi are
+    then values the cell can take, not its extremes. `batch`: only two solves, every
+    target pushed down (then up) together, each weighted by 1/|value|."""
     pos = {c: i for i, c in enumerate(cols)}
     if not rows:  # in no relation: nothing bounds it from above
-        lo[targets], hi[targets] = lower, np.inf
+        lo[cols], hi[cols] = lower, np.inf
         return
     h = _highs()
     inf = highspy.kHighsInf
@@ -285,11 +292,27 @@ def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np
         index = np.array([pos[c] for c in free], dtype=np.int32)
         vals = np.array(list(free.values()), dtype=np.float64)
         h.addRow(rhs, rhs, len(index), index, vals)
-    at = np.array([pos[c] for c in targets])
-    tg = np.array(targets)
-    if value is not None:
-        lo[tg], hi[tg] = np.inf, -np.inf
+    every = np.array(cols)
+    if value is not None:  # the true values are one solution
+        lo[every] = np.fmin(lo[every], value[every])
+        hi[every] = np.fmax(hi[every], value[every])
         need = PROTECTION * np.abs(value) - 1e-6 * np.maximum(1.0, np.abs(value))
+
+    def seen() -> None:
+        x = np.asarray(h.getSolution().col_value)
+        lo[every] = np.fmin(lo[every], x)
+        hi[every] = np.fmax(hi[every], x)
+
+    if batch:
+        cost = np.zeros(n)
+        cost[[pos[c] for c in targets]] = 1.0 / np.maximum(np.abs(value[targets]), 1e-9)
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            h.changeObjectiveSense(sense)
+            h.run()
+            if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                seen()
+        return
     for c in targets:
         j = pos[c]
         h.changeColCost(j, 1.0)
@@ -304,9 +327,7 @@ def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np
             if status == highspy.HighsModelStatus.kOptimal:
                 out[c] = h.getInfo().objective_function_value
                 if value is not None:
-                    x = np.asarray(h.getSolution().col_value)[at]
-                    lo[tg] = np.minimum(lo[tg], x)
-                    hi[tg] = np.maximum(hi[tg], x)
+                    seen()
             elif status in (highspy.HighsModelStatus.kUnbounded,
                             highspy.HighsModelStatus.kUnboundedOrInfeasible):
                 out[c] = -np.inf if minimise else np.inf
@@ -326,7 +347,10 @@ def wide_enough(value: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray
 def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
                     signed: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray,
                                                    np.ndarray, np.ndarray]:
-    """One measure's pattern: (primary, hidden, lo, hi, ok) per cell, audited to ±PROTECTION."""
+    """One measure's pattern: (primary, hidden, lo, hi, ok) per cell. Every primary cell is
+    audited to ±PROTECTION (more partners hidden until it is); a secondary cell, about k
+    people or more with no one dominant, needs no range of its own: its range is computed
+    once at the end, for the record (ok is True for it)."""
     value = cells["value"].to_numpy(dtype=float)
     people = cells["people"].to_numpy(dtype=float)
     top = cells["top_share"].to_numpy(dtype=float)
@@ -336,16 +360,17 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
     lower = -np.inf if signed or (value < 0).any() else 0.0
     lo = np.full(len(value), np.nan)
     hi = np.full(len(value), np.nan)
-    ok = np.zeros(len(value), dtype=bool)
+    wide = np.zeros(len(value), dtype=bool)
     while True:
         # hiding a cell frees a fixed variable: every range can only widen, so a cell found
         # wide enough stays so and only the others are attacked again
-        todo = pattern.hidden & ~ok
+        todo = first & ~wide
         new_lo, new_hi = attack(value, pattern.hidden, pattern.eqs, lower, only=todo,
                                 exact=False)
-        lo[todo], hi[todo] = new_lo[todo], new_hi[todo]
-        ok = (wide_enough(value, lo, hi) | (value == 0)) & pattern.hidden
-        narrow = np.flatnonzero(pattern.hidden & ~ok)
+        # a solution under fewer hidden cells is one under more: witnesses add up
+        lo, hi = np.fmin(lo, new_lo), np.fmax(hi, new_hi)
+        wide = first & (wide_enough(value, lo, hi) | (value == 0))
+        narrow = np.flatnonzero(first & ~wide)
         if len(narrow) == 0:
             break
         added = False
@@ -363,7 +388,13 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
             break  # nothing left to hide near the narrow cells: reported as not ok
         pattern.close()
     hidden = pattern.hidden
-    return first & hidden, hidden, lo, hi, np.where(hidden, ok, True)
+    second = hidden & ~first
+    if second.any():  # for the record: two solves per group push them all down, then up
+        s_lo, s_hi = attack(value, hidden, pattern.eqs, lower, only=second, exact=False,
+                            batch=True)
+        lo, hi = np.fmin(lo, s_lo), np.fmax(hi, s_hi)
+    lo, hi = np.where(hidden, lo, np.nan), np.where(hidden, hi, np.nan)
+    return first, hidden, lo, hi, np.where(first, wide, True)
 
 
 def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.DataFrame,
@@ -381,14 +412,17 @@ def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.Data
         out.append(part)
         audits.append(pd.DataFrame({
             "cell_id": [cell_id(measure, p, d, m) for p, d, m in
-                        zip(part["period"], part["dim"], part["member"], strict=True)],
-            "measure": measure, "value": part["value"], "lo": lo, "hi": hi, "ok": ok,
+                        zip(part["period"].tolist(), part["dim"].tolist(),
+                            part["member"].tolist(), strict=True)],
+            "measure": measure, "status": part["status"], "value": part["value"],
+            "lo": lo, "hi": hi, "ok": ok,
         })[hidden])
     cols = ["measure", "grain", "period", "dim", "member", "value", "people", "top_share",
             "status"]
     result = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=cols)
     audit = (pd.concat(audits, ignore_index=True) if audits
-             else pd.DataFrame(columns=["cell_id", "measure", "value", "lo", "hi", "ok"]))
+             else pd.DataFrame(columns=["cell_id", "measure", "status", "value", "lo", "hi",
+                                        "ok"]))
     return result, audit
 
 
@@ -467,13 +501,14 @@ def _write(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, audit: pd.DataFr
     shown = cells["status"].eq("shown")
     frame = pd.DataFrame({
         "cell_id": [cell_id(m, p, d, b) for m, p, d, b in
-                    zip(cells["measure"], cells["period"], cells["dim"], cells["member"],
-                        strict=True)],
+                    zip(cells["measure"].tolist(), cells["period"].tolist(),
+                        cells["dim"].tolist(), cells["member"].tolist(), strict=True)],
         "measure": cells["measure"].astype(str),
         "grain": cells["grain"].astype(str),
         "period": cells["period"].astype(str),
         "period_start": pd.to_datetime([period_start(g, p) for g, p in
-                                        zip(cells["grain"], cells["period"], strict=True)]),
+                                        zip(cells["grain"].tolist(), cells["period"].tolist(),
+                                            strict=True)]),
         "dim": cells["dim"].astype(str),
         "member": cells["member"].astype(str),
         # a hidden cell's value and people never enter the release
@@ -489,10 +524,12 @@ def _write(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, audit: pd.DataFr
         con.execute("insert into release.cells select cell_id, measure, grain, period, "
                     "period_start::date, dim, member, value, people::bigint, status "
                     "from release_frame")
-        con.execute("insert into meta.release_audit select cell_id, measure, value, "
-                    "lo, hi, ok from release_audit_frame")
+        con.execute("insert into meta.release_audit select cell_id, measure, status, "
+                    "value, lo, hi, ok from release_audit_frame")
     finally:
         con.unregister("release_frame")
         con.unregister("release_audit_frame")
+    con.execute("create or replace table release.estimate_detail as\n"
+                + _sql("estimate_detail"))
     con.execute((SQL_DIR / "views.sql").read_text())
     con.execute("insert or replace into meta.settings values ('release_k', ?)", [str(k)])

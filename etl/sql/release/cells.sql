@@ -2,42 +2,42 @@
 -- The release's cells before suppression, from the temporary contributions table (see
 -- contributions.sql): value = the sum; people = the distinct people whose part is not zero
 -- (null for measures about no people); top_share = the largest person's part of the value
--- (of the sum of the parts' sizes: estimates may be negative).
--- A breakdown is a cell only where the measure has it (crew figures have no channel, twin
--- figures no role).
+-- (of the sum of the parts' sizes: estimates may be negative). A breakdown is a cell only
+-- where the measure has it (crew figures have no channel, twin figures no role). Each
+-- person's part is summed once per month and breakdown, then rolled up to quarters and
+-- years (each breakdown a plain group-by: no row is copied for breakdowns it lacks).
 with contributions as not materialized (
     select * from release_contributions
 ),
 
-periods as (
-    select contributions.*, grains.grain,
-        case grains.grain
-            when 'month' then strftime(month, '%Y-%m')
-            when 'quarter' then year(month)::varchar || '-Q' || quarter(month)::varchar
-            else year(month)::varchar
-        end as period
-    from contributions
-    cross join (values ('month'), ('quarter'), ('year')) as grains (grain)
+month_parts as (
+    select measure, people, month, 'all' as dim, '' as member, person, sum(value) as value
+    from contributions group by all
+    union all
+    select measure, people, month, 'brand', brand_id, person, sum(value)
+    from contributions group by all
+    union all
+    select measure, people, month, 'channel', channel, person, sum(value)
+    from contributions where channel is not null group by all
+    union all
+    select measure, people, month, 'role', role, person, sum(value)
+    from contributions where role is not null group by all
+    union all
+    select measure, people, month, 'region', region, person, sum(value)
+    from contributions group by all
 ),
 
-members as (
-    select periods.*, dims.dim,
-        case dims.dim
-            when 'all' then ''
-            when 'brand' then brand_id
-            when 'channel' then channel
-            when 'role' then role
-            else region
-        end as member
-    from periods
-    cross join (values ('all'), ('brand'), ('channel'), ('role'), ('region')) as dims (dim)
-),
-
-per_person as (
-    select measure, people, grain, period, dim, member, person, sum(value) as value
-    from members
-    where member is not null
-    group by all
+parts as (
+    select measure, people, 'month' as grain, strftime(month, '%Y-%m') as period, dim, member,
+        person, value
+    from month_parts
+    union all
+    select measure, people, 'quarter', year(month)::varchar || '-Q' || quarter(month)::varchar,
+        dim, member, person, sum(value)
+    from month_parts group by all
+    union all
+    select measure, people, 'year', year(month)::varchar, dim, member, person, sum(value)
+    from month_parts group by all
 ),
 
 final as (
@@ -52,7 +52,7 @@ final as (
             else count(person) filter (where value <> 0) end as people,
         case when any_value(people) is null or sum(abs(value)) = 0 then null
             else max(abs(value)) / sum(abs(value)) end as top_share
-    from per_person
+    from parts
     group by measure, grain, period, dim, member
 )
 

@@ -13,12 +13,13 @@ create or replace table release.cells (
     status varchar not null check (status in ('shown', 'primary', 'secondary'))
 );
 comment on table release.cells is 'grain: one row per measure × period × breakdown × member';
--- meta.release_audit: the interval attack's range for every protected (hidden) cell
+-- meta.release_audit: the interval attack's range for every hidden cell
 create or replace table meta.release_audit (
     cell_id varchar not null,
     measure varchar not null,
+    status varchar not null,        -- primary (the range must reach ±50%) | secondary
     value double not null,          -- the hidden value (meta is never public)
-    lo double,
-    hi double,
-    ok boolean not null             -- lo <= value - 50% and hi >= value + 50%
+    lo double,                      -- values the cell can take given everything published:
+    hi double,                      -- the attack's extremes, or values at least that far out
+    ok boolean not null             -- primary: lo <= value - 50% and hi >= value + 50%
 );
