@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from etl import config
+from etl.errors import UserError
 
 DOMINANCE = 0.85  # one person above this share of a magnitude makes it a primary cell
 PROTECTION = 0.5  # every protected cell's range must reach value ± this share of it
@@ -160,6 +161,22 @@ class Pattern:
         if big:
             return min(big, key=lambda j: (abs(self.value[j]), self.people[j], j))
         return max(pool, key=lambda j: (abs(self.value[j]), -self.people[j], -j))
+
+    def reachable(self, c: int) -> list[int]:
+        """The shown cells in a relation with c or with any hidden cell linked to it."""
+        seen, queue, shown = {c}, [c], []
+        while queue:
+            x = queue.pop()
+            for e in self.members[x]:
+                for y in self.cells_of(e):
+                    if y in seen:
+                        continue
+                    seen.add(y)
+                    if self.hidden[y]:
+                        queue.append(y)
+                    else:
+                        shown.append(y)
+        return shown
 
     def close(self) -> None:
         """Secondary cells until no relation has exactly one hidden cell (a fixed point)."""
@@ -377,10 +394,8 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
         for c in narrow:
             around = [x for e in pattern.members[c] for x in pattern.cells_of(e)]
             j = pattern.partner(c, around)
-            if j is None:  # every neighbour hidden: widen to the neighbours' relations
-                around = [y for x in around for e in pattern.members[x]
-                          for y in pattern.cells_of(e)]
-                j = pattern.partner(c, around)
+            if j is None:  # every neighbour hidden: the shown cells its hidden group touches
+                j = pattern.partner(c, pattern.reachable(c))
             if j is not None:
                 pattern.hidden[j] = True
                 added = True
@@ -486,6 +501,10 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
                       ignore_index=True)
     cells["people"] = cells["people"].astype(float)
     result, audit = protect(cells, homes, k)
+    if not audit["ok"].all():  # never published: the load fails and nothing is replaced
+        bad = audit.loc[~audit["ok"], "cell_id"].iloc[0]
+        raise UserError(f"the public release's audit failed: cell {bad} keeps a range "
+                           f"narrower than ±{PROTECTION:.0%} with nothing left to hide")
     _write(con, result, audit, k)
     _record(con, fp)
     return time.perf_counter() - started
