@@ -109,3 +109,60 @@ def test_governed_serves_public_from_the_release_only(world):
     assert frame["unlicensed_assets"].tolist() == [183.0] * 3
     assert frame["licensed_assets"].tolist() == [0.0] * 3
     assert pd.api.types.is_datetime64_any_dtype(frame["month"])
+
+
+def _public_page(page: str, db: Path, monkeypatch, **params):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TWINIMPACT_DB", str(db))
+    monkeypatch.setenv("TWINIMPACT_PUBLIC", "1")
+    monkeypatch.delenv("TWINIMPACT_K", raising=False)
+    st.cache_data.clear()
+    at = AppTest.from_file(str(Path(figures.__file__).parent / "views" / f"{page}.py"),
+                           default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception[0].message
+    return at
+
+
+@pytest.mark.parametrize("params", [{}, {"from": "2025-04", "to": "2025-06"},
+                                    {"brand": "Z"}])
+def test_public_overview_reads_only_the_release(world, recorded, monkeypatch, params):
+    """The Overview in public mode: headlines, findings, the estimates and its chart all from
+    the release; nothing else but when the data is from and which filter values exist."""
+    at = _public_page("overview", world, monkeypatch, **params)
+    read = relations(recorded)
+    assert "release.cells" in read
+    assert read - ALLOWED <= {"release.cells", "release.periods", "release.estimates",
+                              "release.estimate_detail"}, read - ALLOWED
+    shown = {m.label: m.value for m in at.metric}
+    assert any("Shoot days booked" in label for label in shown)
+
+
+def test_public_headlines_are_sums_of_release_cells(world):
+    """Q2 2025 is one release cell; 2025-02..2025-06 is tiled by months: a sum of shown
+    cells, hidden when one tile is hidden. The brands world: shoot days 2 a month for each
+    of 8 brands (16 a month); twin images 183 a month from 18 models in Q2."""
+    con = duckdb.connect(str(world), read_only=True)
+    try:
+        q2 = public.displacement_totals(con, Filters(from_month="2025-04", to_month="2025-06"))
+        tiled = public.displacement_totals(con, Filters(from_month="2025-02",
+                                                        to_month="2025-06"))
+        x = public.displacement_totals(con, Filters(from_month="2025-04", to_month="2025-06",
+                                                    brand=("X",)))
+    finally:
+        con.close()
+    assert q2["period"].tolist() == ["current", "previous"]
+    assert q2["shoot_days"].tolist() == [48.0, 48.0]
+    assert q2["twin_assets"].tolist() == [549.0, 0.0] and q2["models"].tolist() == [18, 0]
+    # five months, then 2024-09..2025-01, of which only 2025-01 holds data
+    assert tiled["shoot_days"].tolist() == [80.0, 16.0]
+    assert tiled["twin_assets"].tolist() == [549.0, 0.0]
+    assert np.isnan(x["twin_assets"].iloc[0])
+    assert x[privacy.SUPPRESSED_COL].iloc[0] == privacy.note(5)
+    assert public.tiles(*[pd.Timestamp(d).date() for d in ("2024-11-01", "2026-02-01")]) == [
+        ("month", "2024-11"), ("month", "2024-12"), ("year", "2025"), ("month", "2026-01"),
+        ("month", "2026-02")]
