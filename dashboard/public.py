@@ -151,32 +151,51 @@ def consent_over_time(src: Source, f: Filters) -> pd.DataFrame:
 # ---- headlines: any period, as a sum of the release's cells that tile it ----------------
 
 
-def tiles(start: date, end: date) -> list[tuple[str, str]]:
-    """The coarsest release periods that cover the months start..end exactly: whole
-    calendar years where they fit, then whole quarters, then months."""
+def tiles(start: date, end: date, first: date | None = None,
+          last: date | None = None) -> list[tuple[str, str]]:
+    """The coarsest release periods whose sum is the months start..end: whole calendar
+    years where they fit, then whole quarters, then months. A period reaching beyond the
+    window fits where the data (first..last month) holds nothing beyond it: the year 2025 of
+    data that ends in June is the window 2025-01..2025-06."""
+    first, last = first or date.min, last or date.max  # unknown: data all around
     out, m = [], start
     while m <= end:
-        if m.month == 1 and add_months(m, 11) <= end:
-            out.append(("year", f"{m.year}"))
-            m = add_months(m, 12)
-        elif m.month in (1, 4, 7, 10) and add_months(m, 2) <= end:
-            out.append(("quarter", f"{m.year}-Q{(m.month - 1) // 3 + 1}"))
-            m = add_months(m, 3)
+        for grain, span in (("year", 12), ("quarter", 3)):
+            head = date(m.year, 1 if grain == "year" else (m.month - 1) // 3 * 3 + 1, 1)
+            tail = add_months(head, span - 1)
+            if (head == m or (m == start and start <= first)) and (tail <= end or end >= last):
+                out.append((grain, f"{m.year}" if grain == "year"
+                            else f"{m.year}-Q{(head.month - 1) // 3 + 1}"))
+                m = add_months(tail, 1)
+                break
         else:
             out.append(("month", f"{m:%Y-%m}"))
             m = add_months(m, 1)
     return out
 
 
-def _bounds(src: Source, f: Filters) -> tuple[date, date] | None:
-    if f.start() and f.end():
-        return f.start(), f.end()
+def _data(src: Source) -> tuple[date, date] | None:
+    """The first and last month the release holds."""
     row = queries._run(src, "select min(period_start) as a, max(period_start) as b "
                             "from release.cells where grain = 'month'")
     if row.empty or pd.isna(row["a"].iloc[0]):
         return None
     a, b = (pd.Timestamp(row[c].iloc[0]).date() for c in ("a", "b"))
-    return f.start() or a, f.end() or b
+    return a, b
+
+
+def _bounds(src: Source, f: Filters) -> tuple[date, date] | None:
+    data = _data(src)
+    if f.start() and f.end():
+        return f.start(), f.end()
+    if data is None:
+        return None
+    return f.start() or data[0], f.end() or data[1]
+
+
+def _tiles(src: Source, span: tuple[date, date]) -> list[tuple[str, str]]:
+    data = _data(src)
+    return tiles(*span, *(data or (None, None)))
 
 
 def _tiled(src: Source, periods: list[tuple[str, str]], measures: tuple[str, ...],
@@ -222,7 +241,7 @@ def _two(src: Source, f: Filters, measures: dict[str, str], people: dict[str, st
                         ("previous", previous_period(*bounds) if bounds and f.start()
                          else None)):
         row: dict = {"period": label}
-        got = (_tiled(src, tiles(*span), tuple({*measures, *people.values()}), dim,
+        got = (_tiled(src, _tiles(src, span), tuple({*measures, *people.values()}), dim,
                       member=member) if span else pd.DataFrame(
                           columns=["member", "measure", "value", "people", "status", "cells"]))
         by = got.set_index("measure")
@@ -313,7 +332,7 @@ def crew_by_role(src: Source, f: Filters) -> pd.DataFrame:
     if bounds is None:
         return pd.DataFrame(columns=cols)
     measures = ("crew_days", "crew_income", "displaced_crew_days", "displaced_crew_income")
-    got = _tiled(src, tiles(*bounds), measures, "role", by_member=True)
+    got = _tiled(src, _tiles(src, bounds), measures, "role", by_member=True)
     if f.role:
         got = got[got["member"].isin(f.role)]
     if got.empty:
