@@ -174,28 +174,26 @@ def tiles(start: date, end: date, first: date | None = None,
     return out
 
 
-def _data(src: Source) -> tuple[date, date] | None:
-    """The first and last month the release holds."""
-    row = queries._run(src, "select min(period_start) as a, max(period_start) as b "
-                            "from release.cells where grain = 'month'")
+def _about(src: Source) -> tuple[int, date | None, date | None]:
+    """The release's k and the first and last month it holds, in one query."""
+    row = queries._run(src, """
+        select (select value from meta.settings where key = 'release_k') as k,
+               min(period_start) as a, max(period_start) as b
+        from release.cells where grain = 'month'
+    """)
+    k = int(row["k"].iloc[0]) if not row.empty and not pd.isna(row["k"].iloc[0]) else 5
     if row.empty or pd.isna(row["a"].iloc[0]):
-        return None
+        return k, None, None
     a, b = (pd.Timestamp(row[c].iloc[0]).date() for c in ("a", "b"))
-    return a, b
+    return k, a, b
 
 
-def _bounds(src: Source, f: Filters) -> tuple[date, date] | None:
-    data = _data(src)
+def _bounds(f: Filters, about: tuple) -> tuple[date, date] | None:
     if f.start() and f.end():
         return f.start(), f.end()
-    if data is None:
+    if about[1] is None:
         return None
-    return f.start() or data[0], f.end() or data[1]
-
-
-def _tiles(src: Source, span: tuple[date, date]) -> list[tuple[str, str]]:
-    data = _data(src)
-    return tiles(*span, *(data or (None, None)))
+    return f.start() or about[1], f.end() or about[2]
 
 
 def _tiled(src: Source, periods: list[tuple[str, str]], measures: tuple[str, ...],
@@ -234,14 +232,14 @@ def _two(src: Source, f: Filters, measures: dict[str, str], people: dict[str, st
     (release measure → column), with `people` (column → release measure whose people it
     is) and `cells`; the release cells tiling each period."""
     dim, member = breakdown(f, allowed)
-    bounds = _bounds(src, f)
-    k = _k(src)
+    about = _about(src)
+    bounds, k = _bounds(f, about), about[0]
     rows = []
     for label, span in (("current", bounds),
                         ("previous", previous_period(*bounds) if bounds and f.start()
                          else None)):
         row: dict = {"period": label}
-        got = (_tiled(src, _tiles(src, span), tuple({*measures, *people.values()}), dim,
+        got = (_tiled(src, tiles(*span, *about[1:]), tuple({*measures, *people.values()}), dim,
                       member=member) if span else pd.DataFrame(
                           columns=["member", "measure", "value", "people", "status", "cells"]))
         by = got.set_index("measure")
@@ -326,18 +324,19 @@ def crew_by_role(src: Source, f: Filters) -> pd.DataFrame:
     """role, crew_days, crew_income, displaced_crew_days, displaced_crew_income, people:
     the release's role breakdown over the period (a brand or region filter is not
     followed: one breakdown at a time)."""
-    bounds = _bounds(src, f)
+    about = _about(src)
+    bounds = _bounds(f, about)
     cols = ["role", "crew_days", "crew_income", "displaced_crew_days",
             "displaced_crew_income", "people", privacy.SUPPRESSED_COL]
     if bounds is None:
         return pd.DataFrame(columns=cols)
     measures = ("crew_days", "crew_income", "displaced_crew_days", "displaced_crew_income")
-    got = _tiled(src, _tiles(src, bounds), measures, "role", by_member=True)
+    got = _tiled(src, tiles(*bounds, *about[1:]), measures, "role", by_member=True)
     if f.role:
         got = got[got["member"].isin(f.role)]
     if got.empty:
         return pd.DataFrame(columns=cols)
-    k = _k(src)
+    k = about[0]
     wide = got.pivot(index="member", columns="measure", values="value").reindex(
         columns=list(measures)).fillna(0.0)
     blank = got[got["status"] != "shown"]
