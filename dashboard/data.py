@@ -131,7 +131,9 @@ def fetch(*calls: tuple) -> list:
     result scoped and suppressed for the audience (dashboard.disclosure)."""
     path = db()
     aud = audience()
-    calls = public.route(_scoped(calls, aud), aud)
+    calls = public.route(_scoped(calls, aud), aud,
+                         _release_k(str(path), data_version(path)) if aud.role == "public"
+                         else None)
     # beside each call, the calls it can be subtracted from (disclosure.complements), and the
     # number of brands when industry figures are shown to a brand
     wider = [disclosure.complements(name, tuple(args), aud) for name, *args in calls]
@@ -145,6 +147,11 @@ def fetch(*calls: tuple) -> list:
     return [disclosure.disclose(name, df, aud, brands=brands,
                                 wider=[next(rest) for _ in w])
             for (name, *_), df, w in zip(calls, frames, wider, strict=False)]
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _release_k(db_path: str, version: str) -> int | None:
+    return public.release_k(Path(db_path))
 
 
 def currency() -> str:

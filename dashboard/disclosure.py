@@ -297,8 +297,8 @@ def governed(src: queries.Source, name: str, *args, aud: Audience):
     """`queries.<name>(src, *args)` scoped and suppressed for `aud`: the path every figure
     outside Streamlit takes (the report, chart images)."""
     args = scoped_args(args, aud)
-    if aud.role == "public" and name in public.RELEASED:  # the public release, nothing else
-        return public.RELEASED[name](src, *args)
+    if name in public.RELEASED and public.serves(aud, public.release_k(src)):
+        return public.RELEASED[name](src, *args)  # the public release, nothing else
     df = getattr(queries, name)(src, *args)
     brands = queries.industry_brands(src) if aud.role == "brand" else None
     wider = [getattr(queries, n)(src, *a) for n, *a in complements(name, args, aud)]

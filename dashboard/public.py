@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -428,10 +429,28 @@ RELEASED = {"twin_share_overall": twin_share_overall,
 PREFIX = "release:"  # a call served from the release (its own cache entry, never disclosed again)
 
 
-def route(calls: tuple, aud) -> tuple:
+def release_k(src: Source) -> int | None:
+    """The k the published release was suppressed for; None when the warehouse has no
+    release (built before it existed: the next load builds it)."""
+    try:
+        row = queries._run(src, "select value from meta.settings where key = 'release_k'")
+    except duckdb.CatalogException:
+        return None
+    return int(row["value"].iloc[0]) if not row.empty else None
+
+
+def serves(aud, k: int | None) -> bool:
+    """Whether the release may serve this audience: the public audience, with a release
+    suppressed for at least its k (a stricter k asked at run time — TWINIMPACT_K=10 for one
+    report — falls back to the per-query layer, which applies it)."""
+    return aud.role == "public" and k is not None and aud.k is not None and aud.k <= k
+
+
+def route(calls: tuple, aud, k: int | None) -> tuple:
     """The public audience's calls of RELEASED queries, renamed to be served from the
-    release; every other call (and every call of another audience) unchanged."""
-    if aud.role != "public":
+    release (`k`: the release's); every other call (and every call of another audience)
+    unchanged."""
+    if not serves(aud, k):
         return calls
     return tuple((PREFIX + name, *args) if name in RELEASED else (name, *args)
                  for name, *args in calls)
