@@ -491,7 +491,12 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
     con.execute("create or replace temp table release_contributions as\n"
                 + _sql("contributions"))
     try:
-        cells = con.execute(_sql("cells")).df()
+        measures = [m for (m,) in con.execute(
+            "select distinct measure from release_contributions order by 1").fetchall()]
+        cells_sql = _sql("cells")
+        cells = pd.concat([con.execute(cells_sql, {"measure": m}).df() for m in measures],
+                          ignore_index=True) if measures else con.execute(
+                              cells_sql, {"measure": ""}).df()
         estimates = con.execute(_sql("estimate_cells")).df()
         homes = dict(con.execute("select distinct brand_id, region from release_contributions "
                                  "where brand_id is not null").fetchall())

@@ -5,9 +5,11 @@
 -- (of the sum of the parts' sizes: estimates may be negative). A breakdown is a cell only
 -- where the measure has it (crew figures have no channel, twin figures no role). Each
 -- person's part is summed once per month and breakdown, then rolled up to quarters and
--- years (each breakdown a plain group-by: no row is copied for breakdowns it lacks).
+-- years (each breakdown a plain group-by: no row is copied for breakdowns it lacks). Run
+-- once per measure ($measure): one measure's person-parts at a time stay within the memory
+-- limit on millions of uses.
 with contributions as not materialized (
-    select * from release_contributions
+    select * from release_contributions where measure = $measure
 ),
 
 month_parts as (
