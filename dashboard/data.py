@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard import disclosure, queries, signin
+from dashboard import disclosure, public, queries, signin
 from dashboard.audience import Audience
 from dashboard.filters import Filters
 from etl import config
@@ -96,7 +96,7 @@ def run_batch(db: Path, calls: tuple) -> list:
     GIL while it works), so a page waits for about half its queries' time on two cores."""
     def run(con, call):
         name, *args = call
-        return (_EXTRA.get(name) or getattr(queries, name))(con, *args)
+        return (_EXTRA.get(name) or public.released(name) or getattr(queries, name))(con, *args)
 
     workers = max(1, min(PARALLEL, len(calls)))
     with readers(db, workers) as cons:
@@ -131,7 +131,9 @@ def fetch(*calls: tuple) -> list:
     result scoped and suppressed for the audience (dashboard.disclosure)."""
     path = db()
     aud = audience()
-    calls = _scoped(calls, aud)
+    calls = public.route(_scoped(calls, aud), aud,
+                         _release_k(str(path), data_version(path)) if aud.role == "public"
+                         else None)
     # beside each call, the calls it can be subtracted from (disclosure.complements), and the
     # brands' contributions to the industry figures when they are shown to a brand
     wider = [disclosure.complements(name, tuple(args), aud) for name, *args in calls]
@@ -146,6 +148,11 @@ def fetch(*calls: tuple) -> list:
     return [disclosure.disclose(name, df, aud, contributions=contrib,
                                 wider=[next(rest) for _ in w], args=tuple(args))
             for (name, *args), df, w in zip(calls, frames, wider, strict=False)]
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _release_k(db_path: str, version: str) -> int | None:
+    return public.release_k(Path(db_path))
 
 
 def currency() -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import config, estimate
+from etl import config, estimate, release
 
 _REF = re.compile(r"\b(staging|marts)\.([a-z_][a-z0-9_]*)\b")
 _SOURCE = re.compile(r"\b(raw|ref|meta)\.([a-z_][a-z0-9_]*)\b")
@@ -101,11 +101,13 @@ def _topological(models: dict[str, Model]) -> list[Model]:
 
 
 def sql_version(sql_dir: Path = config.SQL_DIR) -> str:
-    """SHA-256 of every staging and mart file: which code built the marts."""
+    """SHA-256 of every staging and mart file and of the release's code: which code built
+    the marts and the release."""
     digest = hashlib.sha256()
     for schema in ("staging", "marts"):
         for path in sorted((sql_dir / schema).glob("*.sql")):
             digest.update(f"{schema}/{path.name}\0".encode() + path.read_bytes() + b"\0")
+    digest.update(release.code_version().encode())
     return digest.hexdigest()
 
 
@@ -113,7 +115,10 @@ def up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the marts were built by this code's SQL (a load that changes no data then
     leaves them alone; another version's are rebuilt by the next load, even a skipped one)."""
     row = con.execute("select value from meta.settings where key = 'marts_sql'").fetchone()
-    return row is not None and row[0] == sql_version()
+    k = con.execute("select value from meta.settings where key = 'release_k'").fetchone()
+    # a release suppressed for another k is rebuilt too
+    return (row is not None and row[0] == sql_version()
+            and k is not None and k[0] == str(config.k_threshold()))
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, force: bool = False) -> dict[str, float]:
@@ -136,10 +141,15 @@ def rebuild(con: duckdb.DuckDBPyConnection, force: bool = False) -> dict[str, fl
     con.execute("set preserve_insertion_order = false")
     try:
         # marts built by another version's SQL are rebuilt whole, whatever their fingerprints
-        _build(con, models, timings, {} if force or not up_to_date(con) else _kept(con))
+        whole = force or not up_to_date(con)
+        kept_release = None if whole else release.built_with(con)
+        done = _build(con, models, timings, {} if whole else _kept(con))
         started = time.perf_counter()
         estimate.rebuild(con)  # numpy after SQL: the interval and the event study
         timings["marts.displacement_estimates"] = time.perf_counter() - started
+        # the public release and its audit, in the same publish (etl/release.py)
+        timings[release.FINGERPRINT_KEY] = release.rebuild(con, done, force=whole,
+                                                           kept=kept_release)
     finally:
         con.execute(f"set preserve_insertion_order = {'true' if order else 'false'}")
     con.execute("insert or replace into meta.settings values ('marts_sql', ?)",
@@ -184,7 +194,7 @@ def _fingerprint(model: Model, states: dict[str, str], done: dict[str, str]) -> 
 
 
 def _build(con: duckdb.DuckDBPyConnection, models: list[Model],
-           timings: dict[str, float], kept: dict[str, str]) -> None:
+           timings: dict[str, float], kept: dict[str, str]) -> dict[str, str]:
     states = {name: _source_state(con, name)
               for name in sorted({s for m in models for s in m.sources})}
     done: dict[str, str] = {}
@@ -204,6 +214,7 @@ def _build(con: duckdb.DuckDBPyConnection, models: list[Model],
     con.execute("delete from meta.model_fingerprints")
     con.executemany("insert into meta.model_fingerprints values (?, ?)",
                     [[m.qualified, done[m.qualified]] for m in models if m.table])
+    return done
 
 
 def _drop_stale(con: duckdb.DuckDBPyConnection, wanted: dict[str, str]) -> None:

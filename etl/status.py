@@ -62,6 +62,7 @@ def collect(db: Path) -> dict:
         "quarantined": 0,
         "as_of": _as_of(db),
         "coverage": {},
+        "release": None,
     }
     if not db.exists():
         return status
@@ -99,6 +100,7 @@ def collect(db: Path) -> dict:
                            "current_database() and schema_name = 'meta' "
                            "and table_name = 'coverage'").fetchone()[0]:
                 status["coverage"] = _coverage(con)
+            status["release"] = _release(con)
     except duckdb.Error as exc:
         raise UserError(
             f"cannot read {db} as a Twin Impact warehouse ({_one_line(exc)}); check --db "
@@ -115,6 +117,33 @@ def _coverage(con: duckdb.DuckDBPyConnection) -> dict:
             "from meta.coverage order by brand_id, first_month, file").fetchall():
         out.setdefault(brand, []).append({"file": file, "from": first, "to": last})
     return out
+
+
+def _release(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The public release and its audit (etl/release.py): cells, how many are protected
+    (primary, secondary), the k it was suppressed for, and the narrowest range of a
+    primary cell as a share of its value (at least 0.5 when the audit passed)."""
+    found = {r[0] for r in con.execute(
+        "select schema_name || '.' || table_name from duckdb_tables() "
+        "where database_name = current_database() "
+        "and schema_name || '.' || table_name in ('release.cells', 'meta.release_audit')"
+    ).fetchall()}
+    if found != {"release.cells", "meta.release_audit"}:
+        return None  # built before the release existed: the next load builds it
+    cells, primary, secondary = con.execute(
+        "select count(*), count(*) filter (where status = 'primary'), "
+        "count(*) filter (where status = 'secondary') from release.cells").fetchone()
+    narrowest, below, cell = con.execute("""
+        select min(least(value - lo, hi - value) / abs(value)),
+            count(*) filter (where not ok),
+            arg_min(cell_id, least(value - lo, hi - value) / abs(value))
+        from meta.release_audit where value <> 0 and status = 'primary'
+    """).fetchone()
+    k = con.execute("select value from meta.settings where key = 'release_k'").fetchone()
+    return {"cells": cells, "protected": primary + secondary, "primary": primary,
+            "secondary": secondary, "k": int(k[0]) if k else None,
+            "narrowest_range": None if narrowest is None else round(narrowest, 4),
+            "narrowest_cell": cell, "below_range": below}
 
 
 def _one_line(exc: BaseException) -> str:
@@ -153,6 +182,15 @@ def render(db: Path, status: dict, max_loads: int = 20) -> str:
             [brand, ", ".join(f"{c['from']}..{c['to']}" for c in spans),
              ", ".join(Path(c["file"]).name for c in spans)]
             for brand, spans in coverage.items()], right=set())
+    rel = status.get("release")
+    if rel:
+        share = rel["protected"] / rel["cells"] if rel["cells"] else 0.0
+        narrow = ("none protected" if rel["narrowest_range"] is None
+                  else f"narrowest range ±{rel['narrowest_range']:.0%} ({rel['narrowest_cell']})")
+        out += ["", f"Public release: {rel['cells']:,} cells, {rel['protected']:,} protected "
+                f"({share:.1%}: {rel['primary']:,} primary, {rel['secondary']:,} secondary, "
+                f"k = {rel['k']}); audit: {narrow}, "
+                f"{rel['below_range']:,} below ±50%"]
     loads = status["loads"]
     out += ["", f"Load attempts: {len(loads):,}"]
     if loads:

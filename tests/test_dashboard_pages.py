@@ -173,7 +173,10 @@ def test_public_mode_hides_consent_figures_of_one_model(run, downloads):
     assert row["twin_assets"] == "" and row["licensed_share"] == "" and row["people"] == ""
     assert row["suppressed"] == "suppressed: fewer than 5 people"
     monthly = csv(downloads, "consent-monthly.csv")
-    assert monthly["unlicensed_assets"].tolist() == ["", "", ""]
+    # from the public release (issue 19): a month with no unlicensed image has no cell there
+    # (nothing about anybody: 0); the month with some is hidden with its twin images
+    assert monthly["unlicensed_assets"].tolist() == ["0.0", "0.0", ""]
+    assert monthly["twin_assets"].tolist() == ["", "", ""]
     private = run("consent")
     assert metrics(private)["Twin images"][0] == "60"
 

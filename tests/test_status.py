@@ -51,7 +51,7 @@ def test_status_of_a_missing_warehouse_is_zeros_and_creates_nothing(tmp_path: Pa
     as_of = doc.pop("as_of")
     assert datetime.fromisoformat(as_of).tzinfo is not None
     assert doc == {"tables": dict.fromkeys(KINDS, 0), "loads": [], "quarantined": 0,
-                   "coverage": {}}
+                   "coverage": {}, "release": None}
     assert list(tmp_path.iterdir()) == []
 
     human = run(tmp_path, "status", "--db", "w.duckdb")

@@ -1,0 +1,559 @@
+"""The public release (CONTRACT §6): every figure public output may show, suppressed as one
+pattern and audited by an interval attack before it is published.
+
+Built inside the publish, after the marts (marts.rebuild calls `rebuild`), into the schema
+`release`: one long table of cells, `release.cells` — measure × whole month, quarter or
+calendar year × the industry total or one breakdown (brand, channel, role, the brand's home
+region) — and views over it. Because every period grain is crossed with every one-way
+breakdown, the two-way tables the pages draw (month × channel, brand × year, role × year…)
+are cells of it.
+
+Suppression, one pattern for all linked tables of a measure together:
+- primary: fewer than k people behind the cell (config.k_threshold), or one person's part
+  above DOMINANCE of its value;
+- secondary: every additive relation a reader knows (a period is the sum of its months or
+  quarters, a total the sum of a breakdown's members, a region the sum of its brands, `ALL`
+  the sum of the brands' estimates) with exactly one hidden cell hides a second one, the one
+  that hides least (the smallest value that still covers half of the hidden one, then the
+  fewest people), until no relation has one hidden cell;
+- audit: a linear programme per measure over every published cell (the relations above,
+  non-negativity, shown cells fixed) gives each protected cell the lowest and highest value
+  consistent with what is published; a cell whose range does not reach ±PROTECTION of its
+  value gets another partner hidden, and the audit runs again until none is narrow.
+The ranges are in meta.release_audit. Definitions and limits: METHODOLOGY.md, "Public mode".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import highspy
+import numpy as np
+import pandas as pd
+
+from etl import config
+from etl.errors import UserError
+
+DOMINANCE = 0.85  # one person above this share of a magnitude makes it a primary cell
+PROTECTION = 0.5  # every protected cell's range must reach value ± this share of it
+GRAINS = ("month", "quarter", "year")
+DIMS = ("all", "brand", "channel", "role", "region")
+SQL_DIR = config.SQL_DIR / "release"
+# the relations the fingerprint follows (what release/*.sql reads)
+READS = ("staging.int_usage_cube", "staging.int_model_numbers", "staging.stg_booking_crew",
+         "staging.int_crew_numbers", "marts.displacement_monthly", "marts.brands",
+         "marts.crew_impact_monthly")
+FINGERPRINT_KEY = "release.cells"
+
+# measure → who the people behind it are (None: brands' figures, no person: never suppressed)
+MEASURES: dict[str, str | None] = {
+    "shoot_days": None,
+    "shoot_images": None,
+    "cancelled_days": None,
+    "displaced_days_did": None,
+    "displaced_days_upper": "models",
+    "twin_images": "models",
+    "unlicensed_images": "models",
+    "unwatermarked_images": "models",
+    "undisclosed_images": "models",
+    "twin_fees": "models",
+    "crew_days": "crew",
+    "crew_income": "crew",
+    "displaced_crew_days": "crew",
+    "displaced_crew_income": "crew",
+    "est_crew_days": "crew",     # marts.displacement_estimates, per brand-year and ALL-year
+    "est_crew_income": "crew",
+}
+# estimates may take any sign: the attack does not assume them non-negative
+SIGNED = frozenset({"displaced_days_did", "displaced_crew_days", "displaced_crew_income",
+                    "est_crew_days", "est_crew_income"})
+
+
+def cell_id(measure: str, period: str, dim: str, member: str) -> str:
+    return f"{measure}:{period}:{dim}" + (f"={member}" if dim != "all" else "")
+
+
+def quarter_of(month: str) -> str:
+    return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
+
+
+def period_start(grain: str, period: str) -> str:
+    if grain == "month":
+        return f"{period}-01"
+    if grain == "quarter":
+        return f"{period[:4]}-{(int(period[-1]) - 1) * 3 + 1:02d}-01"
+    return f"{period}-01-01"
+
+
+# ---------------------------------------------------------------- relations
+
+
+def relations(cells: pd.DataFrame, homes: dict[str, str]) -> list[tuple[int, list[int]]]:
+    """Every additive relation among one measure's cells a reader knows: (total, parts) as
+    positions in `cells` (columns grain, period, dim, member). A part that has no cell is
+    zero (the release has no cell where nothing happened)."""
+    at = {(g, p, d, m): i for i, (g, p, d, m) in
+          enumerate(zip(cells["grain"].tolist(), cells["period"].tolist(),
+                        cells["dim"].tolist(), cells["member"].tolist(), strict=True))}
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for (g, p, d, m), i in at.items():
+        if d != "all":
+            groups[("dim", g, p, d)].append(i)
+            if d == "brand" and m in homes:
+                groups[("region", g, p, homes[m])].append(i)
+        if g == "month":
+            groups[("quarter", quarter_of(p), d, m)].append(i)
+        elif g == "quarter":
+            groups[("year", p[:4], d, m)].append(i)
+    out = []
+    for key, parts in groups.items():
+        kind = key[0]
+        if kind == "dim":
+            total = at.get((key[1], key[2], "all", ""))
+        elif kind == "region":
+            total = at.get((key[1], key[2], "region", key[3]))
+        else:
+            total = at.get((kind, key[1], key[2], key[3]))
+        if total is not None:
+            out.append((total, sorted(parts)))
+    return out
+
+
+# ---------------------------------------------------------------- suppression
+
+
+@dataclass
+class Pattern:
+    """One measure's cells, their relations and which are hidden."""
+
+    value: np.ndarray
+    people: np.ndarray
+    hidden: np.ndarray  # bool
+    eqs: list[tuple[int, list[int]]]
+    members: list[list[int]] = field(default_factory=list)  # cell → the relations it is in
+
+    def __post_init__(self) -> None:
+        self.members = [[] for _ in range(len(self.value))]
+        for e, (total, parts) in enumerate(self.eqs):
+            for c in (total, *parts):
+                self.members[c].append(e)
+
+    def cells_of(self, e: int) -> list[int]:
+        total, parts = self.eqs[e]
+        return [total, *parts]
+
+    def partner(self, c: int, candidates: Iterable[int]) -> int | None:
+        """The shown cell that hides least while covering half of cell c: the smallest
+        value ≥ half of c's (else the largest there is), then the fewest people."""
+        need = PROTECTION * abs(self.value[c])
+        pool = [j for j in set(candidates) if not self.hidden[j] and self.value[j] != 0]
+        if not pool:
+            return None
+        big = [j for j in pool if abs(self.value[j]) >= need]
+        if big:
+            return min(big, key=lambda j: (abs(self.value[j]), self.people[j], j))
+        return max(pool, key=lambda j: (abs(self.value[j]), -self.people[j], -j))
+
+    def reachable(self, c: int) -> list[int]:
+        """The shown cells in a relation with c or with any hidden cell linked to it."""
+        seen, queue, shown = {c}, [c], []
+        while queue:
+            x = queue.pop()
+            for e in self.members[x]:
+                for y in self.cells_of(e):
+                    if y in seen:
+                        continue
+                    seen.add(y)
+                    if self.hidden[y]:
+                        queue.append(y)
+                    else:
+                        shown.append(y)
+        return shown
+
+    def close(self) -> None:
+        """Secondary cells until no relation has exactly one hidden cell (a fixed point)."""
+        queue = list(range(len(self.eqs)))
+        while queue:
+            touched: set[int] = set()
+            for e in queue:
+                cells = self.cells_of(e)
+                hidden = [c for c in cells if self.hidden[c] and self.value[c] != 0]
+                if len(hidden) != 1:
+                    continue
+                j = self.partner(hidden[0], cells)
+                if j is None:
+                    continue
+                self.hidden[j] = True
+                touched.update(self.members[j])
+            queue = sorted(touched)
+
+
+def primary(people: np.ndarray, top: np.ndarray, value: np.ndarray, k: int) -> np.ndarray:
+    """Cells about fewer than k people, or where one person makes up more than DOMINANCE."""
+    counted = ~np.isnan(people)
+    few = counted & (value != 0) & (np.nan_to_num(people) < k)
+    dominated = counted & (value != 0) & (np.nan_to_num(top) > DOMINANCE)
+    return few | dominated
+
+
+# ---------------------------------------------------------------- the interval attack
+
+
+def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]]],
+           lower: float = 0.0, only: np.ndarray | None = None,
+           exact: bool = True, batch: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """For every hidden cell (of `only`, when given), the lowest and highest value
+    consistent with the shown cells and the relations (each hidden cell ≥ `lower`); NaN
+    for the others. Not `exact`: a side is left unsolved once a solution found for another
+    cell already takes this one ±PROTECTION away (lo/hi are then values it can take, for
+    every hidden cell of the groups attacked); `batch`: two solves per group only.
+
+    One HiGHS model per connected group of hidden cells, reused for every objective."""
+    lo = np.full(len(value), np.nan)
+    hi = np.full(len(value), np.nan)
+    wanted = hidden if only is None else hidden & only
+    idx = np.flatnonzero(hidden)
+    if len(idx) == 0:
+        return lo, hi
+    parent = {int(c): int(c) for c in idx}
+
+    def find(c: int) -> int:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    rows = []  # (hidden cells with coefficients, right-hand side)
+    hid, val = hidden.tolist(), value.tolist()  # Python lists: indexed once per cell below
+    for total, parts in eqs:
+        if not hid[total] and not any(hid[p] for p in parts):
+            continue
+        coef = {total: 1.0}
+        for p in parts:
+            coef[p] = coef.get(p, 0.0) - 1.0
+        free = {c: a for c, a in coef.items() if hid[c] and a != 0}
+        if not free:
+            continue
+        rhs = -sum(a * val[c] for c, a in coef.items() if not hid[c])
+        rows.append((free, rhs))
+        first = find(next(iter(free)))
+        for c in free:
+            root = find(c)
+            if root != first:
+                parent[root] = first
+    groups: dict[int, list[int]] = defaultdict(list)
+    for c in idx:
+        groups[find(int(c))].append(int(c))
+    group_rows: dict[int, list] = defaultdict(list)
+    for free, rhs in rows:
+        group_rows[find(next(iter(free)))].append((free, rhs))
+    want = wanted.tolist()
+    for root, cols in groups.items():
+        targets = [c for c in cols if want[c]]
+        if targets:
+            _solve(cols, targets, group_rows.get(root, []), lower, lo, hi,
+                   None if exact else value, batch)
+    return lo, hi
+
+
+_banner_shown = False
+
+
+def _highs() -> highspy.Highs:
+    """A quiet HiGHS: its first instance in a process prints a banner on stdout (fd 1),
+    which would break `--json` output, so that one is made with fd 1 pointed at /dev/null."""
+    global _banner_shown
+    if _banner_shown:
+        h = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _banner_shown = True
+    h.setOptionValue("output_flag", False)
+    # tiny models solved again and again from the last basis: presolve costs more than it saves
+    h.setOptionValue("presolve", "off")
+    return h
+
+
+def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np.ndarray,
+           hi: np.ndarray, value: np.ndarray | None, batch: bool = False) -> None:
+    """Minimise and maximise each target over one group's model. With `value` (witness
+    mode), every solution found is kept as values each cell of the group can take, and a
+    side is not solved once some solution already reached value ∓ PROTECTION: lo/hi are
+    then values the cell can take, not its extremes. `batch`: only two solves, every
+    target pushed down (then up) together, each weighted by 1/|value|."""
+    pos = {c: i for i, c in enumerate(cols)}
+    if not rows:  # in no relation: nothing bounds it from above
+        lo[cols], hi[cols] = lower, np.inf
+        return
+    h = _highs()
+    inf = highspy.kHighsInf
+    n = len(cols)
+    h.addVars(n, np.full(n, -inf if lower == -np.inf else lower), np.full(n, inf))
+    for free, rhs in rows:
+        index = np.array([pos[c] for c in free], dtype=np.int32)
+        vals = np.array(list(free.values()), dtype=np.float64)
+        h.addRow(rhs, rhs, len(index), index, vals)
+    every = np.array(cols)
+    if value is not None:  # the true values are one solution
+        lo[every] = np.fmin(lo[every], value[every])
+        hi[every] = np.fmax(hi[every], value[every])
+        need = PROTECTION * np.abs(value) - 1e-6 * np.maximum(1.0, np.abs(value))
+
+    def seen() -> None:
+        x = np.asarray(h.getSolution().col_value)
+        lo[every] = np.fmin(lo[every], x)
+        hi[every] = np.fmax(hi[every], x)
+
+    if batch:
+        cost = np.zeros(n)
+        cost[[pos[c] for c in targets]] = 1.0 / np.maximum(np.abs(value[targets]), 1e-9)
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            h.changeObjectiveSense(sense)
+            h.run()
+            if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                seen()
+        return
+    for c in targets:
+        j = pos[c]
+        h.changeColCost(j, 1.0)
+        for sense, out in ((highspy.ObjSense.kMinimize, lo), (highspy.ObjSense.kMaximize, hi)):
+            minimise = sense == highspy.ObjSense.kMinimize
+            if value is not None and (lo[c] <= value[c] - need[c] if minimise
+                                      else hi[c] >= value[c] + need[c]):
+                continue  # another solution already showed this side wide enough
+            h.changeObjectiveSense(sense)
+            h.run()
+            status = h.getModelStatus()
+            if status == highspy.HighsModelStatus.kOptimal:
+                out[c] = h.getInfo().objective_function_value
+                if value is not None:
+                    seen()
+            elif status in (highspy.HighsModelStatus.kUnbounded,
+                            highspy.HighsModelStatus.kUnboundedOrInfeasible):
+                out[c] = -np.inf if minimise else np.inf
+            else:  # cannot happen with consistent data; never count it as protected
+                out[c] = hi[c] = lo[c] = np.nan
+                break
+        h.changeColCost(j, 0.0)
+
+
+def wide_enough(value: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Whether each range reaches value ± PROTECTION × |value| (tolerance for the solver)."""
+    margin = PROTECTION * np.abs(value)
+    tol = 1e-6 * np.maximum(1.0, np.abs(value))
+    return (lo <= value - margin + tol) & (hi >= value + margin - tol)
+
+
+def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
+                    signed: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                   np.ndarray, np.ndarray]:
+    """One measure's pattern: (primary, hidden, lo, hi, ok) per cell. Every primary cell is
+    audited to ±PROTECTION (more partners hidden until it is); a secondary cell, about k
+    people or more with no one dominant, needs no range of its own: its range is computed
+    once at the end, for the record (ok is True for it)."""
+    value = cells["value"].to_numpy(dtype=float)
+    people = cells["people"].to_numpy(dtype=float)
+    top = cells["top_share"].to_numpy(dtype=float)
+    first = primary(people, top, value, k)
+    pattern = Pattern(value, people, first.copy(), relations(cells, homes))
+    pattern.close()
+    lower = -np.inf if signed or (value < 0).any() else 0.0
+    lo = np.full(len(value), np.nan)
+    hi = np.full(len(value), np.nan)
+    wide = np.zeros(len(value), dtype=bool)
+    while True:
+        # hiding a cell frees a fixed variable: every range can only widen, so a cell found
+        # wide enough stays so and only the others are attacked again
+        todo = first & ~wide
+        new_lo, new_hi = attack(value, pattern.hidden, pattern.eqs, lower, only=todo,
+                                exact=False)
+        # a solution under fewer hidden cells is one under more: witnesses add up
+        lo, hi = np.fmin(lo, new_lo), np.fmax(hi, new_hi)
+        wide = first & (wide_enough(value, lo, hi) | (value == 0))
+        narrow = np.flatnonzero(first & ~wide)
+        if len(narrow) == 0:
+            break
+        added = False
+        for c in narrow:
+            around = [x for e in pattern.members[c] for x in pattern.cells_of(e)]
+            j = pattern.partner(c, around)
+            if j is None:  # every neighbour hidden: the shown cells its hidden group touches
+                j = pattern.partner(c, pattern.reachable(c))
+            if j is not None:
+                pattern.hidden[j] = True
+                added = True
+        if not added:
+            break  # nothing left to hide near the narrow cells: reported as not ok
+        pattern.close()
+    hidden = pattern.hidden
+    second = hidden & ~first
+    if second.any():  # for the record: two solves per group push them all down, then up
+        s_lo, s_hi = attack(value, hidden, pattern.eqs, lower, only=second, exact=False,
+                            batch=True)
+        lo, hi = np.fmin(lo, s_lo), np.fmax(hi, s_hi)
+    lo, hi = np.where(hidden, lo, np.nan), np.where(hidden, hi, np.nan)
+    return first, hidden, lo, hi, np.where(first, wide, True)
+
+
+def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.DataFrame,
+                                                                         pd.DataFrame]:
+    """Every cell's status (shown, primary, secondary), and the audit of the protected ones."""
+    out, audits = [], []
+    # a fixed order: the pattern must not depend on the order SQL returned the rows in
+    order = {"month": 0, "quarter": 1, "year": 2}
+    cells = cells.assign(_g=cells["grain"].map(order)).sort_values(
+        ["measure", "_g", "period", "dim", "member"]).drop(columns="_g")
+    for measure, part in cells.groupby("measure", sort=True):
+        part = part.reset_index(drop=True)
+        first, hidden, lo, hi, ok = protect_measure(part, homes, k, measure in SIGNED)
+        part["status"] = np.where(first, "primary", np.where(hidden, "secondary", "shown"))
+        out.append(part)
+        audits.append(pd.DataFrame({
+            "cell_id": [cell_id(measure, p, d, m) for p, d, m in
+                        zip(part["period"].tolist(), part["dim"].tolist(),
+                            part["member"].tolist(), strict=True)],
+            "measure": measure, "status": part["status"], "value": part["value"],
+            "lo": lo, "hi": hi, "ok": ok,
+        })[hidden])
+    cols = ["measure", "grain", "period", "dim", "member", "value", "people", "top_share",
+            "status"]
+    result = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=cols)
+    audit = (pd.concat(audits, ignore_index=True) if audits
+             else pd.DataFrame(columns=["cell_id", "measure", "status", "value", "lo", "hi",
+                                        "ok"]))
+    return result, audit
+
+
+# ---------------------------------------------------------------- the build
+
+
+def _sql(name: str) -> str:
+    text = (SQL_DIR / f"{name}.sql").read_text()
+    return "\n".join(line.split("--", 1)[0] for line in text.splitlines()).strip().rstrip(";")
+
+
+def code_version() -> str:
+    """SHA-256 of the release's SQL and of this module: which code built the release."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in sorted(SQL_DIR.glob("*.sql")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection, models: dict[str, str], k: int) -> str:
+    digest = hashlib.sha256(f"{code_version()}\0k={k}".encode())
+    for name in READS:
+        digest.update(f"\0{name}={models.get(name, '')}".encode())
+    # the estimator writes its table from numpy, outside the SQL fingerprints
+    state = con.execute("select count(*), bit_xor(hash(t)) "
+                        "from marts.displacement_estimates t").fetchone()
+    digest.update(f"\0estimates={state}".encode())
+    return digest.hexdigest()
+
+
+def built_with(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute("select fingerprint from meta.model_fingerprints where model = ?",
+                      [FINGERPRINT_KEY]).fetchone()
+    exists = con.execute("select count(*) from duckdb_tables() where database_name = "
+                         "current_database() and schema_name = 'release' "
+                         "and table_name = 'cells'").fetchone()[0]
+    return row[0] if row and exists else None
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bool = False,
+            kept: str | None = None) -> float:
+    """Build the release inside the writer's transaction unless it was made from exactly
+    what it would be made from now (`kept`: the fingerprint it was built with). Returns the
+    seconds it took (0.0 when kept)."""
+    k = config.k_threshold()
+    fp = fingerprint(con, models, k)
+    if not force and kept == fp:
+        _record(con, fp)
+        return 0.0
+    started = time.perf_counter()
+    con.execute("create or replace temp table release_contributions as\n"
+                + _sql("contributions"))
+    try:
+        measures = [m for (m,) in con.execute(
+            "select distinct measure from release_contributions order by 1").fetchall()]
+        cells_sql = _sql("cells")
+        cells = pd.concat([con.execute(cells_sql, {"measure": m}).df() for m in measures],
+                          ignore_index=True) if measures else con.execute(
+                              cells_sql, {"measure": ""}).df()
+        estimates = con.execute(_sql("estimate_cells")).df()
+        homes = dict(con.execute("select distinct brand_id, region from release_contributions "
+                                 "where brand_id is not null").fetchall())
+    finally:
+        con.execute("drop table if exists release_contributions")
+    cells = pd.concat([cells, estimates.assign(people=estimates["people"].astype(float))],
+                      ignore_index=True)
+    cells["people"] = cells["people"].astype(float)
+    result, audit = protect(cells, homes, k)
+    if not audit["ok"].all():  # never published: the load fails and nothing is replaced
+        bad = audit.loc[~audit["ok"], "cell_id"].iloc[0]
+        raise UserError(f"the public release's audit failed: cell {bad} keeps a range "
+                           f"narrower than ±{PROTECTION:.0%} with nothing left to hide")
+    _write(con, result, audit, k)
+    _record(con, fp)
+    return time.perf_counter() - started
+
+
+def _record(con: duckdb.DuckDBPyConnection, fp: str) -> None:
+    con.execute("insert or replace into meta.model_fingerprints values (?, ?)",
+                [FINGERPRINT_KEY, fp])
+
+
+def _write(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, audit: pd.DataFrame,
+           k: int) -> None:
+    shown = cells["status"].eq("shown")
+    frame = pd.DataFrame({
+        "cell_id": [cell_id(m, p, d, b) for m, p, d, b in
+                    zip(cells["measure"].tolist(), cells["period"].tolist(),
+                        cells["dim"].tolist(), cells["member"].tolist(), strict=True)],
+        "measure": cells["measure"].astype(str),
+        "grain": cells["grain"].astype(str),
+        "period": cells["period"].astype(str),
+        "period_start": pd.to_datetime([period_start(g, p) for g, p in
+                                        zip(cells["grain"].tolist(), cells["period"].tolist(),
+                                            strict=True)]),
+        "dim": cells["dim"].astype(str),
+        "member": cells["member"].astype(str),
+        # a hidden cell's value and people never enter the release
+        "value": cells["value"].where(shown),
+        "people": cells["people"].where(shown),
+        "status": cells["status"].astype(str),
+    })
+    con.execute("create schema if not exists release")
+    con.register("release_frame", frame)
+    con.register("release_audit_frame", audit)
+    try:
+        con.execute((SQL_DIR / "tables.sql").read_text())
+        con.execute("insert into release.cells select cell_id, measure, grain, period, "
+                    "period_start::date, dim, member, value, people::bigint, status "
+                    "from release_frame")
+        con.execute("insert into meta.release_audit select cell_id, measure, status, "
+                    "value, lo, hi, ok from release_audit_frame")
+    finally:
+        con.unregister("release_frame")
+        con.unregister("release_audit_frame")
+    con.execute("create or replace table release.estimate_detail as\n"
+                + _sql("estimate_detail"))
+    con.execute((SQL_DIR / "views.sql").read_text())
+    con.execute("insert or replace into meta.settings values ('release_k', ?)", [str(k)])

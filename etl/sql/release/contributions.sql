@@ -1,0 +1,152 @@
+-- grain: one row per measure × month × brand_id × channel × role × person (person null for measures about no people)
+-- What every cell of the public release is made of: each person's part of each additive
+-- measure, by month and by the breakdowns the release publishes (brand, channel, role, the
+-- brand's home region). people: 'models' (the twin's model: twin images, their unlicensed,
+-- unwatermarked and undisclosed parts, twin fees = the models' twin income, and the
+-- substitution bound on displaced shoot days, shared out by twin images), 'crew' (crew
+-- members on known, non-cancelled bookings: crew days and income — models' own shoot work
+-- is role `model` — and the crew days and income displaced, shared out by crew days of the
+-- month, brand and role; a displaced figure without crew that month has a null person), or
+-- null (shoot days, shoot images, days cancelled for a twin and the DiD shortfall are
+-- brands' figures, not people's: CONTRACT §6). Built as a temporary table by
+-- etl/release.py: it holds person numbers and never enters the release.
+with cube as not materialized (
+    select * from staging.int_usage_cube
+),
+
+numbers as (
+    select twin_id, person_no from staging.int_model_numbers
+),
+
+crew as not materialized (
+    select * from staging.stg_booking_crew
+    where booking_known and not is_cancelled
+),
+
+crew_numbers as (
+    select person_id, person_no from staging.int_crew_numbers
+),
+
+shoots as (
+    select * from marts.displacement_monthly
+),
+
+homes as (
+    select brand_id, coalesce(nullif(home_region, ''), 'unknown') as region
+    from marts.brands
+),
+
+twin as (
+    select cube.month, cube.brand_id, cube.channel, numbers.person_no as person,
+        sum(cube.assets)::double as twin_images,
+        coalesce(sum(cube.assets) filter (where cube.consent_code > 0), 0)::double
+            as unlicensed_images,
+        coalesce(sum(cube.assets) filter (where not cube.watermarked), 0)::double
+            as unwatermarked_images,
+        coalesce(sum(cube.assets) filter (where not cube.disclosed), 0)::double
+            as undisclosed_images,
+        coalesce(sum(cube.fee_paid_rep), 0)::double as twin_fees
+    from cube
+    inner join numbers using (twin_id)
+    group by all
+),
+
+twin_long as (
+    select month, brand_id, channel, null::varchar as role, person, 'models' as people,
+        measure, value
+    from twin
+    unpivot (value for measure in (twin_images, unlicensed_images, unwatermarked_images,
+                                   undisclosed_images, twin_fees))
+),
+
+-- the substitution bound of a brand × month × channel, shared by its models' twin images
+upper_long as (
+    select twin.month, twin.brand_id, twin.channel, null::varchar as role, twin.person,
+        'models' as people, 'displaced_days_upper' as measure,
+        shoots.displaced_shoot_days_upper * twin.twin_images
+            / sum(twin.twin_images) over (partition by twin.month, twin.brand_id, twin.channel)
+            as value
+    from twin
+    inner join shoots using (month, brand_id, channel)
+    where shoots.displaced_shoot_days_upper <> 0
+),
+
+crew_person as (
+    select crew.month, crew.brand_id, crew.role, crew_numbers.person_no as person,
+        coalesce(sum(crew.days), 0)::double as crew_days,
+        coalesce(sum(crew.fee_total_rep), 0)::double as crew_income
+    from crew
+    inner join crew_numbers using (person_id)
+    group by all
+),
+
+crew_long as (
+    select month, brand_id, null::varchar as channel, role, person, 'crew' as people,
+        measure, value
+    from crew_person
+    unpivot (value for measure in (crew_days, crew_income))
+),
+
+-- the crew figures displaced of a brand × month × role, shared by that month's crew days
+impact as (
+    select month, brand_id, role, displaced_crew_days, displaced_crew_income
+    from marts.crew_impact_monthly
+    where displaced_crew_days <> 0 or displaced_crew_income <> 0
+),
+
+displaced_person as (
+    select impact.month, impact.brand_id, impact.role, crew_person.person,
+        impact.displaced_crew_days * coalesce(crew_person.crew_days
+            / nullif(sum(crew_person.crew_days) over (
+                partition by impact.month, impact.brand_id, impact.role), 0), 1)
+            as displaced_crew_days,
+        impact.displaced_crew_income * coalesce(crew_person.crew_days
+            / nullif(sum(crew_person.crew_days) over (
+                partition by impact.month, impact.brand_id, impact.role), 0), 1)
+            as displaced_crew_income
+    from impact
+    left join crew_person using (month, brand_id, role)
+),
+
+displaced_long as (
+    select month, brand_id, null::varchar as channel, role, person, 'crew' as people,
+        measure, value
+    from displaced_person
+    unpivot (value for measure in (displaced_crew_days, displaced_crew_income))
+),
+
+shoot_long as (
+    select month, brand_id, channel, null::varchar as role, null::integer as person,
+        null::varchar as people, measure, value
+    from (
+        select month, brand_id, channel, sum(shoot_days)::double as shoot_days,
+            sum(shoot_assets)::double as shoot_images,
+            sum(cancelled_for_twin_days)::double as cancelled_days,
+            sum(displaced_shoot_days_did)::double as displaced_days_did
+        from shoots
+        group by all
+    )
+    unpivot (value for measure in (shoot_days, shoot_images, cancelled_days,
+                                   displaced_days_did))
+),
+
+unioned as (
+    select * from twin_long
+    union all
+    select * from upper_long
+    union all
+    select * from crew_long
+    union all
+    select * from displaced_long
+    union all
+    select * from shoot_long
+),
+
+final as (
+    select unioned.*, coalesce(homes.region, 'unknown') as region
+    from unioned
+    left join homes using (brand_id)
+    where unioned.value <> 0
+)
+
+select * from final

@@ -1,0 +1,25 @@
+-- The release's table and its audit, recreated by every release build (etl/release.py).
+-- release.cells: one row per cell; value and people only where status = 'shown'.
+create or replace table release.cells (
+    cell_id varchar not null,       -- measure:period:dim[=member]
+    measure varchar not null,
+    grain varchar not null,         -- month | quarter | year
+    period varchar not null,        -- 2025-03 | 2025-Q1 | 2025
+    period_start date not null,
+    dim varchar not null,           -- all | brand | channel | role | region
+    member varchar not null,        -- '' for all
+    value double,
+    people bigint,                  -- distinct people behind a shown cell (null: not about people)
+    status varchar not null check (status in ('shown', 'primary', 'secondary'))
+);
+comment on table release.cells is 'grain: one row per measure × period × breakdown × member';
+-- meta.release_audit: the interval attack's range for every hidden cell
+create or replace table meta.release_audit (
+    cell_id varchar not null,
+    measure varchar not null,
+    status varchar not null,        -- primary (the range must reach ±50%) | secondary
+    value double not null,          -- the hidden value (meta is never public)
+    lo double,                      -- values the cell can take given everything published:
+    hi double,                      -- the attack's extremes, or values at least that far out
+    ok boolean not null             -- primary: lo <= value - 50% and hi >= value + 50%
+);

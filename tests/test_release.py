@@ -1,0 +1,475 @@
+"""Issue 19: one audited public release. The four attacks of the issue, each on its own
+small world (tests/release_worlds.py), the audit on every test world checked by an
+independent linear programme written here (scipy's linprog over the published cells only),
+a property test on random small worlds, and hand-worked cells of the suppression and the
+interval attack (etl/release.py).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import disclosure_world
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+import release_worlds as rw
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from etl import cli, marts, release
+
+NONNEGATIVE_EXCEPT = release.SIGNED
+
+
+# ---------------------------------------------------------------- the independent attack
+
+
+def _quarter(month: str) -> str:
+    return f"{month[:4]}-Q{(int(month[5:]) + 2) // 3}"
+
+
+def public_equations(cells: pd.DataFrame, homes: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """What a reader knows adds up, from the published table alone: (total id, part ids).
+    Written apart from etl.release.relations on purpose (pandas groupby, own ids)."""
+    c = cells.assign(key=cells["grain"] + "|" + cells["period"] + "|" + cells["dim"] + "|"
+                     + cells["member"])
+    ids = set(c["key"])
+    out = []
+    for (grain, period, _dim), g in c[c["dim"] != "all"].groupby(["grain", "period", "dim"]):
+        total = f"{grain}|{period}|all|"
+        if total in ids:
+            out.append((total, list(g["key"])))
+    brands = c[c["dim"] == "brand"].assign(home=lambda d: d["member"].map(homes))
+    for (grain, period, home), g in brands.dropna(subset=["home"]).groupby(
+            ["grain", "period", "home"]):
+        total = f"{grain}|{period}|region|{home}"
+        if total in ids:
+            out.append((total, list(g["key"])))
+    months = c[c["grain"] == "month"].assign(up=lambda d: d["period"].map(_quarter))
+    for (q, dim, member), g in months.groupby(["up", "dim", "member"]):
+        total = f"quarter|{q}|{dim}|{member}"
+        if total in ids:
+            out.append((total, list(g["key"])))
+    quarters = c[c["grain"] == "quarter"].assign(up=lambda d: d["period"].str[:4])
+    for (y, dim, member), g in quarters.groupby(["up", "dim", "member"]):
+        total = f"year|{y}|{dim}|{member}"
+        if total in ids:
+            out.append((total, list(g["key"])))
+    return out
+
+
+def ranges(cells: pd.DataFrame, homes: dict[str, str], which: list[str] | None = None,
+           lower: float | None = 0.0) -> dict[str, tuple[float, float]]:
+    """Lowest and highest value of every hidden cell (or of `which`) consistent with the
+    published cells of one measure: linprog, min and max per cell."""
+    c = cells.assign(key=cells["grain"] + "|" + cells["period"] + "|" + cells["dim"] + "|"
+                     + cells["member"])
+    shown = dict(zip(c["key"], c["value"].where(c["status"] == "shown"), strict=True))
+    hidden = [k for k, v in shown.items() if pd.isna(v)]
+    col = {k: i for i, k in enumerate(hidden)}
+    rows, rhs = [], []
+    for total, parts in public_equations(cells, homes):
+        row = np.zeros(len(hidden))
+        b = 0.0
+        for key, sign in [(total, 1.0)] + [(p, -1.0) for p in parts]:
+            if key in col:
+                row[col[key]] += sign
+            else:
+                b -= sign * shown[key]
+        if row.any():
+            rows.append(row)
+            rhs.append(b)
+    out = {}
+    for key in which if which is not None else hidden:
+        if not rows:
+            out[key] = (lower if lower is not None else -np.inf, np.inf)
+            continue
+        bounds = [(lower, None)] * len(hidden)
+        ends = []
+        for sign in (1.0, -1.0):
+            cost = np.zeros(len(hidden))
+            cost[col[key]] = sign
+            r = linprog(cost, A_eq=np.array(rows), b_eq=np.array(rhs), bounds=bounds,
+                        method="highs")
+            if r.status == 3:  # unbounded
+                ends.append(-np.inf if sign > 0 else np.inf)
+            else:
+                assert r.status == 0, r.message
+                ends.append(sign * r.fun)
+        out[key] = (ends[0], ends[1])
+    return out
+
+
+def published(db: Path) -> tuple[pd.DataFrame, dict[str, str]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        cells = con.execute("select * from release.cells").df()
+        homes = dict(con.execute("select brand_id, coalesce(nullif(home_region, ''), "
+                                 "'unknown') from marts.brands").fetchall())
+    finally:
+        con.close()
+    return cells, homes
+
+
+def audit(db: Path) -> pd.DataFrame:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("select * from meta.release_audit").df()
+    finally:
+        con.close()
+
+
+def value_of(db: Path, cell: str) -> float:
+    """The protected value behind a hidden cell (from the audit, which is not public)."""
+    a = audit(db)
+    return float(a.loc[a["cell_id"] == cell, "value"].iloc[0])
+
+
+def wide(value: float, lo: float, hi: float) -> bool:
+    margin = 0.5 * abs(value)
+    return lo <= value - margin + 1e-6 and hi >= value + margin - 1e-6
+
+
+def check_release(db: Path, sample: int | None = None) -> int:
+    """The audit passed, and the independent LP finds every primary cell's range at least
+    ±50% of its value (secondary cells, about k people or more with no one dominant, are
+    hidden to protect them and need no range of their own). Returns how many cells it
+    attacked."""
+    a = audit(db)
+    assert a["ok"].all(), a[~a["ok"]]
+    cells, homes = published(db)
+    values = dict(zip(a["cell_id"], a["value"], strict=True))
+    attacked = 0
+    for measure, part in cells.groupby("measure"):
+        part = part.reset_index(drop=True)
+        hidden = part[part["status"] == "primary"]
+        if hidden.empty:
+            continue
+        keys = list(hidden["grain"] + "|" + hidden["period"] + "|" + hidden["dim"] + "|"
+                    + hidden["member"])
+        ids = dict(zip(keys, hidden["cell_id"], strict=True))
+        if sample is not None and len(keys) > sample:
+            keys = list(np.random.default_rng(19).choice(keys, sample, replace=False))
+        lower = None if measure in NONNEGATIVE_EXCEPT else 0.0
+        for key, (lo, hi) in ranges(part, homes, keys, lower).items():
+            v = values[ids[key]]
+            assert wide(v, lo, hi), (ids[key], v, lo, hi)
+            attacked += 1
+    return attacked
+
+
+# ---------------------------------------------------------------- the worlds
+
+_built: dict[str, Path] = {}
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory):
+    def get(name: str) -> Path:
+        if name not in _built:
+            folder = tmp_path_factory.mktemp(name)
+            _built[name] = (disclosure_world.build(folder) if name == "disclosure"
+                            else rw.build(rw.WORLDS[name](), folder))
+        return _built[name]
+    return get
+
+
+def cell(cells: pd.DataFrame, measure: str, period: str, dim: str = "all",
+         member: str = "") -> pd.Series:
+    row = cells[(cells["measure"] == measure) & (cells["period"] == period)
+                & (cells["dim"] == dim) & (cells["member"] == member)]
+    assert len(row) == 1, (measure, period, dim, member)
+    return row.iloc[0]
+
+
+def test_attack_1_brand_left_alone_by_the_others(worlds):
+    """549 − W − Z − Y = X: the industry total and the brands' totals of the year are one
+    linked table; X (one model) is primary and another brand hides with it (Y, 150: the
+    smallest that covers half of X's 39), so the rest is 189, X anywhere in 0..189."""
+    db = worlds("brands")
+    cells, homes = published(db)
+    assert cell(cells, "twin_images", "2025")["value"] == 549
+    x = cell(cells, "twin_images", "2025", "brand", "X")
+    assert x["status"] == "primary" and pd.isna(x["value"])
+    brands = cells[(cells["measure"] == "twin_images") & (cells["period"] == "2025")
+                   & (cells["dim"] == "brand")]
+    assert (brands["status"] != "shown").sum() >= 2
+    rest = 549 - brands["value"].sum()  # the review's subtraction: what is left is not X
+    assert rest != 39 and rest >= 1.5 * 39
+    lo, hi = ranges(cells[cells["measure"] == "twin_images"], homes,
+                    ["year|2025|brand|X"])["year|2025|brand|X"]
+    assert lo <= 19.5 and hi >= 58.5
+    check_release(db)
+
+
+def test_attack_2_month_of_a_channel_from_its_quarter(worlds):
+    """143 − 60 − 60 = 23: the quarter of a channel is the sum of its months; April's
+    e-commerce cell (one model) cannot be had from Q2 and the months shown."""
+    db = worlds("channel")
+    cells, homes = published(db)
+    april = cell(cells, "twin_images", "2025-04", "channel", "ecommerce")
+    assert april["status"] == "primary"
+    q2 = cell(cells, "twin_images", "2025-Q2", "channel", "ecommerce")
+    months = [cell(cells, "twin_images", m, "channel", "ecommerce")
+              for m in ("2025-04", "2025-05", "2025-06")]
+    assert sum(m["status"] != "shown" for m in months) >= 2 or q2["status"] != "shown"
+    assert value_of(db, "twin_images:2025-04:channel=ecommerce") == 23
+    key = "month|2025-04|channel|ecommerce"
+    lo, hi = ranges(cells[cells["measure"] == "twin_images"], homes, [key])[key]
+    assert lo <= 11.5 and hi >= 34.5
+    check_release(db)
+
+
+def test_attack_3_day_rate_from_the_all_estimates(worlds):
+    """ALL's crew income ÷ crew days = P1's day rate: ALL's people are the people of the
+    brands it sums (one photographer, not the controls' 30), so both are primary."""
+    db = worlds("day_rate")
+    con = duckdb.connect(str(db), read_only=True)
+    est = con.execute("select scope, crew_days, crew_income from marts.displacement_estimates "
+                      "where year = 2024 order by scope").fetchall()
+    public = con.execute("select measure, scope, value, status from release.estimates "
+                         "where scope in ('ALL', 'A') order by 1, 2").fetchall()
+    con.close()
+    assert ("A", 12.0, 4800.0) in est and ("ALL", 12.0, 4800.0) in est  # the attack's data
+    assert public == [("est_crew_days", "A", None, "primary"),
+                      ("est_crew_days", "ALL", None, "primary"),
+                      ("est_crew_income", "A", None, "primary"),
+                      ("est_crew_income", "ALL", None, "primary")]
+    check_release(db)
+
+
+def test_attack_4_month_from_the_year(worlds):
+    """Year − the months shown = March (two models): months, quarters and the year are one
+    table, so a second month (and its quarter's partner) hides with March."""
+    db = worlds("window")
+    cells, homes = published(db)
+    assert cell(cells, "twin_images", "2025-03")["status"] == "primary"
+    year = cell(cells, "twin_images", "2025")
+    assert year["status"] == "shown" and year["value"] == 680
+    months = cells[(cells["measure"] == "twin_images") & (cells["grain"] == "month")
+                   & (cells["dim"] == "all")]
+    assert (months["status"] != "shown").sum() >= 2
+    assert 680 - months["value"].sum() != 20
+    key = "month|2025-03|all|"
+    lo, hi = ranges(cells[cells["measure"] == "twin_images"], homes, [key])[key]
+    assert lo <= 10 and hi >= 30
+    check_release(db)
+
+
+@pytest.mark.parametrize("name", ["disclosure", *rw.WORLDS])
+def test_audit_on_every_test_world(worlds, name):
+    assert check_release(worlds(name)) > 0
+
+
+def test_audit_on_the_demo(demo_db):
+    """The default demo's audit passes; the independent LP re-attacks a sample of each
+    measure's protected cells (every one would take minutes)."""
+    assert check_release(demo_db, sample=25) > 0
+
+
+def test_release_values_are_the_marts(worlds):
+    """Every cell, shown or (through the audit) hidden, is the marts' own figure: the
+    release adds no arithmetic of its own. The disclosure world (tests/disclosure_world.py):
+    201 twin images from six models; crew days 3 (stylists) + 24 (photographers on C's
+    and D's twelve shoots) + 2 (M7) = 29."""
+    db = worlds("disclosure")
+    con = duckdb.connect(str(db), read_only=True)
+    values = """(select r.cell_id, r.measure, r.grain, r.period, r.dim, r.member,
+                        coalesce(r.value, a.value) as value
+                 from release.cells r left join meta.release_audit a using (cell_id))"""
+    twin = con.execute(f"""
+        select r.period, r.value, m.twin from {values} r
+        join (select strftime(month, '%Y-%m') as period, sum(twin_assets)::double as twin
+              from marts.consent_monthly group by 1) m using (period)
+        where r.measure = 'twin_images' and r.dim = 'all' and r.grain = 'month'
+        order by 1""").fetchall()
+    crew = con.execute(f"""
+        select r.value, m.days from {values} r
+        join (select year(month)::varchar as period, sum(crew_days) as days
+              from marts.crew_impact_monthly group by 1) m using (period)
+        where r.measure = 'crew_days' and r.dim = 'all' and r.grain = 'year'""").fetchall()
+    year = con.execute(f"select value from {values} where cell_id = 'twin_images:2025:all'"
+                       ).fetchone()
+    con.close()
+    assert [t[0] for t in twin] == ["2025-04", "2025-05", "2025-06"]
+    assert all(a == b for _, a, b in twin) and year == (201.0,)
+    assert crew == [(29.0, 29.0)]
+
+
+# ---------------------------------------------------------------- hand-worked cells
+
+
+def _frame(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["grain", "period", "dim", "member", "value", "people",
+                                       "top_share"]).assign(people=lambda d: d["people"]
+                                                            .astype(float))
+
+
+TWO_BY_TWO = _frame([
+    ("month", "2025-01", "all", "", 23.0, 9, 0.2),
+    ("month", "2025-01", "brand", "A", 3.0, 1, 1.0),
+    ("month", "2025-01", "brand", "B", 20.0, 8, 0.2),
+    ("month", "2025-02", "all", "", 25.0, 9, 0.2),
+    ("month", "2025-02", "brand", "A", 10.0, 6, 0.2),
+    ("month", "2025-02", "brand", "B", 15.0, 8, 0.2),
+    ("quarter", "2025-Q1", "all", "", 48.0, 10, 0.2),
+    ("quarter", "2025-Q1", "brand", "A", 13.0, 6, 0.3),
+    ("quarter", "2025-Q1", "brand", "B", 35.0, 8, 0.2),
+])
+
+
+def test_relations_hand_worked():
+    eqs = {(t, tuple(p)) for t, p in release.relations(TWO_BY_TWO, {})}
+    assert eqs == {(0, (1, 2)), (3, (4, 5)), (6, (7, 8)),  # brands add up to the month
+                   (6, (0, 3)), (7, (1, 4)), (8, (2, 5))}  # months add up to the quarter
+
+
+def test_relations_region_sums_its_brands():
+    cells = _frame([("year", "2025", "region", "GB", 30.0, 9, 0.2),
+                    ("year", "2025", "brand", "A", 10.0, 5, 0.2),
+                    ("year", "2025", "brand", "B", 20.0, 5, 0.2),
+                    ("year", "2025", "all", "", 30.0, 9, 0.2)])
+    eqs = {(t, tuple(p)) for t, p in release.relations(cells, {"A": "GB", "B": "GB"})}
+    assert (0, (1, 2)) in eqs and (3, (0,)) in eqs and (3, (1, 2)) in eqs
+
+
+def test_interval_attack_hand_worked():
+    """A hidden 2 × 2 inside shown margins: x11 = t, x12 = 23 − t, x21 = 13 − t,
+    x22 = 12 + t with 0 ≤ t ≤ 13."""
+    value = TWO_BY_TWO["value"].to_numpy()
+    hidden = np.zeros(9, dtype=bool)
+    hidden[[1, 2, 4, 5]] = True
+    lo, hi = release.attack(value, hidden, release.relations(TWO_BY_TWO, {}))
+    assert lo[[1, 2, 4, 5]].tolist() == [0.0, 10.0, 0.0, 12.0]
+    assert hi[[1, 2, 4, 5]].tolist() == [13.0, 23.0, 13.0, 25.0]
+    ok = release.wide_enough(value, lo, hi)
+    # A-Jan 3 ∈ [0, 13] is wide; A-Feb 10 ∈ [0, 13] is not (needs 15), nor B-Jan
+    # 20 ∈ [10, 23] (needs 30), nor B-Feb 15 ∈ [12, 25] (needs 7.5 below)
+    assert ok[[1, 2, 4, 5]].tolist() == [True, False, False, False]
+
+
+@pytest.mark.parametrize("people, top, value, k, expected", [
+    (4, 0.3, 10.0, 5, True),     # fewer than k
+    (5, 0.3, 10.0, 5, False),    # k exactly
+    (9, 0.86, 10.0, 5, True),    # one person above 85%
+    (9, 0.85, 10.0, 5, False),   # 85% exactly is allowed
+    (0, np.nan, 0.0, 5, False),  # about nobody
+    (np.nan, np.nan, 7.0, 5, False),  # not about people (shoot days)
+    (2, 0.5, 10.0, 2, False),    # another k
+])
+def test_primary_rule(people, top, value, k, expected):
+    got = release.primary(np.array([people], dtype=float), np.array([top], dtype=float),
+                          np.array([value]), k)
+    assert got.tolist() == [expected]
+
+
+def test_pattern_hand_worked():
+    """A-Jan (one person) is primary; the partners that hide least close a 2 × 2 around it
+    (B-Feb hides too: column B then has one hidden cell), and the audit finds A-Jan's range
+    wide enough."""
+    first, hidden, lo, hi, ok = release.protect_measure(TWO_BY_TWO, {}, 5)
+    assert first.tolist() == [False, True] + [False] * 7
+    # partners: B-Jan (20, the smallest ≥ 1.5 in January) and A-Feb (10, column A); the
+    # 2 × 2 they close leaves A-Jan 3 anywhere in [0, 13]: no more is hidden
+    assert np.flatnonzero(hidden).tolist() == [1, 2, 4, 5]
+    assert ok.all() and (lo[1], hi[1]) == (0.0, 13.0)
+    # the secondary cells' ranges are recorded too (values they can take)
+    assert lo[2] <= 20 <= hi[2] and lo[5] <= 15 <= hi[5]
+
+
+# ---------------------------------------------------------------- random worlds
+
+
+@st.composite
+def small_worlds(draw):
+    """Contributions of up to 14 people to months of 2025, 3 brands, 2 channels."""
+    n = draw(st.integers(3, 40))
+    rows = []
+    for _ in range(n):
+        rows.append((
+            f"2025-{draw(st.integers(1, 6)):02d}-01",
+            draw(st.sampled_from(["A", "B", "C"])),
+            draw(st.sampled_from(["ecommerce", "campaign"])),
+            draw(st.integers(1, 14)),
+            float(draw(st.integers(1, 60))),
+        ))
+    return rows
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(rows=small_worlds(), k=st.integers(2, 5))
+def test_random_worlds_leave_no_narrow_range(rows, k):
+    """On random small worlds, the release's own SQL and pattern leave no primary cell a
+    range narrower than ±50% under the independent LP."""
+    con = duckdb.connect()
+    con.execute("create temp table release_contributions (month date, brand_id varchar, "
+                "channel varchar, role varchar, person integer, people varchar, "
+                "measure varchar, value double, region varchar)")
+    homes = {"A": "GB", "B": "GB", "C": "FR"}
+    con.executemany("insert into release_contributions values (?, ?, ?, null, ?, 'models', "
+                    "'twin_images', ?, ?)",
+                    [[m, b, ch, p, v, homes[b]] for m, b, ch, p, v in rows])
+    cells = con.execute(release._sql("cells"), {"measure": "twin_images"}).df()
+    con.close()
+    cells["people"] = cells["people"].astype(float)
+    result, audited = release.protect(cells, homes, k)
+    assert audited["ok"].all()
+    values = dict(zip(audited["cell_id"], audited["value"], strict=True))
+    hidden = result[result["status"] != "shown"]
+    for _, row in hidden.iterrows():
+        assert values[release.cell_id("twin_images", row["period"], row["dim"],
+                                      row["member"])] == row["value"]
+    public = result.assign(value=result["value"].where(result["status"] == "shown"))
+    first = result[result["status"] == "primary"]
+    keys = list(first["grain"] + "|" + first["period"] + "|" + first["dim"] + "|"
+                + first["member"])
+    for key, (lo, hi) in ranges(public, homes, keys).items():
+        grain, period, dim, member = key.split("|")
+        v = values[release.cell_id("twin_images", period, dim, member)]
+        assert wide(v, lo, hi), (key, v, lo, hi)
+
+
+# ---------------------------------------------------------------- the publish
+
+
+def test_release_is_kept_when_nothing_changed_and_rebuilt_for_another_k(worlds, tmp_path,
+                                                                         monkeypatch):
+    db = tmp_path / "w.duckdb"
+    db.write_bytes(worlds("window").read_bytes())
+    con = duckdb.connect(str(db))
+    try:
+        assert marts.rebuild(con)[release.FINGERPRINT_KEY] == 0.0
+        assert marts.up_to_date(con)
+        monkeypatch.setenv("TWINIMPACT_K", "2")
+        assert not marts.up_to_date(con)
+        assert marts.rebuild(con)[release.FINGERPRINT_KEY] > 0
+        # k = 2: March's two models are enough now
+        assert con.execute("select status from release.cells where cell_id = "
+                           "'twin_images:2025-03:all'").fetchone() == ("shown",)
+    finally:
+        con.close()
+
+
+def test_status_reports_the_audit(worlds, capsys):
+    db = worlds("brands")
+    capsys.readouterr()  # the world's own loads, when this test builds it
+    assert cli.main(["status", "--db", str(db), "--json"]) == 0
+    rel = json.loads(capsys.readouterr().out)["release"]
+    a = audit(db)
+    assert rel["protected"] == len(a) and rel["below_range"] == 0 and rel["k"] == 5
+    assert rel["primary"] == (a["status"] == "primary").sum()
+    assert rel["protected"] == rel["primary"] + rel["secondary"]
+    a = a[a["status"] == "primary"]
+    narrowest = ((a[["value", "lo", "hi"]].assign(
+        r=lambda d: np.minimum(d["value"] - d["lo"], d["hi"] - d["value"]) / d["value"].abs())
+        ["r"]).min())
+    assert rel["narrowest_range"] == round(narrowest, 4) and rel["narrowest_range"] >= 0.5
+    assert cli.main(["status", "--db", str(db)]) == 0
+    text = capsys.readouterr().out
+    assert (f"Public release: {rel['cells']:,} cells, {rel['protected']:,} protected" in text
+            and "0 below ±50%" in text)

@@ -1,0 +1,168 @@
+"""Issue 19: public output drawn from the release. Chart images and embeds of the figures
+the release serves (dashboard.public.RELEASED) run no query outside the release (and the
+provenance, settings and filter values beside it); their numbers are the release's own
+cells, hidden ones marked; other audiences keep the marts.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+import release_worlds as rw
+
+from dashboard import disclosure, figures, privacy, public, queries
+from dashboard.audience import Audience
+from dashboard.audience import public as public_audience
+from dashboard.filters import Filters
+
+RELATION = re.compile(r"\b(raw|staging|marts|meta|release|ref)\.([a-z_][a-z0-9_]*)\b")
+# what a public figure may read beside the release: when the data is from (meta.loads,
+# meta.settings), and which values a filter accepts (marts.filter_values)
+ALLOWED = {"meta.loads", "meta.settings", "marts.filter_values"}
+RELEASED_CHARTS = ("overview-twin-share", "displacement-share-by-channel", "consent-monthly")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> Path:
+    return rw.build(rw.brands(), tmp_path_factory.mktemp("brands"))
+
+
+@pytest.fixture
+def recorded(monkeypatch) -> list[str]:
+    """Every SQL statement the queries run (all go through queries._run, as in
+    dashboard.perf's recording of page queries)."""
+    seen: list[str] = []
+    run = queries._run
+
+    def spy(src, sql, params=None):
+        seen.append(sql)
+        return run(src, sql, params)
+
+    monkeypatch.setattr(queries, "_run", spy)
+    return seen
+
+
+def relations(statements: list[str]) -> set[str]:
+    return {f"{s}.{t}" for sql in statements for s, t in RELATION.findall(sql)}
+
+
+@pytest.mark.parametrize("key", RELEASED_CHARTS)
+@pytest.mark.parametrize("f", [Filters(), Filters(from_month="2025-04", to_month="2025-06"),
+                               Filters(brand=("Y",)), Filters(channel=("campaign",))])
+def test_released_charts_read_only_the_release(world, recorded, key, f):
+    figures.render(world, key, f, public_audience())
+    read = relations(recorded)
+    assert "release.cells" in read
+    assert read - ALLOWED <= {"release.cells", "release.periods"}, read - ALLOWED
+
+
+def test_other_audiences_keep_the_marts(world, recorded):
+    figures.render(world, "overview-twin-share", Filters(), Audience(role="union", k=None))
+    read = relations(recorded)
+    assert "marts.displacement_monthly" in read and "release.cells" not in read
+
+
+def test_public_twin_share_is_the_release(world):
+    """Q2 by month: twin images 183 a month (18 models) are shown; brand X's months (one
+    model) are hidden and marked; brand Z's are shown (its six models)."""
+    con = duckdb.connect(str(world), read_only=True)
+    try:
+        overall = public.twin_share_overall(con, Filters(from_month="2025-04",
+                                                         to_month="2025-06"))
+        x = public.twin_share_overall(con, Filters(brand=("X",)))
+        z = public.twin_share_overall(con, Filters(brand=("Z",), channel=("ecommerce",)))
+    finally:
+        con.close()
+    assert overall["twin_assets"].tolist() == [183.0, 183.0, 183.0]
+    assert overall["models"].tolist() == [18, 18, 18]
+    # 4 brands × 40 shoot images a month: 320, twin share 183 / 503
+    assert overall["shoot_assets"].tolist() == [320.0] * 3
+    assert np.allclose(overall["twin_share"], 183 / 503)
+    q2 = x[x["month"] >= "2025-04-01"]
+    assert q2["twin_assets"].isna().all()
+    assert set(q2[privacy.SUPPRESSED_COL]) == {privacy.note(5)}
+    # months before any twin use: no cell, nothing happened
+    q1 = x[x["month"] < "2025-04-01"]
+    assert q1["twin_assets"].tolist() == [0.0, 0.0, 0.0] and q1["models"].tolist() == [0] * 3
+    # one breakdown at a time: the brand is followed, the channel is not
+    assert public.ignored(Filters(brand=("Z",), channel=("ecommerce",))) == ["channel"]
+    assert z[z["month"] >= "2025-04-01"]["twin_assets"].tolist() == [60.0, 60.0, 60.0]
+
+
+def test_governed_serves_public_from_the_release_only(world):
+    aud = public_audience()
+    frame = disclosure.governed(world, "consent_over_time",
+                                Filters(from_month="2025-04", to_month="2025-06"), aud=aud)
+    con = duckdb.connect(str(world), read_only=True)
+    cells = con.execute("""
+        select period_start, value from release.cells
+        where measure = 'twin_images' and grain = 'month' and dim = 'all'
+          and period between '2025-04' and '2025-06' order by 1""").df()
+    con.close()
+    assert frame["twin_assets"].tolist() == cells["value"].tolist() == [183.0] * 3
+    # every image of the world is unlicensed (no licences loaded): licensed 0
+    assert frame["unlicensed_assets"].tolist() == [183.0] * 3
+    assert frame["licensed_assets"].tolist() == [0.0] * 3
+    assert pd.api.types.is_datetime64_any_dtype(frame["month"])
+
+
+def _public_page(page: str, db: Path, monkeypatch, **params):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TWINIMPACT_DB", str(db))
+    monkeypatch.setenv("TWINIMPACT_PUBLIC", "1")
+    monkeypatch.delenv("TWINIMPACT_K", raising=False)
+    st.cache_data.clear()
+    at = AppTest.from_file(str(Path(figures.__file__).parent / "views" / f"{page}.py"),
+                           default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception[0].message
+    return at
+
+
+@pytest.mark.parametrize("params", [{}, {"from": "2025-04", "to": "2025-06"},
+                                    {"brand": "Z"}])
+def test_public_overview_reads_only_the_release(world, recorded, monkeypatch, params):
+    """The Overview in public mode: headlines, findings, the estimates and its chart all from
+    the release; nothing else but when the data is from and which filter values exist."""
+    at = _public_page("overview", world, monkeypatch, **params)
+    read = relations(recorded)
+    assert "release.cells" in read
+    assert read - ALLOWED <= {"release.cells", "release.periods", "release.estimates",
+                              "release.estimate_detail"}, read - ALLOWED
+    shown = {m.label: m.value for m in at.metric}
+    assert any("Shoot days booked" in label for label in shown)
+
+
+def test_public_headlines_are_sums_of_release_cells(world):
+    """Q2 2025 is one release cell; 2025-02..2025-06 is tiled by months: a sum of shown
+    cells, hidden when one tile is hidden. The brands world: shoot days 2 a month for each
+    of 8 brands (16 a month); twin images 183 a month from 18 models in Q2."""
+    con = duckdb.connect(str(world), read_only=True)
+    try:
+        q2 = public.displacement_totals(con, Filters(from_month="2025-04", to_month="2025-06"))
+        tiled = public.displacement_totals(con, Filters(from_month="2025-02",
+                                                        to_month="2025-06"))
+        x = public.displacement_totals(con, Filters(from_month="2025-04", to_month="2025-06",
+                                                    brand=("X",)))
+    finally:
+        con.close()
+    assert q2["period"].tolist() == ["current", "previous"]
+    assert q2["shoot_days"].tolist() == [48.0, 48.0]
+    assert q2["twin_assets"].tolist() == [549.0, 0.0] and q2["models"].tolist() == [18, 0]
+    # five months, then 2024-09..2025-01, of which only 2025-01 holds data
+    assert tiled["shoot_days"].tolist() == [80.0, 16.0]
+    assert tiled["twin_assets"].tolist() == [549.0, 0.0]
+    assert np.isnan(x["twin_assets"].iloc[0])
+    assert x[privacy.SUPPRESSED_COL].iloc[0] == privacy.note(5)
+    assert public.tiles(*[pd.Timestamp(d).date() for d in ("2024-11-01", "2026-02-01")]) == [
+        ("month", "2024-11"), ("month", "2024-12"), ("year", "2025"), ("month", "2026-01"),
+        ("month", "2026-02")]
