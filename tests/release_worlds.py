@@ -8,8 +8,8 @@ public output, each rebuilt as source files and loaded through the real command 
 2. `channel`: brand SHOP in e-commerce: April 23 images from one model, May and June 60
    each from six models (Q2 e-commerce 143); brands BIG1 and BIG2 in campaign, 10 images
    from each of six models every month. The attack: Q2 − May − June = April.
-3. `day_rate`: adopter A (from 2024-07) books 4 days a month before and 2 after, always
-   with one photographer P1 at 400 a day; three controls book 4 days a month with ten
+3. `day_rate`: adopter A (from 2024-07) books 3–5 days a month before and 1–3 after, always
+   with one photographer P1 at 400 a day; three controls book 3–5 days a month with ten
    crew members each (30 people). The attack: ALL's displaced crew income ÷ its crew days =
    400, P1's day rate; the old people count (every brand's crew, 31) let it through.
 4. `window`: twelve months of 2025, every month 10 images from each of six models except
@@ -115,11 +115,16 @@ def channel() -> World:
 def day_rate() -> World:
     w = World()
     pre, post = _months(2024, 1, 6), _months(2024, 7, 12)
-    w.shoots("A", "ecommerce", pre, days=4, crew=[("P1", "photographer", 400)])
-    w.shoots("A", "ecommerce", post, days=2, crew=[("P1", "photographer", 400)])
-    for c in ("C1", "C2", "C3"):
-        w.shoots(c, "ecommerce", pre + post, days=4,
-                 crew=[(f"{c}P{i}", "photographer", 300 + 10 * i) for i in range(10)])
+    # A's months scatter around the controls' (the estimator measures its interval on them:
+    # a brand without scatter is not estimable)
+    for month, days in zip(pre, (4, 5, 3, 4, 5, 3), strict=True):
+        w.shoots("A", "ecommerce", [month], days=days, crew=[("P1", "photographer", 400)])
+    for month, days in zip(post, (2, 3, 1, 2, 3, 1), strict=True):
+        w.shoots("A", "ecommerce", [month], days=days, crew=[("P1", "photographer", 400)])
+    for j, c in enumerate(("C1", "C2", "C3")):
+        for i, month in enumerate(pre + post):
+            w.shoots(c, "ecommerce", [month], days=4 + (i + j) % 3 - 1,
+                     crew=[(f"{c}P{i}", "photographer", 300 + 10 * i) for i in range(10)])
     for m in post:
         w.twin_use("A", "ecommerce", "MA", m, 5)
     return w
