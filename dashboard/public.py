@@ -389,7 +389,7 @@ def twin_share_by_half(src: Source, f: Filters) -> pd.DataFrame:
 def displacement_estimates(src: Source, f: Filters) -> pd.DataFrame:
     """scope, year, months_observed, did, did_low, did_high, upper, control_brands,
     estimable, note, brands, crew_days(_low/_high), crew_income(_low/_high), crew_people,
-    models: release.estimate_detail (the crew estimates only where their cells are shown,
+    models, rho, pretrend_p, breakdown_m: release.estimate_detail (the crew estimates only where their cells are shown,
     no upper bound) for the years the period touches; ALL, or one brand."""
     dim, member = breakdown(f, ("brand",))
     est = queries._run(src, """
@@ -404,7 +404,8 @@ def displacement_estimates(src: Source, f: Filters) -> pd.DataFrame:
     """, {"start": f.start(), "end": f.end(), "dim": dim, "member": member})
     est.insert(6, "upper", np.nan)
     est["models"] = np.nan
-    return est
+    tests = ["rho", "pretrend_p", "breakdown_m"]  # last, as queries.displacement_estimates
+    return est[[c for c in est.columns if c not in tests] + tests]
 
 
 def periods(src: Source) -> pd.DataFrame:

@@ -24,7 +24,10 @@ final as (
         case when d.status = 'shown' then e.crew_days_high end as crew_days_high,
         case when i.status = 'shown' then e.crew_income end as crew_income,
         case when i.status = 'shown' then e.crew_income_low end as crew_income_low,
-        case when i.status = 'shown' then e.crew_income_high end as crew_income_high
+        case when i.status = 'shown' then e.crew_income_high end as crew_income_high,
+        -- about the brand's shoot days, like did: the serial correlation, the pre-trend
+        -- test and the relative-magnitudes breakdown of its interval
+        e.rho, e.pretrend_p, e.breakdown_m
     from estimates as e
     left join crew as d on d.measure = 'est_crew_days' and d.scope = e.scope and d.year = e.year
     left join crew as i
