@@ -82,8 +82,8 @@ st.subheader("Download the report")
 year = report.reporting_year(ctx.known.months) if bhf != bf else None
 rf = replace(bf, from_month=f"{year}-01", to_month=f"{year}-12") if year else bf
 cli = f"--year {year}" if year else f"--from {rf.from_month} --to {rf.to_month}"
-st.markdown(f"The report for **{rf.from_month} to {rf.to_month}**, compared with "
-            f"{ui.previous_label(rf)}: one self-contained HTML file (charts included, opens "
+st.markdown(f"The report for **{ui.plain(rf.from_month)} to {ui.plain(rf.to_month)}**, compared with "
+            f"{ui.plain(ui.previous_label(rf))}: one self-contained HTML file (charts included, opens "
             "without a network) or an A4 PDF, with the method and the provenance of the data. "
             "The same files come from:")
 # plain preformatted text (never Markdown; dark on white): Streamlit's highlighted code block

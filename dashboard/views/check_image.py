@@ -37,7 +37,7 @@ if upload is not None:
         try:
             row = images.check(data_bytes, anchors)
         except images.Unreadable as exc:
-            st.error(f"error: this file cannot be checked: {exc}.")
+            st.error(ui.plain(f"error: this file cannot be checked: {exc}."))
 
 if row is not None:
     st.subheader("What the image says")
@@ -48,9 +48,9 @@ if row is not None:
     if pairs:
         st.markdown("**As written in the image** (shown exactly as text; not verified unless "
                     "the signer is trusted):")
-        # free text from the image goes into a text element, not Markdown: it shows as the
-        # same text and never as a link, an image, HTML or formatting. (Markdown escaped with
-        # ui.plain still turns a written-out http:// address into a link.)
+        # free text from the image goes into a text element, not Markdown: it shows exactly
+        # as written (ui.plain would add invisible word joiners inside addresses) and never as
+        # a link, an image, HTML or formatting.
         st.text("\n".join(f"{label}: {value}" for label, value in pairs))
     left, _ = st.columns([1, 3])
     left.image(data_bytes, caption="The image checked", width=160)
