@@ -105,6 +105,7 @@ VALUE_SYNONYMS = {
 DATE_FORMATS = ("%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d", "%d/%m/%y",
                 "%d %b %Y", "%d-%b-%Y", "%d %B %Y", "%Y%m%d")
 CURRENCY_SIGNS = {"£": "GBP", "€": "EUR", "$": "USD", "kr": "SEK"}
+_SIGNS_AND_SPACE = "|".join([*map(re.escape, CURRENCY_SIGNS), r"\s"])
 
 
 def _simple(name: str) -> str:
@@ -179,7 +180,7 @@ def _date_format(values: list[str]) -> tuple[str | None, str]:
 def _number_format(values: list[str]) -> tuple[dict | None, str, str | None]:
     """(number format, note, currency its sign implies) or (None, '', None) when plain."""
     signs = {s for v in values for s in CURRENCY_SIGNS if s in v}
-    stripped = [v for v in (re.sub(r"£|€|\$|kr|\s", "", v) for v in values) if v]
+    stripped = [v for v in (re.sub(_SIGNS_AND_SPACE, "", v) for v in values) if v]
     fmt: dict = {}
     if signs:
         fmt["strip"] = sorted(signs)

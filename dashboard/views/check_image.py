@@ -70,12 +70,13 @@ if row is not None:
                                           brand=brand, usage_id=usage,
                                           trust=credentials.trust_path() if anchors else None)
             except UserError as exc:
-                st.error(f"error: {exc}")
+                st.error(ui.plain(f"error: {exc}"))
                 audit.record(data.db(), **who, result=f"error: {exc}")
             else:
-                st.success(f"{result['status']}: image-checks, {result['inserted']} "
-                           f"inserted, {result['updated']} updated, {result['unchanged']} "
-                           "unchanged.", icon=":material/check:")
+                st.success(ui.plain(f"{result['status']}: image-checks, {result['inserted']} "
+                                    f"inserted, {result['updated']} updated, "
+                                    f"{result['unchanged']} unchanged."),
+                           icon=":material/check:")
                 audit.record(data.db(), **who, result=result["status"])
 
 st.subheader("Sources and caveats")
