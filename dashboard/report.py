@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import charts, filters, money, queries
+from dashboard import charts, filters, queries
 from dashboard.audience import Audience, from_config
 from dashboard.disclosure import governed
 from dashboard.filters import Filters
 from dashboard.rights import brand_scorecard_html
+from dashboard.text import key_number
 from etl import config
 from etl.errors import UsageError, UserError
 from etl.warehouse import reader
@@ -43,17 +44,6 @@ METHOD = [
     ("Licensed", "a twin use covered by a licence valid on the day, for the channel and region, "
                  "and not revoked."),
 ]
-
-
-def _fmt(value, kind: str, currency: str = "EUR") -> str:
-    """A key number as text; `money` in the warehouse's reporting currency; – when hidden."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if kind == "pct":
-        return f"{100 * value:.1f}%"
-    if kind == "money":
-        return money.fmt(value, currency)
-    return f"{value:,.0f}"
 
 
 KEY_QUERIES = ("displacement_totals", "crew_totals", "consent_totals")
@@ -198,7 +188,7 @@ def _estimates_html(est: pd.DataFrame) -> str:
     esc = html.escape
     rows = "\n".join(
         f"<tr><td>{int(r['year'])}</td><td>{esc(interval.row(r))}</td>"
-        f"<td class=num>{_fmt(r['upper'], 'num')}</td>"
+        f"<td class=num>{key_number(r['upper'], 'num')}</td>"
         f"<td>{esc(interval.row(r, 'crew days', 'crew_days'))}</td>"
         f"<td class=num>{esc(_p(r.get('pretrend_p')))}</td>"
         f"<td class=num>{esc(_m(r.get('breakdown_m')))}</td></tr>"
@@ -268,8 +258,8 @@ def build_html(db: queries.Source, f: Filters, aud: Audience) -> str:
     prev = f"{filters.previous_period(f.start(), f.end())[0]:%Y-%m} to " \
            f"{filters.previous_period(f.start(), f.end())[1]:%Y-%m}" if f.start() else ""
     rows = "\n".join(
-        f"<tr><td>{esc(r.metric)}</td><td class=num>{esc(_fmt(r.value, r.kind, currency))}</td>"
-        f"<td class=num>{esc(_fmt(r.previous, r.kind, currency))}</td></tr>"
+        f"<tr><td>{esc(r.metric)}</td><td class=num>{esc(key_number(r.value, r.kind, currency))}</td>"
+        f"<td class=num>{esc(key_number(r.previous, r.kind, currency))}</td></tr>"
         for r in numbers.itertuples())
     estimates = _estimates_html(governed(db, "displacement_estimates", f, aud=aud))
     moved = turnover(governed(db, "displacement_totals", f, aud=aud))

@@ -11,6 +11,8 @@ import streamlit as st
 
 from dashboard import auth
 from dashboard.audience import Audience, from_config, public
+from dashboard.serve import is_loopback
+from dashboard.text import plain
 from etl import audit, config
 
 
@@ -76,7 +78,6 @@ def remote_visit() -> str:
         name = host[1:].split("]", 1)[0]
     else:
         name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    from dashboard.serve import is_loopback
     if name and not is_loopback(name):
         return f"this page was reached as {name}"
     return ""
@@ -135,14 +136,12 @@ def _audit_sign_in(claims: dict, aud: Audience) -> None:
         audit.record(config.db_path(), user=aud.user or str(claims.get("sub")),
                      role=role_label(aud), action="sign-in", object="dashboard")
     except OSError as exc:  # an unwritable audit store must not lock everyone out
-        from dashboard.ui import plain
         st.warning(plain(f"Could not record this sign-in in the audit log ({exc.strerror})."))
 
 
-def record_export(what: str) -> None:
-    """Audit one report export from the dashboard (who, role, which report)."""
-    from dashboard import data
-    aud = data.audience()
+def record_export(what: str, aud: Audience) -> None:
+    """Audit one report export from the dashboard (who, role, which report): `aud` is the
+    audience the page resolved (the download runs outside its script run)."""
     try:
         audit.record(config.db_path(), user=aud.user or ("local" if aud.role == "local"
                                                          else "anonymous"),
@@ -153,7 +152,6 @@ def record_export(what: str) -> None:
 
 def sidebar(aud: Audience | None = None) -> None:
     """Sign-in/sign-out (one click each), the signed-in user and role, and why, if public."""
-    from dashboard.ui import plain  # the one escaping function (ui imports this module)
     if not configured():
         return
     aud = aud or audience()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import math
-import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode, urlsplit
 
@@ -17,6 +16,7 @@ from dashboard import data, disclosure, export, figures, filters, labels, money,
 from dashboard.audience import public as public_audience
 from dashboard.filters import LIST_KEYS, Filters, Known
 from dashboard.privacy import any_suppressed
+from dashboard.text import plain  # noqa: F401 — re-exported: pages call ui.plain
 
 METHODOLOGY_LINK = "How every figure is defined: [Data & method](/data)."
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -42,23 +42,6 @@ class Ctx:
     def money_format(self) -> str:
         """The `metric` format for an amount in the reporting currency."""
         return money.streamlit_format(self.currency)
-
-
-_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
-# Streamlit's Markdown links bare addresses (GFM autolink literals) after parsing, on the
-# text itself, so escapes cannot stop it: an invisible WORD JOINER (U+2060) inside `://`
-# and after `www` breaks the patterns and leaves the text as it reads. (An e-mail address
-# still becomes a mailto: link, which opens the reader's own mail program, no web page.)
-_AUTOLINK = re.compile(r"(?<=:)(?=\\/\\/)|(?<=www)(?=\\\.)", re.IGNORECASE)
-WORD_JOINER = "\u2060"
-
-
-def plain(text) -> str:
-    """Free text from the data (a brand id, a survey source) for a Markdown string: every
-    ASCII punctuation mark backslash-escaped, so it renders as the same text and never as a
-    link, an image, HTML or formatting; bare `http://` and `www.` addresses are broken by an
-    invisible word joiner so they are not linked either."""
-    return _AUTOLINK.sub(WORD_JOINER, _MD_SPECIAL.sub(r"\\\1", str(text)))
 
 
 def unapplied(f: Filters, follows: tuple[str, ...]) -> list[str]:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import charts, data, export, interval, pdf, report, signin, ui
+from dashboard import charts, data, export, interval, pdf, report, signin, text, ui
 
 SHORT = {0: "Twin share of images", 3: "Shoot days displaced (DiD)", 6: "Crew days displaced",
          8: "Twin images licensed"}
@@ -48,9 +48,9 @@ else:
 
 numbers = report.numbers_from(*totals)
 shown = numbers.assign(
-    this_period=[report._fmt(v, kd, ctx.currency)
+    this_period=[text.key_number(v, kd, ctx.currency)
                  for v, kd in zip(numbers["value"], numbers["kind"], strict=True)],
-    previous_period=[report._fmt(v, kd, ctx.currency)
+    previous_period=[text.key_number(v, kd, ctx.currency)
                      for v, kd in zip(numbers["previous"], numbers["kind"], strict=True)],
 )[["metric", "this_period", "previous_period"]]
 cols = st.columns(4)
@@ -104,7 +104,7 @@ def _export(as_pdf: bool) -> bytes:
         body = export.RENDERER.run(_session, lambda: pdf.html_to_pdf(text)) if as_pdf \
             else text.encode("utf-8")
         signin.record_export(f"brand {rf.brand[0]} {rf.from_month} to {rf.to_month}"
-                             f"{' (PDF)' if as_pdf else ''}")
+                             f"{' (PDF)' if as_pdf else ''}", _aud)
     return body
 
 

@@ -1,0 +1,38 @@
+"""Text for the page from values: free text from the data made plain (never Markdown), and a
+key number written out. Low in the house: no Streamlit, no queries (sign-in, the report and
+the pages all use it)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from dashboard import money
+
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# Streamlit's Markdown links bare addresses (GFM autolink literals) after parsing, on the
+# text itself, so escapes cannot stop it: an invisible WORD JOINER (U+2060) inside `://`
+# and after `www` breaks the patterns and leaves the text as it reads. (An e-mail address
+# still becomes a mailto: link, which opens the reader's own mail program, no web page.)
+_AUTOLINK = re.compile(r"(?<=:)(?=\\/\\/)|(?<=www)(?=\\\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
+def plain(text) -> str:
+    """Free text from the data (a brand id, a survey source) for a Markdown string: every
+    ASCII punctuation mark backslash-escaped, so it renders as the same text and never as a
+    link, an image, HTML or formatting; bare `http://` and `www.` addresses are broken by an
+    invisible word joiner so they are not linked either."""
+    return _AUTOLINK.sub(WORD_JOINER, _MD_SPECIAL.sub(r"\\\1", str(text)))
+
+
+def key_number(value, kind: str, currency: str = "EUR") -> str:
+    """A key number as text (`kind`: `pct`, `money` in the reporting currency, or `num`);
+    – when hidden or missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if kind == "pct":
+        return f"{100 * value:.1f}%"
+    if kind == "money":
+        return money.fmt(value, currency)
+    return f"{value:,.0f}"
