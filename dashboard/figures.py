@@ -1,13 +1,16 @@
-"""The chart registry: every dashboard chart by its key, for images, embeds and the CLI.
+"""The figure declarations: every chart and table the dashboard shows, declared once by its key.
 
-A chart names the queries it needs (by `dashboard.queries` name), builds its figure, the exact
-frame it draws and a one-sentence summary. Frames are fetched through the disclosure layer
-(`disclosure.scope` + `disclose`); images and embeds always ask as `audience.public()`.
-No Streamlit here.
+A declaration names the queries it needs (by `dashboard.queries` name), its people rule (the
+disclosure layer applies it to those queries' frames, CONTRACT §6), how it is built — its
+figure, exactly the rows shown and a one-sentence summary — its sources and the filters that
+change it. Pages draw them through `ui.figure` (frames from `data.fetch`), images, embeds and
+`twinimpact chart` through `render`, the brand report through `compose`; images and embeds
+always ask as `audience.public()`. No Streamlit here.
 """
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import time
@@ -21,9 +24,23 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts, disclosure, filters, labels, money, privacy, queries
+from dashboard import (
+    charts,
+    disclosure,
+    filters,
+    interval,
+    keynumbers,
+    labels,
+    money,
+    privacy,
+    queries,
+    rights,
+    text,
+    trends,
+)
 from dashboard.audience import Audience
 from dashboard.filters import Filters
+from dashboard.text import unapplied, unapplied_note
 from etl.errors import UsageError, UserError
 from etl.warehouse import reader
 
@@ -33,30 +50,58 @@ CURRENCY: ContextVar[str] = ContextVar("currency", default="EUR")
 DISPLACEMENT = "bookings and twin-usage exports (marts.displacement_monthly)"
 CONSENT = "twin-usage and licence exports (marts.consent_monthly)"
 CREW = "booking-crew exports (marts.crew_impact_monthly)"
-RIGHTS = "twin-usage and licence exports (marts.rights_scorecard)"
+RIGHTS = ("twin-usage, licence, twins, bookings and booking-crew exports "
+          "(marts.rights_scorecard)")
 
 
 @dataclass(frozen=True)
 class Built:
-    """What a chart draws: the figure, exactly the rows shown, one sentence saying what."""
+    """What a figure shows: the figure (None for a table), exactly the rows shown, one
+    sentence saying what (None: no sentence of its own), and what depends on its data — a
+    note for its caption, its sources when they name the data's own source, or why there is
+    nothing to show (`empty`: a page says so instead; an image still draws `fig`)."""
 
-    fig: go.Figure
+    fig: go.Figure | None
     shown: pd.DataFrame
-    summary: str
+    summary: str | None
+    note: str = ""
+    sources: str | None = None
+    empty: str | None = None
 
 
 @dataclass(frozen=True)
 class Chart:
-    """One registered chart. `calls(f)` lists its queries; `build(frames, f, k)` draws."""
+    """One declared figure or table, the one path every page, image, embed and report draws
+    it by. `calls(f, **opts)` lists its queries (by `dashboard.queries` name: `data.fetch`
+    or `disclosure.governed` scope and suppress them for the audience, CONTRACT §6);
+    `build(frames, f, k, **opts)` draws; `note(f)` is its caption's note on a page.
+    `uses`: the filters that change it (the others are dropped from its image and embed).
+    `served`: images, embeds and `twinimpact chart` draw it (REGISTRY); else a page's only.
+    `page_key(f)`: its key on a page (widgets, file names) when not `key`."""
 
     key: str
     title: str
     sources: str
-    calls: Callable[[Filters], tuple[tuple, ...]]
-    build: Callable[[list[pd.DataFrame], Filters, int | None], Built]
+    calls: Callable[..., tuple[tuple, ...]]
+    build: Callable[..., Built]
     uses: tuple[str, ...] = ("period", "brand", "channel", "region", "role")
     real: bool = False       # published statistics even in a simulated warehouse (BLS)
     brand_required: bool = False
+    note: Callable[[Filters], str] = lambda f: ""
+    served: bool = True
+    table: bool = False
+    page_key: Callable[[Filters], str] | None = None
+
+    def shown_as(self, f: Filters) -> str:
+        """Its key on a page: `brand-BR01-crew` for one brand's crew chart."""
+        return self.page_key(f) if self.page_key else self.key
+
+    def needs(self, f: Filters, opts: dict | None = None) -> tuple[tuple, ...]:
+        return self.calls(f, **(opts or {}))
+
+    def draw(self, frames: list[pd.DataFrame], f: Filters, k: int | None,
+             opts: dict | None = None) -> Built:
+        return self.build(frames, f, k, **(opts or {}))
 
 
 # ---- one-sentence summaries ----------------------------------------------------------------
@@ -141,13 +186,17 @@ def _shoot_days(frames, f, k) -> Built:
     return Built(charts.shoot_days_vs_expected(df, _events()), df, s)
 
 
-def _crew_bars(title: str):
+def _crew_bars(title: str, empty: str | None = None):
+    """Crew days displaced by role; `title` may name {brand} and {period}; "(all channels)"
+    when a channel filter is set (the crew mart has no channel)."""
     def build(frames, f, k) -> Built:
         crew = frames[0]
-        t = title.format(brand=", ".join(f.brand), period=_period(f))
+        t = title.format(brand=html.escape(", ".join(f.brand)), period=_period(f))
+        t += " (all channels)" if unapplied(f, CREW_FOLLOWS) else ""
         fig = charts.by_role_bars(crew, "displaced_crew_days", t, "crew days")
         return Built(fig, crew, _top_summary(crew, "role", "displaced_crew_days",
-                                             "crew days displaced", labels.role))
+                                             "crew days displaced", labels.role),
+                     empty=empty if crew.empty else None)
     return build
 
 
@@ -155,6 +204,31 @@ def _brands(frames, f, k) -> Built:
     df = frames[0]
     return Built(charts.brands_ranked(df), df,
                  _top_summary(df, "brand_id", "displaced_did", "shoot days displaced by twins"))
+
+
+ESTIMATE_COLUMNS = ["scope", "year", "estimate", "upper", "crew_days_estimate", "did", "did_low",
+                    "did_high", "crew_days", "crew_days_low", "crew_days_high", "crew_income",
+                    "crew_income_low", "crew_income_high", "months_observed", "control_brands",
+                    "estimable", "note", "rho", "pretrend_p", "breakdown_m"]
+
+
+def _estimates(frames, f, k) -> Built:
+    """The estimates table: each row's interval in words beside its numbers."""
+    est = frames[0]
+    if est.empty:
+        return Built(None, est, None,
+                     empty="No adopting brand in this selection: nothing to estimate.")
+    rows = est.to_dict("records")
+    shown = est.assign(estimate=[interval.row(r) for r in rows],
+                       crew_days_estimate=[interval.row(r, "crew days", "crew_days")
+                                           for r in rows])
+    return Built(None, shown[[*ESTIMATE_COLUMNS,
+                              *(["suppressed"] if "suppressed" in est else [])]], None)
+
+
+def _breakdown(frames, f, k) -> Built:
+    est = frames[0]
+    return Built(charts.breakdown(est), est, None)
 
 
 def _model_income(frames, f, k) -> Built:
@@ -180,9 +254,9 @@ def lorenz_year(f: Filters) -> int:
     return end.year if end.month == 12 else max(end.year - 1, f.start().year)
 
 
-def _lorenz(frames, f, k) -> Built:
+def _lorenz(frames, f, k, year: int | None = None) -> Built:
     curve = frames[0]
-    year = lorenz_year(f)
+    year = year or lorenz_year(f)
     s = (f"Lorenz curves of models' yearly income in {year}, by cohort: the further a curve "
          "bows below the diagonal, the more unequal the income.")
     return Built(charts.lorenz(curve, year), curve, s)
@@ -227,46 +301,9 @@ def _compliance(frames, f, k) -> Built:
     return Built(charts.compliance_by_brand(df), df, s)
 
 
-def _survey(frames, f, k) -> Built:
-    """The Employment page's default series: people per role over every survey period, one
-    source, one period length and one area level (never summed across them: trends.py)."""
-    from dashboard import trends
-
-    if len(frames) == 1:  # the page's own frame (its summary): one row per role and period
-        rows, arrival, employed = frames[0].iloc[0:0], pd.DataFrame(), frames[0]
-    else:
-        rows, arrival = frames
-        employed = trends.employed_by_role(rows)
-    title = "People employed per role over time (union or statistics-office survey)"
-    if not rows.empty:
-        r = rows.iloc[0]
-        title = (f"People employed per role ({r['source']}, "
-                 f"{trends.GRANULARITY_WORDS[r['granularity']]}, "
-                 f"{trends.LEVEL_WORDS[r['area_level']].split(' (')[0]})")
-    first = arrival.iloc[0]["first_use"] if not arrival.empty else None
-    first = None if first is None or first != first else first.date()
-    fig = charts.employment_trend(employed, "employed", title, "people", arrival=first)
-    latest = trends.latest(employed)
-    period = latest["period"].iloc[0] if not latest.empty else "–"
-    return Built(fig, employed, _top_summary(latest, "role", "employed",
-                                             f"people working in {period}", labels.role))
-
-
-def _event_study(frames, f, k) -> Built:
-    df = frames[0]
-    post = df[~df["placebo"].astype(bool)] if not df.empty else df
-    s = ("No estimable event study in this selection." if post.empty else
-         f"{_num(post['effect'].sum())} shoot days displaced over the "
-         f"{len(post)} months after the first twin use shown; the shaded months before it "
-         "are placebo checks whose true effect is 0.")
-    return Built(charts.event_study(df), df, s)
-
-
 def _rights(kind: str):
     """The Consent page's three rights charts (dashboard/rights.py words)."""
     def build(frames, f, k) -> Built:
-        from dashboard import rights
-
         df = frames[0]
         years = rights.years_label(f)
         who = "the selected brands" if f.brand or f.region else "all brands"
@@ -284,10 +321,156 @@ def _rights(kind: str):
     return build
 
 
+def _rights_note(f: Filters) -> str:
+    return (f"whole calendar years ({rights.years_label(f)}): the scorecard is yearly, so the "
+            "period filter selects the years it touches")
+
+
+def _frame(frames, f, k) -> Built:
+    """A table of a query's rows as they come."""
+    return Built(None, frames[0], None)
+
+
+# ---- employment: one survey series (source, period length, area level; trends.py) ----------
+
+def _series_calls(f: Filters, source: str | None = None, every: str | None = None,
+                  level: str | None = None, **_) -> tuple[tuple, ...]:
+    """The series (without a source: the family with the most rows), when twins arrived and,
+    on the page (`every` chosen), the twin share: over every brand based in the chosen
+    regions, every channel (the Employment page has no brand or channel filter)."""
+    wide = replace(f, brand=(), channel=())
+    share = (("twin_share_by_channel", wide),) if every else ()
+    return (("employment_series", f, source, every, level), ("twin_arrival", wide), *share)
+
+
+def _survey(frames, f, k, view: str = "people", **_) -> Built:
+    """People employed per role over every survey period, one series (never summed across
+    sources, period lengths or nested areas: trends.py); as published or as an index."""
+    rows, arrival_rows, *share_rows = frames
+    first = trends.arrival(arrival_rows.iloc[0], bool(f.region))[0] if not arrival_rows.empty \
+        else None
+    employed = trends.employed_by_role(rows)
+    sources = f"{rows['source'].iloc[0]} (marts.employment)" if not rows.empty else None
+    note = ("areas with fewer than k people are left out of the sums"
+            if k is not None and employed["areas_hidden"].sum() else "")
+    if rows.empty:
+        return Built(charts.employment_trend(employed, "employed", "People employed per role",
+                                             "people"), employed,
+                     "No people working to show in this selection.", note, sources)
+    every = rows["granularity"].iloc[0]
+    meta = {c: rows[c].iloc[0] for c in ("source", "granularity", "area_level")}
+    share = trends.twin_share_by_period(share_rows[0], every) if share_rows else None
+    areas = ", ".join(sorted(rows["area"].unique()))
+    latest = trends.latest(employed)
+    period = latest["period"].iloc[0] if not latest.empty else "–"
+    said = _top_summary(latest, "role", "employed", f"people working in {period}", labels.role)
+    if view == "index":
+        ix = trends.indexed(employed, "employed", ["role"], every, first)
+        if ix["index"].isna().all():
+            return Built(None, ix, None, note, sources, empty=(
+                "No role has a full survey year before twins arrived, so there is no base "
+                "year for an index: choose 'people and earnings as published'."))
+        base = ix["base_year"].dropna().unique()
+        title = (f"People employed per role, index: first full pre-twin year "
+                 f"({', '.join(str(int(b)) for b in base)}) = 100")
+        fig = charts.employment_trend(ix, "index", title, "index (base year = 100)",
+                                      arrival=first, share=share, meta=meta)
+        return Built(fig, ix, _top_summary(trends.latest(ix), "role", "employed",
+                                           f"people working in {period}", labels.role),
+                     note, sources)
+    title = f"People employed per role ({trends.GRANULARITY_WORDS[every]}, {areas})"
+    fig = charts.employment_trend(employed, "employed", title, "people", arrival=first,
+                                  share=share, meta=meta)
+    return Built(fig, employed, said, note, sources)
+
+
+def _earnings(frames, f, k, area: str, view: str = "people", **_) -> Built:
+    """Median earnings per role in one area, as published: one currency and basis per chart
+    (the area's most common; any other is named, never converted or summed)."""
+    rows, arrival_rows, *_rest = frames
+    first = trends.arrival(arrival_rows.iloc[0], bool(f.region))[0]
+    every = rows["granularity"].iloc[0]
+    meta = {**{c: rows[c].iloc[0] for c in ("source", "granularity", "area_level")},
+            "area": area}
+    earn = trends.earnings_by_role(rows, area)
+    basis, cur = earn.groupby(["earnings_basis", "currency"]).size().idxmax()
+    other = earn[(earn["earnings_basis"] != basis) | (earn["currency"] != cur)]
+    earn = earn[(earn["earnings_basis"] == basis) & (earn["currency"] == cur)]
+    unit = f"{cur} per {basis}, as published"
+    note = "earnings as published: never converted or summed across areas"
+    if not other.empty:
+        note += f"; {len(other)} rows on another basis or currency are not drawn"
+    sources = f"{rows['source'].iloc[0]} (marts.employment)"
+    if view == "index":
+        earn = trends.indexed(earn, "median_earnings", ["role"], every, first)
+        fig = charts.employment_trend(
+            earn, "index", f"Median earnings per role in {area}, index (base year = 100; "
+                           f"{unit})", "index (base year = 100)", arrival=first, meta=meta)
+    else:
+        fig = charts.employment_trend(earn, "median_earnings",
+                                      f"Median earnings per role in {area} ({unit})", unit,
+                                      arrival=first, meta=meta)
+    return Built(fig, earn, None, note, sources)
+
+
+def _series_rows(frames, f, k, **_) -> Built:
+    rows = frames[0]
+    return Built(None, rows, None, sources=f"{rows['source'].iloc[0]} (marts.employment)"
+                 if not rows.empty else None)
+
+
+def _types_calls(f: Filters, family: str, every: str, level: str, **_) -> tuple[tuple, ...]:
+    return tuple(("employment_series", f, f"{family} ({kind})", every, level)
+                 for kind in trends.EMPLOYMENT_TYPES)
+
+
+def _types(frames, f, k, family: str, every: str, **_) -> Built:
+    """Employees and the self-employed per role in the latest period, side by side."""
+    both = trends.employees_and_self_employed(*frames)
+    sources = f"{family} (employees) and (self-employed) (marts.employment)"
+    if both.empty:
+        return Built(None, both, None, sources=sources, empty=(
+            f"{text.plain(family)} has no {trends.GRANULARITY_WORDS[every]} figures for both "
+            "employment types in this selection."))
+    last = both[both["period_start"] == both["period_start"].max()]
+    shown = last[["period", "role", "employees", "self_employed", "self_employed_share"]]
+    fig = charts.employment_by_type(last, f"Employees and self-employed per role, "
+                                          f"{last['period'].iloc[0]} ({family})")
+    return Built(fig, shown, None, sources=sources)
+
+
 def _bls(frames, f, k) -> Built:
     df = frames[0]
     return Built(charts.bls_employment(df), df,
-                 _top_summary(df, "role", "employed", "US employees (BLS OEWS)", labels.role))
+                 _top_summary(df, "role", "employed", "US employees (BLS OEWS)", labels.role),
+                 empty=None if not df.empty else (
+                     "No BLS figures are loaded. `twinimpact demo` loads the shipped reference "
+                     "figures; `twinimpact fetch-bls` fetches more."))
+
+
+def _event_study(frames, f, k) -> Built:
+    df = frames[0]
+    post = df[~df["placebo"].astype(bool)] if not df.empty else df
+    s = ("No estimable event study in this selection." if post.empty else
+         f"{_num(post['effect'].sum())} shoot days displaced over the "
+         f"{len(post)} months after the first twin use shown; the shaded months before it "
+         "are placebo checks whose true effect is 0.")
+    return Built(charts.event_study(df), df, s)
+
+
+# ---- the brand report's key numbers -----------------------------------------------------------
+
+def _key_numbers(frames, f, k) -> Built:
+    """metric, this_period, previous_period: the key numbers as text (keynumbers.py)."""
+    numbers = keynumbers.numbers_from(*frames)
+    cur = CURRENCY.get()
+    shown = numbers.assign(
+        this_period=[text.key_number(v, kd, cur)
+                     for v, kd in zip(numbers["value"], numbers["kind"], strict=True)],
+        previous_period=[text.key_number(v, kd, cur)
+                         for v, kd in zip(numbers["previous"], numbers["kind"], strict=True)],
+    )[["metric", "this_period", "previous_period"]]
+    return Built(None, shown, None)
 
 
 def _period(f: Filters) -> str:
@@ -298,35 +481,83 @@ def _one(name: str):
     return lambda f: ((name, f),)
 
 
-REGISTRY: dict[str, Chart] = {c.key: c for c in (
+def _not_following(follows: tuple[str, ...], *fixed: str):
+    """A caption note: the fixed words, then which active filters the figure does not follow."""
+    return lambda f: "; ".join(n for n in (*fixed, unapplied_note(f, follows)) if n)
+
+
+def _brand_key(what: str):
+    return lambda f: f"brand-{f.brand[0]}-{what}"
+
+
+# which filters each family of figures follows (its marts' columns): a figure says so of the
+# others when they are set
+SHOOTS = ("brand", "channel", "region")         # shoots and twin use have no role
+CREW_FOLLOWS = ("brand", "region", "role")     # the crew mart has no channel
+MODELS = ()                                    # model income is month × model: period only
+EVENT_STUDY_NOTE = ("shaded: months before the first twin use (placebo: the true effect is 0); "
+                    "dotted: the simultaneous 95% band (every month inside it at once); months "
+                    "count from each brand's first twin use, whatever the period chosen")
+BREAKDOWN_NOTE = ("relative magnitudes (after Rambachan and Roth): the 95% interval widened by "
+                  "M̄ × the largest pre-adoption deviation in every month after adoption first "
+                  "includes 0 at the bar's height; above the dashed line, a violation as large "
+                  "as any seen before adoption would not overturn the estimate")
+SHOOT_DAYS_NOTE = ("expected = actual + displaced days; the gap between the blue and orange "
+                   "lines is the difference-in-differences estimate, the dashed line the upper "
+                   "bound")
+IMAGE_CHECKS = ("published images read by scan-images, twin-usage exports "
+                "(staging.stg_image_checks, marts.image_checks_monthly)")
+ESTIMATES = "marts.displacement_estimates (all channels; ALL = every adopting brand together)"
+
+DECLARED: dict[str, Chart] = {c.key: c for c in (
+    # ---- Overview
     Chart("overview-twin-share", "Share of all fashion images made with digital twins",
           DISPLACEMENT + "; industry events: press reports listed on the Data page",
           _one("twin_share_overall"), _overall, ("period", "brand", "channel", "region")),
+    # ---- Displacement
     Chart("displacement-share-by-channel",
           "Share of images made with digital twins, by channel", DISPLACEMENT,
-          _one("twin_share_by_channel"), _by_channel),
+          _one("twin_share_by_channel"), _by_channel, note=_not_following(SHOOTS)),
     Chart("displacement-shoot-days", "Shoot days: actual against what was expected without "
-          "twins", DISPLACEMENT, _one("shoot_days_vs_expected"), _shoot_days),
+          "twins", DISPLACEMENT, _one("shoot_days_vs_expected"), _shoot_days,
+          note=_not_following(SHOOTS, SHOOT_DAYS_NOTE)),
     Chart("displacement-crew-by-role", "Crew days displaced, by role", CREW,
-          _one("crew_by_role"), _crew_bars("Crew days displaced, by role")),
+          _one("crew_by_role"), _crew_bars("Crew days displaced, by role",
+                                           empty="No crew bookings match these filters."),
+          note=_not_following(CREW_FOLLOWS)),
     Chart("displacement-brands", "Shoot days displaced by twins, by brand", DISPLACEMENT,
-          _one("brands_ranked"), _brands),
+          _one("brands_ranked"), _brands, note=_not_following(SHOOTS)),
+    Chart("displacement-estimates", "Shoot days displaced, with their 95% intervals",
+          ESTIMATES, _one("displacement_estimates"), _estimates, ("period", "brand", "region"),
+          served=False, table=True),
+    Chart("displacement-event-study", "Shoot days displaced, by months since the brand's "
+          "first twin use", "marts.displacement_event_study (months since each brand's first "
+          "twin use)", _one("event_study"), _event_study, ("brand", "region"),
+          note=lambda f: EVENT_STUDY_NOTE),
+    Chart("displacement-breakdown", "How large a violation of parallel trends would overturn "
+          "the estimate (breakdown M̄)", "marts.displacement_estimates (breakdown_m)",
+          _one("displacement_estimates"), _breakdown, ("period", "brand", "region"),
+          note=lambda f: BREAKDOWN_NOTE, served=False),
+    # ---- Income
     Chart("income-models-monthly", "Models' income: from shoots and from their twins",
           "booking-crew (role model) and twin-usage exports (marts.model_income_monthly)",
-          _one("model_income_over_time"), _model_income, ("period",)),
+          _one("model_income_over_time"), _model_income, ("period",),
+          note=_not_following(MODELS)),
     Chart("income-lorenz", "How unequal is models' income? Lorenz curves",
           "marts.model_income_monthly (shoots + twins per model per year)",
-          lambda f: (("lorenz", lorenz_year(f)),), _lorenz, ("period",)),
+          lambda f, year=None: (("lorenz", year or lorenz_year(f)),), _lorenz, ("period",),
+          note=_not_following(MODELS)),
     Chart("income-distribution", "Inequality of models' yearly income (Gini)",
           "marts.income_distribution_yearly", _one("income_distribution"),
           _dist_chart("gini", "Inequality of models' yearly income (Gini)", "Gini (0 = equal)"),
-          ("period",)),
+          ("period",), note=_not_following(MODELS)),
     Chart("income-top10", "Share of income earned by the top 10% of models",
           "marts.income_distribution_yearly", _one("income_distribution"),
           _dist_chart("top10_share", "Share of income earned by the top 10% of models",
-                      "top-10% share"), ("period",)),
+                      "top-10% share"), ("period",), note=_not_following(MODELS)),
     Chart("income-crew-by-role", "Crew income from shoots, by role and year", CREW,
           _one("crew_income_by_year_role"), _crew_income, ("period", "brand", "region", "role")),
+    # ---- Consent
     Chart("consent-monthly", "Twin images with and without a valid licence, by month", CONSENT,
           _one("consent_over_time"), _consent, ("period", "brand", "region")),
     Chart("consent-reasons", "Why twin images were not covered by a licence", CONSENT,
@@ -334,27 +565,58 @@ REGISTRY: dict[str, Chart] = {c.key: c for c in (
     Chart("consent-brands", "Brands' twin images: licensed, watermarked, disclosed", CONSENT,
           _one("compliance_by_brand"), _compliance, ("period", "brand", "region")),
     Chart("consent-rights", "Rights met for the brands' twin images", RIGHTS,
-          _one("rights_scorecard"), _rights("scorecard"), ("period", "brand", "region")),
+          _one("rights_scorecard"), _rights("scorecard"), ("period", "brand", "region"),
+          note=_rights_note),
     Chart("consent-rights-brands", "Share of each brand's twin images meeting each right",
-          RIGHTS, _one("rights_by_brand"), _rights("brands"), ("period", "brand", "region")),
+          RIGHTS, _one("rights_by_brand"), _rights("brands"), ("period", "brand", "region"),
+          note=lambda f: _rights_note(f) + "; '?' = share unknown"),
     Chart("consent-rights-trend", "Each right over the years", RIGHTS,
-          _one("rights_by_year"), _rights("trend"), ("brand", "region")),
+          _one("rights_by_year"), _rights("trend"), ("brand", "region"),
+          note=lambda f: "every year in the data (the period filter does not apply to the "
+                         "trend)"),
+    Chart("consent-image-checks", "Images checked against the brands' claims", IMAGE_CHECKS,
+          _one("image_checks_by_brand"), _frame, ("period", "brand", "region"), served=False,
+          table=True),
+    # ---- Employment
     Chart("employment-survey", "People employed per role over time (one survey series)",
-          "union survey (marts.employment)", lambda f: (("employment_series", f), ("twin_arrival", f)), _survey,
-          ("role", "region")),
+          "union survey (marts.employment)", _series_calls, _survey, ("role", "region")),
+    Chart("employment-earnings", "Median earnings per role in one area (one survey series)",
+          "union survey (marts.employment)", _series_calls, _earnings, ("role", "region"),
+          served=False),
+    Chart("employment-survey-rows", "Every row of the survey series",
+          "union survey (marts.employment)", _series_calls, _series_rows, ("role", "region"),
+          served=False, table=True),
+    Chart("employment-types", "Employees and the self-employed per role",
+          "statistics-office survey (marts.employment)", _types_calls, _types,
+          ("role", "region"), served=False,
+          note=lambda f: "the self-employed are counted here, unlike in OEWS and ASHE; each "
+                         "occupation code's caveat is in the rows' note"),
     Chart("employment-bls", "US employees in the occupation (BLS OEWS)",
           "US Bureau of Labor Statistics, Occupational Employment and Wage Statistics (public "
           "domain), bls.gov/oes", _one("employment_bls"), _bls, ("role",), real=True),
-    Chart("displacement-event-study", "Shoot days displaced, by months since the brand's "
-          "first twin use", "marts.displacement_event_study (months since each brand's first "
-          "twin use)", _one("event_study"), _event_study, ("brand", "region")),
+    # ---- Brand report (one brand: its page key names it)
+    Chart("brand-numbers", "One brand's key numbers against the period before",
+          "marts.displacement_monthly, marts.crew_impact_monthly, marts.consent_monthly",
+          lambda f: tuple((name, f) for name in keynumbers.KEY_QUERIES), _key_numbers,
+          ("period", "brand"), brand_required=True, served=False, table=True,
+          page_key=_brand_key("numbers")),
     Chart("brand-shoot-days", "One brand's shoot days: actual against what was expected "
           "without twins", DISPLACEMENT, _one("shoot_days_vs_expected"), _shoot_days,
-          ("period", "brand"), brand_required=True),
+          ("period", "brand"), brand_required=True, page_key=_brand_key("shoot-days")),
     Chart("brand-crew", "One brand's crew days displaced, by role", CREW, _one("crew_by_role"),
           _crew_bars("Crew days displaced at {brand}, by role, {period}"), ("period", "brand"),
-          brand_required=True),
+          brand_required=True, page_key=_brand_key("crew")),
+    # ---- Data & method (union and admin users)
+    Chart("data-loads", "Every load attempt",
+          "meta.loads (every load attempt, rejected ones included)", lambda f: (("loads",),),
+          _frame, (), served=False, table=True),
+    Chart("data-quarantine-summary", "Quarantined rows, counted by why", "meta.quarantine",
+          lambda f: (("quarantine_summary",),), _frame, (), served=False, table=True),
+    Chart("data-quality", "References that do not join", "marts.data_quality",
+          lambda f: (("data_quality",),), _frame, (), served=False, table=True),
 )}
+# what images, embeds and `twinimpact chart` draw
+REGISTRY: dict[str, Chart] = {k: c for k, c in DECLARED.items() if c.served}
 
 _BRAND_KEY = re.compile(r"^brand-(?P<brand>.+)-(?P<what>shoot-days|crew)$")
 
@@ -367,20 +629,6 @@ def lookup(page_key: str, f: Filters) -> tuple[str, Filters] | None:
     if m:
         return f"brand-{m['what']}", replace(f, brand=(m["brand"],))
     return None
-
-
-def summary(page_key: str, shown: pd.DataFrame, f: Filters,
-            currency: str = "EUR") -> str | None:
-    """The one-sentence summary of a page's chart from exactly the rows it shows."""
-    found = lookup(page_key, f)
-    if found is None:
-        return None
-    key, f = found
-    token = CURRENCY.set(currency)
-    try:
-        return REGISTRY[key].build([shown], f, None).summary
-    finally:
-        CURRENCY.reset(token)
 
 
 def narrow(chart: Chart, f: Filters) -> Filters:
@@ -404,7 +652,7 @@ class Rendered:
     k: int | None
 
     def source_line(self) -> str:
-        parts = [f"Source: {self.chart.sources}"]
+        parts = [f"Source: {self.built.sources or self.chart.sources}"]
         if self.simulated and not self.chart.real:
             parts.append("Simulated data")
         parts.append(f"data as of {self.as_of}")
@@ -439,14 +687,28 @@ def render(db: Path, key: str, f: Filters, aud: Audience) -> Rendered:
         raise UsageError(f"chart {key!r} is about one brand: give --brand BRAND_ID")
     f, _ = disclosure.scope(f, aud)
     with reader(db) as con:
-        frames = [disclosure.governed(con, name, *args, aud=aud) for name, *args in chart.calls(f)]
+        built = compose(con, chart, f, aud)
         prov = queries.provenance(con)
-        token = CURRENCY.set(queries.reporting_currency(con))
+    return Rendered(chart, f, built, as_of_text(prov), bool(prov.iloc[0]["simulated"]), aud.k)
+
+
+def compose(src: queries.Source, chart: Chart, f: Filters, aud: Audience,
+            opts: dict | None = None) -> Built:
+    """A declaration built from its frames, each fetched through the disclosure layer as
+    `aud` (`disclosure.governed`), amounts in the warehouse's reporting currency."""
+    frames = [disclosure.governed(src, name, *args, aud=aud) for name, *args in
+              chart.needs(f, opts)]
+    return drawn(chart, frames, f, aud.k, queries.reporting_currency(src), opts)
+
+
+def drawn(chart: Chart, frames: list[pd.DataFrame], f: Filters, k: int | None,
+          currency: str, opts: dict | None = None) -> Built:
+    """`chart.draw` with its amounts in `currency` (the pages fetch their frames themselves)."""
+    token = CURRENCY.set(currency)
     try:
-        built = chart.build(frames, f, aud.k)
+        return chart.draw(frames, f, k, opts)
     finally:
         CURRENCY.reset(token)
-    return Rendered(chart, f, built, as_of_text(prov), bool(prov.iloc[0]["simulated"]), aud.k)
 
 
 def stamped(r: Rendered) -> go.Figure:

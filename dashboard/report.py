@@ -10,16 +10,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import charts, filters, queries
+from dashboard import figures, filters, labels, queries
 from dashboard.audience import Audience, from_config
 from dashboard.disclosure import governed
 from dashboard.filters import Filters
+from dashboard.keynumbers import BEFORE_AFTER, KEY_QUERIES, numbers_from, turnover  # noqa: F401
 from dashboard.rights import brand_scorecard_html
 from dashboard.text import key_number
 from etl import config
 from etl.errors import UsageError, UserError
 from etl.warehouse import reader
 
+# the report's charts (dashboard.figures declarations), in order
+CHARTS = ("displacement-share-by-channel", "displacement-shoot-days", "displacement-crew-by-role",
+          "consent-monthly")
 METHOD = [
     ("Twin share", "twin images ÷ (twin images + images delivered by shoots that were not "
                    "cancelled)."),
@@ -46,81 +50,10 @@ METHOD = [
 ]
 
 
-KEY_QUERIES = ("displacement_totals", "crew_totals", "consent_totals")
-BEFORE_AFTER = ("Shoot days below the pre-twin level (before/after: no difference in "
-                "differences, fewer than 3 control brands)")
-
-
-def turnover(displacement: pd.DataFrame) -> str | None:
-    """Which brands entered or left between the previous period and this one (from
-    displacement_totals' brand_ids), so a change is never read as like for like; None when
-    the same brands are behind both, or there is no previous period."""
-    if "brand_ids" not in displacement:
-        return None
-    # a period without rows has no list (NaN or None)
-    ids = [{str(b) for b in x} if hasattr(x, "__iter__") and not isinstance(x, str) else set()
-           for x in displacement["brand_ids"]]
-    if len(ids) < 2 or not ids[1]:
-        return None
-    now, before = ids[0], ids[1]
-    entered, left = sorted(now - before), sorted(before - now)
-    parts = ([f"{', '.join(entered)} entered the data (this period only)"] if entered else []) \
-        + ([f"{', '.join(left)} left the data (previous period only)"] if left else [])
-    if not parts:
-        return None
-    return ("Changes against the previous period compare different brands: "
-            + "; ".join(parts) + ".")
-
-
 def key_numbers(db: queries.Source, f: Filters, aud: Audience) -> pd.DataFrame:
     """metric, value, previous, kind (`pct`, `money`, `num`) for one selection and the period
     before it, from frames disclosed for `aud` (a suppressed figure is blank)."""
     return numbers_from(*(governed(db, name, f, aud=aud) for name in KEY_QUERIES))
-
-
-def numbers_from(displacement: pd.DataFrame, crew: pd.DataFrame,
-                 consent: pd.DataFrame) -> pd.DataFrame:
-    """The key numbers (see key_numbers) from the three disclosed KEY_QUERIES frames: a page
-    fetches them with its other frames, on its threads."""
-    d, d0 = (r for _, r in displacement.iterrows())
-    c, c0 = (r for _, r in crew.iterrows())
-    n, n0 = (r for _, r in consent.iterrows())
-    # no rows at all for the previous period: "–", not a misleading zero
-    d0, c0, n0 = (r if r["cells"] else pd.Series(float("nan"), index=r.index)
-                  for r in (d0, c0, n0))
-
-    def crew_value(row, col):
-        return float(row[col])
-
-    def licensed(row):
-        # a suppressed count is NaN: the share is hidden with it
-        return row["licensed_assets"] / row["twin_assets"] if row["twin_assets"] > 0 else None
-
-    rows = [
-        ("Twin share of images", d["twin_share"], d0["twin_share"], "pct"),
-        ("Twin images", d["twin_assets"], d0["twin_assets"], "num"),
-        ("Shoot days booked", d["shoot_days"], d0["shoot_days"], "num"),
-        ("Shoot days displaced (difference in differences)", d["displaced_did"],
-         d0["displaced_did"], "num"),
-        ("Shoot days displaced (upper bound)", d["displaced_upper"], d0["displaced_upper"], "num"),
-        ("Shoot days cancelled as 'replaced by twin'", d["cancelled_for_twin_days"],
-         d0["cancelled_for_twin_days"], "num"),
-        ("Crew days displaced", crew_value(c, "displaced_crew_days"),
-         crew_value(c0, "displaced_crew_days"), "num"),
-        ("Crew income displaced", crew_value(c, "displaced_crew_income"),
-         crew_value(c0, "displaced_crew_income"), "money"),
-        ("Twin images under a valid licence", licensed(n), licensed(n0), "pct"),
-        ("Twin images watermarked", n["watermarked_share"], n0["watermarked_share"], "pct"),
-        ("Twin images disclosed as AI", n["disclosed_share"], n0["disclosed_share"], "pct"),
-    ]
-    if d.get("displaced_before_after") or d0.get("displaced_before_after"):
-        # months without a DiD (fewer than 3 control brands): their own figure, their own name
-        rows.append((BEFORE_AFTER, d["displaced_before_after"], d0["displaced_before_after"],
-                     "num"))
-    out = pd.DataFrame(rows, columns=["metric", "value", "previous", "kind"])
-    for col in ("value", "previous"):
-        out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
-    return out
 
 
 def reporting_year(months: tuple[str, ...]) -> int | None:
@@ -163,16 +96,14 @@ def selection(db: Path, brand: str, from_month: str | None, to_month: str | None
                            known)
 
 
-def _alternative(key: str, frame: pd.DataFrame, f: Filters, currency: str) -> str:
+def _alternative(built: figures.Built) -> str:
     """A chart's summary sentence as its caption, and its rows as a table to open."""
-    from dashboard import figures, labels
-
     esc = html.escape
-    sentence = figures.summary(key, frame, f, currency) or ""
-    table = labels.readable(frame).to_html(index=False, na_rep="–", border=0,
-                                           classes="data", escape=True)
-    return (f"<figcaption>{esc(sentence)}</figcaption>"
-            f"<details><summary>Data table ({len(frame):,} rows)</summary>{table}</details>")
+    table = labels.readable(built.shown).to_html(index=False, na_rep="–", border=0,
+                                                 classes="data", escape=True)
+    return (f"<figcaption>{esc(built.summary or '')}</figcaption>"
+            f"<details><summary>Data table ({len(built.shown):,} rows)</summary>{table}"
+            "</details>")
 
 
 def _estimates_html(est: pd.DataFrame) -> str:
@@ -234,26 +165,12 @@ def build_html(db: queries.Source, f: Filters, aud: Audience) -> str:
     # every brand's files: a brand audience gets none (disclosure.RULES["loads"])
     loads = governed(db, "loads", aud=aud)
     loads = loads[loads["status"] != "rejected"]
-    events = queries.events()
-    share = governed(db, "twin_share_by_channel", f, aud=aud)
-    expected = governed(db, "shoot_days_vs_expected", f, aud=aud)
-    crew = governed(db, "crew_by_role", f, aud=aud)
-    consent = governed(db, "consent_over_time", f, aud=aud)
-    figs = [
-        charts.twin_share_by_channel(share, events),
-        charts.shoot_days_vs_expected(expected, events),
-        charts.by_role_bars(crew, "displaced_crew_days", "Crew days displaced, by role",
-                            "crew days"),
-        charts.consent_over_time(consent, events),
-    ]
-    # plotly.js is inlined once, in the first chart; the others reuse it (no network needed).
-    # Each chart carries its text alternative: a sentence and its data as a table.
-    shown = [("displacement-share-by-channel", share), ("displacement-shoot-days", expected),
-             ("displacement-crew-by-role", crew), ("consent-monthly", consent)]
+    # the charts as declared (dashboard.figures), each with its text alternative: a sentence
+    # and its data as a table; plotly.js is inlined once, in the first (no network needed)
+    built = [figures.compose(db, figures.DECLARED[key], f, aud) for key in CHARTS]
     chart_html = "\n".join(
-        f'<figure class="chart">{fig.to_html(full_html=False, include_plotlyjs=(i == 0))}'
-        f'{_alternative(key, frame, f, currency)}</figure>'
-        for i, (fig, (key, frame)) in enumerate(zip(figs, shown, strict=True)))
+        f'<figure class="chart">{b.fig.to_html(full_html=False, include_plotlyjs=(i == 0))}'
+        f'{_alternative(b)}</figure>' for i, b in enumerate(built))
     esc = html.escape
     prev = f"{filters.previous_period(f.start(), f.end())[0]:%Y-%m} to " \
            f"{filters.previous_period(f.start(), f.end())[1]:%Y-%m}" if f.start() else ""

@@ -8,6 +8,7 @@ import math
 import re
 
 from dashboard import money
+from dashboard.filters import LIST_KEYS, Filters
 
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 # Streamlit's Markdown links bare addresses (GFM autolink literals) after parsing, on the
@@ -36,3 +37,18 @@ def key_number(value, kind: str, currency: str = "EUR") -> str:
     if kind == "money":
         return money.fmt(value, currency)
     return f"{value:,.0f}"
+
+
+def unapplied(f: Filters, follows: tuple[str, ...]) -> list[str]:
+    """The active list filters a figure that follows only `follows` ignores."""
+    return [k for k in LIST_KEYS if getattr(f, k) and k not in follows]
+
+
+def unapplied_note(f: Filters, follows: tuple[str, ...]) -> str:
+    """'the channel filter does not apply to this figure', or '' when every active filter does."""
+    missing = unapplied(f, follows)
+    if not missing:
+        return ""
+    names = " and ".join(missing)
+    verb = "does" if len(missing) == 1 else "do"
+    return f"the {names} filter{'s' if len(missing) > 1 else ''} {verb} not apply to this figure"

@@ -141,3 +141,13 @@ def employees_and_self_employed(employees: pd.DataFrame,
     total = d["employees"] + d["self_employed"]
     d["self_employed_share"] = (d["self_employed"] / total).where(total > 0)
     return d.sort_values(["period_start", "role"], ignore_index=True)[cols]
+
+
+def arrival(row: pd.Series, regional: bool) -> tuple[date | None, str]:
+    """When twins arrived, from twin_arrival's row, and by whom: the first twin use by a brand
+    based in the chosen regions (`regional`), else by any brand; (None, …) when none."""
+    first, where = row["first_use"], ("by a brand based in the chosen regions" if regional
+                                      else "by any brand")
+    if first is None or first != first:  # no adopting brand in these regions
+        first, where = row["first_use_any"], "by any brand (none in these regions)"
+    return (None if first is None or first != first else first.date()), where

@@ -14,9 +14,9 @@ import streamlit as st
 
 from dashboard import data, disclosure, export, figures, filters, labels, money, signin
 from dashboard.audience import public as public_audience
-from dashboard.filters import LIST_KEYS, Filters, Known
+from dashboard.filters import Filters, Known
 from dashboard.privacy import any_suppressed
-from dashboard.text import plain  # noqa: F401 — re-exported: pages call ui.plain
+from dashboard.text import plain, unapplied, unapplied_note  # noqa: F401 — pages call ui.*
 
 METHODOLOGY_LINK = "How every figure is defined: [Data & method](/data)."
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -42,21 +42,6 @@ class Ctx:
     def money_format(self) -> str:
         """The `metric` format for an amount in the reporting currency."""
         return money.streamlit_format(self.currency)
-
-
-def unapplied(f: Filters, follows: tuple[str, ...]) -> list[str]:
-    """The active list filters a figure that follows only `follows` ignores."""
-    return [k for k in LIST_KEYS if getattr(f, k) and k not in follows]
-
-
-def unapplied_note(f: Filters, follows: tuple[str, ...]) -> str:
-    """'the channel filter does not apply to this figure', or '' when every active filter does."""
-    missing = unapplied(f, follows)
-    if not missing:
-        return ""
-    names = " and ".join(missing)
-    verb = "does" if len(missing) == 1 else "do"
-    return f"the {names} filter{'s' if len(missing) > 1 else ''} {verb} not apply to this figure"
 
 
 def _month_options(known: Known) -> list[str]:
@@ -246,10 +231,59 @@ def caption(ctx: Ctx, sources: str, extra: str = "", real: bool = False) -> None
     st.caption(" · ".join(parts))
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """The frames a page fetched at once (one batch, on the page's threads): `frames` those it
+    asked for by name, in order; `by_call` every frame by its call, the figures' too."""
+
+    frames: list
+    by_call: dict
+
+
+def fetch(ctx: Ctx, *calls: tuple, showing: tuple = ()) -> Fetched:
+    """The page's `calls` and the frames of the figures it is `showing` (a declaration's key,
+    drawn with the page's filters, or `(key, filters)`, or `(key, filters, options)`), through
+    `data.fetch`: cached, scoped and suppressed for the audience."""
+    wanted = [figures.DECLARED[key].needs(f, *opts) for key, f, *opts in
+              (item if isinstance(item, tuple) else (item, ctx.f) for item in showing)]
+    every = list(dict.fromkeys([*calls, *(c for need in wanted for c in need)]))
+    frames = data.fetch(*every)
+    by_call = dict(zip(every, frames, strict=True))
+    return Fetched([by_call[c] for c in calls], by_call)
+
+
+def figure(ctx: Ctx, key: str, got: Fetched | None = None, f: Filters | None = None,
+           **opts) -> figures.Built:
+    """One declared figure or table (dashboard.figures) drawn on the page: its frames (from
+    `got`, else fetched now through `data.fetch`), built, and shown with its caption,
+    sources, text alternative and downloads (`chart`, `table`); an empty one says why
+    instead. `f`: the filters it is drawn with, when not the page's (e.g. the headline
+    period); `opts`: the page's choices it takes (a year, a survey series)."""
+    decl = figures.DECLARED[key]
+    f = f or ctx.f
+    calls = decl.needs(f, opts)
+    known = got.by_call if got else {}
+    frames = [known[c] for c in calls] if all(c in known for c in calls) \
+        else data.fetch(*calls)
+    built = figures.drawn(decl, frames, f, ctx.k, ctx.currency, opts)
+    sources = built.sources or decl.sources
+    if built.empty:
+        empty_state(built.empty)
+    elif decl.table:
+        table(ctx, built.shown, sources=sources, key=decl.shown_as(f))
+    else:
+        note = "; ".join(n for n in (decl.note(f), built.note) if n)
+        chart(ctx, built.fig, built.shown, sources=sources, key=decl.shown_as(f), note=note,
+              real=decl.real, f=f, summary=built.summary)
+    return built
+
+
 def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: str,
-          note: str = "", real: bool = False, f: Filters | None = None) -> None:
+          note: str = "", real: bool = False, f: Filters | None = None,
+          summary: str | None = None) -> None:
     """A chart, its text alternative (a sentence and the data as a table), its caption, and
     downloads: CSV of exactly the rows it draws, PNG/SVG images, and an embed snippet.
+    Pages call `figure`, which builds the chart from its declaration and calls this.
 
     f: the filters the chart was drawn with, when not the page's (e.g. the headline period).
     """
@@ -259,7 +293,7 @@ def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: s
         extra = (extra + " · " if extra else "") + \
             f"grey/blank cells are suppressed (fewer than {ctx.k} people)"
     caption(ctx, sources, extra, real)
-    alternative(ctx, key, shown, f)
+    alternative(key, shown, summary)
     found = figures.lookup(key, f or ctx.f)
     session = session_id()
     cols = st.columns([1, 1, 1, 3] if found else 1)
@@ -325,10 +359,9 @@ def embed_snippet(reg_key: str, f: Filters) -> str:
             'width="100%" height="560" style="border:0" loading="lazy"></iframe>')
 
 
-def alternative(ctx: Ctx, key: str, shown: pd.DataFrame, f: Filters | None = None) -> None:
+def alternative(key: str, shown: pd.DataFrame, sentence: str | None) -> None:
     """What a screen reader gets instead of the picture: one sentence and the data table."""
-    sentence = figures.summary(key, shown, f or ctx.f, ctx.currency)
-    if sentence is None:  # a chart not (yet) in the registry: say what it is at least
+    if sentence is None:  # a chart without a sentence of its own: say what it is at least
         sentence = f"Chart {key.replace('-', ' ')}: its data are in the table below."
     if sentence:
         st.markdown(plain(sentence))

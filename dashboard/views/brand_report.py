@@ -1,12 +1,11 @@
 """Brand report: one brand's workforce impact, and the same as a downloadable HTML report."""
 
-import html
 import shlex
 from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import charts, data, export, interval, pdf, report, signin, text, ui
+from dashboard import data, export, interval, keynumbers, pdf, report, signin, ui
 
 SHORT = {0: "Twin share of images", 3: "Shoot days displaced (DiD)", 6: "Crew days displaced",
          8: "Twin images licensed"}
@@ -27,10 +26,11 @@ if (brand,) != f.brand:
     st.query_params["brand"] = brand
 bf, bhf = replace(f, brand=(brand,)), replace(ctx.hf, brand=(brand,))
 # every frame comes disclosed (dashboard.disclosure), fetched at once (the page's threads);
-# the key numbers are composed from the disclosed totals (report.numbers_from)
-est, *totals, expected, crew = data.fetch(
-    ("displacement_estimates", bf), *((name, bhf) for name in report.KEY_QUERIES),
-    ("shoot_days_vs_expected", bf), ("crew_by_role", bhf))
+# the key numbers are composed from the disclosed totals (keynumbers.numbers_from)
+got = ui.fetch(ctx, ("displacement_estimates", bf),
+               *((name, bhf) for name in keynumbers.KEY_QUERIES),
+               showing=(("brand-numbers", bhf), ("brand-shoot-days", bf), ("brand-crew", bhf)))
+est, *totals = got.frames
 st.caption(ui.headline_caption(ctx) + " " + ui.METHODOLOGY_LINK)
 adoption = ranked.set_index("brand_id")["adoption_month"].get(brand)
 if adoption is None or adoption != adoption:  # None or NaN: never used a twin
@@ -46,13 +46,7 @@ else:
     if pretrend:
         st.markdown(ui.plain(pretrend))
 
-numbers = report.numbers_from(*totals)
-shown = numbers.assign(
-    this_period=[text.key_number(v, kd, ctx.currency)
-                 for v, kd in zip(numbers["value"], numbers["kind"], strict=True)],
-    previous_period=[text.key_number(v, kd, ctx.currency)
-                     for v, kd in zip(numbers["previous"], numbers["kind"], strict=True)],
-)[["metric", "this_period", "previous_period"]]
+numbers = keynumbers.numbers_from(*totals)
 cols = st.columns(4)
 for col, i in zip(cols, (0, 3, 6, 8), strict=True):
     r = numbers.iloc[i]
@@ -60,21 +54,13 @@ for col, i in zip(cols, (0, 3, 6, 8), strict=True):
               "{:.1%}" if r["kind"] == "pct" else ctx.money_format if r["kind"] == "money"
               else "{:,.0f}",
               share=r["kind"] == "pct", ctx=ctx)
-moved = report.turnover(totals[0])
-ui.table(ctx, shown, sources="marts.displacement_monthly, marts.crew_impact_monthly, "
-                             "marts.consent_monthly", key=f"brand-{brand}-numbers")
+moved = keynumbers.turnover(totals[0])
+ui.figure(ctx, "brand-numbers", got, f=bhf)
 if moved:
     st.caption(ui.plain(moved))
 
-ui.chart(ctx, charts.shoot_days_vs_expected(expected, data.events()), expected,
-         sources="bookings and twin-usage exports (marts.displacement_monthly)",
-         key=f"brand-{brand}-shoot-days")
-ui.chart(ctx, charts.by_role_bars(crew, "displaced_crew_days", f"Crew days displaced at "
-                                  f"{html.escape(brand)}, by role, {ui.period_label(bhf)}",
-                                  "crew days"),
-         crew,
-         sources="booking-crew exports (marts.crew_impact_monthly)", key=f"brand-{brand}-crew",
-         f=bhf)
+ui.figure(ctx, "brand-shoot-days", got, f=bf)
+ui.figure(ctx, "brand-crew", got, f=bhf)
 
 st.subheader("Download the report")
 # Brands publish for a reporting year: with no period chosen, the last complete calendar year

@@ -4,19 +4,18 @@ rights a union bargains for, scored per brand and over time."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, rights, ui
+from dashboard import rights, ui
 
 ctx = ui.setup("Consent and rights: were twins used with consent, on fair terms?",
                uses=("period", "brand", "region"))
 f = ctx.f
-SOURCES = "twin-usage and licence exports (marts.consent_monthly)"
-RIGHTS_SOURCES = ("twin-usage, licence, twins, bookings and booking-crew exports "
-                  "(marts.rights_scorecard)")
 # every frame is suppressed for the audience by dashboard.disclosure (models behind a figure)
-totals, monthly, reasons, brands, card, by_brand, trend = data.fetch(
-    ("consent_totals", ctx.hf), ("consent_over_time", f), ("unlicensed_reasons", f),
-    ("compliance_by_brand", f), ("rights_scorecard", f), ("rights_by_brand", f),
-    ("rights_by_year", f))
+got = ui.fetch(ctx, ("consent_totals", ctx.hf), ("rights_scorecard", f),
+               ("consent_over_time", f), ("image_checks_by_brand", f),
+               showing=("consent-rights", "consent-rights-brands", "consent-rights-trend",
+                        "consent-monthly", "consent-reasons", "consent-brands",
+                        "consent-image-checks"))
+totals, card, monthly, checks = got.frames
 now, before = ui.pair(totals)
 
 
@@ -50,20 +49,11 @@ else:
     sentence = rights.worst_gaps(card, years)
     if sentence:
         st.markdown(f"**Finding.** {sentence}")
-    who = "the selected brands" if f.brand or f.region else "all brands"
-    note = (f"whole calendar years ({years}): the scorecard is yearly, so the period filter "
-            "selects the years it touches")
-    ui.chart(ctx, charts.rights_scorecard(card, f"Rights met for {who}' twin images, {years}"),
-             card, sources=RIGHTS_SOURCES, key="consent-rights", note=note)
-    ui.chart(ctx, charts.rights_by_brand(by_brand, f"Share of each brand's twin images "
-                                                   f"meeting each right, {years}"),
-             by_brand, sources=RIGHTS_SOURCES, key="consent-rights-brands",
-             note=note + "; '?' = share unknown")
-    ui.chart(ctx, charts.rights_trend(trend, f"Each right over the years, {who}"), trend,
-             sources=RIGHTS_SOURCES, key="consent-rights-trend",
-             note="every year in the data (the period filter does not apply to the trend)")
+    ui.figure(ctx, "consent-rights", got)
+    ui.figure(ctx, "consent-rights-brands", got)
+    ui.figure(ctx, "consent-rights-trend", got)
     with st.expander("What each right means"):
-        st.table({"right": [charts.RIGHT_NAMES[r].split(" (")[0] for r in rights.DEFINITIONS],
+        st.table({"right": [rights.RIGHT_NAMES[r].split(" (")[0] for r in rights.DEFINITIONS],
                   "met when": list(rights.DEFINITIONS.values())})
 
 # ---- licences over time -------------------------------------------------------------------
@@ -71,15 +61,12 @@ st.subheader("Licences over time")
 if monthly.empty:
     ui.empty_state("No twin use matches these filters: nothing to check against licences.")
 else:
-    ui.chart(ctx, charts.consent_over_time(monthly, data.events()), monthly, sources=SOURCES,
-             key="consent-monthly")
+    ui.figure(ctx, "consent-monthly", got)
     left, right = st.columns(2)
     with left:
-        ui.chart(ctx, charts.unlicensed_reasons(reasons), reasons, sources=SOURCES,
-                 key="consent-reasons")
+        ui.figure(ctx, "consent-reasons", got)
     with right:
-        ui.chart(ctx, charts.compliance_by_brand(brands), brands, sources=SOURCES,
-                 key="consent-brands")
+        ui.figure(ctx, "consent-brands", got)
 
 # ---- checked in the images (scan-images) --------------------------------------------------
 st.subheader("Disclosed as AI: what the images say against what the brands claim")
@@ -87,9 +74,6 @@ st.markdown("The usage exports say themselves whether each twin image was disclo
             "`twinimpact scan-images` reads the published images: their content credentials "
             "(C2PA) and IPTC labels say whether the image itself declares generative AI. "
             "Where both exist for the same use they should agree.")
-(checks,) = data.fetch(("image_checks_by_brand", f))
-IMAGE_SOURCES = ("published images read by scan-images, twin-usage exports "
-                 "(staging.stg_image_checks, marts.image_checks_monthly)")
 if checks.empty:
     ui.empty_state("No published image of these brands and months has been checked: "
                    "`twinimpact scan-images FOLDER --map links.csv` reads them.")
@@ -119,7 +103,7 @@ else:
         lines.append(f"- {len(checks) - len(lines)} brand(s) not shown: their checked images "
                      "show the twins of too few models (public mode).")
     st.markdown("\n".join(lines))
-    ui.table(ctx, checks, sources=IMAGE_SOURCES, key="consent-image-checks")
+    ui.figure(ctx, "consent-image-checks", got)
     st.caption("A missing label proves nothing about how an image was made: metadata can be "
                "stripped by any re-save. Only a sample of images is usually checked; the "
                "rights scorecard counts images nobody checked as unknown. "

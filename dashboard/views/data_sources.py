@@ -16,8 +16,9 @@ if aud.role == "brand":
                    "to union and admin users only. Your figures carry their sources and "
                    "\"data as of\" on every chart.")
 else:
-    loads, summary, checks = data.fetch(("loads",), ("quarantine_summary",),
-                                        ("data_quality",))
+    got = ui.fetch(ctx, ("loads",), ("quarantine_summary",),
+                   showing=("data-loads", "data-quarantine-summary", "data-quality"))
+    loads, summary = got.frames
     ok = loads[loads["status"] == "loaded"]
     c1, c2, c3 = st.columns(3)
     c1.metric("Files loaded", f"{len(ok):,}")
@@ -25,8 +26,7 @@ else:
     c3.metric("Rows quarantined", f"{int(loads['quarantined'].sum()):,}")
 
     st.subheader("Loads")
-    ui.table(ctx, loads, sources="meta.loads (every load attempt, rejected ones included)",
-             key="data-loads")
+    ui.figure(ctx, "data-loads", got)
 
     st.subheader("Quarantine")
     if aud.person_rows:
@@ -40,7 +40,7 @@ else:
     if summary.empty:
         ui.empty_state("No rows were quarantined.")
     else:
-        ui.table(ctx, summary, sources="meta.quarantine", key="data-quarantine-summary")
+        ui.figure(ctx, "data-quarantine-summary", got)
         if aud.person_rows:  # the only audience its rows may be shown to
             rows = data.get("quarantine_rows")
             ui.download(rows, "data-quarantine-rows",
@@ -49,7 +49,7 @@ else:
     st.subheader("References that do not join")
     st.markdown("Files arrive in any order, so loads do not check references; these rows "
                 "loaded but point at something the warehouse does not hold (yet).")
-    ui.table(ctx, checks, sources="marts.data_quality", key="data-quality")
+    ui.figure(ctx, "data-quality", got)
 
 st.subheader("Industry events shown on the time charts")
 ev = data.events()

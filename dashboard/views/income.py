@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data, ui
+from dashboard import ui
 
 ctx = ui.setup("Income: who earns from shoots and from twins",
                uses=("period", "brand", "region", "role"))
@@ -14,9 +14,10 @@ st.caption(ui.headline_caption(ctx) + " Models' income covers every model"
            + "; crew income follows all filters. " + ui.METHODOLOGY_LINK)
 
 # every frame comes disclosed (dashboard.disclosure): a figure about too few people is NaN
-inc, monthly, dist, crew = data.fetch(
-    ("model_income_totals", ctx.hf), ("model_income_over_time", f),
-    ("income_distribution", f), ("crew_income_by_year_role", f))
+got = ui.fetch(ctx, ("model_income_totals", ctx.hf), ("income_distribution", f),
+               showing=("income-models-monthly", "income-distribution", "income-top10",
+                        "income-crew-by-role"))
+inc, dist = got.frames
 inc, inc0 = ui.pair(inc)
 total, total0 = inc["shoot_income"] + inc["twin_income"], inc0["shoot_income"] + inc0["twin_income"]
 c1, c2, c3 = st.columns(3)
@@ -27,9 +28,7 @@ ui.metric(c2, "Models' income from twins", inc["twin_income"], inc0["twin_income
 ui.metric(c3, "Twin share of models' income", inc["twin_income"] / total if total else None,
           inc0["twin_income"] / total0 if total0 else None, "{:.1%}", share=True, ctx=ctx)
 
-ui.chart(ctx, charts.model_income(monthly, data.events(), currency=ctx.currency), monthly,
-         sources="booking-crew (role model) and twin-usage exports (marts.model_income_monthly)",
-         key="income-models-monthly", note=models_note)
+ui.figure(ctx, "income-models-monthly", got)
 
 st.subheader("How income is shared between models")
 years = sorted(dist["year"].unique().tolist()) if not dist.empty else []
@@ -44,21 +43,11 @@ else:
     year = st.selectbox("Year for the Lorenz curve", years, index=default,
                         format_func=lambda y: f"{y}" if y != years[-1] or last_month.endswith(
                             "-12") else f"{y} (to {last_month})")
-    curve = data.get("lorenz", int(year))
     left, right = st.columns(2)
     with left:
-        ui.chart(ctx, charts.lorenz(curve, int(year)), curve,
-                 sources="marts.model_income_monthly (shoots + twins per model per year)",
-                 key="income-lorenz", note=models_note)
+        ui.figure(ctx, "income-lorenz", year=int(year))
     with right:
-        ui.chart(ctx, charts.distribution_by_year(
-            dist, "gini", "Inequality of models' yearly income (Gini)", "Gini (0 = equal)"),
-                 dist, sources="marts.income_distribution_yearly", key="income-distribution",
-                 note=models_note)
-        ui.chart(ctx, charts.distribution_by_year(
-            dist, "top10_share", "Share of income earned by the top 10% of models",
-            "top-10% share"), dist, sources="marts.income_distribution_yearly",
-            key="income-top10", note=models_note)
+        ui.figure(ctx, "income-distribution", got)
+        ui.figure(ctx, "income-top10", got)
 
-ui.chart(ctx, charts.crew_income_by_role(crew, currency=ctx.currency), crew,
-         sources="booking-crew exports (marts.crew_impact_monthly)", key="income-crew-by-role")
+ui.figure(ctx, "income-crew-by-role", got)

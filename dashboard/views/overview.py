@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, data, findings, interval, report, ui
+from dashboard import findings, interval, keynumbers, ui
 
 ctx = ui.setup("Twin Impact: what AI twins do to fashion work",
                uses=("period", "brand", "channel", "region"))
@@ -10,13 +10,14 @@ f = ctx.f
 st.caption(ui.headline_caption(ctx) + " " + ui.METHODOLOGY_LINK)
 
 # every frame comes disclosed (dashboard.disclosure): a figure about too few people is NaN
-(disp, crew, income, consent, by_role, halves, overall, est) = data.fetch(
-    ("displacement_totals", ctx.hf), ("crew_totals", ctx.hf), ("model_income_totals", ctx.hf),
-    ("consent_totals", ctx.hf), ("crew_by_role", ctx.hf), ("twin_share_by_half", f),
-    ("twin_share_overall", f), ("displacement_estimates", f))
+got = ui.fetch(ctx, ("displacement_totals", ctx.hf), ("crew_totals", ctx.hf),
+               ("model_income_totals", ctx.hf), ("consent_totals", ctx.hf),
+               ("crew_by_role", ctx.hf), ("twin_share_by_half", f), ("displacement_estimates", f),
+               showing=("overview-twin-share",))
+disp, crew, income, consent, by_role, halves, est = got.frames
 year = interval.headline_year(f)
 estimate = interval.for_year(est, year)
-moved = report.turnover(disp)  # brands that entered or left between the two periods
+moved = keynumbers.turnover(disp)  # brands that entered or left between the two periods
 disp, disp0 = ui.pair(disp)
 crew, crew0 = ui.pair(crew)
 income, consent = income.iloc[0], consent.iloc[0]
@@ -70,7 +71,4 @@ else:
 if ctx.simulated:
     st.caption(":orange[These findings describe the **simulated** demo industry.]")
 
-ui.chart(ctx, charts.twin_share_overall(overall, data.events()), overall,
-         sources="bookings and twin-usage exports (marts.displacement_monthly); industry "
-                 "events: press reports listed on the Data page",
-         key="overview-twin-share")
+ui.figure(ctx, "overview-twin-share", got)
