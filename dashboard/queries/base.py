@@ -8,6 +8,7 @@ bound as arrays: an empty list means "all". No Streamlit here.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import typing
@@ -134,6 +135,17 @@ def execute(src: Source, sql: str, params: dict | None = None) -> pd.DataFrame:
         return src.execute(sql, params or {}).df()
     with reader(src) as con:
         return con.execute(sql, params or {}).df()
+
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+
+@functools.cache
+def sql(name: str) -> str:
+    """A query that needs no fragment of ours: `dashboard/queries/sql/<name>.sql`, one SELECT
+    named after what it returns (its values bound by name). The others are composed from the
+    bound predicates and people sources here, by the filters that are set."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def run(src: Source, sql: str, params: dict | None = None) -> pd.DataFrame:

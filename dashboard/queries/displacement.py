@@ -17,6 +17,7 @@ from dashboard.queries.base import (
     bound,
     counted,
     run,
+    sql,
     twin_people,
     two_periods,
 )
@@ -197,38 +198,13 @@ def displacement_estimates(db: Source, f: Filters) -> pd.DataFrame:
     crew_people: distinct crew members booked by the scope that year (public mode hides the
     crew estimates below k); models: distinct models behind its twin images (the upper bound
     is made from them)."""
-    return run(db, """
-        select e.scope, e.year, e.months_observed, e.did, e.did_low, e.did_high, e.upper,
-               e.control_brands, e.estimable, e.note, e.brands,
-               e.crew_days, e.crew_days_low, e.crew_days_high,
-               e.crew_income, e.crew_income_low, e.crew_income_high,
-               coalesce(p.crew_people, 0) as crew_people, coalesce(p.models, 0) as models,
-               e.rho, e.pretrend_p, e.breakdown_m
-        from marts.displacement_estimates e
-        left join marts.brands b on b.brand_id = e.scope
-        left join staging.int_scope_people_yearly p on p.scope = e.scope and p.year = e.year
-        where e.year between coalesce(year($start::date), 0) and coalesce(year($end::date), 9999)
-          and (
-            (e.scope = 'ALL' and len($brand::varchar[]) = 0 and len($region::varchar[]) = 0)
-            or (e.scope <> 'ALL'
-                and (len($brand::varchar[]) = 0 or list_contains($brand::varchar[], e.scope))
-                and (len($region::varchar[]) = 0
-                     or list_contains($region::varchar[], b.home_region))))
-        order by e.scope = 'ALL' desc, e.scope, e.year
-    """, bound(f, "start", "end", "brand", "region"))
+    return run(db, sql("displacement_estimates"), bound(f, "start", "end", "brand", "region"))
 
 
 def coverage(db: Source, f: Filters) -> pd.DataFrame:
     """brand_id, covered_from, covered_to (YYYY-MM), coverage (each file's months, joined),
     observed_months — for the Data page: which months each brand's bookings files cover."""
-    return run(db, """
-        select brand_id, strftime(covered_from, '%Y-%m') as covered_from,
-               strftime(covered_to, '%Y-%m') as covered_to,
-               array_to_string(coverage, ', ') as coverage, observed_months
-        from marts.brands
-        where (len($brand::varchar[]) = 0 or list_contains($brand::varchar[], brand_id))
-        order by brand_id
-    """, bound(f, "brand"))
+    return run(db, sql("coverage"), bound(f, "brand"))
 
 
 def event_study(db: Source, f: Filters) -> pd.DataFrame:
@@ -236,16 +212,4 @@ def event_study(db: Source, f: Filters) -> pd.DataFrame:
     joint_low, joint_high (the simultaneous 95% band).
     `ALL` without a brand or region filter; else each filtered brand's own rows. Event months
     count from each brand's adoption, so the period filter does not apply."""
-    return run(db, """
-        select e.scope, e.event_month, e.effect, e.effect_low, e.effect_high, e.brands,
-               e.placebo, e.joint_low, e.joint_high
-        from marts.displacement_event_study e
-        left join marts.brands b on b.brand_id = e.scope
-        where (e.scope = 'ALL' and len($brand::varchar[]) = 0 and len($region::varchar[]) = 0)
-            or (e.scope <> 'ALL'
-                and (len($brand::varchar[]) > 0 or len($region::varchar[]) > 0)
-                and (len($brand::varchar[]) = 0 or list_contains($brand::varchar[], e.scope))
-                and (len($region::varchar[]) = 0
-                     or list_contains($region::varchar[], b.home_region)))
-        order by e.scope, e.event_month
-    """, bound(f, "brand", "region"))
+    return run(db, sql("event_study"), bound(f, "brand", "region"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.filters import Filters
-from dashboard.queries.base import PERIOD, People, Source, bound, run, two_periods
+from dashboard.queries.base import PERIOD, People, Source, bound, run, sql, two_periods
 
 # marts.model_income_monthly is month × model: no brand, channel, region or role. These
 # figures follow the period only, and the pages say so on each of them.
@@ -48,53 +48,13 @@ _MODEL_EARNERS = People("""
 def income_distribution(db: Source, f: Filters) -> pd.DataFrame:
     """year, cohort, models, median_income, p90_income, top10_share, gini, top_group (the
     models in the top tenth, behind p90 and the top-10% share) — the years the period touches."""
-    return run(db, """
-        select year, cohort, models, median_income::double as median_income,
-               p90_income::double as p90_income, top10_share::double as top10_share,
-               gini::double as gini, ceil(models / 10)::bigint as top_group
-        from marts.income_distribution_yearly
-        where year between year($start::date) and year($end::date)
-        order by year, cohort
-    """, bound(f, "start", "end"))
+    return run(db, sql("income_distribution"), bound(f, "start", "end"))
 
 
 def lorenz(db: Source, year: int) -> pd.DataFrame:
     """cohort, models, pop_share, income_share: the Lorenz curve of models' yearly income
     (shoots + twins) in `year`, at most 101 points per cohort, (0, 0) included."""
-    return run(db, """
-        -- the same model-years and cohorts as marts.income_distribution_yearly
-        with yearly as (
-            select model_id, has_twin, income
-            from marts.model_income_yearly
-            where year = $year
-        ),
-        cohorts as (
-            select 'all' as cohort, income from yearly
-            union all
-            select case when has_twin then 'twin_holders' else 'no_twin' end, income from yearly
-        ),
-        ranked as (
-            select cohort, income,
-                   row_number() over (partition by cohort order by income) as rn,
-                   count(*) over (partition by cohort) as n,
-                   sum(income) over (partition by cohort order by income
-                                     rows between unbounded preceding and current row) as cum,
-                   sum(income) over (partition by cohort) as total
-            from cohorts
-        ),
-        points as (
-            select cohort, n as models, rn / n as pop_share, cum / nullif(total, 0) as income_share
-            from ranked
-            -- one point per percentile keeps the curve small at any number of models
-            where rn = n or floor(100 * rn / n) > floor(100 * (rn - 1) / n)
-        ),
-        origin as (select distinct cohort, models, 0.0 as pop_share, 0.0 as income_share
-                   from points)
-        select * from origin
-        union all
-        select * from points
-        order by cohort, pop_share
-    """, {"year": int(year)})
+    return run(db, sql("lorenz"), {"year": int(year)})
 
 
 
@@ -103,21 +63,4 @@ def industry_contributions(db: Source) -> pd.DataFrame:
     income (marts.model_income_monthly) each month — shoot fees of crew rows with role `model`
     on its known, non-cancelled bookings, and fees for uses of known twins. Only the
     disclosure layer reads it: it decides which industry figures a brand may see."""
-    return run(db, """
-        with shoot as (
-            select month, brand_id, sum(fee_total_rep)::double as shoot_income
-            from staging.stg_booking_crew
-            where booking_known and not is_cancelled and role = 'model'
-            group by all
-        ),
-        twin as (
-            select u.month, u.brand_id, sum(u.fee_paid_rep)::double as twin_income
-            from staging.int_usage_cube u
-            join staging.stg_twins t using (twin_id)
-            group by all
-        )
-        select month, brand_id, coalesce(shoot.shoot_income, 0) as shoot_income,
-               coalesce(twin.twin_income, 0) as twin_income
-        from shoot full outer join twin using (month, brand_id)
-        order by month, brand_id
-    """)
+    return run(db, sql("industry_contributions"))

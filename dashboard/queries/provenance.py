@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.filters import Known
-from dashboard.queries.base import Source, run
+from dashboard.queries.base import Source, run, sql
 from etl import config
 from etl.warehouse import reader
 
@@ -17,7 +17,7 @@ from etl.warehouse import reader
 def known_values(db: Source) -> Known:
     """Months, brands and regions present in the marts (URL values are checked against these;
     marts.filter_values)."""
-    rows = run(db, "select filter, value from marts.filter_values order by filter, value")
+    rows = run(db, sql("filter_values"))
     values = {name: tuple(group["value"]) for name, group in rows.groupby("filter", sort=False)}
     return Known(months=values.get("month", ()), brands=values.get("brand", ()),
                  regions=values.get("region", ()))
@@ -41,14 +41,7 @@ def warehouse_ready(db: Path) -> bool:
 
 def provenance(db: Source) -> pd.DataFrame:
     """One row: as_of (last successful load), simulated (any simulated load), loads, files."""
-    return run(db, """
-        select max(coalesce(finished_at, started_at)) filter (where status in ('loaded', 'skipped'))
-                   as as_of,
-               coalesce(bool_or(simulated) filter (where status = 'loaded'), false) as simulated,
-               count(*) as loads,
-               count(distinct file) filter (where status = 'loaded') as files
-        from meta.loads
-    """)
+    return run(db, sql("provenance"))
 
 
 def events() -> pd.DataFrame:
@@ -74,63 +67,33 @@ def reporting_currency(db: Source) -> str:
 def loads(db: Source) -> pd.DataFrame:
     """load_id, kind, file, status, finished_at, rows_in, inserted, updated, unchanged,
     quarantined, simulated, error — every load attempt, newest first."""
-    return run(db, """
-        -- the file's name, not the loader's folder (no local paths in a published table)
-        select load_id, kind, regexp_extract(file, '[^/\\\\]+$') as file, status,
-               coalesce(finished_at, started_at) as finished_at,
-               rows_in, inserted, updated, unchanged, quarantined, simulated, error
-        from meta.loads
-        order by load_id desc
-    """)
+    return run(db, sql("loads"))
 
 
 def data_quality(db: Source) -> pd.DataFrame:
     """check_name, kind, rows, assets, description: references that do not join (no ids)."""
-    return run(db, """
-        select check_name, kind, rows, assets, description
-        from marts.data_quality
-        order by rows desc, check_name
-    """)
+    return run(db, sql("data_quality"))
 
 
 def quarantine_summary(db: Source) -> pd.DataFrame:
     """kind, file (its base name), column_name, rule, reason, rows: quarantined rows counted
     by why. `column_name` and `rule` never hold a value or key; `reason` quotes the value and
     is for the local single-user mode only (disclosure drops it for everyone else)."""
-    return run(db, """
-        select kind, regexp_extract(file, '[^/\\\\]+$') as file,
-               -- rows quarantined before the value-free form was recorded: nothing to show
-               coalesce(column_name, '(not recorded)') as column_name,
-               coalesce(rule, '(not recorded: load the file again to see it)') as rule,
-               reason, count(*) as rows
-        from meta.quarantine
-        group by all
-        order by rows desc, kind, file, column_name, rule, reason
-    """)
+    return run(db, sql("quarantine_summary"))
 
 
 def quarantine_of(db: Source, files: tuple[str, ...]) -> pd.DataFrame:
     """kind, file, line, reason, raw: the quarantined rows of the named files (one upload),
     from each file name's latest load (an earlier upload of the same name is not shown)."""
-    return run(db, """
-        select kind, file, line, reason, raw::varchar as raw
-        from meta.quarantine
-        where list_contains($files, file)
-          and load_id in (select max(load_id) from meta.loads
-                          where list_contains($files, file) and status = 'loaded'
-                          group by kind, file)
-        order by kind, file, line
-    """, {"files": list(files)})
+    return run(db, sql("quarantine_of"), {"files": list(files)})
 
 
 def saved_mappings(db: Source, kind: str) -> pd.DataFrame:
     """name, text, saved_at: the column mappings saved for a kind (`load --save-map`),
     newest first; none in a warehouse that predates them."""
-    return run(db, """
-        select name, text, saved_at from meta.mappings where kind = $kind
-        order by saved_at desc, name
-    """, {"kind": kind}) if _has_table(db, "meta", "mappings") else pd.DataFrame(
-        columns=["name", "text", "saved_at"])
+    if not _has_table(db, "meta", "mappings"):
+        return pd.DataFrame(columns=["name", "text", "saved_at"])
+    return run(db, sql("saved_mappings"), {"kind": kind})
 
 
 def _has_table(db: Source, schema: str, table: str) -> bool:
@@ -143,8 +106,4 @@ def _has_table(db: Source, schema: str, table: str) -> bool:
 
 def quarantine_rows(db: Source) -> pd.DataFrame:
     """kind, file, line, reason, raw: every quarantined row with its values (person-level)."""
-    return run(db, """
-        select kind, file, line, reason, raw::varchar as raw
-        from meta.quarantine
-        order by kind, file, line
-    """)
+    return run(db, sql("quarantine_rows"))

@@ -2,7 +2,7 @@
 -- materialized: table
 -- The crew members of the bookings the crew mart counts (known, not cancelled), once per
 -- month, brand and role: public mode counts the distinct people behind each crew figure from
--- it (dashboard/queries.py, CONTRACT §6). Crew figures follow no channel filter, so there is
+-- it (dashboard/queries/base.py, CONTRACT §6). Crew figures follow no channel filter, so there is
 -- no channel. person is a number (staging.int_crew_numbers): counting distinct integers is
 -- several times faster than text. Sorted by brand and month: a brand-filtered count reads
 -- only that brand's blocks; without a brand or region filter the pages read

@@ -5,7 +5,7 @@
 -- bitstring_agg wants constant bounds). The distinct crew members of any set of months and
 -- roles are then the set bits of the bitmaps OR-ed together, block by block: a few thousand
 -- rows to read at page time, not one per person and month. Used without a brand or region
--- filter (dashboard/queries.py).
+-- filter (dashboard/queries/base.py).
 with people as not materialized (
     select * from staging.int_crew_people_industry
 ),

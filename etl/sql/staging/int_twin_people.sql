@@ -2,7 +2,7 @@
 -- materialized: table
 -- Twin use grouped to the people behind it (the twin's model as a number,
 -- staging.int_model_numbers), with its assets. Public mode counts the distinct models behind
--- each figure exactly from it (dashboard/queries.py, CONTRACT §6). Sorted by brand and month:
+-- each figure exactly from it (dashboard/queries/base.py, CONTRACT §6). Sorted by brand and month:
 -- a brand-filtered count reads only that brand's blocks. Without a brand or region filter the
 -- pages read staging.int_twin_people_industry, which has no brand.
 with usage as not materialized (
