@@ -353,17 +353,16 @@ def _survey(frames, f, k, view: str = "people", **_) -> Built:
     sources = f"{rows['source'].iloc[0]} (marts.employment)" if not rows.empty else None
     note = ("areas with fewer than k people are left out of the sums"
             if k is not None and employed["areas_hidden"].sum() else "")
+    latest = trends.latest(employed)
+    period = latest["period"].iloc[0] if not latest.empty else "–"
+    said = _top_summary(latest, "role", "employed", f"people working in {period}", labels.role)
     if rows.empty:
         return Built(charts.employment_trend(employed, "employed", "People employed per role",
-                                             "people"), employed,
-                     "No people working to show in this selection.", note, sources)
+                                             "people"), employed, said, note, sources)
     every = rows["granularity"].iloc[0]
     meta = {c: rows[c].iloc[0] for c in ("source", "granularity", "area_level")}
     share = trends.twin_share_by_period(share_rows[0], every) if share_rows else None
     areas = ", ".join(sorted(rows["area"].unique()))
-    latest = trends.latest(employed)
-    period = latest["period"].iloc[0] if not latest.empty else "–"
-    said = _top_summary(latest, "role", "employed", f"people working in {period}", labels.role)
     if view == "index":
         ix = trends.indexed(employed, "employed", ["role"], every, first)
         if ix["index"].isna().all():

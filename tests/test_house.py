@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import figures, report
+from dashboard import disclosure, figures, report
+from dashboard.filters import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = ROOT / "dashboard"
@@ -112,6 +113,20 @@ def test_every_declaration_is_drawn_by_a_page():
     assert set(report.CHARTS) <= set(figures.REGISTRY)
     # the pages that show figures draw them all through declarations
     assert drawn["displacement"] >= {"displacement-estimates", "displacement-breakdown"}
+
+
+# the page's choices some declarations take (a survey series), as a page passes them
+OPTIONS = {"employment-types": {"family": "APS", "every": "year", "level": "country"},
+           "employment-survey": {"source": "S", "every": "year", "level": "country"}}
+
+
+def test_every_declaration_reads_queries_with_a_people_rule():
+    """A declaration's people rule is its queries' (disclosure.RULES, CONTRACT §6): each one
+    it reads has one, so no figure reaches a page, image or report unruled."""
+    f = Filters(from_month="2025-01", to_month="2025-12", brand=("B",))
+    for key, chart in figures.DECLARED.items():
+        for name, *_ in chart.needs(f, OPTIONS.get(key)):
+            assert name in disclosure.RULES, f"{key} reads {name}, which has no people rule"
 
 
 def test_a_declaration_is_a_table_or_draws_a_figure():
