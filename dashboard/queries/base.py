@@ -35,7 +35,7 @@ HOME_REGION = "(len($region::varchar[]) = 0 or list_contains($region::varchar[],
 # numbers there. With a brand or region filter the counts read one row per person and cell
 # (`staging.int_*_people`, sorted by brand); without one they read bitmaps of the people of
 # each month and cell (`staging.int_*_people_bits`), OR-ed together block by block — a few
-# thousand rows instead of hundreds of thousands. `_counted` writes either count.
+# thousand rows instead of hundreds of thousands. `counted` writes either count.
 # Twin use: the twin's model; a twin the warehouse does not know counts as a person of its own.
 # Consent: with whether the use was covered by a valid licence (consent_code 0), watermarked
 # and disclosed: a share's complement (the unlicensed, unwatermarked images) is a figure about
@@ -179,7 +179,7 @@ def two_periods(db: Source, f: Filters, mart: str, where: str, filters_used: tup
     """Two rows — the current period, then the previous one of the same length — of
     `measures` over `marts.<mart>`: the headline numbers and what they are compared with.
     `people`: (a people source, column → condition): the distinct people behind each period,
-    counted in the same statement (`_counted`).
+    counted in the same statement (`counted`).
     `mart`, `where` and `measures` are fragments of our own code; every value is bound.
 
     The cells are grouped by period directly (no join before the aggregate: half the time);
