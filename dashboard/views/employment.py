@@ -18,9 +18,8 @@ f = ctx.f
 # this page has no brand or channel filter: the twin-share context covers every brand
 # based in the chosen regions, every channel
 ctx_f = replace(f, brand=(), channel=())
-got = ui.fetch(ctx, ("employment_sources", f), ("twin_arrival", ctx_f),
-               showing=("employment-bls",))
-families, arrival_row = got.frames
+got = ui.fetch(ctx, ("employment_sources", f), showing=("employment-bls",))
+(families,) = got.frames
 
 
 def choose(key: str, label: str, options: list[str], words: dict | None = None) -> str:
@@ -59,9 +58,9 @@ view = choose("view", "Show", ["people", "index"],
 
 series = {"source": source, "every": every, "level": level}
 # the series, and what its charts and table need beside it, at once
-shown = ui.fetch(ctx, ("employment_series", f, source, every, level),
+shown = ui.fetch(ctx, ("employment_series", f, source, every, level), ("twin_arrival", ctx_f),
                  showing=(("employment-survey", f, series),))
-rows = shown.frames[0]
+rows, arrival_row = shown.frames
 arrival, where = trends.arrival(arrival_row.iloc[0], bool(f.region))
 
 employed = trends.employed_by_role(rows)
