@@ -320,3 +320,18 @@ def test_brand_industry_figures_come_from_the_release(world, monkeypatch):
     assert "fewer than 2 other brands" in income[privacy.SUPPRESSED_COL].iloc[0]
     # B1's own: 48 shoot days, 360 twin images (three models, 10 a month) shown whole
     assert disp["shoot_days"].iloc[0] == 48.0 and disp["twin_assets"].iloc[0] == 360.0
+
+
+def test_the_sidebar_writes_the_choice_into_the_url(world, monkeypatch):
+    """Choosing a quarter, a comparison and a breakdown in the sidebar: the URL holds them,
+    and the headline follows (B2's 2025-Q2 shoot days 12 against its 2024-Q4's 9)."""
+    at = page("overview", world, monkeypatch)
+    sidebar(at, "Period").set_value("2025-Q2").run()
+    assert dict(at.query_params) == {"period": "2025-Q2"}
+    assert sidebar(at, "Change against").value == "2025-Q1"
+    sidebar(at, "Change against").set_value("2024-Q4").run()
+    next(r for r in at.sidebar.radio).set_value("brand").run()
+    sidebar(at, "Brand").set_value("B2").run()
+    assert not at.exception
+    assert dict(at.query_params) == {"period": "2025-Q2", "vs": "2024-Q4", "brand": "B2"}
+    assert metric(at, "Shoot days booked") == ("12", "+33.3%", "vs 2024-Q4")
