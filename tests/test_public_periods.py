@@ -23,12 +23,11 @@ import pytest
 import release_worlds as rw
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+from test_release_public import _public_page as page  # a public page run on a warehouse
 
 from dashboard import data, filters, privacy, public, ui
 from dashboard.audience import Audience
 from dashboard.filters import Filters
-
-VIEWS = Path(public.__file__).parent / "views"
 
 
 def years() -> rw.World:
@@ -58,19 +57,6 @@ def world(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def window(tmp_path_factory) -> Path:
     return rw.build(rw.window(), tmp_path_factory.mktemp("window"))
-
-
-def page(name: str, db: Path, monkeypatch, **params) -> AppTest:
-    monkeypatch.setenv("TWINIMPACT_DB", str(db))
-    monkeypatch.setenv("TWINIMPACT_PUBLIC", "1")
-    monkeypatch.delenv("TWINIMPACT_K", raising=False)
-    st.cache_data.clear()
-    at = AppTest.from_file(str(VIEWS / f"{name}.py"), default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception[0].message
-    return at
 
 
 def metric(at: AppTest, label: str):
@@ -335,3 +321,21 @@ def test_the_sidebar_writes_the_choice_into_the_url(world, monkeypatch):
     assert not at.exception
     assert dict(at.query_params) == {"period": "2025-Q2", "vs": "2024-Q4", "brand": "B2"}
     assert metric(at, "Shoot days booked") == ("12", "+33.3%", "vs 2024-Q4")
+
+
+def test_union_users_keep_free_filters_on_the_marts(world, monkeypatch):
+    """A signed-in union user: the month slider, any window and several values of several
+    filters, no warning. B1's e-commerce shoots 2025-02..2025-06: 4 days × 5 months = 20,
+    against 2024-09..2025-01: 3 × 4 + 4 = 16 (+25.0%)."""
+    from dashboard import signin
+
+    monkeypatch.setattr(signin, "audience", lambda: Audience(role="union", k=None))
+    at = page("overview", world, monkeypatch,
+              **{"from": "2025-02", "to": "2025-06", "brand": "B1,B2", "channel": "ecommerce"})
+    assert not at.warning
+    assert [s.label for s in at.sidebar.select_slider] == ["Period (months)"]
+    assert [s.label for s in at.sidebar.selectbox] == []
+    assert dict(at.query_params) == {"from": "2025-02", "to": "2025-06", "brand": "B1,B2",
+                                     "channel": "ecommerce"}
+    assert metric(at, "Shoot days booked") == ("20", "+25.0%",
+                                               "vs 2024-09 to 2025-01")
