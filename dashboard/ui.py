@@ -123,7 +123,6 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
         f, against, warnings = _public_filters(st.query_params.to_dict(), known, periods,
                                                uses)
         notes: list[str] = []
-        options = _month_options(known)
     else:
         # a brand user's URL naming another brand: warned as forbidden, then narrowed
         params, warnings = disclosure.scope_params(st.query_params.to_dict(), aud)
@@ -276,20 +275,15 @@ def _public_sidebar(f: Filters, against: str | None, known: Known, periods: tupl
                            "with.")
     dims = ["all", *(d for d in PUBLIC_BREAKDOWNS if d in uses)]
     dim, member = public.breakdown(f, _breakdowns(uses))
-    chosen = {dim: (member,)} if dim != "all" else {}
-    if len(dims) > 1:
+    if len(dims) > 1:  # (a page without breakdowns keeps the brand it chooses itself)
         dim = sb.radio("Breakdown (one at a time)", dims, index=dims.index(dim),
                        format_func=BREAKDOWN_LABELS.get)
-        chosen = {}
-    if dim != "all" and len(dims) > 1:
-        opts = list({"brand": known.brands, "channel": CHANNELS, "region": known.regions,
-                     "role": ROLES}[dim])
-        if opts:
-            pick = sb.selectbox(BREAKDOWN_LABELS[dim], opts,
-                                index=opts.index(member) if member in opts else 0)
-            chosen = {dim: (pick,)}
+        opts = list({"all": (), "brand": known.brands, "channel": CHANNELS,
+                     "region": known.regions, "role": ROLES}[dim])
+        member = sb.selectbox(BREAKDOWN_LABELS[dim], opts, index=opts.index(member)
+                              if member in opts else 0) if opts else ""
     first, last = filters.span(period)
-    return (Filters(from_month=first, to_month=last, **chosen),
+    return (Filters(from_month=first, to_month=last, **({dim: (member,)} if member else {})),
             None if vs in (None, default) else vs)
 
 
@@ -314,9 +308,8 @@ def comparison_label(ctx: Ctx) -> str:
     """The period the headline numbers are compared with: the release period chosen in
     public mode (`2024`, `2025-Q1`), else the period of the same length before."""
     if ctx.periods:
-        first, last = ctx.hf.against or filters.span(
-            filters.before(filters.period_name(ctx.f.from_month, ctx.f.to_month)))
-        return filters.period_name(first, last)
+        return filters.period_name(*ctx.hf.against) if ctx.hf.against else \
+            filters.before(filters.period_name(ctx.f.from_month, ctx.f.to_month))
     return previous_label(ctx.hf)
 
 
