@@ -22,8 +22,10 @@ import pandas as pd
 import pytest
 import release_worlds as rw
 import streamlit as st
+import test_release_public
 from streamlit.testing.v1 import AppTest
 from test_release_public import _public_page as page  # a public page run on a warehouse
+from test_release_public import relations
 
 from dashboard import data, filters, privacy, public, ui
 from dashboard.audience import Audience
@@ -57,6 +59,9 @@ def world(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def window(tmp_path_factory) -> Path:
     return rw.build(rw.window(), tmp_path_factory.mktemp("window"))
+
+
+recorded = test_release_public.recorded  # the fixture recording every SQL statement run
 
 
 def metric(at: AppTest, label: str):
@@ -339,3 +344,19 @@ def test_union_users_keep_free_filters_on_the_marts(world, monkeypatch):
                                      "channel": "ecommerce"}
     assert metric(at, "Shoot days booked") == ("20", "+25.0%",
                                                "vs 2024-09 to 2025-01")
+
+
+def test_a_brand_page_reads_the_industry_from_the_release(world, monkeypatch, recorded):
+    """Brand B1 on the Income page: free filters (the month slider, its own brand only), its
+    own figures from the marts, the industry's model income from the release (and withheld:
+    B2 is the only other brand)."""
+    from dashboard import signin
+
+    monkeypatch.setattr(signin, "audience",
+                        lambda: Audience(role="brand", k=None, brand="B1"))
+    at = page("income", world, monkeypatch, **{"from": "2025-01", "to": "2025-12"})
+    assert [s.label for s in at.sidebar.select_slider] == ["Period (months)"]
+    assert next(m for m in at.sidebar.multiselect if m.label == "Brand").options == ["B1"]
+    read = relations(recorded)
+    assert {"release.cells", "marts.model_income_monthly"} <= read
+    assert metric(at, "Models' income from twins")[0] == "–"
