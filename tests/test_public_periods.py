@@ -127,6 +127,8 @@ def test_default_period(periods, default):
      "Ignored period='2024': not a period of the public release (a year, quarter or month "
      "it holds); showing 2025-Q2."),
     ({"period": "<b>x</b>"}, ("2025-Q2", None), "Ignored period='<b>x</b>'"),
+    ({"period": "2025-Q1", "from": "2025-04", "to": "2025-06"}, ("2025-Q1", None),
+     "Ignored from='2025-04' and to='2025-06': the period parameter chooses the period."),
     ({"period": "2025-Q2", "vs": "2025"}, ("2025-Q2", None),
      "Ignored vs='2025': not another quarter of the public release; comparing with "
      "2025-Q1."),
