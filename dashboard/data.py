@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard import disclosure, public, queries, signin
 from dashboard.audience import Audience
+from dashboard.audience import public as public_audience
 from dashboard.filters import Filters
 from etl import config
 from etl.warehouse import data_version, readers
@@ -96,7 +97,7 @@ def run_batch(db: Path, calls: tuple) -> list:
     GIL while it works), so a page waits for about half its queries' time on two cores."""
     def run(con, call):
         name, *args = call
-        return (_EXTRA.get(name) or public.released(name) or getattr(queries, name))(con, *args)
+        return (_EXTRA.get(name) or public.serving(name) or getattr(queries, name))(con, *args)
 
     workers = max(1, min(PARALLEL, len(calls)))
     with readers(db, workers) as cons:
@@ -131,9 +132,7 @@ def fetch(*calls: tuple) -> list:
     result scoped and suppressed for the audience (dashboard.disclosure)."""
     path = db()
     aud = audience()
-    calls = public.route(_scoped(calls, aud), aud,
-                         _release_k(str(path), data_version(path)) if aud.role == "public"
-                         else None)
+    calls = _routed(_scoped(calls, aud), aud, path)
     # beside each call, the calls it can be subtracted from (disclosure.complements), and the
     # brands' contributions to the industry figures when they are shown to a brand
     wider = [disclosure.complements(name, tuple(args), aud) for name, *args in calls]
@@ -145,9 +144,50 @@ def fetch(*calls: tuple) -> list:
         _stop_on_stale_marts(exc)
     contrib = frames[-1] if aud.role == "brand" else None
     rest = iter(frames[len(calls):])
-    return [disclosure.disclose(name, df, aud, contributions=contrib,
+    # a brand's industry figure from the release still passes the brand's own guard: the
+    # release is audited against readers who know only what it publishes, a brand also
+    # knows its own part (disclosure.MIN_OTHERS, DOMINANCE)
+    return [disclosure.disclose(name.removeprefix(public.PREFIX) if aud.role == "brand"
+                                else name, df, aud, contributions=contrib,
                                 wider=[next(rest) for _ in w], args=tuple(args))
             for (name, *args), df, w in zip(calls, frames, wider, strict=False)]
+
+
+# the release's figures that are the industry's whatever the brand filter: what a brand
+# audience sees of the other brands (issue 19: only as the release shows them)
+BRAND_FROM_RELEASE = tuple(n for n in public.RELEASED
+                           if disclosure.RULES[n].industry == "brands")
+
+
+def _routed(calls: tuple, aud: Audience, path: Path) -> tuple:
+    """The calls the public release serves: every RELEASED figure for the public audience,
+    the industry figures for a brand (its own brand's figures stay whole, on the marts);
+    public.route renames them (union, admin and local users keep the marts)."""
+    if aud.role not in ("public", "brand"):
+        return calls
+    k = _release_k(str(path), data_version(path))
+    if aud.role == "public":
+        return public.route(calls, aud, k)
+    # the release serves a brand's industry figures when it is suppressed for at least the
+    # k the brand's industry figures get (disclosure.threshold: the public k)
+    if not public.serves(public_audience(), k):
+        return calls
+    return tuple((public.PREFIX + name, *args) if name in BRAND_FROM_RELEASE else (name, *args)
+                 for name, *args in calls)
+
+
+def release_periods() -> tuple[str, ...]:
+    """The periods of the published release (the public period picker's choices); () for
+    a warehouse built before the release existed."""
+    path = db()
+    return _periods(str(path), data_version(path))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _periods(db_path: str, version: str) -> tuple[str, ...]:
+    if public.release_k(Path(db_path)) is None:
+        return ()
+    return tuple(public.periods(Path(db_path))["period"])
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

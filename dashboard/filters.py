@@ -10,6 +10,8 @@ from datetime import date
 from etl.contracts import CHANNELS, ROLES
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+# a period of the public release: a calendar year, a quarter or a month
+PERIOD_RE = re.compile(r"^(\d{4})(?:-Q([1-4])|-(\d{2}))?$")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 LIST_KEYS = ("brand", "region", "channel", "role")
 KEYS = ("from", "to", *LIST_KEYS)
@@ -26,6 +28,9 @@ class Filters:
     region: tuple[str, ...] = field(default=())
     channel: tuple[str, ...] = field(default=())
     role: tuple[str, ...] = field(default=())
+    # the headline's comparison period (from, to months) when it is not the period of the
+    # same length just before (public mode's "change against": a release period)
+    against: tuple[str, str] | None = None
 
     def start(self) -> date | None:
         return month_start(self.from_month) if self.from_month else None
@@ -159,3 +164,96 @@ def describe(f: Filters) -> str:
         if items:
             parts.append(f"{key}: {', '.join(items)}")
     return "; ".join(parts) if parts else "all data"
+
+
+# ---- public mode: the release's periods (a year, a quarter or a month) ----------------
+
+
+def span(period: str) -> tuple[str, str] | None:
+    """A release period's first and last month: `2025` → (2025-01, 2025-12), `2025-Q2` →
+    (2025-04, 2025-06), `2025-04` → (2025-04, 2025-04); None when `period` names none."""
+    m = PERIOD_RE.match(period)
+    if not m or not 2000 <= int(m.group(1)) <= 2100:
+        return None
+    year, quarter, month = m.groups()
+    if quarter:
+        first = 3 * int(quarter) - 2
+        return f"{year}-{first:02d}", f"{year}-{first + 2:02d}"
+    if month:
+        return (period, period) if valid_month(period) else None
+    return f"{year}-01", f"{year}-12"
+
+
+def period_name(from_month: str | None, to_month: str | None) -> str | None:
+    """The release period that is exactly the months from_month..to_month, else None."""
+    if not (from_month and to_month and valid_month(from_month) and valid_month(to_month)):
+        return None
+    year, first = from_month[:4], int(from_month[5:])
+    candidates = (from_month, f"{year}-Q{(first + 2) // 3}", year)
+    return next((p for p in candidates if span(p) == (from_month, to_month)), None)
+
+
+def grain(period: str) -> str:
+    """`year`, `quarter` or `month`: the kind of release period."""
+    return "quarter" if "Q" in period else "month" if "-" in period else "year"
+
+
+def before(period: str) -> str:
+    """The period of the same grain just before: 2025 → 2024, 2025-Q1 → 2024-Q4, 2025-01 →
+    2024-12."""
+    first, last = span(period)
+    a, b = previous_period(month_start(first), month_start(last))
+    return period_name(f"{a:%Y-%m}", f"{b:%Y-%m}")
+
+
+def default_period(periods: Sequence[str]) -> str | None:
+    """What public pages open on: the latest calendar year the release's months cover from
+    January to December (a journalist's annual figure, compared with the year before); with
+    no whole year, the latest whole quarter, else the latest month."""
+    months = sorted(p for p in periods if grain(p) == "month")
+    if not months:
+        return None
+    for kind in ("year", "quarter"):
+        whole = [p for p in periods if grain(p) == kind
+                 and months[0] <= span(p)[0] and span(p)[1] <= months[-1]]
+        if whole:
+            return max(whole, key=lambda p: span(p)[0])
+    return months[-1]
+
+
+def pick_period(params: Mapping[str, str | Sequence[str]],
+                periods: Sequence[str]) -> tuple[str | None, str | None, list[str]]:
+    """The release period a public URL asks for (`period`, or `from`/`to` naming exactly one
+    release period) and its comparison period (`vs`: another release period of the same
+    grain; None = the one just before); each value that is neither is named in a warning
+    and the default shown instead."""
+    def value(key: str) -> str:
+        raw = params.get(key) or ""
+        return (raw if isinstance(raw, str) else (raw[-1] if raw else "")).strip()
+
+    default, warnings = default_period(periods), []
+    chosen: str | None = None
+    asked, a, b = value("period"), value("from"), value("to")
+    window = " and ".join(f"{k}={v!r}" for k, v in (("from", a), ("to", b)) if v)
+    if asked:
+        chosen = asked if asked in periods else None
+        if chosen is None:
+            warnings.append(f"Ignored period={asked!r}: not a period of the public release "
+                            f"(a year, quarter or month it holds); showing {default}.")
+        if window:
+            warnings.append(f"Ignored {window}: the period parameter chooses the period.")
+    elif window:
+        chosen = period_name(a, b)
+        if chosen not in periods:
+            chosen = None
+            warnings.append(f"Ignored {window}: public figures cover one period of the "
+                            f"release (a whole year, quarter or month it holds); showing "
+                            f"{default}.")
+    chosen = chosen or default
+    vs = value("vs") or None
+    if vs is not None and chosen is not None and (
+            vs not in periods or vs == chosen or grain(vs) != grain(chosen)):
+        warnings.append(f"Ignored vs={vs!r}: not another {grain(chosen)} of the public "
+                        f"release; comparing with {before(chosen)}.")
+        vs = None
+    return chosen, (None if vs == before(chosen or "") else vs), warnings

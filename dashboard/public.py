@@ -460,3 +460,35 @@ def route(calls: tuple, aud, k: int | None) -> tuple:
 def released(name: str):
     """The release function behind a routed call's name, else None."""
     return RELEASED.get(name[len(PREFIX):]) if name.startswith(PREFIX) else None
+
+
+# ---- public mode's "change against" (issue 19): two release periods ---------------------
+
+TOTALS = ("displacement_totals", "crew_totals", "model_income_totals", "consent_totals")
+
+
+def compared(name: str):
+    """RELEASED[name], whose two-row totals compare with `f.against` when it is set (the
+    release period the reader chose) instead of the period just before: each row is then
+    its own period's release figure, so the change is the difference of two release cells,
+    and hidden when either is."""
+    from dataclasses import replace  # (here: the module's head is the figures' part)
+
+    fn = RELEASED[name]
+
+    def run(src: Source, f: Filters):
+        now = fn(src, replace(f, against=None))
+        if f.against is None or name not in TOTALS:
+            return now
+        first, last = f.against
+        then = fn(src, replace(f, from_month=first, to_month=last, against=None))
+        return pd.concat([now.iloc[[0]], then.iloc[[0]].assign(period="previous")],
+                         ignore_index=True)
+    return run
+
+
+def serving(name: str):
+    """The release function behind a routed call's name (comparing as `compared` does),
+    else None."""
+    base = name.removeprefix(PREFIX)
+    return compared(base) if name.startswith(PREFIX) and base in RELEASED else None

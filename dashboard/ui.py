@@ -12,11 +12,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, disclosure, export, figures, filters, labels, money, signin
+from dashboard import data, disclosure, export, figures, filters, labels, money, public, signin
 from dashboard.audience import public as public_audience
-from dashboard.filters import Filters, Known
+from dashboard.filters import LIST_KEYS, Filters, Known
 from dashboard.privacy import any_suppressed
 from dashboard.text import plain, unapplied, unapplied_note  # noqa: F401 — pages call ui.*
+from etl.contracts import CHANNELS, ROLES
 
 METHODOLOGY_LINK = "How every figure is defined: [Data & method](/data)."
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -33,6 +34,8 @@ class Ctx:
     simulated: bool
     k: int | None
     currency: str = "EUR"  # the warehouse's reporting currency
+    # public mode: the release's periods the picker offers (f is one of them); () elsewhere
+    periods: tuple[str, ...] = ()
 
     def money(self, x) -> str:
         """An amount in the reporting currency (`€1,234`, `$1,234`, `SEK 1,234`)."""
@@ -82,20 +85,31 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
         st.stop()
     known: Known = data.get("known_values")
     aud = data.audience()
-    # a brand user's URL naming another brand: warned as forbidden, then narrowed
-    params, warnings = disclosure.scope_params(st.query_params.to_dict(), aud)
-    f, parsed = filters.parse(params, known)
-    f, _ = disclosure.scope(f, aud)
-    warnings += parsed
-    if aud.role == "brand":  # other brands are never named, not even as a filter choice
-        known = replace(known, brands=tuple(b for b in known.brands if b == aud.brand))
-    options = _month_options(known)
-    f, notes = _clamp_period(f, options)
+    # public mode reads the release: its periods, one breakdown at a time (issue 19)
+    periods = data.release_periods() if aud.role == "public" and "period" in uses else ()
+    if periods:
+        f, against, warnings = _public_filters(st.query_params.to_dict(), known, periods,
+                                               uses)
+        notes: list[str] = []
+    else:
+        # a brand user's URL naming another brand: warned as forbidden, then narrowed
+        params, warnings = disclosure.scope_params(st.query_params.to_dict(), aud)
+        f, parsed = filters.parse(params, known)
+        f, _ = disclosure.scope(f, aud)
+        warnings += parsed
+        if aud.role == "brand":  # other brands are never named, not even as a filter choice
+            known = replace(known, brands=tuple(b for b in known.brands if b == aud.brand))
+        options = _month_options(known)
+        f, notes = _clamp_period(f, options)
     for w in warnings + notes:  # they quote the URL's values: plain text, never Markdown
         st.warning(plain(w), icon=":material/warning:")
     busy_notice()
-    f = _sidebar(f, known, options, uses)
-    params = filters.to_params(f)
+    if periods:
+        f, against = _public_sidebar(f, against, known, periods, uses)
+        params = public_params(f, against)
+    else:
+        f = _sidebar(f, known, options, uses)
+        params = filters.to_params(f)
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
     prov = data.get("provenance").iloc[0]
@@ -123,6 +137,12 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
                 icon=":material/info:")
     if intro:
         st.markdown(intro)
+    if periods:
+        # headlines and charts cover the same release period: a headline is a release cell,
+        # never a window whose shown months could be subtracted from it
+        return Ctx(f=f, hf=replace(f, against=filters.span(against) if against else None),
+                   known=known, as_of=as_of, simulated=simulated, k=k,
+                   currency=data.currency(), periods=periods)
     resolved = filters.resolve(f, known)
     hf = resolved
     if not f.from_month and not f.to_month and len(options) > 12:
@@ -147,7 +167,6 @@ def _sidebar(f: Filters, known: Known, options: list[str], uses: tuple[str, ...]
                         to_month=None if hi == options[-1] else hi)
     widgets = (("brand", "Brand", known.brands), ("channel", "Channel", None),
                ("role", "Crew role", None), ("region", "Region (country)", known.regions))
-    from etl.contracts import CHANNELS, ROLES
     for key, label, opts in widgets:
         if key not in uses:
             continue
@@ -158,8 +177,91 @@ def _sidebar(f: Filters, known: Known, options: list[str], uses: tuple[str, ...]
     return f
 
 
+PUBLIC_BREAKDOWNS = ("brand", "channel", "region", "role")
+BREAKDOWN_LABELS = {"all": "None (the whole industry)", "brand": "Brand", "channel": "Channel",
+                    "region": "Region (country)", "role": "Crew role"}
+
+
+def _public_filters(params: dict, known: Known, periods: tuple[str, ...],
+                    uses: tuple[str, ...]) -> tuple[Filters, str | None, list[str]]:
+    """Public mode's view from the URL: one release period (`period`, or `from`/`to` naming
+    one exactly), the period it is compared with (`vs`, None: the one just before), and one
+    breakdown with one member; every other value named in a warning and dropped."""
+    period, against, warnings = filters.pick_period(params, periods)
+    lists = {key: v for key, v in params.items() if key in LIST_KEYS}
+    f, parsed = filters.parse(lists, known)
+    warnings += parsed
+    allowed = _breakdowns(uses)
+    dim, member = public.breakdown(f, allowed)
+    for key in public.ignored(f, allowed):
+        kept = f"{dim} {member!r}" if dim != "all" else "the whole industry"
+        warnings.append(f"Ignored {key}={','.join(getattr(f, key))!r}: public figures show "
+                        f"one breakdown with one value at a time; showing {kept}.")
+    first, last = filters.span(period)
+    return (Filters(from_month=first, to_month=last,
+                    **({dim: (member,)} if dim != "all" else {})), against, warnings)
+
+
+def _breakdowns(uses: tuple[str, ...]) -> tuple[str, ...]:
+    """The breakdowns a public page follows: its sidebar's; a page without any (the brand
+    report) follows one brand, chosen on the page."""
+    return tuple(d for d in PUBLIC_BREAKDOWNS if d in uses) or ("brand",)
+
+
+def public_params(f: Filters, against: str | None) -> dict[str, str]:
+    """The URL of a public view: `period`, `vs` when not the period just before, and the
+    breakdown's one member (`brand=W`)."""
+    out = {"period": filters.period_name(f.from_month, f.to_month)}
+    if against:
+        out["vs"] = against
+    return {**out, **{key: v for key, v in filters.to_params(f).items() if key in LIST_KEYS}}
+
+
+def release_order(periods: tuple[str, ...]) -> list[str]:
+    """Years, then quarters, then months, the latest first in each."""
+    latest = sorted(periods, key=lambda p: filters.span(p)[0], reverse=True)
+    return sorted(latest, key=lambda p: ("year", "quarter", "month").index(filters.grain(p)))
+
+
+def _public_sidebar(f: Filters, against: str | None, known: Known, periods: tuple[str, ...],
+                    uses: tuple[str, ...]) -> tuple[Filters, str | None]:
+    """The release's periods (and the one compared with) and one breakdown, one member."""
+    sb = st.sidebar
+    sb.header("Filters")
+    sb.caption("The link in your address bar holds these filters: copy it to share this view.")
+    ordered = release_order(periods)
+    period = sb.selectbox("Period", ordered,
+                          index=ordered.index(filters.period_name(f.from_month, f.to_month)),
+                          help="Public figures cover one period of the audited release: a "
+                               "calendar year, a quarter or a month.")
+    same = [p for p in ordered if filters.grain(p) == filters.grain(period) and p != period]
+    default = filters.before(period)
+    vs = sb.selectbox("Change against", same,
+                      index=same.index(against or default) if (against or default) in same
+                      else None, placeholder=f"{default} (no data)",
+                      help=f"The {filters.grain(period)} the headline numbers are compared "
+                           "with.")
+    dims = ["all", *(d for d in PUBLIC_BREAKDOWNS if d in uses)]
+    dim, member = public.breakdown(f, _breakdowns(uses))
+    if len(dims) > 1:  # (a page without breakdowns keeps the brand it chooses itself)
+        dim = sb.radio("Breakdown (one at a time)", dims, index=dims.index(dim),
+                       format_func=BREAKDOWN_LABELS.get)
+        opts = list({"all": (), "brand": known.brands, "channel": CHANNELS,
+                     "region": known.regions, "role": ROLES}[dim])
+        member = sb.selectbox(BREAKDOWN_LABELS[dim], opts, index=opts.index(member)
+                              if member in opts else 0) if opts else ""
+    first, last = filters.span(period)
+    return (Filters(from_month=first, to_month=last, **({dim: (member,)} if member else {})),
+            None if vs in (None, default) else vs)
+
+
 def headline_caption(ctx: Ctx) -> str:
     """Which period the headline numbers cover, and what they are compared with."""
+    if ctx.periods:
+        period = filters.period_name(ctx.f.from_month, ctx.f.to_month)
+        return (f"Headline numbers and charts: {period}, change against "
+                f"{comparison_label(ctx)}. Public figures are the audited release's: one "
+                "period and one breakdown at a time.")
     latest = " (the latest 12 months; choose a period in the sidebar)" \
         if ctx.hf != ctx.f else ""
     return (f"Headline numbers: {period_label(ctx.hf)}{latest}, change against "
@@ -168,6 +270,15 @@ def headline_caption(ctx: Ctx) -> str:
 
 def period_label(f: Filters) -> str:
     return f"{f.from_month} to {f.to_month}" if f.from_month else "the whole period"
+
+
+def comparison_label(ctx: Ctx) -> str:
+    """The period the headline numbers are compared with: the release period chosen in
+    public mode (`2024`, `2025-Q1`), else the period of the same length before."""
+    if ctx.periods:
+        return filters.period_name(*ctx.hf.against) if ctx.hf.against else \
+            filters.before(filters.period_name(ctx.f.from_month, ctx.f.to_month))
+    return previous_label(ctx.hf)
 
 
 def previous_label(f: Filters) -> str:
@@ -210,9 +321,11 @@ def metric(col, label: str, now, before, fmt: str, *, share: bool = False, ctx: 
     else:
         value = fmt.format(now)
     delta = change(now, before, share)
+    against = comparison_label(ctx)
     col.metric(label, value, delta=delta, delta_color="off",
-               delta_description=f"vs {previous_label(ctx.hf)}" if delta else
-               f"no data for {previous_label(ctx.hf)}", help=help)
+               delta_description=f"vs {against}" if delta else
+               f"no change shown against {against} (no data, or a hidden figure)"
+               if ctx.periods else f"no data for {against}", help=help)
 
 
 def caption(ctx: Ctx, sources: str, extra: str = "", real: bool = False) -> None:

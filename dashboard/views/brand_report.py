@@ -65,7 +65,7 @@ ui.figure(ctx, "brand-crew", got, f=bhf)
 st.subheader("Download the report")
 # Brands publish for a reporting year: with no period chosen, the last complete calendar year
 # in the data (against the year before), as `twinimpact report` does; else the chosen period.
-year = report.reporting_year(ctx.known.months) if bhf != bf else None
+year = report.reporting_year(ctx.known.months) if bhf != bf and not ctx.periods else None
 rf = replace(bf, from_month=f"{year}-01", to_month=f"{year}-12") if year else bf
 cli = f"--year {year}" if year else f"--from {rf.from_month} --to {rf.to_month}"
 st.markdown(f"The report for **{ui.plain(rf.from_month)} to {ui.plain(rf.to_month)}**, compared with "
