@@ -39,7 +39,7 @@ import highspy
 import numpy as np
 import pandas as pd
 
-from etl import config
+from etl import config, release_statistics
 from etl.errors import UserError
 
 DOMINANCE = 0.85  # one person above this share of a magnitude makes it a primary cell
@@ -483,6 +483,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
     what it would be made from now (`kept`: the fingerprint it was built with). Returns the
     seconds it took (0.0 when kept)."""
     k = config.k_threshold()
+    release_statistics.rebuild(con, k)  # the release's other tables: rebuilt at every publish
     fp = fingerprint(con, models, k)
     if not force and kept == fp:
         _record(con, fp)
