@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts, disclosure, filters, labels, money, privacy, queries
+from dashboard import charts, disclosure, filters, labels, money, privacy, public, queries
 from dashboard.audience import Audience
 from dashboard.filters import Filters
 from etl.errors import UsageError, UserError
@@ -427,10 +427,10 @@ def render(db: Path, key: str, f: Filters, aud: Audience) -> Rendered:
     chart = REGISTRY.get(key)
     if chart is None:
         raise UsageError(f"unknown chart {key!r}; `twinimpact chart --list` prints every key")
-    if not queries.warehouse_ready(db):
+    if not public.ready_for(db, aud):
         raise UserError(f"no published warehouse at {db}; run `twinimpact demo` or load data "
                         "first")
-    known = queries.known_values(db)
+    known = disclosure.governed(db, "known_values", aud=aud)
     unknown = [b for b in f.brand if b not in known.brands]
     if unknown:
         raise UserError(f"unknown brand {unknown[0]!r} in {db}")
@@ -440,8 +440,8 @@ def render(db: Path, key: str, f: Filters, aud: Audience) -> Rendered:
     f, _ = disclosure.scope(f, aud)
     with reader(db) as con:
         frames = [disclosure.governed(con, name, *args, aud=aud) for name, *args in chart.calls(f)]
-        prov = queries.provenance(con)
-        token = CURRENCY.set(queries.reporting_currency(con))
+        prov = disclosure.governed(con, "provenance", aud=aud)
+        token = CURRENCY.set(disclosure.governed(con, "reporting_currency", aud=aud))
     try:
         built = chart.build(frames, f, aud.k)
     finally:

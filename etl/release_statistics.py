@@ -11,6 +11,7 @@ import re
 import duckdb
 
 from etl import config
+from etl.estimate import MIN_CONTROLS
 
 SQL = config.SQL_DIR / "release" / "statistics.sql"
 
@@ -24,4 +25,6 @@ def statements() -> list[str]:
 def rebuild(con: duckdb.DuckDBPyConnection, k: int) -> None:
     con.execute("create schema if not exists release")
     for sql in statements():
-        con.execute(sql, {"k": k} if re.search(r"\$k\b", sql) else None)
+        values = {"k": k, "min_controls": MIN_CONTROLS}
+        con.execute(sql, {n: v for n, v in values.items() if re.search(rf"\${n}\b", sql)}
+                    or None)

@@ -183,4 +183,14 @@ group by all;
 
 -- grain: one row per check: references that do not join (counts, no ids)
 create or replace table release.data_quality as
-select check_name, kind, rows, assets, description from marts.data_quality
+select check_name, kind, rows, assets, description from marts.data_quality;
+
+-- grain: one row per month × brand × channel after the brand's first twin use without a
+-- difference in differences (fewer than $min_controls control brands, or no method): which
+-- months' shortfall public figures call a before/after shortfall, not a DiD (brands' facts)
+create or replace table release.no_did_months as
+select distinct month, brand_id, channel, region
+from marts.displacement_monthly
+where post_adoption
+    and not (did_method in ('did_channel', 'did_all_channels')
+             and control_brands >= $min_controls)
