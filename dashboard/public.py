@@ -488,8 +488,10 @@ def _by_brand(src: Source, f: Filters, measures: tuple[str, ...]) -> tuple[pd.Da
         index=wide.index, columns=list(measures))
     wide = wide.where(found.isna() | found.eq("shown") | wide.notna(), np.nan)
     wide = wide.where(found.notna(), 0.0)  # no cell: nothing happened
-    people = got[got["measure"] == measures[0]].set_index("member")["people"]
-    wide["people"] = people.reindex(wide.index).fillna(0)
+    first = got[got["measure"] == measures[0]].set_index("member")
+    # no cell: nobody; a hidden cell: its people are not published either
+    wide["people"] = first["people"].reindex(wide.index).where(
+        first["status"].reindex(wide.index).notna(), 0)
     wide[privacy.SUPPRESSED_COL] = [_mark(got.loc[got["member"] == b, "status"], k)
                                     for b in wide.index]
     return wide.rename_axis(index="brand_id", columns=None).reset_index(), k
