@@ -218,8 +218,10 @@ def _reasons(frames, f, k) -> Built:
 
 def _compliance(frames, f, k) -> Built:
     df = frames[0]
-    if df.dropna(subset=["licensed_share"]).empty:
+    if df.empty:
         s = "No twin use by brand in this selection."
+    elif df.dropna(subset=["licensed_share"]).empty:
+        s = "No brand's licensed share can be shown in this selection (all suppressed)."
     else:
         low = df.dropna(subset=["licensed_share"]).sort_values("licensed_share").iloc[0]
         s = (f"{low['brand_id']} has the lowest share of licensed twin images "
@@ -378,7 +380,7 @@ def summary(page_key: str, shown: pd.DataFrame, f: Filters,
     key, f = found
     token = CURRENCY.set(currency)
     try:
-        return REGISTRY[key].build([shown], f, None).summary
+        return public.explain(shown) or REGISTRY[key].build([shown], f, None).summary
     finally:
         CURRENCY.reset(token)
 
@@ -446,6 +448,9 @@ def render(db: Path, key: str, f: Filters, aud: Audience) -> Rendered:
         built = chart.build(frames, f, aud.k)
     finally:
         CURRENCY.reset(token)
+    said = next((public.explain(frame) for frame in frames if public.explain(frame)), "")
+    if said:  # not "no twin use": the figure is not published
+        built = Built(built.fig, built.shown, said)
     return Rendered(chart, f, built, as_of_text(prov), bool(prov.iloc[0]["simulated"]), aud.k)
 
 

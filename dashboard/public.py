@@ -875,6 +875,12 @@ def withheld(df) -> str:
     return getattr(df, "attrs", {}).get(WITHHELD, "")
 
 
+def explain(df) -> str:
+    """The sentence a page, image or report shows for a withheld frame ('' otherwise)."""
+    return ("Withheld in public mode: not part of the public release (published figures are "
+            "drawn from one audited release only)." if withheld(df) else "")
+
+
 RELEASED = {"twin_share_overall": twin_share_overall,
             "twin_share_by_channel": twin_share_by_channel,
             "consent_over_time": consent_over_time,

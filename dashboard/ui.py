@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, disclosure, export, figures, filters, labels, money, signin
+from dashboard import data, disclosure, export, figures, filters, labels, money, public, signin
 from dashboard.audience import public as public_audience
 from dashboard.filters import LIST_KEYS, Filters, Known
 from dashboard.privacy import any_suppressed
@@ -271,7 +271,7 @@ def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: s
     f: the filters the chart was drawn with, when not the page's (e.g. the headline period).
     """
     st.plotly_chart(fig, key=f"chart-{key}", theme=None, config=PLOTLY_CONFIG)
-    extra = note
+    extra = " · ".join(n for n in (note, public.explain(shown)) if n)
     if ctx.k is not None and any_suppressed(shown):
         extra = (extra + " · " if extra else "") + \
             f"grey/blank cells are suppressed (fewer than {ctx.k} people)"
@@ -366,7 +366,7 @@ def table(ctx: Ctx, df: pd.DataFrame, *, sources: str, key: str,
     # codes shown as words on screen; the CSV below keeps the codes
     st.dataframe(labels.readable(df), hide_index=True, column_config=column_config,
                  key=f"table-{key}", height=height)
-    caption(ctx, sources)
+    caption(ctx, sources, public.explain(df))
     download(df, key)
 
 

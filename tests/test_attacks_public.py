@@ -20,7 +20,6 @@ from test_release import published, ranges, value_of
 
 from dashboard import report
 from dashboard.audience import public as public_audience
-from dashboard.filters import Filters
 
 VIEWS = Path(report.__file__).parent / "views"
 

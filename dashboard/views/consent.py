@@ -4,7 +4,7 @@ rights a union bargains for, scored per brand and over time."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, rights, ui
+from dashboard import charts, data, public, rights, ui
 
 ctx = ui.setup("Consent and rights: were twins used with consent, on fair terms?",
                uses=("period", "brand", "region"))
@@ -45,7 +45,7 @@ st.markdown("What performers' unions ask of a digital-replica licence (Equity's 
             "does not state, a licence that was never loaded, a model with no earlier shoots "
             "to compare pay with — is never counted as met.")
 if card.empty:
-    ui.empty_state("No twin use in these years: nothing to score.")
+    ui.empty_state(public.explain(card) or "No twin use in these years: nothing to score.")
 else:
     sentence = rights.worst_gaps(card, years)
     if sentence:
@@ -91,8 +91,9 @@ st.markdown("The usage exports say themselves whether each twin image was disclo
 IMAGE_SOURCES = ("published images read by scan-images, twin-usage exports "
                  "(staging.stg_image_checks, marts.image_checks_monthly)")
 if checks.empty:
-    ui.empty_state("No published image of these brands and months has been checked: "
-                   "`twinimpact scan-images FOLDER --map links.csv` reads them.")
+    ui.empty_state(public.explain(checks) or (
+        "No published image of these brands and months has been checked: "
+        "`twinimpact scan-images FOLDER --map links.csv` reads them."))
 else:
     lines = []
     for r in checks.itertuples():
