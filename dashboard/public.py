@@ -722,7 +722,7 @@ def event_study(src: Source, f: Filters) -> pd.DataFrame:
     """, {"dim": dim, "member": member})
 
 
-_SURVEY_COLS = ("employed::bigint as employed, median_earnings::double as median_earnings, "
+_SURVEY_COLS = ("employed::double as employed, median_earnings::double as median_earnings, "
                 "mean_earnings::double as mean_earnings, earnings_basis, currency, "
                 "case status when 'primary' then $note when 'secondary' then $second "
                 "else '' end as suppressed")

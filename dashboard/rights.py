@@ -88,7 +88,7 @@ def brand_scorecard_html(db: queries.Source, f: Filters, aud: Audience) -> str:
             "does not state, a licence not loaded, no earlier shoots to compare pay with), "
             "never counted as met. Whole calendar years: the scorecard is yearly.</p>")
     if card.empty:
-        why = public.withheld(card) or "No twin use in these years."
+        why = public.explain(card) or "No twin use in these years."
         return head + f"\n<p>{esc(why)}</p>"
     hidden = privacy.any_suppressed(card)
     rows = "\n".join(

@@ -241,5 +241,5 @@ def test_public_brand_report_reads_only_the_release(release_only, recorded):
     with duckdb.connect(str(release_only), read_only=True) as con:
         text = report.build_html(con, Filters(from_month="2025-01", to_month="2025-12",
                                               brand=("BR01",)), public_audience())
-    assert "withheld: not part of the public release" in text
+    assert "Withheld in public mode: not part of the public release" in text
     assert not _outside(relations(recorded)), _outside(relations(recorded))
