@@ -316,9 +316,8 @@ def test_the_consent_page_scores_every_right_and_names_the_worst(
     assert "2024" in one.subheader[0].value
 
 
-def test_public_mode_hides_the_scorecard_of_fewer_than_k_models(
+def test_public_mode_withholds_the_scorecard(
         world, monkeypatch, downloads):  # noqa: F811 — the fixture imported above
-
     # issue 19: the scorecard's met / not met / unknown counts are not cells of the public
     # release, so public mode shows none of them (and says why), whatever the models
     at = _page(world, monkeypatch, public=True)
