@@ -639,6 +639,23 @@ def crew_income_by_year_role(src: Source, f: Filters) -> pd.DataFrame:
     return pd.DataFrame(frames, columns=cols)
 
 
+def unlicensed_reasons(src: Source, f: Filters) -> pd.DataFrame:
+    """reason, assets, people: the release's reason cells of unlicensed images over the
+    period, most first (the reason breakdown: a brand or region filter is not followed)."""
+    k, periods = _span(src, f)
+    cols = ["reason", "assets", "people", privacy.SUPPRESSED_COL]
+    got = _tiled(src, periods, ("unlicensed_images",), "reason", by_member=True) \
+        if periods else pd.DataFrame()
+    if got.empty:
+        return pd.DataFrame(columns=cols)
+    out = pd.DataFrame({"reason": got["member"], "assets": got["value"],
+                        "people": got["people"].astype("float64"),
+                        privacy.SUPPRESSED_COL: [_mark([s], k) for s in got["status"]]})
+    out = out[out["assets"].isna() | (out["assets"] > 0)]
+    return out.sort_values(["assets", "reason"], ascending=[False, True], na_position="last",
+                           kind="stable")[cols].reset_index(drop=True)
+
+
 def twin_arrival(src: Source, f: Filters) -> pd.DataFrame:
     """first_use (the first month a brand based in the filter's regions used a twin; every
     brand without a region), first_use_any: the first month cells of twin images."""
@@ -840,9 +857,8 @@ def ready_for(db: Path, aud) -> bool:
 WITHHELD = "withheld"
 NOT_RELEASED = "withheld: not part of the public release"
 _NOT_RELEASED_COLUMNS = {
-    # unlicensed images by reason and the rights scorecard's met / not met / unknown counts
-    # split a cell into parts the release does not (yet) hold as cells of its own
-    "unlicensed_reasons": ("reason", "assets", "people"),
+    # the rights scorecard's met / not met / unknown counts split twin images into parts the
+    # release does not (yet) hold as cells of its own
     "rights_scorecard": ("right", "right_order", "twin_assets", "assets_met",
                          "assets_not_met", "assets_unknown", "share_met", "share_not_met",
                          "share_unknown", "models", "split_models"),
@@ -895,6 +911,7 @@ RELEASED = {"twin_share_overall": twin_share_overall,
             "brands_ranked": brands_ranked,
             "brand_choices": brand_choices,
             "compliance_by_brand": compliance_by_brand,
+            "unlicensed_reasons": unlicensed_reasons,
             "model_income_over_time": model_income_over_time,
             "crew_income_by_year_role": crew_income_by_year_role,
             "twin_arrival": twin_arrival,
