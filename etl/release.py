@@ -45,7 +45,7 @@ from etl.errors import UserError
 DOMINANCE = 0.85  # one person above this share of a magnitude makes it a primary cell
 PROTECTION = 0.5  # every protected cell's range must reach value ± this share of it
 GRAINS = ("month", "quarter", "year")
-DIMS = ("all", "brand", "channel", "role", "region")
+DIMS = ("all", "brand", "channel", "role", "region", "reason")
 SQL_DIR = config.SQL_DIR / "release"
 # the relations the fingerprint follows (what release/*.sql reads)
 READS = ("staging.int_usage_cube", "staging.int_model_numbers", "staging.stg_booking_crew",
