@@ -416,10 +416,10 @@ def test_random_worlds_leave_no_narrow_range(rows, k):
     con = duckdb.connect()
     con.execute("create temp table release_contributions (month date, brand_id varchar, "
                 "channel varchar, role varchar, person integer, people varchar, "
-                "measure varchar, value double, region varchar)")
+                "measure varchar, value double, region varchar, reason varchar)")
     homes = {"A": "GB", "B": "GB", "C": "FR"}
     con.executemany("insert into release_contributions values (?, ?, ?, null, ?, 'models', "
-                    "'twin_images', ?, ?)",
+                    "'twin_images', ?, ?, null)",
                     [[m, b, ch, p, v, homes[b]] for m, b, ch, p, v in rows])
     cells = con.execute(release._sql("cells"), {"measure": "twin_images"}).df()
     con.close()

@@ -243,3 +243,53 @@ def test_public_brand_report_reads_only_the_release(release_only, recorded):
                                               brand=("BR01",)), public_audience())
     assert "Withheld in public mode: not part of the public release" in text
     assert not _outside(relations(recorded)), _outside(relations(recorded))
+
+
+def test_the_other_public_figures_are_release_cells(world):
+    """The brands world (tests/release_worlds.py), hand-worked: 8 brands × one shoot a month
+    (2 days, 40 images) 2025-01..06; twin use Q2 only, 10 EUR an image, no licences. Brands
+    over the half-year: W and Z 180 twin images (six models each), X (one model) primary, Y
+    (150, five models) its secondary partner; shoot images 6 × 40 = 240 each."""
+    con = duckdb.connect(str(world), read_only=True)
+    try:
+        f = Filters(from_month="2025-01", to_month="2025-06")
+        brands = public.brands_ranked(con, f).set_index("brand_id")
+        compliance = public.compliance_by_brand(con, f).set_index("brand_id")
+        reasons = public.unlicensed_reasons(con, f)
+        income = public.model_income_over_time(con, f)
+        shoots = public.shoot_days_vs_expected(con, f)
+        arrival = public.twin_arrival(con, f)
+        dist = public.income_distribution(con, f).set_index("cohort")
+        curve = public.lorenz(con, 2025)
+    finally:
+        con.close()
+    assert brands.loc[["W", "Z"], "twin_assets"].tolist() == [180.0, 180.0]
+    assert brands.loc[["W", "Z"], "models"].tolist() == [6, 6]
+    assert brands.loc[["X", "Y"], "twin_assets"].isna().all()
+    assert brands.loc["X", privacy.SUPPRESSED_COL] == privacy.note(5)
+    assert brands.loc["Y", privacy.SUPPRESSED_COL] == privacy.secondary_note(5)
+    assert set(brands["shoot_assets"]) == {240.0}
+    assert brands.loc["W", "adoption_month"] == "2025-04" and pd.isna(
+        brands.loc["C1", "adoption_month"])
+    # no licence loaded: nothing licensed, every image watermarked and disclosed
+    assert compliance.loc["W", ["twin_assets", "licensed_share", "watermarked_share",
+                                "disclosed_share"]].tolist() == [180.0, 0.0, 1.0, 1.0]
+    # every unlicensed image's reason: no licence named (549 images, 18 models)
+    assert reasons[["reason", "assets", "people"]].values.tolist() == [["no_licence", 549.0,
+                                                                         18.0]]
+    # models' twin income: 183 images × 10 a month in Q2 (no income before: no month, as in
+    # marts.model_income_monthly); no crew, no shoot income
+    assert income["month"].dt.strftime("%Y-%m").tolist() == ["2025-04", "2025-05", "2025-06"]
+    assert income["twin_income"].tolist() == [1830.0] * 3
+    assert income["models_twin"].tolist() == [18] * 3
+    assert set(income["shoot_income"]) == {0.0}
+    assert shoots["actual_shoot_days"].tolist() == [16.0] * 6
+    assert arrival["first_use_any"].iloc[0] == pd.Timestamp("2025-04-01")
+    # 18 models' yearly income: 17 × 300, X 390. Median 300; the top tenth (2 models) is
+    # fewer than k: p90 and the top-10% share hidden; 18 models cannot fill ten deciles of 5
+    assert dist.loc["all", "models"] == 18 and dist.loc["all", "median_income"] == 300
+    # Gini: 2 Σ i·x(i) / (n Σx) − (n + 1)/n = 2 × 52,920 / 98,820 − 19/18
+    assert dist.loc["all", "gini"] == pytest.approx(2 * 52920 / 98820 - 19 / 18, abs=1e-6)
+    assert np.isnan(dist.loc["all", "p90_income"]) and np.isnan(dist.loc["all", "top10_share"])
+    assert dist.loc["all", privacy.SUPPRESSED_COL] == privacy.note(5)
+    assert curve.empty
