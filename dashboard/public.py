@@ -486,8 +486,7 @@ def _by_brand(src: Source, f: Filters, measures: tuple[str, ...]) -> tuple[pd.Da
         columns=list(measures))
     found = got.pivot(index="member", columns="measure", values="status").reindex(
         index=wide.index, columns=list(measures))
-    wide = wide.where(found.isna() | found.eq("shown") | wide.notna(), np.nan)
-    wide = wide.where(found.notna(), 0.0)  # no cell: nothing happened
+    wide = wide.where(found.notna(), 0.0)  # no cell: nothing happened (hidden: NaN already)
     first = got[got["measure"] == measures[0]].set_index("member")
     # no cell: nobody; a hidden cell: its people are not published either
     wide["people"] = first["people"].reindex(wide.index).where(

@@ -13,15 +13,12 @@ import duckdb
 import pandas as pd
 import pytest
 import release_worlds as rw
-import streamlit as st
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-from streamlit.testing.v1 import AppTest
+from test_attacks_doors import downloads  # noqa: F401 — every download's bytes, by name
 from test_release import published, ranges, value_of
+from test_release_public import _public_page
 
 from dashboard import report
 from dashboard.audience import public as public_audience
-
-VIEWS = Path(report.__file__).parent / "views"
 
 
 @pytest.fixture(scope="module")
@@ -36,30 +33,13 @@ def worlds(tmp_path_factory):
 
 
 @pytest.fixture
-def page(monkeypatch):
+def page(monkeypatch, downloads):  # noqa: F811 — the fixture imported above
     """A page in public mode: (its metrics by label, its CSV downloads by file name)."""
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self, path_or_data, mimetype, kind, filename=None):
-        if filename and isinstance(path_or_data, bytes):
-            files[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
-
     def run(name: str, db: Path, **params) -> tuple[dict[str, str], dict[str, pd.DataFrame]]:
-        monkeypatch.setenv("TWINIMPACT_DB", str(db))
-        monkeypatch.setenv("TWINIMPACT_PUBLIC", "1")
-        monkeypatch.delenv("TWINIMPACT_K", raising=False)
-        st.cache_data.clear()
-        files.clear()
-        at = AppTest.from_file(str(VIEWS / f"{name}.py"), default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        assert not at.exception, at.exception[0].message
-        csvs = {n: pd.read_csv(io.BytesIO(b)) for n, b in files.items() if n.endswith(".csv")}
+        downloads.clear()
+        at = _public_page(name, db, monkeypatch, **params)
+        csvs = {n: pd.read_csv(io.BytesIO(b)) for n, b in downloads.items()
+                if n.endswith(".csv")}
         return {m.label: m.value for m in at.metric}, csvs
     return run
 
