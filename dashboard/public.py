@@ -199,13 +199,15 @@ def _bounds(f: Filters, about: tuple) -> tuple[date, date] | None:
 
 
 def _tiled(src: Source, periods: list[tuple[str, str]], measures: tuple[str, ...],
-           dim: str, by_member: bool = False, member: str = "") -> pd.DataFrame:
-    """Per (member,) measure: the sum of the tiles' values (a tile without a cell is 0),
-    NaN when any tile is hidden; people: the most people behind one tile (a lower bound
-    of the distinct people behind the sum); status: the worst tile's; cells: tiles found.
-    A sum of shown cells tells nothing the release does not."""
+           dim: str, by_member: bool = False, member: str = "",
+           by_year: bool = False) -> pd.DataFrame:
+    """Per (member,) measure (and calendar year of the tiles, `by_year`): the sum of the
+    tiles' values (a tile without a cell is 0), NaN when any tile is hidden; people: the most
+    people behind one tile (a lower bound of the distinct people behind the sum); status:
+    the worst tile's; cells: tiles found. A sum of shown cells tells nothing the release
+    does not."""
     cells = queries._run(src, """
-        select member, measure, value, people, status
+        select member, measure, value, people, status, left(period, 4)::integer as year
         from release.cells
         where list_contains($measures::varchar[], measure) and dim = $dim
           and ($by_member or member = $member)
@@ -214,7 +216,7 @@ def _tiled(src: Source, periods: list[tuple[str, str]], measures: tuple[str, ...
           "periods": [f"{g}|{p}" for g, p in periods]})
     rank = {"shown": 0, "secondary": 1, "primary": 2}
     cells["rank"] = cells["status"].map(rank)
-    out = cells.groupby(["member", "measure"], sort=True).agg(
+    out = cells.groupby(["year"] * by_year + ["member", "measure"], sort=True).agg(
         value=("value", lambda v: v.sum(min_count=1)), people=("people", "max"),
         rank=("rank", "max"), cells=("status", "size")).reset_index()
     out.loc[out["rank"] > 0, ["value", "people"]] = np.nan
@@ -614,28 +616,29 @@ def crew_income_by_year_role(src: Source, f: Filters) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     k, (start, end) = about[0], bounds
     measures = ("crew_days", "crew_income", "displaced_crew_income")
-    frames = []
-    for year in range(start.year, end.year + 1):
-        a, b = max(start, date(year, 1, 1)), min(end, date(year, 12, 1))
-        months = queries._run(src, """
-            select count(*) as n from release.cells
-            where measure = 'crew_days' and grain = 'month' and dim = 'all'
-              and period_start between $a and $b
-        """, {"a": a, "b": b})["n"].iloc[0]
-        if not months:
-            continue
-        got = _tiled(src, tiles(a, b, *about[1:]), measures, "role", by_member=True)
-        if f.role:
-            got = got[got["member"].isin(f.role)]
-        for role, g in got.groupby("member", sort=True):
-            by = g.set_index("measure")
-            row = {"year": year, "months": int(months), "role": role}
-            for m in measures:
-                row[m] = float(by.loc[m, "value"]) if m in by.index else 0.0
-            row["people"] = by.loc["crew_days", "people"] if "crew_days" in by.index else 0
-            row[privacy.SUPPRESSED_COL] = _mark(g["status"], k)
-            frames.append(row)
-    return pd.DataFrame(frames, columns=cols)
+    # each year's part of the period, tiled on its own (a tile never spans two years)
+    periods = [t for year in range(start.year, end.year + 1)
+               for t in tiles(max(start, date(year, 1, 1)), min(end, date(year, 12, 1)),
+                              *about[1:])]
+    months = queries._run(src, """
+        select year(period_start) as year, count(*) as n from release.cells
+        where measure = 'crew_days' and grain = 'month' and dim = 'all'
+          and period_start between $a and $b
+        group by all
+    """, {"a": start, "b": end}).set_index("year")["n"]
+    got = _tiled(src, periods, measures, "role", by_member=True, by_year=True)
+    if f.role:
+        got = got[got["member"].isin(f.role)]
+    rows = []
+    for (year, role), g in got.groupby(["year", "member"], sort=True):
+        by = g.set_index("measure")
+        row = {"year": year, "months": int(months.get(year, 0)), "role": role}
+        for m in measures:
+            row[m] = float(by.loc[m, "value"]) if m in by.index else 0.0
+        row["people"] = by.loc["crew_days", "people"] if "crew_days" in by.index else 0
+        row[privacy.SUPPRESSED_COL] = _mark(g["status"], k)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=cols)
 
 
 def unlicensed_reasons(src: Source, f: Filters) -> pd.DataFrame:
