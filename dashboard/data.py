@@ -207,9 +207,10 @@ def events() -> pd.DataFrame:
 
 def ready() -> bool:
     path = db()
-    return _ready(str(path), data_version(path))
+    return _ready(str(path), data_version(path), audience())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _ready(db_path: str, version: str) -> bool:
-    return queries.warehouse_ready(Path(db_path))
+def _ready(db_path: str, version: str, aud: Audience) -> bool:
+    # the public audience's pages read the release only: it is what must be there
+    return public.ready_for(Path(db_path), aud)

@@ -33,6 +33,7 @@ from dashboard import (
     labels,
     money,
     privacy,
+    public,
     queries,
     rights,
     text,
@@ -292,8 +293,10 @@ def _reasons(frames, f, k) -> Built:
 
 def _compliance(frames, f, k) -> Built:
     df = frames[0]
-    if df.dropna(subset=["licensed_share"]).empty:
+    if df.empty:
         s = "No twin use by brand in this selection."
+    elif df.dropna(subset=["licensed_share"]).empty:
+        s = "No brand's licensed share can be shown in this selection (all suppressed)."
     else:
         low = df.dropna(subset=["licensed_share"]).sort_values("licensed_share").iloc[0]
         s = (f"{low['brand_id']} has the lowest share of licensed twin images "
@@ -674,10 +677,10 @@ def render(db: Path, key: str, f: Filters, aud: Audience) -> Rendered:
     chart = REGISTRY.get(key)
     if chart is None:
         raise UsageError(f"unknown chart {key!r}; `twinimpact chart --list` prints every key")
-    if not queries.warehouse_ready(db):
+    if not public.ready_for(db, aud):
         raise UserError(f"no published warehouse at {db}; run `twinimpact demo` or load data "
                         "first")
-    known = queries.known_values(db)
+    known = disclosure.governed(db, "known_values", aud=aud)
     unknown = [b for b in f.brand if b not in known.brands]
     if unknown:
         raise UserError(f"unknown brand {unknown[0]!r} in {db}")
@@ -687,17 +690,21 @@ def render(db: Path, key: str, f: Filters, aud: Audience) -> Rendered:
     f, _ = disclosure.scope(f, aud)
     with reader(db) as con:
         built = compose(con, chart, f, aud)
-        prov = queries.provenance(con)
+        prov = disclosure.governed(con, "provenance", aud=aud)
     return Rendered(chart, f, built, as_of_text(prov), bool(prov.iloc[0]["simulated"]), aud.k)
 
 
 def compose(src: queries.Source, chart: Chart, f: Filters, aud: Audience,
             opts: dict | None = None) -> Built:
     """A declaration built from its frames, each fetched through the disclosure layer as
-    `aud` (`disclosure.governed`), amounts in the warehouse's reporting currency."""
+    `aud` (`disclosure.governed`), amounts in the warehouse's reporting currency; a frame the
+    public release withholds gives its reason as the sentence (not "no twin use")."""
     frames = [disclosure.governed(src, name, *args, aud=aud) for name, *args in
               chart.needs(f, opts)]
-    return drawn(chart, frames, f, aud.k, queries.reporting_currency(src), opts)
+    built = drawn(chart, frames, f, aud.k,
+                  disclosure.governed(src, "reporting_currency", aud=aud), opts)
+    said = next((public.explain(frame) for frame in frames if public.explain(frame)), "")
+    return replace(built, summary=said) if said else built
 
 
 def drawn(chart: Chart, frames: list[pd.DataFrame], f: Filters, k: int | None,

@@ -15,13 +15,14 @@ Queries not (yet) served from the release keep the per-query disclosure layer
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from dashboard import privacy, queries
-from dashboard.filters import Filters, add_months, previous_period
+from dashboard.filters import Filters, Known, add_months, previous_period
 from dashboard.queries import Source
 
 # the order a breakdown is taken in when several are set: a public figure follows one
@@ -94,8 +95,8 @@ def _wide(cells: pd.DataFrame, keys: list[str], names: dict[str, str],
 
 
 def _k(src: Source) -> int:
-    row = queries._run(src, "select value from meta.settings where key = 'release_k'")
-    return int(row["value"].iloc[0]) if not row.empty else 5
+    row = queries._run(src, "select k from release.provenance")
+    return int(row["k"].iloc[0]) if not row.empty else 5
 
 
 def _share(src: Source, f: Filters, by_channel: bool) -> pd.DataFrame:
@@ -178,7 +179,7 @@ def tiles(start: date, end: date, first: date | None = None,
 def _about(src: Source) -> tuple[int, date | None, date | None]:
     """The release's k and the first and last month it holds, in one query."""
     row = queries._run(src, """
-        select (select value from meta.settings where key = 'release_k') as k,
+        select (select k from release.provenance) as k,
                min(period_start) as a, max(period_start) as b
         from release.cells where grain = 'month'
     """)
@@ -198,13 +199,15 @@ def _bounds(f: Filters, about: tuple) -> tuple[date, date] | None:
 
 
 def _tiled(src: Source, periods: list[tuple[str, str]], measures: tuple[str, ...],
-           dim: str, by_member: bool = False, member: str = "") -> pd.DataFrame:
-    """Per (member,) measure: the sum of the tiles' values (a tile without a cell is 0),
-    NaN when any tile is hidden; people: the most people behind one tile (a lower bound
-    of the distinct people behind the sum); status: the worst tile's; cells: tiles found.
-    A sum of shown cells tells nothing the release does not."""
+           dim: str, by_member: bool = False, member: str = "",
+           by_year: bool = False) -> pd.DataFrame:
+    """Per (member,) measure (and calendar year of the tiles, `by_year`): the sum of the
+    tiles' values (a tile without a cell is 0), NaN when any tile is hidden; people: the most
+    people behind one tile (a lower bound of the distinct people behind the sum); status:
+    the worst tile's; cells: tiles found. A sum of shown cells tells nothing the release
+    does not."""
     cells = queries._run(src, """
-        select member, measure, value, people, status
+        select member, measure, value, people, status, left(period, 4)::integer as year
         from release.cells
         where list_contains($measures::varchar[], measure) and dim = $dim
           and ($by_member or member = $member)
@@ -213,7 +216,7 @@ def _tiled(src: Source, periods: list[tuple[str, str]], measures: tuple[str, ...
           "periods": [f"{g}|{p}" for g, p in periods]})
     rank = {"shown": 0, "secondary": 1, "primary": 2}
     cells["rank"] = cells["status"].map(rank)
-    out = cells.groupby(["member", "measure"], sort=True).agg(
+    out = cells.groupby(["year"] * by_year + ["member", "measure"], sort=True).agg(
         value=("value", lambda v: v.sum(min_count=1)), people=("people", "max"),
         rank=("rank", "max"), cells=("status", "size")).reset_index()
     out.loc[out["rank"] > 0, ["value", "people"]] = np.nan
@@ -415,6 +418,487 @@ def periods(src: Source) -> pd.DataFrame:
                              "from release.periods order by period_start, grain")
 
 
+# ---- the other figures public output shows: release cells and the release's tables ------
+
+
+def _span(src: Source, f: Filters) -> tuple[int, list[tuple[str, str]]]:
+    """The release's k and the tiles of f's period (none when the release is empty)."""
+    about = _about(src)
+    bounds = _bounds(f, about)
+    return about[0], (tiles(*bounds, *about[1:]) if bounds else [])
+
+
+def _homes(src: Source) -> dict[str, str]:
+    """brand → home region: the brands of the release's region cells."""
+    rows = queries._run(src, "select distinct brand_id, region from release.no_did_months")
+    return dict(zip(rows["brand_id"], rows["region"], strict=True))
+
+
+def _no_did(src: Source, f: Filters, dim: str, member: str) -> pd.DataFrame:
+    """The months (and brands) of f's period whose shortfall is a before/after one."""
+    return queries._run(src, """
+        select distinct month, brand_id from release.no_did_months
+        where ($start::date is null or month >= $start::date)
+          and ($end::date is null or month <= $end::date)
+          and ($dim = 'all' or ($dim = 'brand' and brand_id = $member)
+               or ($dim = 'channel' and channel = $member)
+               or ($dim = 'region' and region = $member))
+    """, {"start": f.start(), "end": f.end(), "dim": dim, "member": member})
+
+
+def shoot_days_vs_expected(src: Source, f: Filters) -> pd.DataFrame:
+    """month, actual_shoot_days, expected_did, expected_before_after, expected_upper,
+    cancelled_for_twin_days, models: the release's month cells of the industry or of one
+    brand, channel or region (expected_upper hidden with its displaced_days_upper cell)."""
+    dim, member = breakdown(f)
+    names = {"shoot_days": "actual_shoot_days", "displaced_days_did": "did",
+             "displaced_days_upper": "upper", "cancelled_days": "cancelled_for_twin_days"}
+    cells = _months(src, f, tuple(names), dim, member)
+    cols = ["month", "actual_shoot_days", "expected_did", "expected_before_after",
+            "expected_upper", "cancelled_for_twin_days", "models", privacy.SUPPRESSED_COL]
+    if cells.empty:
+        return pd.DataFrame(columns=cols)
+    # the people behind the upper bound (models) are its cell's; shoots are no one's
+    order = {"displaced_days_upper": "upper", **names}
+    out = _wide(cells, ["month"], order, "models", _k(src))
+    out = out.rename(columns={"upper": "expected_upper"})
+    no_did = set(pd.to_datetime(_no_did(src, f, dim, member)["month"]))
+    out["month"] = pd.to_datetime(out["month"])
+    expected = out["actual_shoot_days"] + out["did"]
+    before_after = out["month"].isin(no_did)
+    out["expected_did"] = expected.where(~before_after)
+    out["expected_before_after"] = expected.where(before_after)
+    out["expected_upper"] = out["actual_shoot_days"] + out["expected_upper"]
+    return out[cols]
+
+
+def _by_brand(src: Source, f: Filters, measures: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
+    """Per brand (the brand or region filter choosing which), the release's brand cells of
+    `measures` over f's period, wide: a column per measure, NaN where a tile is hidden; the
+    people of the first measure, the worst status per brand."""
+    k, periods = _span(src, f)
+    got = _tiled(src, periods, measures, "brand", by_member=True) if periods else \
+        pd.DataFrame(columns=["member", "measure", "value", "people", "status", "cells"])
+    if f.brand:
+        got = got[got["member"].isin(f.brand)]
+    elif f.region:
+        homes = _homes(src)
+        got = got[got["member"].map(homes).isin(f.region)]
+    wide = got.pivot(index="member", columns="measure", values="value").reindex(
+        columns=list(measures))
+    found = got.pivot(index="member", columns="measure", values="status").reindex(
+        index=wide.index, columns=list(measures))
+    wide = wide.where(found.notna(), 0.0)  # no cell: nothing happened (hidden: NaN already)
+    first = got[got["measure"] == measures[0]].set_index("member")
+    # no cell: nobody; a hidden cell: its people are not published either
+    wide["people"] = first["people"].reindex(wide.index).where(
+        first["status"].reindex(wide.index).notna(), 0)
+    wide[privacy.SUPPRESSED_COL] = [_mark(got.loc[got["member"] == b, "status"], k)
+                                    for b in wide.index]
+    return wide.rename_axis(index="brand_id", columns=None).reset_index(), k
+
+
+def _adoption(src: Source) -> dict[str, str]:
+    """brand → its first month with a twin_images cell (a cell exists, shown or hidden,
+    wherever a brand used a twin: the release publishes that much)."""
+    rows = queries._run(src, """
+        select member as brand_id, strftime(min(period_start), '%Y-%m') as adoption_month
+        from release.cells
+        where measure = 'twin_images' and grain = 'month' and dim = 'brand'
+        group by member
+    """)
+    return dict(zip(rows["brand_id"], rows["adoption_month"], strict=True))
+
+
+def brands_ranked(src: Source, f: Filters) -> pd.DataFrame:
+    """brand_id, adoption_month, twin_assets, shoot_assets, twin_share, displaced_did,
+    displaced_upper, cancelled_for_twin_days, models: the release's brand cells over the
+    period (a channel filter is not followed: the release has no brand × channel cell)."""
+    measures = ("twin_images", "shoot_images", "displaced_days_did", "displaced_days_upper",
+                "cancelled_days")
+    wide, _ = _by_brand(src, f, measures)
+    cols = ["brand_id", "adoption_month", "twin_assets", "shoot_assets", "twin_share",
+            "displaced_did", "displaced_upper", "cancelled_for_twin_days", "models",
+            privacy.SUPPRESSED_COL]
+    out = wide.rename(columns={"twin_images": "twin_assets", "shoot_images": "shoot_assets",
+                               "displaced_days_did": "displaced_did",
+                               "displaced_days_upper": "displaced_upper",
+                               "cancelled_days": "cancelled_for_twin_days",
+                               "people": "models"})
+    out["adoption_month"] = out["brand_id"].map(_adoption(src))
+    out["twin_share"] = out["twin_assets"] / (out["twin_assets"] + out["shoot_assets"])
+    out["shortfall"] = out["displaced_did"]
+    no_did = set(_no_did(src, f, "all", "")["brand_id"])
+    out.loc[out["brand_id"].isin(no_did), "displaced_did"] = np.nan
+    out = out.sort_values(["shortfall", "twin_assets", "brand_id"],
+                          ascending=[False, False, True], na_position="last", kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
+def brand_choices(src: Source, f: Filters) -> pd.DataFrame:
+    """brand_id, adoption_month, displaced_did: the brands of the release, most displaced
+    first (shoot days: no people)."""
+    # shoot days first: every brand that booked a shoot is a choice
+    wide, _ = _by_brand(src, f, ("shoot_days", "displaced_days_did", "twin_images"))
+    out = wide.rename(columns={"displaced_days_did": "displaced_did"})
+    out["adoption_month"] = out["brand_id"].map(_adoption(src))
+    out = out.sort_values(["displaced_did", "twin_images", "brand_id"],
+                          ascending=[False, False, True], na_position="last", kind="stable")
+    return out[["brand_id", "adoption_month", "displaced_did"]].reset_index(drop=True)
+
+
+def compliance_by_brand(src: Source, f: Filters) -> pd.DataFrame:
+    """brand_id, twin_assets, licensed_share, watermarked_share, disclosed_share, people,
+    unlicensed_people, unwatermarked_people, undisclosed_people: the release's brand cells
+    of twin images and their unlicensed, unwatermarked, undisclosed parts (a share hidden
+    with either of its cells), least licensed first."""
+    measures = ("twin_images", "unlicensed_images", "unwatermarked_images",
+                "undisclosed_images")
+    wide, _ = _by_brand(src, f, measures)
+    twin = wide["twin_images"]
+    out = pd.DataFrame({
+        "brand_id": wide["brand_id"], "twin_assets": twin,
+        "licensed_share": 1 - wide["unlicensed_images"] / twin,
+        "watermarked_share": 1 - wide["unwatermarked_images"] / twin,
+        "disclosed_share": 1 - wide["undisclosed_images"] / twin,
+        "people": wide["people"], privacy.SUPPRESSED_COL: wide[privacy.SUPPRESSED_COL]})
+    out = out[~(twin == 0)]
+    for col in ("unlicensed_people", "unwatermarked_people", "undisclosed_people"):
+        out[col] = np.nan  # the parts' people: not published beside their shares
+    out = out.sort_values(["licensed_share", "brand_id"], na_position="last", kind="stable")
+    return out[["brand_id", "twin_assets", "licensed_share", "watermarked_share",
+                "disclosed_share", "people", "unlicensed_people", "unwatermarked_people",
+                "undisclosed_people", privacy.SUPPRESSED_COL]].reset_index(drop=True)
+
+
+def model_income_over_time(src: Source, f: Filters) -> pd.DataFrame:
+    """month, shoot_income (crew income of role model), twin_income (twin fees),
+    models_shoot, models_twin: the release's month cells; the period only, as the marts'."""
+    cells = queries._run(src, """
+        select period_start as month, measure, value, people, status
+        from release.cells
+        where grain = 'month' and ((measure = 'crew_income' and dim = 'role'
+                                    and member = 'model')
+                                   or (measure = 'twin_fees' and dim = 'all'))
+          and ($start::date is null or period_start >= $start::date)
+          and ($end::date is null or period_start <= $end::date)
+        order by month
+    """, {"start": f.start(), "end": f.end()})
+    k = _k(src)
+    cols = ["month", "shoot_income", "twin_income", "models_shoot", "models_twin",
+            privacy.SUPPRESSED_COL]
+    if cells.empty:
+        return pd.DataFrame(columns=cols)
+    shoot = _wide(cells[cells["measure"] == "crew_income"], ["month"],
+                  {"crew_income": "shoot_income"}, "models_shoot", k)
+    twin = _wide(cells[cells["measure"] == "twin_fees"], ["month"],
+                 {"twin_fees": "twin_income"}, "models_twin", k)
+    out = shoot.merge(twin, on="month", how="outer", suffixes=("", "_twin"))
+    out[privacy.SUPPRESSED_COL] = [
+        a or b for a, b in zip(out[privacy.SUPPRESSED_COL].fillna(""),
+                        out[privacy.SUPPRESSED_COL + "_twin"].fillna(""), strict=True)]
+    for col in ("shoot_income", "twin_income"):  # a month without the cell: nothing earned
+        out[col] = out[col].where(out[col].notna() | out[privacy.SUPPRESSED_COL].ne(""), 0.0)
+    out[["models_shoot", "models_twin"]] = out[["models_shoot", "models_twin"]].fillna(0)
+    out["month"] = pd.to_datetime(out["month"])
+    return out.sort_values("month")[cols].reset_index(drop=True)
+
+
+def crew_income_by_year_role(src: Source, f: Filters) -> pd.DataFrame:
+    """year, months, role, crew_days, crew_income, displaced_crew_income, people: per year the
+    period touches, the release's role cells tiling the period's months of that year (the
+    role breakdown: a brand or region filter is not followed)."""
+    about = _about(src)
+    bounds = _bounds(f, about)
+    cols = ["year", "months", "role", "crew_days", "crew_income", "displaced_crew_income",
+            "people", privacy.SUPPRESSED_COL]
+    if bounds is None:
+        return pd.DataFrame(columns=cols)
+    k, (start, end) = about[0], bounds
+    measures = ("crew_days", "crew_income", "displaced_crew_income")
+    # each year's part of the period, tiled on its own (a tile never spans two years)
+    periods = [t for year in range(start.year, end.year + 1)
+               for t in tiles(max(start, date(year, 1, 1)), min(end, date(year, 12, 1)),
+                              *about[1:])]
+    months = queries._run(src, """
+        select year(period_start) as year, count(*) as n from release.cells
+        where measure = 'crew_days' and grain = 'month' and dim = 'all'
+          and period_start between $a and $b
+        group by all
+    """, {"a": start, "b": end}).set_index("year")["n"]
+    got = _tiled(src, periods, measures, "role", by_member=True, by_year=True)
+    if f.role:
+        got = got[got["member"].isin(f.role)]
+    rows = []
+    for (year, role), g in got.groupby(["year", "member"], sort=True):
+        by = g.set_index("measure")
+        row = {"year": year, "months": int(months.get(year, 0)), "role": role}
+        for m in measures:
+            row[m] = float(by.loc[m, "value"]) if m in by.index else 0.0
+        row["people"] = by.loc["crew_days", "people"] if "crew_days" in by.index else 0
+        row[privacy.SUPPRESSED_COL] = _mark(g["status"], k)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=cols)
+
+
+def unlicensed_reasons(src: Source, f: Filters) -> pd.DataFrame:
+    """reason, assets, people: the release's reason cells of unlicensed images over the
+    period, most first (the reason breakdown: a brand or region filter is not followed)."""
+    k, periods = _span(src, f)
+    cols = ["reason", "assets", "people", privacy.SUPPRESSED_COL]
+    got = _tiled(src, periods, ("unlicensed_images",), "reason", by_member=True) \
+        if periods else pd.DataFrame()
+    if got.empty:
+        return pd.DataFrame(columns=cols)
+    out = pd.DataFrame({"reason": got["member"], "assets": got["value"],
+                        "people": got["people"].astype("float64"),
+                        privacy.SUPPRESSED_COL: [_mark([s], k) for s in got["status"]]})
+    out = out[out["assets"].isna() | (out["assets"] > 0)]
+    return out.sort_values(["assets", "reason"], ascending=[False, True], na_position="last",
+                           kind="stable")[cols].reset_index(drop=True)
+
+
+def twin_arrival(src: Source, f: Filters) -> pd.DataFrame:
+    """first_use (the first month a brand based in the filter's regions used a twin; every
+    brand without a region), first_use_any: the first month cells of twin images."""
+    return queries._run(src, """
+        select min(period_start) filter (where dim = 'region' and
+                   (len($region::varchar[]) = 0 or list_contains($region::varchar[], member)))
+                   ::timestamp as first_use,
+               min(period_start) filter (where dim = 'all')::timestamp as first_use_any
+        from release.cells
+        where measure = 'twin_images' and grain = 'month'
+    """, {"region": list(f.region)})
+
+
+def _statistics(src: Source, names: list[str], years: tuple[int, int] | None = None,
+                year: int | None = None) -> pd.DataFrame:
+    return queries._run(src, """
+        select statistic, period::integer as year, member as cohort, point, value, people,
+            status
+        from release.statistics
+        where list_contains($names::varchar[], statistic)
+          and ($year::integer is null or period::integer = $year::integer)
+          and ($a::integer is null or period::integer between $a::integer and $b::integer)
+        order by year, cohort, point
+    """, {"names": names, "year": year, "a": years[0] if years else None,
+          "b": years[1] if years else None})
+
+
+DISTRIBUTION = ("models", "median_income", "p90_income", "top10_share", "gini")
+
+
+def income_distribution(src: Source, f: Filters) -> pd.DataFrame:
+    """year, cohort, models, median_income, p90_income, top10_share, gini, top_group:
+    release.statistics for the years the period touches (each statistic shown by its own
+    rule: METHODOLOGY.md, "The public release")."""
+    start, end = f.start(), f.end()
+    stats = _statistics(src, list(DISTRIBUTION),
+                        (start.year, end.year) if start and end else None)
+    cols = ["year", "cohort", *DISTRIBUTION, "top_group", privacy.SUPPRESSED_COL]
+    if stats.empty:
+        return pd.DataFrame(columns=cols)
+    k = _k(src)
+    wide = stats.pivot(index=["year", "cohort"], columns="statistic", values="value").reindex(
+        columns=list(DISTRIBUTION))
+    top = stats[stats["statistic"] == "top10_share"].set_index(["year", "cohort"])["people"]
+    hidden = stats[stats["status"] != "shown"].groupby(["year", "cohort"])["status"].agg(list)
+    out = wide.assign(top_group=top.reindex(wide.index).astype("float64")).rename_axis(
+        columns=None).reset_index()
+    out[privacy.SUPPRESSED_COL] = [_mark(hidden.get((y, c), []), k)
+                                   for y, c in zip(out["year"], out["cohort"], strict=True)]
+    return out[cols]
+
+
+def lorenz(src: Source, year: int) -> pd.DataFrame:
+    """cohort, models, pop_share, income_share: the release's decile points of each cohort
+    whose curve is shown (every decile of ≥ k models, none dominated), (0, 0) first."""
+    stats = _statistics(src, ["lorenz", "models"], year=int(year))
+    curve = stats[(stats["statistic"] == "lorenz") & (stats["status"] == "shown")]
+    models = stats[stats["statistic"] == "models"].set_index("cohort")["value"]
+    cols = ["cohort", "models", "pop_share", "income_share"]
+    if curve.empty:
+        return pd.DataFrame(columns=cols)
+    points = pd.DataFrame({"cohort": curve["cohort"], "pop_share": curve["point"],
+                           "income_share": curve["value"]})
+    origin = pd.DataFrame({"cohort": points["cohort"].unique(), "pop_share": 0.0,
+                           "income_share": 0.0})
+    out = pd.concat([origin, points], ignore_index=True)
+    out["models"] = out["cohort"].map(models).astype("int64")
+    return out.sort_values(["cohort", "pop_share"], kind="stable")[cols].reset_index(drop=True)
+
+
+def event_study(src: Source, f: Filters) -> pd.DataFrame:
+    """scope, event_month, effect, effect_low, effect_high, brands, placebo, joint_low,
+    joint_high: release.event_study of ALL, or of the one brand filtered."""
+    dim, member = breakdown(f, ("brand",))
+    return queries._run(src, """
+        select scope, event_month, effect, effect_low, effect_high, brands, placebo,
+            joint_low, joint_high
+        from release.event_study
+        where scope = case when $dim = 'brand' then $member else 'ALL' end
+        order by scope, event_month
+    """, {"dim": dim, "member": member})
+
+
+_SURVEY_COLS = ("employed::double as employed, median_earnings::double as median_earnings, "
+                "mean_earnings::double as mean_earnings, earnings_basis, currency, "
+                "case status when 'primary' then $note when 'secondary' then $second "
+                "else '' end as suppressed")
+
+
+def _survey(src: Source, f: Filters, select: str, where: str, order: str,
+            extra: dict | None = None) -> pd.DataFrame:
+    k = _k(src)
+    return queries._run(src, f"""
+        select {select}
+        from (select *, {queries._GRANULARITY} as granularity,
+                  {queries._AREA_LEVEL} as area_level
+              from release.survey) as rows
+        where {queries._ROLE} and {where}
+        order by {order}
+    """, {"role": list(f.role), "region": list(f.region), "note": privacy.note(k),  # noqa: S608
+          "second": privacy.secondary_note(k), **(extra or {})})
+
+
+def employment_survey(src: Source, f: Filters) -> pd.DataFrame:
+    """period, area, role, source, employed, median_earnings, mean_earnings, earnings_basis,
+    currency (+ suppressed): release.survey, every non-BLS source."""
+    return _survey(src, f, f"period, area, role, source, {_SURVEY_COLS}",
+                   f"source not ilike '%BLS%' and {queries._REGION}",
+                   "period, area, role, source")
+
+
+def employment_bls(src: Source, f: Filters) -> pd.DataFrame:
+    """The BLS OEWS rows of release.survey (national statistics, shown as published)."""
+    return _survey(src, f, f"period, area, role, source, {_SURVEY_COLS}",
+                   "source ilike '%BLS%'", "role, period")
+
+
+def employment_sources(src: Source, f: Filters) -> pd.DataFrame:
+    """source, granularity, area_level, rows, periods, first_period, last_period of
+    release.survey (counts of rows, no people)."""
+    return _survey(src, f, "source, granularity, area_level, count(*) as rows, "
+                           "count(distinct period) as periods, min(period) as first_period, "
+                           "max(period) as last_period",
+                   f"{queries._REGION} group by all", "rows desc, source, granularity, area_level")
+
+
+def employment_series(src: Source, f: Filters, source: str | None = None,
+                      granularity: str | None = None,
+                      area_level: str | None = None) -> pd.DataFrame:
+    """queries.employment_series' frame from release.survey (hidden rows NaN, marked)."""
+    return _survey(src, f, "period, period_start, area, role, source, granularity, area_level, "
+                           + _SURVEY_COLS, f"""{queries._REGION}
+          and (source, granularity, area_level) in (
+            select (source, granularity, area_level) from (
+                select source, {queries._GRANULARITY} as granularity,
+                    {queries._AREA_LEVEL} as area_level, count(*) as n
+                from release.survey
+                where {queries._ROLE} and {queries._REGION} and $source::varchar is null
+                group by all
+                order by n desc, source, granularity, area_level
+                limit 1)
+            union all
+            select ($source::varchar, $granularity::varchar, $area_level::varchar))""",  # noqa: S608
+                   "period_start, area, role",
+                   {"source": source, "granularity": granularity, "area_level": area_level})
+
+
+def known_values(src: Source) -> Known:
+    """The months, brands and regions a public URL may name: release.filter_values."""
+    rows = queries._run(src, "select filter, value from release.filter_values "
+                             "order by filter, value")
+    values = {name: tuple(group["value"]) for name, group in rows.groupby("filter", sort=False)}
+    return Known(months=values.get("month", ()), brands=values.get("brand", ()),
+                 regions=values.get("region", ()))
+
+
+def provenance(src: Source) -> pd.DataFrame:
+    """as_of, simulated, loads, files: what the release was built from."""
+    return queries._run(src, "select as_of, simulated, loads, files from release.provenance")
+
+
+def reporting_currency(src: Source) -> str:
+    """The reporting currency the release's money is in."""
+    row = queries._run(src, "select currency from release.provenance")
+    return str(row["currency"].iloc[0]) if not row.empty else "EUR"
+
+
+def loads(src: Source) -> pd.DataFrame:
+    """The Data page's list of loads, as of the release (file base names only)."""
+    return queries._run(src, "select * from release.loads order by load_id desc")
+
+
+def quarantine_summary(src: Source) -> pd.DataFrame:
+    """kind, file, column_name, rule, rows: quarantined rows counted, never their values."""
+    return queries._run(src, "select * from release.quarantine "
+                             "order by rows desc, kind, file, column_name, rule")
+
+
+def data_quality(src: Source) -> pd.DataFrame:
+    """References that do not join, as of the release (counts, no ids)."""
+    return queries._run(src, "select * from release.data_quality order by rows desc, "
+                             "check_name")
+
+
+def ready_for(db: Path, aud) -> bool:
+    """Whether the warehouse has what `aud` reads: the release for the public audience it
+    serves (public pages read nothing else), else the marts (queries.warehouse_ready)."""
+    if aud.role == "public" and Path(db).exists():
+        try:
+            if serves(aud, release_k(db)):
+                return True
+        except Exception:  # noqa: BLE001 — a half-written or foreign file: not the release
+            return False
+    return queries.warehouse_ready(db)
+
+
+# Figures that are not part of the release: the public audience gets their frame empty, its
+# reason in attrs[WITHHELD] (ui shows it), never the marts. The columns are the queries'.
+WITHHELD = "withheld"
+NOT_RELEASED = "withheld: not part of the public release"
+_NOT_RELEASED_COLUMNS = {
+    # the rights scorecard's met / not met / unknown counts split twin images into parts the
+    # release does not (yet) hold as cells of its own
+    "rights_scorecard": ("right", "right_order", "twin_assets", "assets_met",
+                         "assets_not_met", "assets_unknown", "share_met", "share_not_met",
+                         "share_unknown", "models", "split_models"),
+    "rights_by_brand": ("brand_id", "right", "right_order", "twin_assets", "assets_met",
+                        "assets_not_met", "assets_unknown", "share_met", "share_not_met",
+                        "share_unknown", "models", "split_models"),
+    "rights_by_year": ("year", "right", "right_order", "twin_assets", "assets_met",
+                       "assets_not_met", "assets_unknown", "share_met", "share_not_met",
+                       "share_unknown", "models", "split_models"),
+    # images checked per brand: counts of the models whose twins they show, not in the release
+    "image_checks_by_brand": ("brand_id", "images_checked", "images_valid",
+                              "images_ai_declared", "images_no_training",
+                              "images_linked_to_use", "claimed_disclosed",
+                              "claimed_not_found", "found_not_claimed", "models"),
+    "coverage": ("brand_id", "covered_from", "covered_to", "coverage", "observed_months"),
+}
+
+
+def _not_released(name: str):
+    def withheld(src: Source, *args) -> pd.DataFrame:
+        out = pd.DataFrame(columns=list(_NOT_RELEASED_COLUMNS[name]))
+        out.attrs[WITHHELD] = NOT_RELEASED
+        return out
+    withheld.__doc__ = f"{name}: not part of the public release (an empty frame, marked)."
+    return withheld
+
+
+def withheld(df) -> str:
+    """Why a public frame is empty ('' when it is not withheld)."""
+    return getattr(df, "attrs", {}).get(WITHHELD, "")
+
+
+def explain(df) -> str:
+    """The sentence a page, image or report shows for a withheld frame ('' otherwise)."""
+    return ("Withheld in public mode: not part of the public release (published figures are "
+            "drawn from one audited release only)." if withheld(df) else "")
+
+
 RELEASED = {"twin_share_overall": twin_share_overall,
             "twin_share_by_channel": twin_share_by_channel,
             "consent_over_time": consent_over_time,
@@ -424,7 +908,29 @@ RELEASED = {"twin_share_overall": twin_share_overall,
             "consent_totals": consent_totals,
             "crew_by_role": crew_by_role,
             "twin_share_by_half": twin_share_by_half,
-            "displacement_estimates": displacement_estimates}
+            "displacement_estimates": displacement_estimates,
+            "shoot_days_vs_expected": shoot_days_vs_expected,
+            "brands_ranked": brands_ranked,
+            "brand_choices": brand_choices,
+            "compliance_by_brand": compliance_by_brand,
+            "unlicensed_reasons": unlicensed_reasons,
+            "model_income_over_time": model_income_over_time,
+            "crew_income_by_year_role": crew_income_by_year_role,
+            "twin_arrival": twin_arrival,
+            "income_distribution": income_distribution,
+            "lorenz": lorenz,
+            "event_study": event_study,
+            "employment_survey": employment_survey,
+            "employment_bls": employment_bls,
+            "employment_sources": employment_sources,
+            "employment_series": employment_series,
+            "known_values": known_values,
+            "provenance": provenance,
+            "reporting_currency": reporting_currency,
+            "loads": loads,
+            "quarantine_summary": quarantine_summary,
+            "data_quality": data_quality,
+            **{name: _not_released(name) for name in _NOT_RELEASED_COLUMNS}}
 
 
 PREFIX = "release:"  # a call served from the release (its own cache entry, never disclosed again)
@@ -434,10 +940,10 @@ def release_k(src: Source) -> int | None:
     """The k the published release was suppressed for; None when the warehouse has no
     release (built before it existed: the next load builds it)."""
     try:
-        row = queries._run(src, "select value from meta.settings where key = 'release_k'")
+        row = queries._run(src, "select k from release.provenance")
     except duckdb.CatalogException:
         return None
-    return int(row["value"].iloc[0]) if not row.empty else None
+    return int(row["k"].iloc[0]) if not row.empty else None
 
 
 def serves(aud, k: int | None) -> bool:

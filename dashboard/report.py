@@ -157,9 +157,9 @@ def build_html(db: queries.Source, f: Filters, aud: Audience) -> str:
     disclosed for `aud` (dashboard.disclosure)."""
     brand = f.brand[0]
     k = aud.k
-    currency = queries.reporting_currency(db)
+    currency = governed(db, "reporting_currency", aud=aud)
     numbers = key_numbers(db, f, aud)
-    prov = queries.provenance(db).iloc[0]
+    prov = governed(db, "provenance", aud=aud).iloc[0]
     simulated = bool(prov["simulated"])
     as_of = "no load yet" if pd.isna(prov["as_of"]) else f"{pd.Timestamp(prov['as_of']):%Y-%m-%d %H:%M %Z}"
     # every brand's files: a brand audience gets none (disclosure.RULES["loads"])

@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from dashboard import disclosure, privacy, queries
+from dashboard import disclosure, privacy, public, queries
 from dashboard.audience import Audience
 from dashboard.charts import RIGHT_NAMES
 from dashboard.filters import Filters
@@ -88,7 +88,8 @@ def brand_scorecard_html(db: queries.Source, f: Filters, aud: Audience) -> str:
             "does not state, a licence not loaded, no earlier shoots to compare pay with), "
             "never counted as met. Whole calendar years: the scorecard is yearly.</p>")
     if card.empty:
-        return head + "\n<p>No twin use in these years.</p>"
+        why = public.explain(card) or "No twin use in these years."
+        return head + f"\n<p>{esc(why)}</p>"
     hidden = privacy.any_suppressed(card)
     rows = "\n".join(
         f"<tr><td>{esc(RIGHT_NAMES.get(r.right, r.right))}</td>"

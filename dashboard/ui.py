@@ -401,7 +401,7 @@ def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: s
     f: the filters the chart was drawn with, when not the page's (e.g. the headline period).
     """
     st.plotly_chart(fig, key=f"chart-{key}", theme=None, config=PLOTLY_CONFIG)
-    extra = note
+    extra = " · ".join(n for n in (note, public.explain(shown)) if n)
     if ctx.k is not None and any_suppressed(shown):
         extra = (extra + " · " if extra else "") + \
             f"grey/blank cells are suppressed (fewer than {ctx.k} people)"
@@ -473,7 +473,9 @@ def embed_snippet(reg_key: str, f: Filters) -> str:
 
 
 def alternative(key: str, shown: pd.DataFrame, sentence: str | None) -> None:
-    """What a screen reader gets instead of the picture: one sentence and the data table."""
+    """What a screen reader gets instead of the picture: one sentence and the data table; a
+    frame the public release withholds says so instead (not "no twin use")."""
+    sentence = public.explain(shown) or sentence
     if sentence is None:  # a chart without a sentence of its own: say what it is at least
         sentence = f"Chart {key.replace('-', ' ')}: its data are in the table below."
     if sentence:
@@ -495,7 +497,7 @@ def table(ctx: Ctx, df: pd.DataFrame, *, sources: str, key: str,
     # codes shown as words on screen; the CSV below keeps the codes
     st.dataframe(labels.readable(df), hide_index=True, column_config=column_config,
                  key=f"table-{key}", height=height)
-    caption(ctx, sources)
+    caption(ctx, sources, public.explain(df))
     download(df, key)
 
 

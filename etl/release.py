@@ -39,13 +39,13 @@ import highspy
 import numpy as np
 import pandas as pd
 
-from etl import config
+from etl import config, release_statistics
 from etl.errors import UserError
 
 DOMINANCE = 0.85  # one person above this share of a magnitude makes it a primary cell
 PROTECTION = 0.5  # every protected cell's range must reach value ± this share of it
 GRAINS = ("month", "quarter", "year")
-DIMS = ("all", "brand", "channel", "role", "region")
+DIMS = ("all", "brand", "channel", "role", "region", "reason")
 SQL_DIR = config.SQL_DIR / "release"
 # the relations the fingerprint follows (what release/*.sql reads)
 READS = ("staging.int_usage_cube", "staging.int_model_numbers", "staging.stg_booking_crew",
@@ -483,6 +483,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
     what it would be made from now (`kept`: the fingerprint it was built with). Returns the
     seconds it took (0.0 when kept)."""
     k = config.k_threshold()
+    release_statistics.rebuild(con, k)  # the release's other tables: rebuilt at every publish
     fp = fingerprint(con, models, k)
     if not force and kept == fp:
         _record(con, fp)

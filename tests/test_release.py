@@ -63,19 +63,25 @@ def public_equations(cells: pd.DataFrame, homes: dict[str, str]) -> list[tuple[s
 
 
 def ranges(cells: pd.DataFrame, homes: dict[str, str], which: list[str] | None = None,
-           lower: float | None = 0.0) -> dict[str, tuple[float, float]]:
+           lower: float | None = 0.0, extra: list[tuple[float, list[str]]] = ()
+           ) -> dict[str, tuple[float, float]]:
     """Lowest and highest value of every hidden cell (or of `which`) consistent with the
-    published cells of one measure: linprog, min and max per cell."""
+    published cells of one measure: linprog, min and max per cell. `extra`: more numbers a
+    reader has, each (value, the cells it is the sum of: `grain|period|dim|member` keys)."""
     c = cells.assign(key=cells["grain"] + "|" + cells["period"] + "|" + cells["dim"] + "|"
                      + cells["member"])
     shown = dict(zip(c["key"], c["value"].where(c["status"] == "shown"), strict=True))
     hidden = [k for k, v in shown.items() if pd.isna(v)]
     col = {k: i for i, k in enumerate(hidden)}
+    # every relation as (constant, [(cell, sign)]): constant + sum of sign × cell = 0
+    relations = [(0.0, [(t, 1.0)] + [(p, -1.0) for p in parts])
+                 for t, parts in public_equations(cells, homes)]
+    relations += [(v, [(p, -1.0) for p in keys]) for v, keys in extra]
     rows, rhs = [], []
-    for total, parts in public_equations(cells, homes):
+    for constant, parts in relations:
         row = np.zeros(len(hidden))
-        b = 0.0
-        for key, sign in [(total, 1.0)] + [(p, -1.0) for p in parts]:
+        b = -constant
+        for key, sign in parts:
             if key in col:
                 row[col[key]] += sign
             else:
@@ -410,10 +416,10 @@ def test_random_worlds_leave_no_narrow_range(rows, k):
     con = duckdb.connect()
     con.execute("create temp table release_contributions (month date, brand_id varchar, "
                 "channel varchar, role varchar, person integer, people varchar, "
-                "measure varchar, value double, region varchar)")
+                "measure varchar, value double, region varchar, reason varchar)")
     homes = {"A": "GB", "B": "GB", "C": "FR"}
     con.executemany("insert into release_contributions values (?, ?, ?, null, ?, 'models', "
-                    "'twin_images', ?, ?)",
+                    "'twin_images', ?, ?, null)",
                     [[m, b, ch, p, v, homes[b]] for m, b, ch, p, v in rows])
     cells = con.execute(release._sql("cells"), {"measure": "twin_images"}).df()
     con.close()

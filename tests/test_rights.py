@@ -316,15 +316,15 @@ def test_the_consent_page_scores_every_right_and_names_the_worst(
     assert "2024" in one.subheader[0].value
 
 
-def test_public_mode_hides_the_scorecard_of_fewer_than_k_models(
+def test_public_mode_withholds_the_scorecard(
         world, monkeypatch, downloads):  # noqa: F811 — the fixture imported above
-    from test_dashboard_pages import csv
-
+    # issue 19: the scorecard's met / not met / unknown counts are not cells of the public
+    # release, so public mode shows none of them (and says why), whatever the models
     at = _page(world, monkeypatch, public=True)
-    card = csv(downloads, "consent-rights.csv")
-    assert set(card["assets_met"]) == {""} and set(card["share_unknown"]) == {""}
-    assert set(card["suppressed"]) == {"suppressed: fewer than 5 people"}
+    assert "consent-rights.csv" not in downloads
     assert not any(m.value.startswith("**Finding.**") for m in at.markdown)
+    assert any(i.value.startswith("Withheld in public mode: not part of the public release")
+               for i in at.info)
 
 
 def test_the_brand_report_carries_the_brand_scorecard(world):
@@ -340,7 +340,7 @@ def test_the_brand_report_carries_the_brand_scorecard(world):
             "<td class=num>45.5%</td><td class=num>0.0%</td><td class=num>33</td></tr>") in page
     assert ("<td class=num>48.5%</td><td class=num>0.0%</td><td class=num>51.5%</td>"
             "<td class=num>33</td></tr>") in page
-    # three models: every figure hidden
+    # public: not part of the release (issue 19), so no figure, and the reason said
     public = rights.brand_scorecard_html(world, f, Audience(role="public", k=5))
-    assert "Suppressed (–): fewer than 5 models" in public and "54.5%" not in public
-    assert public.count("<td class=num>–</td>") == 10 * 4
+    assert "Withheld in public mode: not part of the public release" in public
+    assert "54.5%" not in public and "<td class=num>" not in public

@@ -4,7 +4,7 @@ rights a union bargains for, scored per brand and over time."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import rights, ui
+from dashboard import public, rights, ui
 
 ctx = ui.setup("Consent and rights: were twins used with consent, on fair terms?",
                uses=("period", "brand", "region"))
@@ -44,7 +44,7 @@ st.markdown("What performers' unions ask of a digital-replica licence (Equity's 
             "does not state, a licence that was never loaded, a model with no earlier shoots "
             "to compare pay with — is never counted as met.")
 if card.empty:
-    ui.empty_state("No twin use in these years: nothing to score.")
+    ui.empty_state(public.explain(card) or "No twin use in these years: nothing to score.")
 else:
     sentence = rights.worst_gaps(card, years)
     if sentence:
@@ -75,8 +75,9 @@ st.markdown("The usage exports say themselves whether each twin image was disclo
             "(C2PA) and IPTC labels say whether the image itself declares generative AI. "
             "Where both exist for the same use they should agree.")
 if checks.empty:
-    ui.empty_state("No published image of these brands and months has been checked: "
-                   "`twinimpact scan-images FOLDER --map links.csv` reads them.")
+    ui.empty_state(public.explain(checks) or (
+        "No published image of these brands and months has been checked: "
+        "`twinimpact scan-images FOLDER --map links.csv` reads them."))
 else:
     lines = []
     for r in checks.itertuples():

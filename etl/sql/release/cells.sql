@@ -1,9 +1,10 @@
--- grain: one row per measure × period (whole month, quarter or calendar year) × breakdown (all, brand, channel, role, region) × member
+-- grain: one row per measure × period (whole month, quarter or calendar year) × breakdown (all, brand, channel, role, region, reason) × member
 -- The release's cells before suppression, from the temporary contributions table (see
 -- contributions.sql): value = the sum; people = the distinct people whose part is not zero
 -- (null for measures about no people); top_share = the largest person's part of the value
 -- (of the sum of the parts' sizes: estimates may be negative). A breakdown is a cell only
--- where the measure has it (crew figures have no channel, twin figures no role). Each
+-- where the measure has it (crew figures have no channel, twin figures no role, only
+-- unlicensed images a reason). Each
 -- person's part is summed once per month and breakdown, then rolled up to quarters and
 -- years (each breakdown a plain group-by: no row is copied for breakdowns it lacks). Run
 -- once per measure ($measure): one measure's person-parts at a time stay within the memory
@@ -27,6 +28,9 @@ month_parts as (
     union all
     select measure, people, month, 'region', region, person, sum(value)
     from contributions group by all
+    union all
+    select measure, people, month, 'reason', reason, person, sum(value)
+    from contributions where reason is not null group by all
 ),
 
 parts as (

@@ -1,4 +1,4 @@
--- grain: one row per measure × month × brand_id × channel × role × person (person null for measures about no people)
+-- grain: one row per measure × month × brand_id × channel × role × reason × person (person null for measures about no people)
 -- What every cell of the public release is made of: each person's part of each additive
 -- measure, by month and by the breakdowns the release publishes (brand, channel, role, the
 -- brand's home region). people: 'models' (the twin's model: twin images, their unlicensed,
@@ -8,7 +8,9 @@
 -- is role `model` — and the crew days and income displaced, shared out by crew days of the
 -- month, brand and role; a displaced figure without crew that month has a null person), or
 -- null (shoot days, shoot images, days cancelled for a twin and the DiD shortfall are
--- brands' figures, not people's: CONTRACT §6). Built as a temporary table by
+-- brands' figures, not people's: CONTRACT §6). reason: why no valid licence covered an
+-- unlicensed image (the unlicensed images are split by it, so the release's reason cells add
+-- up to the measure's total; null for every other measure). Built as a temporary table by
 -- etl/release.py: it holds person numbers and never enters the release.
 with cube as not materialized (
     select * from staging.int_usage_cube
@@ -39,8 +41,6 @@ homes as (
 twin as (
     select cube.month, cube.brand_id, cube.channel, numbers.person_no as person,
         sum(cube.assets)::double as twin_images,
-        coalesce(sum(cube.assets) filter (where cube.consent_code > 0), 0)::double
-            as unlicensed_images,
         coalesce(sum(cube.assets) filter (where not cube.watermarked), 0)::double
             as unwatermarked_images,
         coalesce(sum(cube.assets) filter (where not cube.disclosed), 0)::double
@@ -55,8 +55,21 @@ twin_long as (
     select month, brand_id, channel, null::varchar as role, person, 'models' as people,
         measure, value
     from twin
-    unpivot (value for measure in (twin_images, unlicensed_images, unwatermarked_images,
-                                   undisclosed_images, twin_fees))
+    unpivot (value for measure in (twin_images, unwatermarked_images, undisclosed_images,
+                                   twin_fees))
+),
+
+-- unlicensed images by reason (consent codes as staging.int_usage_classified numbers them)
+unlicensed_long as (
+    select cube.month, cube.brand_id, cube.channel, null::varchar as role,
+        numbers.person_no as person, 'models' as people, 'unlicensed_images' as measure,
+        sum(cube.assets)::double as value,
+        ['out_of_scope', 'expired', 'not_yet_valid', 'revoked', 'no_licence', 'no_licence',
+         'unknown_licence'][cube.consent_code] as reason
+    from cube
+    inner join numbers using (twin_id)
+    where cube.consent_code > 0
+    group by all
 ),
 
 -- the substitution bound of a brand × month × channel, shared by its models' twin images
@@ -132,13 +145,15 @@ shoot_long as (
 
 unioned as (
     select * from twin_long
-    union all
+    union all by name
+    select * from unlicensed_long
+    union all by name
     select * from upper_long
-    union all
+    union all by name
     select * from crew_long
-    union all
+    union all by name
     select * from displaced_long
-    union all
+    union all by name
     select * from shoot_long
 ),
 

@@ -6,7 +6,7 @@ create or replace table release.cells (
     grain varchar not null,         -- month | quarter | year
     period varchar not null,        -- 2025-03 | 2025-Q1 | 2025
     period_start date not null,
-    dim varchar not null,           -- all | brand | channel | role | region
+    dim varchar not null,           -- all | brand | channel | role | region | reason
     member varchar not null,        -- '' for all
     value double,
     people bigint,                  -- distinct people behind a shown cell (null: not about people)
