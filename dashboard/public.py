@@ -24,6 +24,8 @@ import pandas as pd
 from dashboard import privacy, queries
 from dashboard.filters import Filters, Known, add_months, previous_period
 from dashboard.queries import Source
+from dashboard.queries.base import ROLE
+from dashboard.queries.employment import AREA_LEVEL, GRANULARITY, SURVEY_AREA
 
 # the order a breakdown is taken in when several are set: a public figure follows one
 BREAKDOWNS = ("brand", "channel", "region")
@@ -752,10 +754,10 @@ def _survey(src: Source, f: Filters, select: str, where: str, order: str,
     k = _k(src)
     return queries._run(src, f"""
         select {select}
-        from (select *, {queries._GRANULARITY} as granularity,
-                  {queries._AREA_LEVEL} as area_level
+        from (select *, {GRANULARITY} as granularity,
+                  {AREA_LEVEL} as area_level
               from release.survey) as rows
-        where {queries._ROLE} and {where}
+        where {ROLE} and {where}
         order by {order}
     """, {"role": list(f.role), "region": list(f.region), "note": privacy.note(k),  # noqa: S608
           "second": privacy.secondary_note(k), **(extra or {})})
@@ -765,7 +767,7 @@ def employment_survey(src: Source, f: Filters) -> pd.DataFrame:
     """period, area, role, source, employed, median_earnings, mean_earnings, earnings_basis,
     currency (+ suppressed): release.survey, every non-BLS source."""
     return _survey(src, f, f"period, area, role, source, {_SURVEY_COLS}",
-                   f"source not ilike '%BLS%' and {queries._REGION}",
+                   f"source not ilike '%BLS%' and {SURVEY_AREA}",
                    "period, area, role, source")
 
 
@@ -781,7 +783,7 @@ def employment_sources(src: Source, f: Filters) -> pd.DataFrame:
     return _survey(src, f, "source, granularity, area_level, count(*) as rows, "
                            "count(distinct period) as periods, min(period) as first_period, "
                            "max(period) as last_period",
-                   f"{queries._REGION} group by all", "rows desc, source, granularity, area_level")
+                   f"{SURVEY_AREA} group by all", "rows desc, source, granularity, area_level")
 
 
 def employment_series(src: Source, f: Filters, source: str | None = None,
@@ -789,13 +791,13 @@ def employment_series(src: Source, f: Filters, source: str | None = None,
                       area_level: str | None = None) -> pd.DataFrame:
     """queries.employment_series' frame from release.survey (hidden rows NaN, marked)."""
     return _survey(src, f, "period, period_start, area, role, source, granularity, area_level, "
-                           + _SURVEY_COLS, f"""{queries._REGION}
+                           + _SURVEY_COLS, f"""{SURVEY_AREA}
           and (source, granularity, area_level) in (
             select (source, granularity, area_level) from (
-                select source, {queries._GRANULARITY} as granularity,
-                    {queries._AREA_LEVEL} as area_level, count(*) as n
+                select source, {GRANULARITY} as granularity,
+                    {AREA_LEVEL} as area_level, count(*) as n
                 from release.survey
-                where {queries._ROLE} and {queries._REGION} and $source::varchar is null
+                where {ROLE} and {SURVEY_AREA} and $source::varchar is null
                 group by all
                 order by n desc, source, granularity, area_level
                 limit 1)
@@ -963,11 +965,6 @@ def route(calls: tuple, aud, k: int | None) -> tuple:
                  for name, *args in calls)
 
 
-def released(name: str):
-    """The release function behind a routed call's name, else None."""
-    return RELEASED.get(name[len(PREFIX):]) if name.startswith(PREFIX) else None
-
-
 # ---- public mode's "change against" (issue 19): two release periods ---------------------
 
 TOTALS = ("displacement_totals", "crew_totals", "model_income_totals", "consent_totals")
@@ -981,10 +978,12 @@ def compared(name: str):
     from dataclasses import replace  # (here: the module's head is the figures' part)
 
     fn = RELEASED[name]
+    if name not in TOTALS:
+        return fn
 
     def run(src: Source, f: Filters):
         now = fn(src, replace(f, against=None))
-        if f.against is None or name not in TOTALS:
+        if f.against is None:
             return now
         first, last = f.against
         then = fn(src, replace(f, from_month=first, to_month=last, against=None))

@@ -7,7 +7,7 @@ import pandas as pd
 from dashboard.filters import Filters
 from dashboard.queries.base import HOME_REGION_BRANDS, ROLE, Source, bound, run
 
-_REGION = ("(len($region::varchar[]) = 0 "
+SURVEY_AREA = ("(len($region::varchar[]) = 0 "
            "or list_contains($region::varchar[], left(area, 2)))")
 
 
@@ -19,7 +19,7 @@ def employment_survey(db: Source, f: Filters) -> pd.DataFrame:
                median_earnings::double as median_earnings,
                mean_earnings::double as mean_earnings, earnings_basis, currency
         from marts.employment
-        where source not ilike '%BLS%' and {ROLE} and {_REGION}
+        where source not ilike '%BLS%' and {ROLE} and {SURVEY_AREA}
         order by period, area, role, source
     """, bound(f, "role", "region"))  # noqa: S608
 
@@ -39,9 +39,9 @@ def employment_bls(db: Source, f: Filters) -> pd.DataFrame:
 
 # Survey periods and areas, told apart so that no figure adds up what must not be added:
 # a year, a quarter and a month of the same survey overlap; GB and GB-LND are nested.
-_GRANULARITY = ("case when length(period) = 4 then 'year' when period[6] = 'Q' then 'quarter' "
+GRANULARITY = ("case when length(period) = 4 then 'year' when period[6] = 'Q' then 'quarter' "
                 "else 'month' end")
-_AREA_LEVEL = "case when length(area) = 2 then 'country' else 'subdivision' end"
+AREA_LEVEL = "case when length(area) = 2 then 'country' else 'subdivision' end"
 
 
 def employment_sources(db: Source, f: Filters) -> pd.DataFrame:
@@ -49,11 +49,11 @@ def employment_sources(db: Source, f: Filters) -> pd.DataFrame:
     periods, first_period, last_period — every series family of the surveys (BLS included),
     filtered by role and region; most rows first."""
     return run(db, f"""
-        select source, {_GRANULARITY} as granularity, {_AREA_LEVEL} as area_level,
+        select source, {GRANULARITY} as granularity, {AREA_LEVEL} as area_level,
                count(*) as rows, count(distinct period) as periods,
                min(period) as first_period, max(period) as last_period
         from marts.employment
-        where {ROLE} and {_REGION}
+        where {ROLE} and {SURVEY_AREA}
         group by all
         order by rows desc, source, granularity, area_level
     """, bound(f, "role", "region"))  # noqa: S608
@@ -69,9 +69,9 @@ def employment_series(db: Source, f: Filters, source: str | None = None,
     series = {"source": source, "granularity": granularity, "area_level": area_level}
     return run(db, f"""
         with rows as (
-            select *, {_GRANULARITY} as granularity, {_AREA_LEVEL} as area_level
+            select *, {GRANULARITY} as granularity, {AREA_LEVEL} as area_level
             from marts.employment
-            where {ROLE} and {_REGION}
+            where {ROLE} and {SURVEY_AREA}
         ),
         chosen as (
             select source, granularity, area_level from rows
