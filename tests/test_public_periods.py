@@ -360,5 +360,8 @@ def test_a_brand_page_reads_the_industry_from_the_release(world, monkeypatch, re
     assert [s.label for s in at.sidebar.select_slider] == ["Period (months)"]
     assert next(m for m in at.sidebar.multiselect if m.label == "Brand").options == ["B1"]
     read = relations(recorded)
-    assert {"release.cells", "marts.model_income_monthly"} <= read
+    # the industry (models' income covers every model) from the release; its own crew
+    # figures, on free filters, from the marts
+    assert {"release.cells", "release.statistics", "marts.crew_impact_monthly"} <= read
+    assert "marts.model_income_monthly" not in read
     assert metric(at, "Models' income from twins")[0] == "–"
