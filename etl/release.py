@@ -209,12 +209,12 @@ def primary(people: np.ndarray, top: np.ndarray, value: np.ndarray, k: int) -> n
 
 def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]]],
            lower: float = 0.0, only: np.ndarray | None = None,
-           exact: bool = True, batch: bool = False) -> tuple[np.ndarray, np.ndarray]:
+           exact: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """For every hidden cell (of `only`, when given), the lowest and highest value
     consistent with the shown cells and the relations (each hidden cell ≥ `lower`); NaN
     for the others. Not `exact`: a side is left unsolved once a solution found for another
     cell already takes this one ±PROTECTION away (lo/hi are then values it can take, for
-    every hidden cell of the groups attacked); `batch`: two solves per group only.
+    every hidden cell of the groups attacked).
 
     One HiGHS model per connected group of hidden cells, reused for every objective."""
     lo = np.full(len(value), np.nan)
@@ -260,7 +260,7 @@ def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]
         targets = [c for c in cols if want[c]]
         if targets:
             _solve(cols, targets, group_rows.get(root, []), lower, lo, hi,
-                   None if exact else value, batch)
+                   None if exact else value)
     return lo, hi
 
 
@@ -291,12 +291,14 @@ def _highs() -> highspy.Highs:
 
 
 def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np.ndarray,
-           hi: np.ndarray, value: np.ndarray | None, batch: bool = False) -> None:
+           hi: np.ndarray, value: np.ndarray | None) -> None:
     """Minimise and maximise each target over one group's model. With `value` (witness
     mode), every solution found is kept as values each cell of the group can take, and a
     side is not solved once some solution already reached value ∓ PROTECTION: lo/hi are
-    then values the cell can take, not its extremes. `batch`: only two solves, every
-    target pushed down (then up) together, each weighted by 1/|value|."""
+    then values the cell can take, not its extremes. Witness mode first pushes every target
+    not yet far enough down (then up) together, each weighted by 1/|value|, again with the
+    ones still short until a push gains none: a few solves settle most cells, and only the
+    rest are solved one by one."""
     pos = {c: i for i, c in enumerate(cols)}
     if not rows:  # in no relation: nothing bounds it from above
         lo[cols], hi[cols] = lower, np.inf
@@ -304,38 +306,58 @@ def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np
     h = _highs()
     inf = highspy.kHighsInf
     n = len(cols)
-    h.addVars(n, np.full(n, -inf if lower == -np.inf else lower), np.full(n, inf))
+    floor = np.full(n, -inf if lower == -np.inf else lower)
+    h.addVars(n, floor, np.full(n, inf))
     for free, rhs in rows:
         index = np.array([pos[c] for c in free], dtype=np.int32)
         vals = np.array(list(free.values()), dtype=np.float64)
         h.addRow(rhs, rhs, len(index), index, vals)
     every = np.array(cols)
-    if value is not None:  # the true values are one solution
-        lo[every] = np.fmin(lo[every], value[every])
-        hi[every] = np.fmax(hi[every], value[every])
-        need = PROTECTION * np.abs(value) - 1e-6 * np.maximum(1.0, np.abs(value))
+    columns = np.arange(n, dtype=np.int32)
+    minimize, maximize = highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize
 
     def seen() -> None:
         x = np.asarray(h.getSolution().col_value)
         lo[every] = np.fmin(lo[every], x)
         hi[every] = np.fmax(hi[every], x)
 
-    if batch:
-        cost = np.zeros(n)
-        cost[[pos[c] for c in targets]] = 1.0 / np.maximum(np.abs(value[targets]), 1e-9)
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
-        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+    if value is not None:  # the true values are one solution
+        lo[every] = np.fmin(lo[every], value[every])
+        hi[every] = np.fmax(hi[every], value[every])
+        need = PROTECTION * np.abs(value) - 1e-6 * np.maximum(1.0, np.abs(value))
+        t = np.array(targets)
+        low_enough = lambda: lo[t] <= value[t] - need[t]  # noqa: E731
+        high_enough = lambda: hi[t] >= value[t] + need[t]  # noqa: E731
+        # the pushes run in a box a little wider than any target needs, so that every push
+        # has an optimum; its solutions satisfy the model, so they are witnesses all the same
+        cap = 2.0 * float(np.abs(value[every]).max()) + 1.0
+        h.changeColsBounds(n, columns, np.maximum(floor, -cap), np.full(n, cap))
+        for sense, done in ((minimize, low_enough), (maximize, high_enough)):
             h.changeObjectiveSense(sense)
-            h.run()
-            if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            short = ~done()
+            while short.any():
+                cost = np.zeros(n)
+                cost[[pos[c] for c in t[short]]] = 1.0 / np.maximum(np.abs(value[t[short]]),
+                                                                     1e-9)
+                h.changeColsCost(n, columns, cost)
+                h.run()
+                if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                    break
                 seen()
-        return
+                still = short & ~done()
+                if still.sum() == short.sum():
+                    break
+                short = still
+        h.changeColsCost(n, columns, np.zeros(n))
+        h.changeColsBounds(n, columns, floor, np.full(n, inf))
+        targets = [c for c, a, b in zip(targets, low_enough(), high_enough(), strict=True)
+                   if not (a and b)]
     for c in targets:
         j = pos[c]
         h.changeColCost(j, 1.0)
-        for sense, out in ((highspy.ObjSense.kMinimize, lo), (highspy.ObjSense.kMaximize, hi)):
-            minimise = sense == highspy.ObjSense.kMinimize
-            if value is not None and (lo[c] <= value[c] - need[c] if minimise
+        for sense, out in ((minimize, lo), (maximize, hi)):
+            is_min = sense == minimize
+            if value is not None and (lo[c] <= value[c] - need[c] if is_min
                                       else hi[c] >= value[c] + need[c]):
                 continue  # another solution already showed this side wide enough
             h.changeObjectiveSense(sense)
@@ -347,7 +369,7 @@ def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np
                     seen()
             elif status in (highspy.HighsModelStatus.kUnbounded,
                             highspy.HighsModelStatus.kUnboundedOrInfeasible):
-                out[c] = -np.inf if minimise else np.inf
+                out[c] = -np.inf if is_min else np.inf
             else:  # cannot happen with consistent data; never count it as protected
                 out[c] = hi[c] = lo[c] = np.nan
                 break
@@ -364,10 +386,10 @@ def wide_enough(value: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray
 def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
                     signed: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray,
                                                    np.ndarray, np.ndarray]:
-    """One measure's pattern: (primary, hidden, lo, hi, ok) per cell. Every primary cell is
-    audited to ±PROTECTION (more partners hidden until it is); a secondary cell, about k
-    people or more with no one dominant, needs no range of its own: its range is computed
-    once at the end, for the record (ok is True for it)."""
+    """One measure's pattern: (primary, hidden, lo, hi, ok) per cell. Every protected cell,
+    primary or secondary, is audited to ±PROTECTION of its value: a narrow one gets another
+    partner hidden and the audit runs again until none is narrow (a zero has no magnitude to
+    protect: any range holding it will do)."""
     value = cells["value"].to_numpy(dtype=float)
     people = cells["people"].to_numpy(dtype=float)
     top = cells["top_share"].to_numpy(dtype=float)
@@ -381,13 +403,13 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
     while True:
         # hiding a cell frees a fixed variable: every range can only widen, so a cell found
         # wide enough stays so and only the others are attacked again
-        todo = first & ~wide
+        todo = pattern.hidden & ~wide & (value != 0)
         new_lo, new_hi = attack(value, pattern.hidden, pattern.eqs, lower, only=todo,
                                 exact=False)
         # a solution under fewer hidden cells is one under more: witnesses add up
         lo, hi = np.fmin(lo, new_lo), np.fmax(hi, new_hi)
-        wide = first & (wide_enough(value, lo, hi) | (value == 0))
-        narrow = np.flatnonzero(first & ~wide)
+        wide = pattern.hidden & (wide_enough(value, lo, hi) | (value == 0))
+        narrow = np.flatnonzero(pattern.hidden & ~wide)
         if len(narrow) == 0:
             break
         added = False
@@ -403,13 +425,8 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
             break  # nothing left to hide near the narrow cells: reported as not ok
         pattern.close()
     hidden = pattern.hidden
-    second = hidden & ~first
-    if second.any():  # for the record: two solves per group push them all down, then up
-        s_lo, s_hi = attack(value, hidden, pattern.eqs, lower, only=second, exact=False,
-                            batch=True)
-        lo, hi = np.fmin(lo, s_lo), np.fmax(hi, s_hi)
     lo, hi = np.where(hidden, lo, np.nan), np.where(hidden, hi, np.nan)
-    return first, hidden, lo, hi, np.where(first, wide, True)
+    return first, hidden, lo, hi, np.where(hidden, wide, True)
 
 
 def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.DataFrame,
