@@ -47,6 +47,7 @@ PROTECTION = 0.5  # every protected cell's range must reach value ± this share 
 GRAINS = ("month", "quarter", "year")
 DIMS = ("all", "brand", "channel", "role", "region")
 SQL_DIR = config.SQL_DIR / "release"
+PUSH_CHUNK = 16  # the fewest short cells the attack pushes together before giving up on them
 # the relations the fingerprint follows (what release/*.sql reads)
 READS = ("staging.int_usage_cube", "staging.int_model_numbers", "staging.stg_booking_crew",
          "staging.int_crew_numbers", "marts.displacement_monthly", "marts.brands",
@@ -162,21 +163,29 @@ class Pattern:
             return min(big, key=lambda j: (abs(self.value[j]), self.people[j], j))
         return max(pool, key=lambda j: (abs(self.value[j]), -self.people[j], -j))
 
-    def reachable(self, c: int) -> list[int]:
-        """The shown cells in a relation with c or with any hidden cell linked to it."""
-        seen, queue, shown = {c}, [c], []
-        while queue:
-            x = queue.pop()
-            for e in self.members[x]:
-                for y in self.cells_of(e):
-                    if y in seen:
-                        continue
-                    seen.add(y)
-                    if self.hidden[y]:
-                        queue.append(y)
-                    else:
-                        shown.append(y)
-        return shown
+    def reachable(self, cells: Iterable[int]) -> dict[int, list[int]]:
+        """For each of `cells`: the shown cells in a relation with it or with any hidden
+        cell linked to it (one walk per group of linked hidden cells)."""
+        out: dict[int, list[int]] = {}
+        for c in cells:
+            if c in out:
+                continue
+            seen, queue, shown, group = {c}, [c], [], [c]
+            while queue:
+                x = queue.pop()
+                for e in self.members[x]:
+                    for y in self.cells_of(e):
+                        if y in seen:
+                            continue
+                        seen.add(y)
+                        if self.hidden[y]:
+                            queue.append(y)
+                            group.append(y)
+                        else:
+                            shown.append(y)
+            for x in group:
+                out[x] = shown
+        return out
 
     def close(self) -> None:
         """Secondary cells until no relation has exactly one hidden cell (a fixed point)."""
@@ -209,12 +218,14 @@ def primary(people: np.ndarray, top: np.ndarray, value: np.ndarray, k: int) -> n
 
 def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]]],
            lower: float = 0.0, only: np.ndarray | None = None,
-           exact: bool = True) -> tuple[np.ndarray, np.ndarray]:
+           exact: bool = True, one_by_one: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """For every hidden cell (of `only`, when given), the lowest and highest value
     consistent with the shown cells and the relations (each hidden cell ≥ `lower`); NaN
     for the others. Not `exact`: a side is left unsolved once a solution found for another
     cell already takes this one ±PROTECTION away (lo/hi are then values it can take, for
-    every hidden cell of the groups attacked).
+    every hidden cell of the groups attacked); not `one_by_one` either: only the pushes of
+    all short targets together are solved, and a cell they leave short stays short (its
+    lo/hi are values it can take, maybe not far enough: the caller treats it as narrow).
 
     One HiGHS model per connected group of hidden cells, reused for every objective."""
     lo = np.full(len(value), np.nan)
@@ -260,7 +271,7 @@ def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]
         targets = [c for c in cols if want[c]]
         if targets:
             _solve(cols, targets, group_rows.get(root, []), lower, lo, hi,
-                   None if exact else value)
+                   None if exact else value, one_by_one)
     return lo, hi
 
 
@@ -291,7 +302,7 @@ def _highs() -> highspy.Highs:
 
 
 def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np.ndarray,
-           hi: np.ndarray, value: np.ndarray | None) -> None:
+           hi: np.ndarray, value: np.ndarray | None, one_by_one: bool = True) -> None:
     """Minimise and maximise each target over one group's model. With `value` (witness
     mode), every solution found is kept as values each cell of the group can take, and a
     side is not solved once some solution already reached value ∓ PROTECTION: lo/hi are
@@ -307,17 +318,20 @@ def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np
     inf = highspy.kHighsInf
     n = len(cols)
     floor = np.full(n, -inf if lower == -np.inf else lower)
+    # in units of the largest right-hand side: money runs from hundreds to hundreds of
+    # millions, and HiGHS's tolerances are absolute
+    scale = max(1.0, max(abs(rhs) for _, rhs in rows))
     h.addVars(n, floor, np.full(n, inf))
     for free, rhs in rows:
         index = np.array([pos[c] for c in free], dtype=np.int32)
         vals = np.array(list(free.values()), dtype=np.float64)
-        h.addRow(rhs, rhs, len(index), index, vals)
+        h.addRow(rhs / scale, rhs / scale, len(index), index, vals)
     every = np.array(cols)
     columns = np.arange(n, dtype=np.int32)
     minimize, maximize = highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize
 
     def seen() -> None:
-        x = np.asarray(h.getSolution().col_value)
+        x = np.asarray(h.getSolution().col_value) * scale
         lo[every] = np.fmin(lo[every], x)
         hi[every] = np.fmax(hi[every], x)
 
@@ -330,28 +344,38 @@ def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np
         high_enough = lambda: hi[t] >= value[t] + need[t]  # noqa: E731
         # the pushes run in a box a little wider than any target needs, so that every push
         # has an optimum; its solutions satisfy the model, so they are witnesses all the same
-        cap = 2.0 * float(np.abs(value[every]).max()) + 1.0
+        cap = (2.0 * float(np.abs(value[every]).max()) + 1.0) / scale
         h.changeColsBounds(n, columns, np.maximum(floor, -cap), np.full(n, cap))
         for sense, done in ((minimize, low_enough), (maximize, high_enough)):
             h.changeObjectiveSense(sense)
-            short = ~done()
-            while short.any():
-                cost = np.zeros(n)
-                cost[[pos[c] for c in t[short]]] = 1.0 / np.maximum(np.abs(value[t[short]]),
-                                                                     1e-9)
-                h.changeColsCost(n, columns, cost)
-                h.run()
-                if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                    break
-                seen()
-                still = short & ~done()
-                if still.sum() == short.sum():
-                    break
+            # chunks of like magnitude: weights 1/|value| within one chunk stay comparable
+            by_size = np.argsort(np.abs(value[t]), kind="stable")
+            short = by_size[~done()[by_size]]
+            size = len(short)
+            while len(short):
+                # push the short ones together, in chunks; when a round gains nothing the
+                # chunks get smaller (a cell pushed with fewer others has more room)
+                for chunk in np.array_split(short, -(-len(short) // size)):
+                    chunk = chunk[~done()[chunk]]
+                    if not len(chunk):
+                        continue
+                    cost = np.zeros(n)
+                    weight = 1.0 / np.maximum(np.abs(value[t[chunk]]), 1e-300)
+                    cost[[pos[c] for c in t[chunk]]] = weight / weight.max()
+                    h.changeColsCost(n, columns, cost)
+                    h.run()
+                    if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                        seen()
+                still = short[~done()[short]]
+                if len(still) == len(short):
+                    if size <= PUSH_CHUNK:
+                        break
+                    size = max(PUSH_CHUNK, size // 4)
                 short = still
         h.changeColsCost(n, columns, np.zeros(n))
         h.changeColsBounds(n, columns, floor, np.full(n, inf))
         targets = [c for c, a, b in zip(targets, low_enough(), high_enough(), strict=True)
-                   if not (a and b)]
+                   if one_by_one and not (a and b)]
     for c in targets:
         j = pos[c]
         h.changeColCost(j, 1.0)
@@ -364,7 +388,7 @@ def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np
             h.run()
             status = h.getModelStatus()
             if status == highspy.HighsModelStatus.kOptimal:
-                out[c] = h.getInfo().objective_function_value
+                out[c] = h.getInfo().objective_function_value * scale
                 if value is not None:
                     seen()
             elif status in (highspy.HighsModelStatus.kUnbounded,
@@ -400,29 +424,39 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
     lo = np.full(len(value), np.nan)
     hi = np.full(len(value), np.nan)
     wide = np.zeros(len(value), dtype=bool)
+    one_by_one = False  # pushes only, until nothing is left to hide (then exact solves)
     while True:
         # hiding a cell frees a fixed variable: every range can only widen, so a cell found
         # wide enough stays so and only the others are attacked again
         todo = pattern.hidden & ~wide & (value != 0)
         new_lo, new_hi = attack(value, pattern.hidden, pattern.eqs, lower, only=todo,
-                                exact=False)
+                                exact=False, one_by_one=one_by_one)
         # a solution under fewer hidden cells is one under more: witnesses add up
         lo, hi = np.fmin(lo, new_lo), np.fmax(hi, new_hi)
         wide = pattern.hidden & (wide_enough(value, lo, hi) | (value == 0))
         narrow = np.flatnonzero(pattern.hidden & ~wide)
         if len(narrow) == 0:
             break
+        # a cell the pushes left short gets a partner without proving it narrow: solving it
+        # alone costs far more than hiding a cell too many (it is rare: the pattern differs
+        # by a few cells in thousands on the large demo)
         added = False
+        groups: dict[int, list[int]] = {}
         for c in narrow:
             around = [x for e in pattern.members[c] for x in pattern.cells_of(e)]
             j = pattern.partner(c, around)
             if j is None:  # every neighbour hidden: the shown cells its hidden group touches
-                j = pattern.partner(c, pattern.reachable(c))
+                if c not in groups:  # walked once per group and round
+                    groups.update(pattern.reachable([c]))
+                j = pattern.partner(c, groups[c])
             if j is not None:
                 pattern.hidden[j] = True
                 added = True
         if not added:
-            break  # nothing left to hide near the narrow cells: reported as not ok
+            if one_by_one:
+                break  # nothing left to hide near the narrow cells: reported as not ok
+            one_by_one = True  # maybe only the pushes missed them: solve each alone
+            continue
         pattern.close()
     hidden = pattern.hidden
     lo, hi = np.where(hidden, lo, np.nan), np.where(hidden, hi, np.nan)
