@@ -495,6 +495,21 @@ def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.Data
 # ---------------------------------------------------------------- the build
 
 
+def measure_cells(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The cells of every measure in the temporary table release_contributions (cells.sql),
+    two measures about the same people at a time (crew days and income share their rows)."""
+    present = [m for (m,) in con.execute(
+        "select distinct measure from release_contributions order by 1").fetchall()]
+    by_people: dict[str | None, list[str]] = defaultdict(list)
+    for m in present:
+        by_people[MEASURES.get(m)].append(m)
+    pairs = [(ms[i], ms[i + 1] if i + 1 < len(ms) else "")
+             for ms in by_people.values() for i in range(0, len(ms), 2)]
+    sql = _sql("cells")
+    frames = [con.execute(sql, {"measure": a, "other": b}).df() for a, b in pairs or [("", "")]]
+    return pd.concat(frames, ignore_index=True)
+
+
 def _sql(name: str) -> str:
     text = (SQL_DIR / f"{name}.sql").read_text()
     return "\n".join(line.split("--", 1)[0] for line in text.splitlines()).strip().rstrip(";")
@@ -542,12 +557,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
     con.execute("create or replace temp table release_contributions as\n"
                 + _sql("contributions"))
     try:
-        measures = [m for (m,) in con.execute(
-            "select distinct measure from release_contributions order by 1").fetchall()]
-        cells_sql = _sql("cells")
-        cells = pd.concat([con.execute(cells_sql, {"measure": m}).df() for m in measures],
-                          ignore_index=True) if measures else con.execute(
-                              cells_sql, {"measure": ""}).df()
+        cells = measure_cells(con)
         estimates = con.execute(_sql("estimate_cells")).df()
         homes = dict(con.execute("select distinct brand_id, region from release_contributions "
                                  "where brand_id is not null").fetchall())

@@ -446,7 +446,7 @@ def test_random_worlds_leave_no_narrow_range(rows, k):
     con.executemany("insert into release_contributions values (?, ?, ?, null, ?, 'models', "
                     "'twin_images', ?, ?)",
                     [[m, b, ch, p, v, homes[b]] for m, b, ch, p, v in rows])
-    cells = con.execute(release._sql("cells"), {"measure": "twin_images"}).df()
+    cells = release.measure_cells(con)
     con.close()
     cells["people"] = cells["people"].astype(float)
     result, audited = release.protect(cells, homes, k)
