@@ -17,10 +17,12 @@ Suppression, one pattern for all linked tables of a measure together:
   that hides least (the smallest value that still covers half of the hidden one, then the
   fewest people), until no relation has one hidden cell;
 - audit: a linear programme per measure over every published cell (the relations above,
-  non-negativity, shown cells fixed) gives each protected cell the lowest and highest value
-  consistent with what is published; a cell whose range does not reach ±PROTECTION of its
-  value gets another partner hidden, and the audit runs again until none is narrow.
-The ranges are in meta.release_audit. Definitions and limits: METHODOLOGY.md, "Public mode".
+  non-negativity, shown cells fixed) gives each protected cell, primary and secondary, the
+  lowest and highest value consistent with what is published; a cell whose range does not
+  reach ±PROTECTION of its value gets another partner hidden, and the audit runs again until
+  none is narrow.
+The ranges are in meta.release_audit. Definitions and limits: METHODOLOGY.md, "The public
+release".
 """
 
 from __future__ import annotations
@@ -566,14 +568,63 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
     cells = pd.concat([cells, estimates.assign(people=estimates["people"].astype(float))],
                       ignore_index=True)
     cells["people"] = cells["people"].astype(float)
-    result, audit = protect(cells, homes, k)
+    digests = measure_digests(cells, homes, k)
+    same, statuses, kept_audit = _previous(con, digests)
+    # a measure whose cells are what they were keeps its pattern and audit
+    kept = cells[cells["measure"].isin(same)]
+    kept = kept.assign(status=[statuses.get(cell_id(m, p, d, b)) for m, p, d, b in zip(
+        kept["measure"].tolist(), kept["period"].tolist(), kept["dim"].tolist(),
+        kept["member"].tolist(), strict=True)])
+    if kept["status"].isna().any():  # not the cells it was made from after all
+        kept, kept_audit = kept.iloc[:0], kept_audit.iloc[:0]
+    result, audit = protect(cells[~cells["measure"].isin(kept["measure"])], homes, k)
+    if len(kept):
+        result = pd.concat([result, kept], ignore_index=True)
+        audit = pd.concat([audit, kept_audit], ignore_index=True)
     if not audit["ok"].all():  # never published: the load fails and nothing is replaced
         bad = audit.loc[~audit["ok"], "cell_id"].iloc[0]
         raise UserError(f"the public release's audit failed: cell {bad} keeps a range "
                            f"narrower than ±{PROTECTION:.0%} with nothing left to hide")
-    _write(con, result, audit, k)
+    _write(con, result, audit, k, digests)
     _record(con, fp)
     return time.perf_counter() - started
+
+
+def measure_digests(cells: pd.DataFrame, homes: dict[str, str], k: int) -> dict[str, str]:
+    """SHA-256 per measure of everything its pattern and audit are made from: its cells
+    (keys, value, people, top share), the brands' home regions, k and the code."""
+    base = hashlib.sha256(f"{code_version()}\0k={k}\0{sorted(homes.items())}".encode())
+    out = {}
+    keys = ["grain", "period", "dim", "member"]
+    for measure, part in cells.groupby("measure", sort=True):
+        digest = base.copy()
+        part = part.sort_values(keys)[[*keys, "value", "people", "top_share"]]
+        # to 10 significant digits: DuckDB's parallel sums differ in the last bits run to run
+        part = part.assign(**{c: part[c].map(lambda x: f"{x:.10g}")
+                              for c in ("value", "people", "top_share")})
+        digest.update(pd.util.hash_pandas_object(part, index=False).to_numpy().tobytes())
+        out[str(measure)] = digest.hexdigest()
+    return out
+
+
+def _previous(con: duckdb.DuckDBPyConnection, digests: dict[str, str]) -> tuple[
+        list[str], dict[str, str], pd.DataFrame]:
+    """The measures of the release in place whose digest is unchanged, their cells' statuses
+    (cell_id → status) and their audit rows."""
+    found = con.execute("select count(*) from duckdb_tables() where database_name = "
+                        "current_database() and schema_name || '.' || table_name in "
+                        "('release.cells', 'meta.release_audit', 'meta.release_measures')"
+                        ).fetchone()[0]
+    if found != 3:
+        return [], {}, pd.DataFrame()
+    same = [m for m, d in con.execute("select measure, digest from meta.release_measures "
+                                      "order by measure").fetchall() if digests.get(m) == d]
+    statuses = dict(con.execute("select cell_id, status from release.cells "
+                                "where list_contains(?, measure)", [same]).fetchall())
+    audit = con.execute("select cell_id, measure, status, value, lo, hi, ok "
+                        "from meta.release_audit where list_contains(?, measure)",
+                        [same]).df()
+    return same, statuses, audit
 
 
 def _record(con: duckdb.DuckDBPyConnection, fp: str) -> None:
@@ -582,7 +633,7 @@ def _record(con: duckdb.DuckDBPyConnection, fp: str) -> None:
 
 
 def _write(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, audit: pd.DataFrame,
-           k: int) -> None:
+           k: int, digests: dict[str, str]) -> None:
     shown = cells["status"].eq("shown")
     frame = pd.DataFrame({
         "cell_id": [cell_id(m, p, d, b) for m, p, d, b in
@@ -611,6 +662,9 @@ def _write(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, audit: pd.DataFr
                     "from release_frame")
         con.execute("insert into meta.release_audit select cell_id, measure, status, "
                     "value, lo, hi, ok from release_audit_frame")
+        if digests:
+            con.executemany("insert into meta.release_measures values (?, ?)",
+                            [list(x) for x in digests.items()])
     finally:
         con.unregister("release_frame")
         con.unregister("release_audit_frame")

@@ -504,3 +504,36 @@ def test_status_reports_the_audit(worlds, capsys):
     text = capsys.readouterr().out
     assert (f"Public release: {rel['cells']:,} cells, {rel['protected']:,} protected" in text
             and "0 below ±50%" in text)
+
+
+def test_unchanged_measures_keep_their_pattern(worlds, tmp_path, monkeypatch):
+    """A rebuild from the same cells reuses each measure's pattern and audit (its digest in
+    meta.release_measures) instead of attacking it again; another k changes every digest."""
+    db = tmp_path / "w.duckdb"
+    db.write_bytes(worlds("window").read_bytes())
+    attacked: list[set[str]] = []
+    protect = release.protect
+
+    def recording(cells, homes, k):
+        attacked.append(set(cells["measure"]))
+        return protect(cells, homes, k)
+
+    monkeypatch.setattr(release, "protect", recording)
+    con = duckdb.connect(str(db))
+    try:
+        before = con.execute("select cell_id, status from release.cells order by 1").fetchall()
+        audit_before = con.execute("select * from meta.release_audit order by 1").fetchall()
+        models = dict(con.execute("select model, fingerprint from meta.model_fingerprints"
+                                  ).fetchall())
+        release.rebuild(con, models, force=True)
+        assert attacked == [set()]
+        assert con.execute("select cell_id, status from release.cells order by 1"
+                           ).fetchall() == before
+        assert con.execute("select * from meta.release_audit order by 1"
+                           ).fetchall() == audit_before
+        monkeypatch.setenv("TWINIMPACT_K", "2")
+        release.rebuild(con, models, force=True)
+        assert attacked[1] == {m for (m,) in con.execute(
+            "select distinct measure from release.cells").fetchall()}
+    finally:
+        con.close()
