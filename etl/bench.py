@@ -120,6 +120,8 @@ from pathlib import Path
 from etl import marts
 from etl.warehouse import writer
 with writer(Path(sys.argv[1])) as con:
+    # DuckDB's own bar would follow the JSON on stdout (C's buffer is flushed after Python's)
+    con.execute("set enable_progress_bar = false")
     t = time.perf_counter()
     timings = marts.rebuild(con, force=True)  # every table, not only what changed
     seconds = time.perf_counter() - t
@@ -343,7 +345,12 @@ def _load_step(py: str, kind: str, csvs: list[Path], db: Path, work: Path) -> tu
     if load.returncode != 0:
         raise UserError(f"bench: loading {kind} failed ({load.error_line()}); "
                         "rerun `twinimpact load` on a small file to see why")
-    return load, [json.loads(ln) for ln in load.stdout.splitlines() if ln.strip()]
+    lines = [ln for ln in load.stdout.splitlines() if ln.strip()]
+    stray = [ln for ln in lines if not ln.lstrip().startswith("{")]
+    if stray:  # not the loader's: say so rather than fail on it
+        print(f"bench: the {kind} load printed lines that are not its results: "
+              f"{stray[:3]!r}", file=sys.stderr)
+    return load, [json.loads(ln) for ln in lines if ln.lstrip().startswith("{")]
 
 
 def _phase(step: Step, name: str) -> float | None:

@@ -17,10 +17,12 @@ Suppression, one pattern for all linked tables of a measure together:
   that hides least (the smallest value that still covers half of the hidden one, then the
   fewest people), until no relation has one hidden cell;
 - audit: a linear programme per measure over every published cell (the relations above,
-  non-negativity, shown cells fixed) gives each protected cell the lowest and highest value
-  consistent with what is published; a cell whose range does not reach ±PROTECTION of its
-  value gets another partner hidden, and the audit runs again until none is narrow.
-The ranges are in meta.release_audit. Definitions and limits: METHODOLOGY.md, "Public mode".
+  non-negativity, shown cells fixed) gives each protected cell, primary and secondary, the
+  lowest and highest value consistent with what is published; a cell whose range does not
+  reach ±PROTECTION of its value gets another partner hidden, and the audit runs again until
+  none is narrow.
+The ranges are in meta.release_audit. Definitions and limits: METHODOLOGY.md, "The public
+release".
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ PROTECTION = 0.5  # every protected cell's range must reach value ± this share 
 GRAINS = ("month", "quarter", "year")
 DIMS = ("all", "brand", "channel", "role", "region", "reason")
 SQL_DIR = config.SQL_DIR / "release"
+PUSH_CHUNK = 16  # the fewest short cells the attack pushes together before giving up on them
 # the relations the fingerprint follows (what release/*.sql reads)
 READS = ("staging.int_usage_cube", "staging.int_model_numbers", "staging.stg_booking_crew",
          "staging.int_crew_numbers", "marts.displacement_monthly", "marts.brands",
@@ -162,21 +165,29 @@ class Pattern:
             return min(big, key=lambda j: (abs(self.value[j]), self.people[j], j))
         return max(pool, key=lambda j: (abs(self.value[j]), -self.people[j], -j))
 
-    def reachable(self, c: int) -> list[int]:
-        """The shown cells in a relation with c or with any hidden cell linked to it."""
-        seen, queue, shown = {c}, [c], []
-        while queue:
-            x = queue.pop()
-            for e in self.members[x]:
-                for y in self.cells_of(e):
-                    if y in seen:
-                        continue
-                    seen.add(y)
-                    if self.hidden[y]:
-                        queue.append(y)
-                    else:
-                        shown.append(y)
-        return shown
+    def reachable(self, cells: Iterable[int]) -> dict[int, list[int]]:
+        """For each of `cells`: the shown cells in a relation with it or with any hidden
+        cell linked to it (one walk per group of linked hidden cells)."""
+        out: dict[int, list[int]] = {}
+        for c in cells:
+            if c in out:
+                continue
+            seen, queue, shown, group = {c}, [c], [], [c]
+            while queue:
+                x = queue.pop()
+                for e in self.members[x]:
+                    for y in self.cells_of(e):
+                        if y in seen:
+                            continue
+                        seen.add(y)
+                        if self.hidden[y]:
+                            queue.append(y)
+                            group.append(y)
+                        else:
+                            shown.append(y)
+            for x in group:
+                out[x] = shown
+        return out
 
     def close(self) -> None:
         """Secondary cells until no relation has exactly one hidden cell (a fixed point)."""
@@ -209,12 +220,14 @@ def primary(people: np.ndarray, top: np.ndarray, value: np.ndarray, k: int) -> n
 
 def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]]],
            lower: float = 0.0, only: np.ndarray | None = None,
-           exact: bool = True, batch: bool = False) -> tuple[np.ndarray, np.ndarray]:
+           exact: bool = True, one_by_one: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """For every hidden cell (of `only`, when given), the lowest and highest value
     consistent with the shown cells and the relations (each hidden cell ≥ `lower`); NaN
     for the others. Not `exact`: a side is left unsolved once a solution found for another
     cell already takes this one ±PROTECTION away (lo/hi are then values it can take, for
-    every hidden cell of the groups attacked); `batch`: two solves per group only.
+    every hidden cell of the groups attacked); not `one_by_one` either: only the pushes of
+    all short targets together are solved, and a cell they leave short stays short (its
+    lo/hi are values it can take, maybe not far enough: the caller treats it as narrow).
 
     One HiGHS model per connected group of hidden cells, reused for every objective."""
     lo = np.full(len(value), np.nan)
@@ -260,7 +273,7 @@ def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]
         targets = [c for c in cols if want[c]]
         if targets:
             _solve(cols, targets, group_rows.get(root, []), lower, lo, hi,
-                   None if exact else value, batch)
+                   None if exact else value, one_by_one)
     return lo, hi
 
 
@@ -291,12 +304,14 @@ def _highs() -> highspy.Highs:
 
 
 def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np.ndarray,
-           hi: np.ndarray, value: np.ndarray | None, batch: bool = False) -> None:
+           hi: np.ndarray, value: np.ndarray | None, one_by_one: bool = True) -> None:
     """Minimise and maximise each target over one group's model. With `value` (witness
     mode), every solution found is kept as values each cell of the group can take, and a
     side is not solved once some solution already reached value ∓ PROTECTION: lo/hi are
-    then values the cell can take, not its extremes. `batch`: only two solves, every
-    target pushed down (then up) together, each weighted by 1/|value|."""
+    then values the cell can take, not its extremes. Witness mode first pushes every target
+    not yet far enough down (then up) together, each weighted by 1/|value|, again with the
+    ones still short until a push gains none: a few solves settle most cells, and only the
+    rest are solved one by one."""
     pos = {c: i for i, c in enumerate(cols)}
     if not rows:  # in no relation: nothing bounds it from above
         lo[cols], hi[cols] = lower, np.inf
@@ -304,50 +319,83 @@ def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np
     h = _highs()
     inf = highspy.kHighsInf
     n = len(cols)
-    h.addVars(n, np.full(n, -inf if lower == -np.inf else lower), np.full(n, inf))
+    floor = np.full(n, -inf if lower == -np.inf else lower)
+    # in units of the largest right-hand side: money runs from hundreds to hundreds of
+    # millions, and HiGHS's tolerances are absolute
+    scale = max(1.0, max(abs(rhs) for _, rhs in rows))
+    h.addVars(n, floor, np.full(n, inf))
     for free, rhs in rows:
         index = np.array([pos[c] for c in free], dtype=np.int32)
         vals = np.array(list(free.values()), dtype=np.float64)
-        h.addRow(rhs, rhs, len(index), index, vals)
+        h.addRow(rhs / scale, rhs / scale, len(index), index, vals)
     every = np.array(cols)
+    columns = np.arange(n, dtype=np.int32)
+    minimize, maximize = highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize
+
+    def seen() -> None:
+        x = np.asarray(h.getSolution().col_value) * scale
+        lo[every] = np.fmin(lo[every], x)
+        hi[every] = np.fmax(hi[every], x)
+
     if value is not None:  # the true values are one solution
         lo[every] = np.fmin(lo[every], value[every])
         hi[every] = np.fmax(hi[every], value[every])
         need = PROTECTION * np.abs(value) - 1e-6 * np.maximum(1.0, np.abs(value))
-
-    def seen() -> None:
-        x = np.asarray(h.getSolution().col_value)
-        lo[every] = np.fmin(lo[every], x)
-        hi[every] = np.fmax(hi[every], x)
-
-    if batch:
-        cost = np.zeros(n)
-        cost[[pos[c] for c in targets]] = 1.0 / np.maximum(np.abs(value[targets]), 1e-9)
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
-        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+        t = np.array(targets)
+        low_enough = lambda: lo[t] <= value[t] - need[t]  # noqa: E731
+        high_enough = lambda: hi[t] >= value[t] + need[t]  # noqa: E731
+        # the pushes run in a box a little wider than any target needs, so that every push
+        # has an optimum; its solutions satisfy the model, so they are witnesses all the same
+        cap = (2.0 * float(np.abs(value[every]).max()) + 1.0) / scale
+        h.changeColsBounds(n, columns, np.maximum(floor, -cap), np.full(n, cap))
+        for sense, done in ((minimize, low_enough), (maximize, high_enough)):
             h.changeObjectiveSense(sense)
-            h.run()
-            if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-                seen()
-        return
+            # chunks of like magnitude: weights 1/|value| within one chunk stay comparable
+            by_size = np.argsort(np.abs(value[t]), kind="stable")
+            short = by_size[~done()[by_size]]
+            size = len(short)
+            while len(short):
+                # push the short ones together, in chunks; when a round gains nothing the
+                # chunks get smaller (a cell pushed with fewer others has more room)
+                for chunk in np.array_split(short, -(-len(short) // size)):
+                    chunk = chunk[~done()[chunk]]
+                    if not len(chunk):
+                        continue
+                    cost = np.zeros(n)
+                    weight = 1.0 / np.maximum(np.abs(value[t[chunk]]), 1e-300)
+                    cost[[pos[c] for c in t[chunk]]] = weight / weight.max()
+                    h.changeColsCost(n, columns, cost)
+                    h.run()
+                    if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                        seen()
+                still = short[~done()[short]]
+                if len(still) == len(short):
+                    if size <= PUSH_CHUNK:
+                        break
+                    size = max(PUSH_CHUNK, size // 4)
+                short = still
+        h.changeColsCost(n, columns, np.zeros(n))
+        h.changeColsBounds(n, columns, floor, np.full(n, inf))
+        targets = [c for c, a, b in zip(targets, low_enough(), high_enough(), strict=True)
+                   if one_by_one and not (a and b)]
     for c in targets:
         j = pos[c]
         h.changeColCost(j, 1.0)
-        for sense, out in ((highspy.ObjSense.kMinimize, lo), (highspy.ObjSense.kMaximize, hi)):
-            minimise = sense == highspy.ObjSense.kMinimize
-            if value is not None and (lo[c] <= value[c] - need[c] if minimise
+        for sense, out in ((minimize, lo), (maximize, hi)):
+            is_min = sense == minimize
+            if value is not None and (lo[c] <= value[c] - need[c] if is_min
                                       else hi[c] >= value[c] + need[c]):
                 continue  # another solution already showed this side wide enough
             h.changeObjectiveSense(sense)
             h.run()
             status = h.getModelStatus()
             if status == highspy.HighsModelStatus.kOptimal:
-                out[c] = h.getInfo().objective_function_value
+                out[c] = h.getInfo().objective_function_value * scale
                 if value is not None:
                     seen()
             elif status in (highspy.HighsModelStatus.kUnbounded,
                             highspy.HighsModelStatus.kUnboundedOrInfeasible):
-                out[c] = -np.inf if minimise else np.inf
+                out[c] = -np.inf if is_min else np.inf
             else:  # cannot happen with consistent data; never count it as protected
                 out[c] = hi[c] = lo[c] = np.nan
                 break
@@ -364,10 +412,10 @@ def wide_enough(value: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray
 def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
                     signed: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray,
                                                    np.ndarray, np.ndarray]:
-    """One measure's pattern: (primary, hidden, lo, hi, ok) per cell. Every primary cell is
-    audited to ±PROTECTION (more partners hidden until it is); a secondary cell, about k
-    people or more with no one dominant, needs no range of its own: its range is computed
-    once at the end, for the record (ok is True for it)."""
+    """One measure's pattern: (primary, hidden, lo, hi, ok) per cell. Every protected cell,
+    primary or secondary, is audited to ±PROTECTION of its value: a narrow one gets another
+    partner hidden and the audit runs again until none is narrow (a zero has no magnitude to
+    protect: any range holding it will do)."""
     value = cells["value"].to_numpy(dtype=float)
     people = cells["people"].to_numpy(dtype=float)
     top = cells["top_share"].to_numpy(dtype=float)
@@ -378,38 +426,43 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
     lo = np.full(len(value), np.nan)
     hi = np.full(len(value), np.nan)
     wide = np.zeros(len(value), dtype=bool)
+    one_by_one = False  # pushes only, until nothing is left to hide (then exact solves)
     while True:
         # hiding a cell frees a fixed variable: every range can only widen, so a cell found
         # wide enough stays so and only the others are attacked again
-        todo = first & ~wide
+        todo = pattern.hidden & ~wide & (value != 0)
         new_lo, new_hi = attack(value, pattern.hidden, pattern.eqs, lower, only=todo,
-                                exact=False)
+                                exact=False, one_by_one=one_by_one)
         # a solution under fewer hidden cells is one under more: witnesses add up
         lo, hi = np.fmin(lo, new_lo), np.fmax(hi, new_hi)
-        wide = first & (wide_enough(value, lo, hi) | (value == 0))
-        narrow = np.flatnonzero(first & ~wide)
+        wide = pattern.hidden & (wide_enough(value, lo, hi) | (value == 0))
+        narrow = np.flatnonzero(pattern.hidden & ~wide)
         if len(narrow) == 0:
             break
+        # a cell the pushes left short gets a partner without proving it narrow: solving it
+        # alone costs far more than hiding a cell too many (it is rare: the pattern differs
+        # by a few cells in thousands on the large demo)
         added = False
+        groups: dict[int, list[int]] = {}
         for c in narrow:
             around = [x for e in pattern.members[c] for x in pattern.cells_of(e)]
             j = pattern.partner(c, around)
             if j is None:  # every neighbour hidden: the shown cells its hidden group touches
-                j = pattern.partner(c, pattern.reachable(c))
+                if c not in groups:  # walked once per group and round
+                    groups.update(pattern.reachable([c]))
+                j = pattern.partner(c, groups[c])
             if j is not None:
                 pattern.hidden[j] = True
                 added = True
         if not added:
-            break  # nothing left to hide near the narrow cells: reported as not ok
+            if one_by_one:
+                break  # nothing left to hide near the narrow cells: reported as not ok
+            one_by_one = True  # maybe only the pushes missed them: solve each alone
+            continue
         pattern.close()
     hidden = pattern.hidden
-    second = hidden & ~first
-    if second.any():  # for the record: two solves per group push them all down, then up
-        s_lo, s_hi = attack(value, hidden, pattern.eqs, lower, only=second, exact=False,
-                            batch=True)
-        lo, hi = np.fmin(lo, s_lo), np.fmax(hi, s_hi)
     lo, hi = np.where(hidden, lo, np.nan), np.where(hidden, hi, np.nan)
-    return first, hidden, lo, hi, np.where(first, wide, True)
+    return first, hidden, lo, hi, np.where(hidden, wide, True)
 
 
 def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.DataFrame,
@@ -442,6 +495,21 @@ def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.Data
 
 
 # ---------------------------------------------------------------- the build
+
+
+def measure_cells(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The cells of every measure in the temporary table release_contributions (cells.sql),
+    two measures about the same people at a time (crew days and income share their rows)."""
+    present = [m for (m,) in con.execute(
+        "select distinct measure from release_contributions order by 1").fetchall()]
+    by_people: dict[str | None, list[str]] = defaultdict(list)
+    for m in present:
+        by_people[MEASURES.get(m)].append(m)
+    pairs = [(ms[i], ms[i + 1] if i + 1 < len(ms) else "")
+             for ms in by_people.values() for i in range(0, len(ms), 2)]
+    sql = _sql("cells")
+    frames = [con.execute(sql, {"measure": a, "other": b}).df() for a, b in pairs or [("", "")]]
+    return pd.concat(frames, ignore_index=True)
 
 
 def _sql(name: str) -> str:
@@ -492,12 +560,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
     con.execute("create or replace temp table release_contributions as\n"
                 + _sql("contributions"))
     try:
-        measures = [m for (m,) in con.execute(
-            "select distinct measure from release_contributions order by 1").fetchall()]
-        cells_sql = _sql("cells")
-        cells = pd.concat([con.execute(cells_sql, {"measure": m}).df() for m in measures],
-                          ignore_index=True) if measures else con.execute(
-                              cells_sql, {"measure": ""}).df()
+        cells = measure_cells(con)
         estimates = con.execute(_sql("estimate_cells")).df()
         homes = dict(con.execute("select distinct brand_id, region from release_contributions "
                                  "where brand_id is not null").fetchall())
@@ -506,14 +569,63 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
     cells = pd.concat([cells, estimates.assign(people=estimates["people"].astype(float))],
                       ignore_index=True)
     cells["people"] = cells["people"].astype(float)
-    result, audit = protect(cells, homes, k)
+    digests = measure_digests(cells, homes, k)
+    same, statuses, kept_audit = _previous(con, digests)
+    # a measure whose cells are what they were keeps its pattern and audit
+    kept = cells[cells["measure"].isin(same)]
+    kept = kept.assign(status=[statuses.get(cell_id(m, p, d, b)) for m, p, d, b in zip(
+        kept["measure"].tolist(), kept["period"].tolist(), kept["dim"].tolist(),
+        kept["member"].tolist(), strict=True)])
+    if kept["status"].isna().any():  # not the cells it was made from after all
+        kept, kept_audit = kept.iloc[:0], kept_audit.iloc[:0]
+    result, audit = protect(cells[~cells["measure"].isin(kept["measure"])], homes, k)
+    if len(kept):
+        result = pd.concat([result, kept], ignore_index=True)
+        audit = pd.concat([audit, kept_audit], ignore_index=True)
     if not audit["ok"].all():  # never published: the load fails and nothing is replaced
         bad = audit.loc[~audit["ok"], "cell_id"].iloc[0]
         raise UserError(f"the public release's audit failed: cell {bad} keeps a range "
                            f"narrower than ±{PROTECTION:.0%} with nothing left to hide")
-    _write(con, result, audit, k)
+    _write(con, result, audit, k, digests)
     _record(con, fp)
     return time.perf_counter() - started
+
+
+def measure_digests(cells: pd.DataFrame, homes: dict[str, str], k: int) -> dict[str, str]:
+    """SHA-256 per measure of everything its pattern and audit are made from: its cells
+    (keys, value, people, top share), the brands' home regions, k and the code."""
+    base = hashlib.sha256(f"{code_version()}\0k={k}\0{sorted(homes.items())}".encode())
+    out = {}
+    keys = ["grain", "period", "dim", "member"]
+    for measure, part in cells.groupby("measure", sort=True):
+        digest = base.copy()
+        part = part.sort_values(keys)[[*keys, "value", "people", "top_share"]]
+        # to 10 significant digits: DuckDB's parallel sums differ in the last bits run to run
+        part = part.assign(**{c: part[c].map(lambda x: f"{x:.10g}")
+                              for c in ("value", "people", "top_share")})
+        digest.update(pd.util.hash_pandas_object(part, index=False).to_numpy().tobytes())
+        out[str(measure)] = digest.hexdigest()
+    return out
+
+
+def _previous(con: duckdb.DuckDBPyConnection, digests: dict[str, str]) -> tuple[
+        list[str], dict[str, str], pd.DataFrame]:
+    """The measures of the release in place whose digest is unchanged, their cells' statuses
+    (cell_id → status) and their audit rows."""
+    found = con.execute("select count(*) from duckdb_tables() where database_name = "
+                        "current_database() and schema_name || '.' || table_name in "
+                        "('release.cells', 'meta.release_audit', 'meta.release_measures')"
+                        ).fetchone()[0]
+    if found != 3:
+        return [], {}, pd.DataFrame()
+    same = [m for m, d in con.execute("select measure, digest from meta.release_measures "
+                                      "order by measure").fetchall() if digests.get(m) == d]
+    statuses = dict(con.execute("select cell_id, status from release.cells "
+                                "where list_contains(?, measure)", [same]).fetchall())
+    audit = con.execute("select cell_id, measure, status, value, lo, hi, ok "
+                        "from meta.release_audit where list_contains(?, measure)",
+                        [same]).df()
+    return same, statuses, audit
 
 
 def _record(con: duckdb.DuckDBPyConnection, fp: str) -> None:
@@ -522,7 +634,7 @@ def _record(con: duckdb.DuckDBPyConnection, fp: str) -> None:
 
 
 def _write(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, audit: pd.DataFrame,
-           k: int) -> None:
+           k: int, digests: dict[str, str]) -> None:
     shown = cells["status"].eq("shown")
     frame = pd.DataFrame({
         "cell_id": [cell_id(m, p, d, b) for m, p, d, b in
@@ -551,6 +663,9 @@ def _write(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, audit: pd.DataFr
                     "from release_frame")
         con.execute("insert into meta.release_audit select cell_id, measure, status, "
                     "value, lo, hi, ok from release_audit_frame")
+        if digests:
+            con.executemany("insert into meta.release_measures values (?, ?)",
+                            [list(x) for x in digests.items()])
     finally:
         con.unregister("release_frame")
         con.unregister("release_audit_frame")

@@ -122,7 +122,7 @@ def _coverage(con: duckdb.DuckDBPyConnection) -> dict:
 def _release(con: duckdb.DuckDBPyConnection) -> dict | None:
     """The public release and its audit (etl/release.py): cells, how many are protected
     (primary, secondary), the k it was suppressed for, and the narrowest range of a
-    primary cell as a share of its value (at least 0.5 when the audit passed)."""
+    protected cell as a share of its value (at least 0.5 when the audit passed)."""
     found = {r[0] for r in con.execute(
         "select schema_name || '.' || table_name from duckdb_tables() "
         "where database_name = current_database() "
@@ -137,7 +137,7 @@ def _release(con: duckdb.DuckDBPyConnection) -> dict | None:
         select min(least(value - lo, hi - value) / abs(value)),
             count(*) filter (where not ok),
             arg_min(cell_id, least(value - lo, hi - value) / abs(value))
-        from meta.release_audit where value <> 0 and status = 'primary'
+        from meta.release_audit where value <> 0
     """).fetchone()
     k = con.execute("select value from meta.settings where key = 'release_k'").fetchone()
     return {"cells": cells, "protected": primary + secondary, "primary": primary,

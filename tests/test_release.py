@@ -141,10 +141,8 @@ def wide(value: float, lo: float, hi: float) -> bool:
 
 
 def check_release(db: Path, sample: int | None = None) -> int:
-    """The audit passed, and the independent LP finds every primary cell's range at least
-    ±50% of its value (secondary cells, about k people or more with no one dominant, are
-    hidden to protect them and need no range of their own). Returns how many cells it
-    attacked."""
+    """The audit passed, and the independent LP finds every protected cell's range, primary
+    and secondary alike, at least ±50% of its value. Returns how many cells it attacked."""
     a = audit(db)
     assert a["ok"].all(), a[~a["ok"]]
     cells, homes = published(db)
@@ -152,7 +150,7 @@ def check_release(db: Path, sample: int | None = None) -> int:
     attacked = 0
     for measure, part in cells.groupby("measure"):
         part = part.reset_index(drop=True)
-        hidden = part[part["status"] == "primary"]
+        hidden = part[part["status"] != "shown"]
         if hidden.empty:
             continue
         keys = list(hidden["grain"] + "|" + hidden["period"] + "|" + hidden["dim"] + "|"
@@ -274,7 +272,7 @@ def test_audit_on_every_test_world(worlds, name):
 
 def test_audit_on_the_demo(demo_db):
     """The default demo's audit passes; the independent LP re-attacks a sample of each
-    measure's protected cells (every one would take minutes)."""
+    measure's protected cells, primary and secondary (every one would take minutes)."""
     assert check_release(demo_db, sample=25) > 0
 
 
@@ -375,17 +373,50 @@ def test_primary_rule(people, top, value, k, expected):
 
 
 def test_pattern_hand_worked():
-    """A-Jan (one person) is primary; the partners that hide least close a 2 × 2 around it
-    (B-Feb hides too: column B then has one hidden cell), and the audit finds A-Jan's range
-    wide enough."""
+    """A-Jan (one person) is primary; the partners that hide least close a 2 × 2 around it:
+    B-Jan (20, the smallest ≥ 1.5 in January), A-Feb (10, column A), then B-Feb (column B).
+    Under the shown margins that 2 × 2 moves with one t: A-Jan = t ∈ [0, 13], so A-Jan is
+    protected, but B-Jan = 23 − t ∈ [10, 23] (needs [10, 30]), A-Feb = 13 − t ∈ [0, 13]
+    (needs 15) and B-Feb = 12 + t ∈ [12, 25] (needs 7.5) are not. Their partners: B-Jan's the
+    January total (23: the smallest ≥ 10 of 23 and 35), A-Feb's column A's quarter (13, of
+    13 and 25), B-Feb's the February total (25, of 25 and 35); A's quarter hidden leaves
+    Q1 = A + B with one hidden cell, so B's quarter hides too (35, the smallest ≥ 6.5 of 35
+    and 48). Everything but the quarter's 48 is then hidden and each cell is anywhere in
+    [0, 48]: B's quarter (35) needs 52.5, so the quarter's total hides as well: with nothing
+    shown every cell can take any value ≥ 0."""
     first, hidden, lo, hi, ok = release.protect_measure(TWO_BY_TWO, {}, 5)
     assert first.tolist() == [False, True] + [False] * 7
-    # partners: B-Jan (20, the smallest ≥ 1.5 in January) and A-Feb (10, column A); the
-    # 2 × 2 they close leaves A-Jan 3 anywhere in [0, 13]: no more is hidden
-    assert np.flatnonzero(hidden).tolist() == [1, 2, 4, 5]
-    assert ok.all() and (lo[1], hi[1]) == (0.0, 13.0)
-    # the secondary cells' ranges are recorded too (values they can take)
-    assert lo[2] <= 20 <= hi[2] and lo[5] <= 15 <= hi[5]
+    assert hidden.all() and ok.all()
+    assert (lo <= 0).all()
+    assert (hi >= 1.5 * TWO_BY_TWO["value"].to_numpy()).all()
+
+
+# A secondary cell narrow under the old rule (only primary cells audited): one month of four
+# brands under a shown total of 57. A (2, one person) is primary; its partner is B (5, the
+# smallest ≥ 1). Then A + B = 7: A ∈ [0, 7] is protected, but B ∈ [0, 7] is not (a reader
+# knows B ≤ 7, within 40% above its 5; it needs [2.5, 7.5]).
+NARROW_SECONDARY = _frame([
+    ("month", "2025-01", "all", "", 57.0, 30, 0.2),
+    ("month", "2025-01", "brand", "A", 2.0, 1, 1.0),
+    ("month", "2025-01", "brand", "B", 5.0, 6, 0.2),
+    ("month", "2025-01", "brand", "C", 20.0, 9, 0.2),
+    ("month", "2025-01", "brand", "D", 30.0, 14, 0.2),
+])
+
+
+def test_secondary_cells_are_protected_too():
+    """B is narrow, so its partner hides too: C (20, the smallest ≥ 2.5 of 57, 20, 30). Then
+    A + B + C = 27: C ∈ [0, 27] needs [10, 30], narrow; its partner D (30, of 57 and 30).
+    Then A + B + C + D = 57, each in [0, 57]: all four protected, the total shown."""
+    first, hidden, lo, hi, ok = release.protect_measure(NARROW_SECONDARY, {}, 5)
+    assert first.tolist() == [False, True, False, False, False]
+    assert hidden.tolist() == [False, True, True, True, True] and ok.all()
+    result, _ = release.protect(NARROW_SECONDARY.assign(measure="twin_images"), {}, 5)
+    assert result["status"].tolist() == ["shown", "primary", "secondary", "secondary",
+                                         "secondary"]
+    public = result.assign(value=result["value"].where(result["status"] == "shown"))
+    got = ranges(public, {})
+    assert got == {f"month|2025-01|brand|{b}": (0.0, 57.0) for b in "ABCD"}
 
 
 # ---------------------------------------------------------------- random worlds
@@ -411,8 +442,8 @@ def small_worlds(draw):
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(rows=small_worlds(), k=st.integers(2, 5))
 def test_random_worlds_leave_no_narrow_range(rows, k):
-    """On random small worlds, the release's own SQL and pattern leave no primary cell a
-    range narrower than ±50% under the independent LP."""
+    """On random small worlds, the release's own SQL and pattern leave no protected cell,
+    primary or secondary, a range narrower than ±50% under the independent LP."""
     con = duckdb.connect()
     con.execute("create temp table release_contributions (month date, brand_id varchar, "
                 "channel varchar, role varchar, person integer, people varchar, "
@@ -421,7 +452,7 @@ def test_random_worlds_leave_no_narrow_range(rows, k):
     con.executemany("insert into release_contributions values (?, ?, ?, null, ?, 'models', "
                     "'twin_images', ?, ?, null)",
                     [[m, b, ch, p, v, homes[b]] for m, b, ch, p, v in rows])
-    cells = con.execute(release._sql("cells"), {"measure": "twin_images"}).df()
+    cells = release.measure_cells(con)
     con.close()
     cells["people"] = cells["people"].astype(float)
     result, audited = release.protect(cells, homes, k)
@@ -432,9 +463,8 @@ def test_random_worlds_leave_no_narrow_range(rows, k):
         assert values[release.cell_id("twin_images", row["period"], row["dim"],
                                       row["member"])] == row["value"]
     public = result.assign(value=result["value"].where(result["status"] == "shown"))
-    first = result[result["status"] == "primary"]
-    keys = list(first["grain"] + "|" + first["period"] + "|" + first["dim"] + "|"
-                + first["member"])
+    keys = list(hidden["grain"] + "|" + hidden["period"] + "|" + hidden["dim"] + "|"
+                + hidden["member"])
     for key, (lo, hi) in ranges(public, homes, keys).items():
         grain, period, dim, member = key.split("|")
         v = values[release.cell_id("twin_images", period, dim, member)]
@@ -471,7 +501,7 @@ def test_status_reports_the_audit(worlds, capsys):
     assert rel["protected"] == len(a) and rel["below_range"] == 0 and rel["k"] == 5
     assert rel["primary"] == (a["status"] == "primary").sum()
     assert rel["protected"] == rel["primary"] + rel["secondary"]
-    a = a[a["status"] == "primary"]
+    a = a[a["value"] != 0]  # every protected cell, primary and secondary
     narrowest = ((a[["value", "lo", "hi"]].assign(
         r=lambda d: np.minimum(d["value"] - d["lo"], d["hi"] - d["value"]) / d["value"].abs())
         ["r"]).min())
@@ -480,3 +510,36 @@ def test_status_reports_the_audit(worlds, capsys):
     text = capsys.readouterr().out
     assert (f"Public release: {rel['cells']:,} cells, {rel['protected']:,} protected" in text
             and "0 below ±50%" in text)
+
+
+def test_unchanged_measures_keep_their_pattern(worlds, tmp_path, monkeypatch):
+    """A rebuild from the same cells reuses each measure's pattern and audit (its digest in
+    meta.release_measures) instead of attacking it again; another k changes every digest."""
+    db = tmp_path / "w.duckdb"
+    db.write_bytes(worlds("window").read_bytes())
+    attacked: list[set[str]] = []
+    protect = release.protect
+
+    def recording(cells, homes, k):
+        attacked.append(set(cells["measure"]))
+        return protect(cells, homes, k)
+
+    monkeypatch.setattr(release, "protect", recording)
+    con = duckdb.connect(str(db))
+    try:
+        before = con.execute("select cell_id, status from release.cells order by 1").fetchall()
+        audit_before = con.execute("select * from meta.release_audit order by 1").fetchall()
+        models = dict(con.execute("select model, fingerprint from meta.model_fingerprints"
+                                  ).fetchall())
+        release.rebuild(con, models, force=True)
+        assert attacked == [set()]
+        assert con.execute("select cell_id, status from release.cells order by 1"
+                           ).fetchall() == before
+        assert con.execute("select * from meta.release_audit order by 1"
+                           ).fetchall() == audit_before
+        monkeypatch.setenv("TWINIMPACT_K", "2")
+        release.rebuild(con, models, force=True)
+        assert attacked[1] == {m for (m,) in con.execute(
+            "select distinct measure from release.cells").fetchall()}
+    finally:
+        con.close()

@@ -7,26 +7,38 @@
 -- unlicensed images a reason). Each
 -- person's part is summed once per month and breakdown, then rolled up to quarters and
 -- years (each breakdown a plain group-by: no row is copied for breakdowns it lacks). Run
--- once per measure ($measure): one measure's person-parts at a time stay within the memory
--- limit on millions of uses.
+-- for two measures at a time ($measure, $other; $other '' for none), each a column of the
+-- same person-parts: crew days and crew income are the same people's rows, so one pass
+-- serves both; two measures' person-parts at a time stay within the memory limit on
+-- millions of uses.
 with contributions as not materialized (
-    select * from release_contributions where measure = $measure
+    select * from release_contributions where measure in ($measure, $other)
 ),
 
 month_parts as (
-    select measure, people, month, 'all' as dim, '' as member, person, sum(value) as value
+    select people, month, 'all' as dim, '' as member, person,
+        sum(value) filter (where measure = $measure) as a,
+        sum(value) filter (where measure = $other) as b
     from contributions group by all
     union all
-    select measure, people, month, 'brand', brand_id, person, sum(value)
+    select people, month, 'brand', brand_id, person,
+        sum(value) filter (where measure = $measure),
+        sum(value) filter (where measure = $other)
     from contributions group by all
     union all
-    select measure, people, month, 'channel', channel, person, sum(value)
+    select people, month, 'channel', channel, person,
+        sum(value) filter (where measure = $measure),
+        sum(value) filter (where measure = $other)
     from contributions where channel is not null group by all
     union all
-    select measure, people, month, 'role', role, person, sum(value)
+    select people, month, 'role', role, person,
+        sum(value) filter (where measure = $measure),
+        sum(value) filter (where measure = $other)
     from contributions where role is not null group by all
     union all
-    select measure, people, month, 'region', region, person, sum(value)
+    select people, month, 'region', region, person,
+        sum(value) filter (where measure = $measure),
+        sum(value) filter (where measure = $other)
     from contributions group by all
     union all
     select measure, people, month, 'reason', reason, person, sum(value)
@@ -34,32 +46,47 @@ month_parts as (
 ),
 
 parts as (
-    select measure, people, 'month' as grain, strftime(month, '%Y-%m') as period, dim, member,
-        person, value
+    select people, 'month' as grain, strftime(month, '%Y-%m') as period, dim, member,
+        person, a, b
     from month_parts
     union all
-    select measure, people, 'quarter', year(month)::varchar || '-Q' || quarter(month)::varchar,
-        dim, member, person, sum(value)
+    select people, 'quarter', year(month)::varchar || '-Q' || quarter(month)::varchar,
+        dim, member, person, sum(a), sum(b)
     from month_parts group by all
     union all
-    select measure, people, 'year', year(month)::varchar, dim, member, person, sum(value)
+    select people, 'year', year(month)::varchar, dim, member, person, sum(a), sum(b)
     from month_parts group by all
 ),
 
-final as (
+cells as (
     select
-        measure,
         grain,
         period,
         dim,
         member,
-        sum(value) as value,
-        case when any_value(people) is null then null
-            else count(person) filter (where value <> 0) end as people,
-        case when any_value(people) is null or sum(abs(value)) = 0 then null
-            else max(abs(value)) / sum(abs(value)) end as top_share
+        any_value(people) is not null as about_people,
+        sum(a) as a_value,
+        count(person) filter (where a <> 0) as a_people,
+        max(abs(a)) / nullif(sum(abs(a)), 0) as a_top,
+        sum(b) as b_value,
+        count(person) filter (where b <> 0) as b_people,
+        max(abs(b)) / nullif(sum(abs(b)), 0) as b_top
     from parts
-    group by measure, grain, period, dim, member
+    group by people, grain, period, dim, member
+),
+
+final as (
+    select $measure as measure, grain, period, dim, member, a_value as value,
+        case when about_people then a_people end as people,
+        case when about_people then a_top end as top_share
+    from cells
+    where a_value is not null
+    union all
+    select $other, grain, period, dim, member, b_value,
+        case when about_people then b_people end,
+        case when about_people then b_top end
+    from cells
+    where b_value is not null
 )
 
 select * from final

@@ -17,9 +17,15 @@ comment on table release.cells is 'grain: one row per measure × period × break
 create or replace table meta.release_audit (
     cell_id varchar not null,
     measure varchar not null,
-    status varchar not null,        -- primary (the range must reach ±50%) | secondary
+    status varchar not null,        -- primary | secondary: both must keep a range of ±50%
     value double not null,          -- the hidden value (meta is never public)
     lo double,                      -- values the cell can take given everything published:
     hi double,                      -- the attack's extremes, or values at least that far out
-    ok boolean not null             -- primary: lo <= value - 50% and hi >= value + 50%
+    ok boolean not null             -- lo <= value - 50% of |value| and hi >= value + 50% of it
+);
+-- meta.release_measures: each measure's digest (etl/release.py measure_digests): a measure
+-- whose cells are unchanged keeps its pattern and audit at the next build
+create or replace table meta.release_measures (
+    measure varchar primary key,
+    digest varchar not null
 );
