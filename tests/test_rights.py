@@ -22,6 +22,7 @@ from loadkit import fresh_db, load, open_con, write
 from marts_fixture import rows, write_csv
 from test_dashboard_pages import downloads  # noqa: F401 — a fixture: every file a page offers
 
+from dashboard import text
 from etl import marts, warehouse
 from etl.load import load_paths
 
@@ -295,12 +296,14 @@ def test_the_consent_page_scores_every_right_and_names_the_worst(
     assert {r["right"]: (r["assets_met"], r["assets_not_met"], r["assets_unknown"])
             for _, r in card.iterrows()} == ALL_YEARS
     assert set(card["twin_assets"]) == {59} and set(card["models"]) == {3}
+    # the sentence is shown as text (ui.plain escapes what Markdown would read)
     finding = next(m.value for m in at.markdown if m.value.startswith("**Finding.**"))
-    assert finding == (
-        "**Finding.** Of 59 twin images in 2022–2025, the widest gaps were licensed (not met "
+    assert finding == "**Finding.** " + text.plain(
+        "Of 59 twin images in 2022–2025, the widest gaps were licensed (not met "
         "for 54.2%), time-limited (54.2%) and purpose-limited (54.2%). Unknown, because the "
         "data do not say: disclosed in the image 100.0%, fair pay 37.3%, non-exclusive 16.9%, "
         "no training allowed 13.6%.")
+    assert "\\." in finding  # escaped: a value from the data never reads as Markdown
     brands = csv(downloads, "consent-rights-brands.csv")
     b = brands[brands["right"] == "fair_pay"].set_index("brand_id")
     assert (b.loc["A", "assets_met"], b.loc["A", "assets_unknown"]) == (16, 17)

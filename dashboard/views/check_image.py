@@ -41,8 +41,9 @@ if upload is not None:
 
 if row is not None:
     st.subheader("What the image says")
-    st.markdown(f"**{credentials.verdict(row)}**")
-    st.markdown("\n".join(f"- {s}" for s in credentials.findings(row)))
+    # the verdict and findings quote the file's own metadata (signer, tool): text, never Markdown
+    st.markdown("**" + ui.plain(credentials.verdict(row)) + "**")
+    st.markdown("\n".join("- " + ui.plain(s) for s in credentials.findings(row)))
     st.caption(trust_note)
     pairs = credentials.free_text(row)
     if pairs:

@@ -48,7 +48,7 @@ if card.empty:
 else:
     sentence = rights.worst_gaps(card, years)
     if sentence:
-        st.markdown(f"**Finding.** {sentence}")
+        st.markdown("**Finding.** " + ui.plain(sentence))
     ui.figure(ctx, "consent-rights", got)
     ui.figure(ctx, "consent-rights-brands", got)
     ui.figure(ctx, "consent-rights-trend", got)
