@@ -41,7 +41,9 @@ month_parts as (
         sum(value) filter (where measure = $other)
     from contributions group by all
     union all
-    select measure, people, month, 'reason', reason, person, sum(value)
+    select people, month, 'reason', reason, person,
+        sum(value) filter (where measure = $measure),
+        sum(value) filter (where measure = $other)
     from contributions where reason is not null group by all
 ),
 
