@@ -464,7 +464,11 @@ def _run_in(work: Path, events: int, show_progress: bool, repeat: int) -> dict:
                           "marts_seconds": _r(statistics.median(in_load)) if in_load else None,
                           # of which the public release and its audit (etl/release.py)
                           "release_seconds": _r(statistics.median(release_s))
-                          if release_s else None}
+                          if release_s else None,
+                          # its phases in the last load (etl/release.py PHASES)
+                          "release_phases": {name: float(s) for name, s in re.findall(
+                              r"^timing release/(.+): ([0-9.]+)s wall", loads[-1].stderr,
+                              re.MULTILINE)} if loads else {}}
         result["warehouse"] = {"rows": rows, "mb": _mb(load_db)}
         base_db.unlink()
         bar.update(task, advance=1, description="marts rebuild")

@@ -32,7 +32,8 @@ import os
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,11 +51,38 @@ GRAINS = ("month", "quarter", "year")
 DIMS = ("all", "brand", "channel", "role", "region", "reason")
 SQL_DIR = config.SQL_DIR / "release"
 PUSH_CHUNK = 16  # the fewest short cells the attack pushes together before giving up on them
+_TWIN = ("staging.int_usage_cube", "staging.int_model_numbers")
+_CREW = ("staging.stg_booking_crew", "staging.int_crew_numbers")
+_SHOOTS = ("marts.displacement_monthly",)
+ESTIMATES = "marts.displacement_estimates"  # written by the estimator from numpy, not SQL
+# measure → the family of contributions.sql that makes it and the relations its cells are made
+# from (besides the brands' home regions, marts.brands, and the code): a measure whose inputs
+# are what they were is not computed again (measure_inputs)
+INPUTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "shoot_days": ("shoots", _SHOOTS),
+    "shoot_images": ("shoots", _SHOOTS),
+    "cancelled_days": ("shoots", _SHOOTS),
+    "displaced_days_did": ("shoots", _SHOOTS),
+    "displaced_days_upper": ("models", (*_TWIN, *_SHOOTS)),
+    "twin_images": ("models", _TWIN),
+    "unlicensed_images": ("models", _TWIN),
+    "unwatermarked_images": ("models", _TWIN),
+    "undisclosed_images": ("models", _TWIN),
+    "twin_fees": ("models", _TWIN),
+    "crew_days": ("crew", _CREW),
+    "crew_income": ("crew", _CREW),
+    "displaced_crew_days": ("crew", (*_CREW, "marts.crew_impact_monthly")),
+    "displaced_crew_income": ("crew", (*_CREW, "marts.crew_impact_monthly")),
+    # estimate_cells.sql: the estimates, their people from the crew's contributions
+    "est_crew_days": ("crew", (*_CREW, ESTIMATES)),
+    "est_crew_income": ("crew", (*_CREW, ESTIMATES)),
+}
 # the relations the fingerprint follows (what release/*.sql reads)
-READS = ("staging.int_usage_cube", "staging.int_model_numbers", "staging.stg_booking_crew",
-         "staging.int_crew_numbers", "marts.displacement_monthly", "marts.brands",
-         "marts.crew_impact_monthly")
+READS = (*sorted({r for _, rs in INPUTS.values() for r in rs} - {ESTIMATES}), "marts.brands")
 FINGERPRINT_KEY = "release.cells"
+# what the last build did, in order: (phase, seconds); a phase per family of contributions,
+# per pair of measures' cells, the estimates' cells and per measure protected
+PHASES: list[tuple[str, float]] = []
 
 # measure → who the people behind it are (None: brands' figures, no person: never suppressed)
 MEASURES: dict[str, str | None] = {
@@ -142,8 +170,12 @@ class Pattern:
     hidden: np.ndarray  # bool
     eqs: list[tuple[int, list[int]]]
     members: list[list[int]] = field(default_factory=list)  # cell → the relations it is in
+    # |value| to 10 significant digits, to rank partners by: DuckDB's parallel sums differ
+    # in the last bits run to run, and equal cells must tie the same way every time
+    size: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.size = [float(f"{abs(v):.10g}") for v in self.value.tolist()]
         self.members = [[] for _ in range(len(self.value))]
         for e, (total, parts) in enumerate(self.eqs):
             for c in (total, *parts):
@@ -162,8 +194,8 @@ class Pattern:
             return None
         big = [j for j in pool if abs(self.value[j]) >= need]
         if big:
-            return min(big, key=lambda j: (abs(self.value[j]), self.people[j], j))
-        return max(pool, key=lambda j: (abs(self.value[j]), -self.people[j], -j))
+            return min(big, key=lambda j: (self.size[j], self.people[j], j))
+        return max(pool, key=lambda j: (self.size[j], -self.people[j], -j))
 
     def reachable(self, cells: Iterable[int]) -> dict[int, list[int]]:
         """For each of `cells`: the shown cells in a relation with it or with any hidden
@@ -475,7 +507,8 @@ def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.Data
         ["measure", "_g", "period", "dim", "member"]).drop(columns="_g")
     for measure, part in cells.groupby("measure", sort=True):
         part = part.reset_index(drop=True)
-        first, hidden, lo, hi, ok = protect_measure(part, homes, k, measure in SIGNED)
+        with _phase(f"protect {measure}"):
+            first, hidden, lo, hi, ok = protect_measure(part, homes, k, measure in SIGNED)
         part["status"] = np.where(first, "primary", np.where(hidden, "secondary", "shown"))
         out.append(part)
         audits.append(pd.DataFrame({
@@ -497,19 +530,34 @@ def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.Data
 # ---------------------------------------------------------------- the build
 
 
-def measure_cells(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The cells of every measure in the temporary table release_contributions (cells.sql),
-    two measures about the same people at a time (crew days and income share their rows)."""
+def measure_cells(con: duckdb.DuckDBPyConnection,
+                  wanted: Iterable[str] | None = None) -> pd.DataFrame:
+    """The cells of the `wanted` measures (all by default) in the temporary table
+    release_contributions (cells.sql), two measures about the same people at a time (crew
+    days and income share their rows)."""
     present = [m for (m,) in con.execute(
-        "select distinct measure from release_contributions order by 1").fetchall()]
+        "select distinct measure from release_contributions order by 1").fetchall()
+        if wanted is None or m in set(wanted)]
     by_people: dict[str | None, list[str]] = defaultdict(list)
     for m in present:
         by_people[MEASURES.get(m)].append(m)
     pairs = [(ms[i], ms[i + 1] if i + 1 < len(ms) else "")
              for ms in by_people.values() for i in range(0, len(ms), 2)]
     sql = _sql("cells")
-    frames = [con.execute(sql, {"measure": a, "other": b}).df() for a, b in pairs or [("", "")]]
+    frames = []
+    for a, b in pairs or [("", "")]:
+        with _phase(f"cells {a}" + (f"+{b}" if b else "")):
+            frames.append(con.execute(sql, {"measure": a, "other": b}).df())
     return pd.concat(frames, ignore_index=True)
+
+
+@contextmanager
+def _phase(name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        PHASES.append((name, time.perf_counter() - started))
 
 
 def _sql(name: str) -> str:
@@ -525,15 +573,38 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+def _estimates_state(con: duckdb.DuckDBPyConnection) -> str:
+    # the estimator writes its table from numpy, outside the SQL fingerprints
+    return repr(con.execute("select count(*), bit_xor(hash(t)) "
+                            "from marts.displacement_estimates t").fetchone())
+
+
 def fingerprint(con: duckdb.DuckDBPyConnection, models: dict[str, str], k: int) -> str:
     digest = hashlib.sha256(f"{code_version()}\0k={k}".encode())
     for name in READS:
         digest.update(f"\0{name}={models.get(name, '')}".encode())
-    # the estimator writes its table from numpy, outside the SQL fingerprints
-    state = con.execute("select count(*), bit_xor(hash(t)) "
-                        "from marts.displacement_estimates t").fetchone()
-    digest.update(f"\0estimates={state}".encode())
+    digest.update(f"\0estimates={_estimates_state(con)}".encode())
     return digest.hexdigest()
+
+
+def measure_inputs(con: duckdb.DuckDBPyConnection, models: dict[str, str],
+                   k: int) -> dict[str, str]:
+    """SHA-256 per measure of what its cells are made from, known before any of them is
+    computed: the fingerprints of the relations it reads (marts.rebuild's: their SQL and the
+    state of the stored tables under them), the estimates' rows, the home regions of the
+    brands that have one (a brand without is 'unknown' wherever it appears), k and the code.
+    A twin-usage load leaves the crew measures' inputs as they were."""
+    homes = con.execute("select brand_id, home_region from marts.brands "
+                        "where coalesce(home_region, '') <> '' order by 1").fetchall()
+    base = hashlib.sha256(f"{code_version()}\0k={k}\0{homes}".encode())
+    state = {**models, ESTIMATES: _estimates_state(con)}
+    out = {}
+    for measure, (_, reads) in INPUTS.items():
+        digest = base.copy()
+        for name in reads:
+            digest.update(f"\0{name}={state.get(name, '')}".encode())
+        out[measure] = digest.hexdigest()
+    return out
 
 
 def built_with(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -548,26 +619,38 @@ def built_with(con: duckdb.DuckDBPyConnection) -> str | None:
 def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bool = False,
             kept: str | None = None) -> float:
     """Build the release inside the writer's transaction unless it was made from exactly
-    what it would be made from now (`kept`: the fingerprint it was built with). Returns the
-    seconds it took (0.0 when kept)."""
+    what it would be made from now (`kept`: the fingerprint it was built with). Only the
+    measures whose inputs changed are computed again (all of them with `force`); the others
+    keep their cells, pattern and audit. Returns the seconds it took (0.0 when kept)."""
     k = config.k_threshold()
-    release_statistics.rebuild(con, k)  # the release's other tables: rebuilt at every publish
+    PHASES.clear()
+    with _phase("statistics"):
+        release_statistics.rebuild(con, k)  # the release's other tables: at every publish
     fp = fingerprint(con, models, k)
     if not force and kept == fp:
         _record(con, fp)
         return 0.0
     started = time.perf_counter()
-    con.execute("create or replace temp table release_contributions as\n"
-                + _sql("contributions"))
+    inputs = measure_inputs(con, models, k)
+    before = {} if force else _stored_inputs(con)
+    todo = sorted(m for m in INPUTS if before.get(m) != inputs[m])
+    skipped = sorted(set(INPUTS) - set(todo))
+    families = {INPUTS[m][0] for m in todo}
+    with _phase("contributions " + "+".join(sorted(families))):
+        con.execute("create or replace temp table release_contributions as\n"
+                    + _sql("contributions"),
+                    {f: f in families for f in ("models", "crew", "shoots")})
     try:
-        cells = measure_cells(con)
-        estimates = con.execute(_sql("estimate_cells")).df()
+        cells = measure_cells(con, [m for m in todo if not m.startswith("est_")])
+        if any(m.startswith("est_") for m in todo):
+            with _phase("estimate cells"):
+                estimates = con.execute(_sql("estimate_cells")).df()
+            cells = pd.concat([cells, estimates.assign(
+                people=estimates["people"].astype(float))], ignore_index=True)
         homes = dict(con.execute("select distinct brand_id, region from release_contributions "
                                  "where brand_id is not null").fetchall())
     finally:
         con.execute("drop table if exists release_contributions")
-    cells = pd.concat([cells, estimates.assign(people=estimates["people"].astype(float))],
-                      ignore_index=True)
     cells["people"] = cells["people"].astype(float)
     digests = measure_digests(cells, homes, k)
     same, statuses, kept_audit = _previous(con, digests)
@@ -586,19 +669,37 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
         bad = audit.loc[~audit["ok"], "cell_id"].iloc[0]
         raise UserError(f"the public release's audit failed: cell {bad} keeps a range "
                            f"narrower than ±{PROTECTION:.0%} with nothing left to hide")
-    _write(con, result, audit, k, digests)
+    with _phase("write"):
+        _write(con, result, audit, k, {m: (digests.get(m), inputs[m]) for m in todo},
+               skipped)
     _record(con, fp)
+    if os.environ.get("TWINIMPACT_TIMING") == "1":  # the bench's profile of the release
+        for name, seconds in PHASES:
+            print(f"timing release/{name}: {seconds:.2f}s wall", file=sys.stderr, flush=True)
     return time.perf_counter() - started
+
+
+def _stored_inputs(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Each measure's inputs digest in the release in place ({} when there is none)."""
+    found = con.execute("select count(*) from duckdb_columns() where database_name = "
+                        "current_database() and (schema_name, table_name, column_name) in "
+                        "(('meta', 'release_measures', 'inputs'), ('release', 'cells', 'status'),"
+                        " ('meta', 'release_audit', 'ok'))").fetchone()[0]
+    if found != 3:
+        return {}
+    return dict(con.execute("select measure, inputs from meta.release_measures").fetchall())
 
 
 def measure_digests(cells: pd.DataFrame, homes: dict[str, str], k: int) -> dict[str, str]:
     """SHA-256 per measure of everything its pattern and audit are made from: its cells
-    (keys, value, people, top share), the brands' home regions, k and the code."""
-    base = hashlib.sha256(f"{code_version()}\0k={k}\0{sorted(homes.items())}".encode())
+    (keys, value, people, top share), its brands' home regions, k and the code."""
+    base = hashlib.sha256(f"{code_version()}\0k={k}".encode())
     out = {}
     keys = ["grain", "period", "dim", "member"]
     for measure, part in cells.groupby("measure", sort=True):
         digest = base.copy()
+        brands = set(part.loc[part["dim"] == "brand", "member"])
+        digest.update(repr(sorted((b, r) for b, r in homes.items() if b in brands)).encode())
         part = part.sort_values(keys)[[*keys, "value", "people", "top_share"]]
         # to 10 significant digits: DuckDB's parallel sums differ in the last bits run to run
         part = part.assign(**{c: part[c].map(lambda x: f"{x:.10g}")
@@ -634,7 +735,10 @@ def _record(con: duckdb.DuckDBPyConnection, fp: str) -> None:
 
 
 def _write(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, audit: pd.DataFrame,
-           k: int, digests: dict[str, str]) -> None:
+           k: int, measures: dict[str, tuple[str | None, str]], skipped: list[str]) -> None:
+    """Replace the release with `cells` and `audit` (the measures computed: measure →
+    (digest of its cells or None for none, digest of its inputs)), keeping the rows of the
+    `skipped` measures as they are."""
     shown = cells["status"].eq("shown")
     frame = pd.DataFrame({
         "cell_id": [cell_id(m, p, d, b) for m, p, d, b in
@@ -654,21 +758,32 @@ def _write(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, audit: pd.DataFr
         "status": cells["status"].astype(str),
     })
     con.execute("create schema if not exists release")
+    kept = {"release.cells": "release_kept_cells", "meta.release_audit": "release_kept_audit",
+            "meta.release_measures": "release_kept_measures"}
+    if skipped:  # identifiers are our own
+        for table, temp in kept.items():
+            con.execute(f"create or replace temp table {temp} as select * from {table} "  # noqa: S608
+                        "where list_contains(?, measure)", [skipped])
     con.register("release_frame", frame)
     con.register("release_audit_frame", audit)
     try:
         con.execute((SQL_DIR / "tables.sql").read_text())
+        if skipped:
+            for table, temp in kept.items():
+                con.execute(f"insert into {table} select * from {temp}")  # noqa: S608
         con.execute("insert into release.cells select cell_id, measure, grain, period, "
                     "period_start::date, dim, member, value, people::bigint, status "
                     "from release_frame")
         con.execute("insert into meta.release_audit select cell_id, measure, status, "
                     "value, lo, hi, ok from release_audit_frame")
-        if digests:
-            con.executemany("insert into meta.release_measures values (?, ?)",
-                            [list(x) for x in digests.items()])
+        if measures:
+            con.executemany("insert into meta.release_measures values (?, ?, ?)",
+                            [[m, d, i] for m, (d, i) in measures.items()])
     finally:
         con.unregister("release_frame")
         con.unregister("release_audit_frame")
+        for temp in kept.values():
+            con.execute(f"drop table if exists {temp}")
     con.execute("create or replace table release.estimate_detail as\n"
                 + _sql("estimate_detail"))
     con.execute((SQL_DIR / "views.sql").read_text())

@@ -11,9 +11,12 @@
 -- brands' figures, not people's: CONTRACT §6). reason: why no valid licence covered an
 -- unlicensed image (the unlicensed images are split by it, so the release's reason cells add
 -- up to the measure's total; null for every other measure). Built as a temporary table by
--- etl/release.py: it holds person numbers and never enters the release.
+-- etl/release.py: it holds person numbers and never enters the release. $models, $crew and
+-- $shoots: whether to build the models' measures, the crew's (crew_days, crew_income and
+-- their displaced parts) and the brands' shoot figures: a publish builds only the families
+-- whose inputs changed (etl/release.py, measure_inputs).
 with cube as not materialized (
-    select * from staging.int_usage_cube
+    select * from staging.int_usage_cube where $models
 ),
 
 numbers as (
@@ -22,7 +25,7 @@ numbers as (
 
 crew as not materialized (
     select * from staging.stg_booking_crew
-    where booking_known and not is_cancelled
+    where booking_known and not is_cancelled and $crew
 ),
 
 crew_numbers as (
@@ -137,6 +140,7 @@ shoot_long as (
             sum(cancelled_for_twin_days)::double as cancelled_days,
             sum(displaced_shoot_days_did)::double as displaced_days_did
         from shoots
+        where $shoots
         group by all
     )
     unpivot (value for measure in (shoot_days, shoot_images, cancelled_days,

@@ -23,9 +23,11 @@ create or replace table meta.release_audit (
     hi double,                      -- the attack's extremes, or values at least that far out
     ok boolean not null             -- lo <= value - 50% of |value| and hi >= value + 50% of it
 );
--- meta.release_measures: each measure's digest (etl/release.py measure_digests): a measure
--- whose cells are unchanged keeps its pattern and audit at the next build
+-- meta.release_measures: each measure's digests (etl/release.py): a measure whose inputs are
+-- unchanged is not computed again at the next build (measure_inputs), one whose cells are
+-- unchanged keeps its pattern and audit (measure_digests)
 create or replace table meta.release_measures (
     measure varchar primary key,
-    digest varchar not null
+    digest varchar,                 -- of its cells (null: it has none)
+    inputs varchar not null         -- of what its cells are made from
 );
