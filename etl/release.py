@@ -458,22 +458,21 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
     lo = np.full(len(value), np.nan)
     hi = np.full(len(value), np.nan)
     wide = np.zeros(len(value), dtype=bool)
-    one_by_one = False  # pushes only, until nothing is left to hide (then exact solves)
     while True:
         # hiding a cell frees a fixed variable: every range can only widen, so a cell found
         # wide enough stays so and only the others are attacked again
         todo = pattern.hidden & ~wide & (value != 0)
+        # the pushes settle most cells together; a cell they leave short is solved alone
+        # before it counts as narrow (a partner for a cell the pushes merely missed hid whole
+        # years of twin figures on small worlds)
         new_lo, new_hi = attack(value, pattern.hidden, pattern.eqs, lower, only=todo,
-                                exact=False, one_by_one=one_by_one)
+                                exact=False, one_by_one=True)
         # a solution under fewer hidden cells is one under more: witnesses add up
         lo, hi = np.fmin(lo, new_lo), np.fmax(hi, new_hi)
         wide = pattern.hidden & (wide_enough(value, lo, hi) | (value == 0))
         narrow = np.flatnonzero(pattern.hidden & ~wide)
         if len(narrow) == 0:
             break
-        # a cell the pushes left short gets a partner without proving it narrow: solving it
-        # alone costs far more than hiding a cell too many (it is rare: the pattern differs
-        # by a few cells in thousands on the large demo)
         added = False
         groups: dict[int, list[int]] = {}
         for c in narrow:
@@ -487,10 +486,7 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
                 pattern.hidden[j] = True
                 added = True
         if not added:
-            if one_by_one:
-                break  # nothing left to hide near the narrow cells: reported as not ok
-            one_by_one = True  # maybe only the pushes missed them: solve each alone
-            continue
+            break  # nothing left to hide near the narrow cells: reported as not ok
         pattern.close()
     hidden = pattern.hidden
     lo, hi = np.where(hidden, lo, np.nan), np.where(hidden, hi, np.nan)
