@@ -110,6 +110,11 @@ def test_report_shape_and_positive_numbers(result: dict) -> None:
     assert targets["met"] is (result["ratios"]["load_vs_floor"] <= 2.0
                               and result["load"]["peak_rss_mb"] <= 1536.0)
     assert targets["marts_vs_load_met"] is (result["ratios"]["marts_in_load_vs_load"] <= 0.25)
+    # the release against the rest of each load (its own timing line), median over the loads
+    release = result["ratios"]["release_vs_rest"]
+    assert 0 < result["load"]["release_seconds"] < result["load"]["marts_seconds"]
+    assert release > 0 and targets["release_vs_rest_max"] == 0.15
+    assert targets["release_vs_rest_met"] is (release <= 0.15)
 
 
 def test_the_world_is_the_small_simulated_one(result: dict, world: dict) -> None:
