@@ -100,7 +100,7 @@ def run_batch(db: Path, calls: tuple) -> list:
         return (_EXTRA.get(name) or public.serving(name) or getattr(queries, name))(con, *args)
 
     workers = max(1, min(PARALLEL, len(calls)))
-    with readers(db, workers) as cons:
+    with readers(db, workers) as cons, public.shared():
         if workers == 1:
             return [run(cons[0], call) for call in calls]
         free: queue.SimpleQueue = queue.SimpleQueue()
@@ -185,7 +185,7 @@ def release_periods() -> tuple[str, ...]:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _periods(db_path: str, version: str) -> tuple[str, ...]:
-    if public.release_k(Path(db_path)) is None:
+    if _release_k(db_path, version) is None:
         return ()
     return tuple(public.periods(Path(db_path))["period"])
 
@@ -212,5 +212,6 @@ def ready() -> bool:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _ready(db_path: str, version: str, aud: Audience) -> bool:
-    # the public audience's pages read the release only: it is what must be there
-    return public.ready_for(Path(db_path), aud)
+    # the public audience's pages read the release only: it is what must be there (its k,
+    # read once per version, also routes the page's calls and offers its periods)
+    return public.ready_for(Path(db_path), aud, k=lambda: _release_k(db_path, version))
