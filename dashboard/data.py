@@ -94,12 +94,16 @@ PARALLEL = 2  # threads per batch: a page's queries are small, each mostly one c
 def run_batch(db: Path, calls: tuple) -> list:
     """Every `(name, *args)` call's frame, in order. A page asks for all its frames at once:
     they run on PARALLEL cursors of one published version, in threads (DuckDB releases the
-    GIL while it works), so a page waits for about half its queries' time on two cores."""
+    GIL while it works), so a page waits for about half its queries' time on two cores.
+    A batch of release calls only runs on one cursor: the release's queries take a few ms,
+    much of it binding values and building frames under the GIL, so on two threads they
+    mostly wait for each other (the page waits longer, measured: dashboard.perf)."""
     def run(con, call):
         name, *args = call
         return (_EXTRA.get(name) or public.serving(name) or getattr(queries, name))(con, *args)
 
-    workers = max(1, min(PARALLEL, len(calls)))
+    released = all(call[0].startswith(public.PREFIX) for call in calls)
+    workers = 1 if released else max(1, min(PARALLEL, len(calls)))
     with readers(db, workers) as cons, public.shared():
         if workers == 1:
             return [run(cons[0], call) for call in calls]

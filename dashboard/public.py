@@ -59,17 +59,28 @@ def ignored(f: Filters, allowed: tuple[str, ...] = BREAKDOWNS) -> list[str]:
 def _months(src: Source, f: Filters, measures: tuple[str, ...], dim: str, member: str,
             by_member: bool = False) -> pd.DataFrame:
     """Long cells of whole months in f's period: month, member, measure, value, people,
-    status."""
+    status. One member's months are read for every measure, once per batch (`shared`): a
+    page's charts of the same member and period share them."""
+    if by_member:
+        return _month_cells(src, f, measures, dim, "", True)
+    every = _once(("months", f.start(), f.end(), dim, member),
+                  lambda: _month_cells(src, f, None, dim, member, False))
+    return every[every["measure"].isin(measures)].reset_index(drop=True)
+
+
+def _month_cells(src: Source, f: Filters, measures: tuple[str, ...] | None, dim: str,
+                 member: str, by_member: bool) -> pd.DataFrame:
     return queries._run(src, """
         select period_start as month, member, measure, value, people, status
         from release.cells
-        where grain = 'month' and list_contains($measures::varchar[], measure)
+        where grain = 'month'
+          and ($measures::varchar[] is null or list_contains($measures::varchar[], measure))
           and dim = $dim and ($by_member or member = $member)
           and ($start::date is null or period_start >= $start::date)
           and ($end::date is null or period_start <= $end::date)
         order by month, member
-    """, {"measures": list(measures), "dim": dim, "member": member, "by_member": by_member,
-          "start": f.start(), "end": f.end()})
+    """, {"measures": None if measures is None else list(measures), "dim": dim,
+          "member": member, "by_member": by_member, "start": f.start(), "end": f.end()})
 
 
 def _wide(cells: pd.DataFrame, keys: list[str], names: dict[str, str],
@@ -132,7 +143,15 @@ def _once(key: tuple, read):
 
 
 def _k(src: Source) -> int:
-    return _about(src)[0]
+    """The release's k (the batch's `_about` when it was read already)."""
+    memo = _shared.get()
+    if memo is not None and "value" in memo.get(("about",), {}):
+        return memo[("about",)]["value"][0]
+
+    def read():
+        row = queries._run(src, "select k from release.provenance")
+        return int(row["k"].iloc[0]) if not row.empty else 5
+    return _once(("k",), read)
 
 
 def _share(src: Source, f: Filters, by_channel: bool) -> pd.DataFrame:
@@ -254,19 +273,15 @@ def _tiled_parts(src: Source, parts: dict[str, list[tuple[str, str]]],
                  measures: tuple[str, ...], dim: str, by_member: bool = False,
                  member: str = "", by_year: bool = False) -> pd.DataFrame:
     """`_tiled` of several periods at once (part → its tiles), in one query: its rows with
-    the `part` they sum."""
-    wanted = [(part, f"{g}|{p}") for part, tiled in parts.items() for g, p in tiled]
-    cells = queries._run(src, """
-        with wanted as (select unnest($parts::varchar[]) as part,
-                               unnest($periods::varchar[]) as tile)
-        select w.part, c.member, c.measure, c.value, c.people, c.status,
-               left(c.period, 4)::integer as year
-        from release.cells c
-        join wanted w on w.tile = c.grain || '|' || c.period
-        where list_contains($measures::varchar[], c.measure) and c.dim = $dim
-          and ($by_member or c.member = $member)
-    """, {"measures": list(measures), "dim": dim, "by_member": by_member, "member": member,
-          "parts": [p for p, _ in wanted], "periods": [t for _, t in wanted]})
+    the `part` they sum. One member's cells are read for every measure, once per batch
+    (`shared`): a page's headlines of the same periods share them."""
+    wanted = tuple((part, f"{g}|{p}") for part, tiled in parts.items() for g, p in tiled)
+    if by_member:
+        cells = _tile_cells(src, wanted, measures, dim, True, "")
+    else:
+        every = _once(("tiles", wanted, dim, member),
+                      lambda: _tile_cells(src, wanted, None, dim, False, member))
+        cells = every[every["measure"].isin(measures)].copy()
     rank = {"shown": 0, "secondary": 1, "primary": 2}
     cells["rank"] = cells["status"].map(rank)
     out = cells.groupby(["part"] + ["year"] * by_year + ["member", "measure"], sort=True).agg(
@@ -275,6 +290,25 @@ def _tiled_parts(src: Source, parts: dict[str, list[tuple[str, str]]],
     out.loc[out["rank"] > 0, ["value", "people"]] = np.nan
     out["status"] = out["rank"].map({v: k for k, v in rank.items()})
     return out.drop(columns="rank")
+
+
+def _tile_cells(src: Source, wanted: tuple[tuple[str, str], ...],
+                measures: tuple[str, ...] | None, dim: str, by_member: bool,
+                member: str) -> pd.DataFrame:
+    """part, member, measure, value, people, status, year: the cells of the wanted (part,
+    `grain|period`) tiles of `measures` (None: all)."""
+    return queries._run(src, """
+        with wanted as (select unnest($parts::varchar[]) as part,
+                               unnest($periods::varchar[]) as tile)
+        select w.part, c.member, c.measure, c.value, c.people, c.status,
+               left(c.period, 4)::integer as year
+        from release.cells c
+        join wanted w on w.tile = c.grain || '|' || c.period
+        where ($measures::varchar[] is null or list_contains($measures::varchar[], c.measure))
+          and c.dim = $dim and ($by_member or c.member = $member)
+    """, {"measures": None if measures is None else list(measures), "dim": dim,
+          "by_member": by_member, "member": member, "parts": [p for p, _ in wanted],
+          "periods": [t for _, t in wanted]})
 
 
 def _mark(statuses, k: int) -> str:
