@@ -117,12 +117,16 @@ _shared: contextvars.ContextVar[dict | None] = contextvars.ContextVar("release_s
 
 
 @contextmanager
-def shared():
+def shared(about=None):
     """Inside the block (a page's batch of calls, `data.run_batch`: one published version),
     what the release's figures share — its k and months, the brands' adoption months and
     home regions — is read once for all of them instead of once per figure; the calls run
-    in copies of this context, on threads. Outside it every figure reads its own."""
-    token = _shared.set({"lock": threading.Lock()})
+    in copies of this context, on threads. Outside it every figure reads its own.
+    `about`: a function giving `_about`'s value without a query of its own (`about_of`)."""
+    memo: dict = {"lock": threading.Lock()}
+    if about is not None:
+        memo[("about",)] = {"lock": threading.Lock(), "read": about}
+    token = _shared.set(memo)
     try:
         yield
     finally:
@@ -138,7 +142,7 @@ def _once(key: tuple, read):
         slot = memo.setdefault(key, {"lock": threading.Lock()})
     with slot["lock"]:  # a second thread asking meanwhile waits for the first one's read
         if "value" not in slot:
-            slot["value"] = read()
+            slot["value"] = slot.get("read", read)()
     return slot["value"]
 
 
@@ -148,10 +152,15 @@ def _k(src: Source) -> int:
     if memo is not None and "value" in memo.get(("about",), {}):
         return memo[("about",)]["value"][0]
 
-    def read():
-        row = queries._run(src, "select k from release.provenance")
-        return int(row["k"].iloc[0]) if not row.empty else 5
-    return _once(("k",), read)
+    row = _provenance(src)
+    return int(row["k"].iloc[0]) if not row.empty else 5
+
+
+def _provenance(src: Source) -> pd.DataFrame:
+    """release.provenance's row (as_of, simulated, loads, files, k, currency), once per
+    batch: the provenance, the currency and the k a page shows."""
+    return _once(("provenance",), lambda: queries._run(
+        src, "select as_of, simulated, loads, files, k, currency from release.provenance"))
 
 
 def _share(src: Source, f: Filters, by_channel: bool) -> pd.DataFrame:
@@ -234,6 +243,16 @@ def tiles(start: date, end: date, first: date | None = None,
 def _about(src: Source) -> tuple[int, date | None, date | None]:
     """The release's k and the first and last month it holds, in one query."""
     return _once(("about",), lambda: _read_about(src))
+
+
+def about_of(k: int | None, periods: pd.DataFrame) -> tuple[int, date | None, date | None]:
+    """`_about`'s value from the release's k (release_k) and its periods (`periods`): the
+    first and last month are those of its month periods."""
+    months = periods.loc[periods["grain"] == "month", "period_start"]
+    if months.empty:
+        return (5 if k is None else k), None, None
+    return (5 if k is None else k), *(pd.Timestamp(m).date() for m in (months.min(),
+                                                                       months.max()))
 
 
 def _read_about(src: Source) -> tuple[int, date | None, date | None]:
@@ -585,8 +604,8 @@ def _by_brand(src: Source, f: Filters, measures: tuple[str, ...]) -> tuple[pd.Da
     # no cell: nobody; a hidden cell: its people are not published either
     wide["people"] = first["people"].reindex(wide.index).where(
         first["status"].reindex(wide.index).notna(), 0)
-    wide[privacy.SUPPRESSED_COL] = [_mark(got.loc[got["member"] == b, "status"], k)
-                                    for b in wide.index]
+    statuses = got.groupby("member")["status"].agg(list)  # one pass, not one per brand
+    wide[privacy.SUPPRESSED_COL] = [_mark(statuses.get(b, []), k) for b in wide.index]
     return wide.rename_axis(index="brand_id", columns=None).reset_index(), k
 
 
@@ -910,12 +929,12 @@ def known_values(src: Source) -> Known:
 
 def provenance(src: Source) -> pd.DataFrame:
     """as_of, simulated, loads, files: what the release was built from."""
-    return queries._run(src, "select as_of, simulated, loads, files from release.provenance")
+    return _provenance(src)[["as_of", "simulated", "loads", "files"]]
 
 
 def reporting_currency(src: Source) -> str:
     """The reporting currency the release's money is in."""
-    row = queries._run(src, "select currency from release.provenance")
+    row = _provenance(src)
     return str(row["currency"].iloc[0]) if not row.empty else "EUR"
 
 
