@@ -209,11 +209,6 @@ def _release_k(db_path: str, version: str) -> int | None:
     return public.release_k(Path(db_path))
 
 
-def currency() -> str:
-    """The warehouse's reporting currency: every money figure is labelled with it."""
-    return get("reporting_currency")
-
-
 @st.cache_data(show_spinner=False)
 def events() -> pd.DataFrame:
     return queries.events()

@@ -147,10 +147,10 @@ def _once(key: tuple, read):
 
 
 def _k(src: Source) -> int:
-    """The release's k (the batch's `_about` when it was read already)."""
+    """The release's k (the batch's `_about` when it is known or read already)."""
     memo = _shared.get()
-    if memo is not None and "value" in memo.get(("about",), {}):
-        return memo[("about",)]["value"][0]
+    if memo is not None and ("about",) in memo:
+        return _about(src)[0]
 
     row = _provenance(src)
     return int(row["k"].iloc[0]) if not row.empty else 5

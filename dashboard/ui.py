@@ -83,7 +83,7 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
                  "`twinimpact demo` (simulated industry) or `twinimpact load KIND FILE…`, "
                  "then reload this page.")
         st.stop()
-    # what every page shows beside its figures, in one batch (on the page's threads)
+    # what every page shows beside its figures, in one batch
     known, prov, currency = data.fetch(("known_values",), ("provenance",),
                                        ("reporting_currency",))
     aud = data.audience()
