@@ -151,7 +151,6 @@ def _k(src: Source) -> int:
     memo = _shared.get()
     if memo is not None and ("about",) in memo:
         return _about(src)[0]
-
     row = _provenance(src)
     return int(row["k"].iloc[0]) if not row.empty else 5
 
@@ -241,7 +240,8 @@ def tiles(start: date, end: date, first: date | None = None,
 
 
 def _about(src: Source) -> tuple[int, date | None, date | None]:
-    """The release's k and the first and last month it holds, in one query."""
+    """The release's k and the first and last month it holds: in one query, or none in a
+    batch that knows them (`shared`)."""
     return _once(("about",), lambda: _read_about(src))
 
 
