@@ -85,22 +85,31 @@ def get(name: str, *args):
 def _batch(db_path: str, version: str, calls: tuple) -> list:
     # `version` is only part of the key: a published load changes it, so new data shows on
     # the next run without a restart and old entries age out.
-    return run_batch(Path(db_path), calls)
+    # the release's k and months come with its periods (read once per version, by the
+    # page's period picker): its figures need not read them again
+    return run_batch(Path(db_path), calls,
+                     about=lambda: public.about_of(_release_k(db_path, version),
+                                                   _periods_frame(db_path, version)))
 
 
 PARALLEL = 2  # threads per batch: a page's queries are small, each mostly one core's work
 
 
-def run_batch(db: Path, calls: tuple) -> list:
+def run_batch(db: Path, calls: tuple, about=None) -> list:
     """Every `(name, *args)` call's frame, in order. A page asks for all its frames at once:
     they run on PARALLEL cursors of one published version, in threads (DuckDB releases the
-    GIL while it works), so a page waits for about half its queries' time on two cores."""
+    GIL while it works), so a page waits for about half its queries' time on two cores.
+    A batch of release calls only runs on one cursor: the release's queries take a few ms,
+    much of it binding values and building frames under the GIL, so on two threads they
+    mostly wait for each other (the page waits longer, measured: dashboard.perf).
+    `about`: a function giving the release's k and months (public.shared), if known."""
     def run(con, call):
         name, *args = call
         return (_EXTRA.get(name) or public.serving(name) or getattr(queries, name))(con, *args)
 
-    workers = max(1, min(PARALLEL, len(calls)))
-    with readers(db, workers) as cons:
+    released = all(call[0].startswith(public.PREFIX) for call in calls)
+    workers = 1 if released else max(1, min(PARALLEL, len(calls)))
+    with readers(db, workers) as cons, public.shared(about):
         if workers == 1:
             return [run(cons[0], call) for call in calls]
         free: queue.SimpleQueue = queue.SimpleQueue()
@@ -183,21 +192,21 @@ def release_periods() -> tuple[str, ...]:
     return _periods(str(path), data_version(path))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
 def _periods(db_path: str, version: str) -> tuple[str, ...]:
-    if public.release_k(Path(db_path)) is None:
-        return ()
-    return tuple(public.periods(Path(db_path))["period"])
+    return tuple(_periods_frame(db_path, version)["period"])
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _periods_frame(db_path: str, version: str) -> pd.DataFrame:
+    """public.periods of the published release (none without one)."""
+    if _release_k(db_path, version) is None:
+        return pd.DataFrame(columns=["grain", "period", "period_start", "period_end"])
+    return public.periods(Path(db_path))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _release_k(db_path: str, version: str) -> int | None:
     return public.release_k(Path(db_path))
-
-
-def currency() -> str:
-    """The warehouse's reporting currency: every money figure is labelled with it."""
-    return get("reporting_currency")
 
 
 @st.cache_data(show_spinner=False)
@@ -212,5 +221,6 @@ def ready() -> bool:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _ready(db_path: str, version: str, aud: Audience) -> bool:
-    # the public audience's pages read the release only: it is what must be there
-    return public.ready_for(Path(db_path), aud)
+    # the public audience's pages read the release only: it is what must be there (its k,
+    # read once per version, also routes the page's calls and offers its periods)
+    return public.ready_for(Path(db_path), aud, k=lambda: _release_k(db_path, version))

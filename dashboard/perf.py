@@ -5,7 +5,8 @@ here to drift from the pages): every SQL query of every frame the page fetches, 
 complements and the readiness check included, on a cold cache with the default filters — as
 a first visitor after a load sees them. Two figures per page:
 
-- wait: how long the page waits for its queries, as it runs them (its frames on two threads):
+- wait: how long the page waits for its queries, as it runs them (its frames on its threads,
+  data.run_batch: two for the marts' queries, one for the release's):
   the time during which at least one of its queries is running (overlaps counted once; the
   page's own Python between queries — disclosure, charts — is not a query and not counted).
   The 100 ms target applies to it.

@@ -14,6 +14,9 @@ Queries not (yet) served from the release keep the per-query disclosure layer
 
 from __future__ import annotations
 
+import contextvars
+import threading
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -56,17 +59,28 @@ def ignored(f: Filters, allowed: tuple[str, ...] = BREAKDOWNS) -> list[str]:
 def _months(src: Source, f: Filters, measures: tuple[str, ...], dim: str, member: str,
             by_member: bool = False) -> pd.DataFrame:
     """Long cells of whole months in f's period: month, member, measure, value, people,
-    status."""
+    status. One member's months are read for every measure, once per batch (`shared`): a
+    page's charts of the same member and period share them."""
+    if by_member:
+        return _month_cells(src, f, measures, dim, "", True)
+    every = _once(("months", f.start(), f.end(), dim, member),
+                  lambda: _month_cells(src, f, None, dim, member, False))
+    return every[every["measure"].isin(measures)].reset_index(drop=True)
+
+
+def _month_cells(src: Source, f: Filters, measures: tuple[str, ...] | None, dim: str,
+                 member: str, by_member: bool) -> pd.DataFrame:
     return queries._run(src, """
         select period_start as month, member, measure, value, people, status
         from release.cells
-        where grain = 'month' and list_contains($measures::varchar[], measure)
+        where grain = 'month'
+          and ($measures::varchar[] is null or list_contains($measures::varchar[], measure))
           and dim = $dim and ($by_member or member = $member)
           and ($start::date is null or period_start >= $start::date)
           and ($end::date is null or period_start <= $end::date)
         order by month, member
-    """, {"measures": list(measures), "dim": dim, "member": member, "by_member": by_member,
-          "start": f.start(), "end": f.end()})
+    """, {"measures": None if measures is None else list(measures), "dim": dim,
+          "member": member, "by_member": by_member, "start": f.start(), "end": f.end()})
 
 
 def _wide(cells: pd.DataFrame, keys: list[str], names: dict[str, str],
@@ -96,9 +110,56 @@ def _wide(cells: pd.DataFrame, keys: list[str], names: dict[str, str],
     return out
 
 
+# ---- what a page's figures share: read once per batch ----------------------------------
+
+_shared: contextvars.ContextVar[dict | None] = contextvars.ContextVar("release_shared",
+                                                                     default=None)
+
+
+@contextmanager
+def shared(about=None):
+    """Inside the block (a page's batch of calls, `data.run_batch`: one published version),
+    what the release's figures share — its k and months, the brands' adoption months and
+    home regions — is read once for all of them instead of once per figure; the calls run
+    in copies of this context, on threads. Outside it every figure reads its own.
+    `about`: a function giving `_about`'s value without a query of its own (`about_of`)."""
+    memo: dict = {"lock": threading.Lock()}
+    if about is not None:
+        memo[("about",)] = {"lock": threading.Lock(), "read": about}
+    token = _shared.set(memo)
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _once(key: tuple, read):
+    """`read()`, once per `shared` block (its value is shared: never changed in place)."""
+    memo = _shared.get()
+    if memo is None:
+        return read()
+    with memo["lock"]:
+        slot = memo.setdefault(key, {"lock": threading.Lock()})
+    with slot["lock"]:  # a second thread asking meanwhile waits for the first one's read
+        if "value" not in slot:
+            slot["value"] = slot.get("read", read)()
+    return slot["value"]
+
+
 def _k(src: Source) -> int:
-    row = queries._run(src, "select k from release.provenance")
+    """The release's k (the batch's `_about` when it is known or read already)."""
+    memo = _shared.get()
+    if memo is not None and ("about",) in memo:
+        return _about(src)[0]
+    row = _provenance(src)
     return int(row["k"].iloc[0]) if not row.empty else 5
+
+
+def _provenance(src: Source) -> pd.DataFrame:
+    """release.provenance's row (as_of, simulated, loads, files, k, currency), once per
+    batch: the provenance, the currency and the k a page shows."""
+    return _once(("provenance",), lambda: queries._run(
+        src, "select as_of, simulated, loads, files, k, currency from release.provenance"))
 
 
 def _share(src: Source, f: Filters, by_channel: bool) -> pd.DataFrame:
@@ -179,7 +240,22 @@ def tiles(start: date, end: date, first: date | None = None,
 
 
 def _about(src: Source) -> tuple[int, date | None, date | None]:
-    """The release's k and the first and last month it holds, in one query."""
+    """The release's k and the first and last month it holds: in one query, or none in a
+    batch that knows them (`shared`)."""
+    return _once(("about",), lambda: _read_about(src))
+
+
+def about_of(k: int | None, periods: pd.DataFrame) -> tuple[int, date | None, date | None]:
+    """`_about`'s value from the release's k (release_k) and its periods (`periods`): the
+    first and last month are those of its month periods."""
+    months = periods.loc[periods["grain"] == "month", "period_start"]
+    if months.empty:
+        return (5 if k is None else k), None, None
+    return (5 if k is None else k), *(pd.Timestamp(m).date() for m in (months.min(),
+                                                                       months.max()))
+
+
+def _read_about(src: Source) -> tuple[int, date | None, date | None]:
     row = queries._run(src, """
         select (select k from release.provenance) as k,
                min(period_start) as a, max(period_start) as b
@@ -208,22 +284,50 @@ def _tiled(src: Source, periods: list[tuple[str, str]], measures: tuple[str, ...
     people behind one tile (a lower bound of the distinct people behind the sum); status:
     the worst tile's; cells: tiles found. A sum of shown cells tells nothing the release
     does not."""
-    cells = queries._run(src, """
-        select member, measure, value, people, status, left(period, 4)::integer as year
-        from release.cells
-        where list_contains($measures::varchar[], measure) and dim = $dim
-          and ($by_member or member = $member)
-          and list_contains($periods::varchar[], grain || '|' || period)
-    """, {"measures": list(measures), "dim": dim, "by_member": by_member, "member": member,
-          "periods": [f"{g}|{p}" for g, p in periods]})
+    return _tiled_parts(src, {"": periods}, measures, dim, by_member, member,
+                        by_year).drop(columns="part")
+
+
+def _tiled_parts(src: Source, parts: dict[str, list[tuple[str, str]]],
+                 measures: tuple[str, ...], dim: str, by_member: bool = False,
+                 member: str = "", by_year: bool = False) -> pd.DataFrame:
+    """`_tiled` of several periods at once (part → its tiles), in one query: its rows with
+    the `part` they sum. One member's cells are read for every measure, once per batch
+    (`shared`): a page's headlines of the same periods share them."""
+    wanted = tuple((part, f"{g}|{p}") for part, tiled in parts.items() for g, p in tiled)
+    if by_member:
+        cells = _tile_cells(src, wanted, measures, dim, True, "")
+    else:
+        every = _once(("tiles", wanted, dim, member),
+                      lambda: _tile_cells(src, wanted, None, dim, False, member))
+        cells = every[every["measure"].isin(measures)].copy()
     rank = {"shown": 0, "secondary": 1, "primary": 2}
     cells["rank"] = cells["status"].map(rank)
-    out = cells.groupby(["year"] * by_year + ["member", "measure"], sort=True).agg(
+    out = cells.groupby(["part"] + ["year"] * by_year + ["member", "measure"], sort=True).agg(
         value=("value", lambda v: v.sum(min_count=1)), people=("people", "max"),
         rank=("rank", "max"), cells=("status", "size")).reset_index()
     out.loc[out["rank"] > 0, ["value", "people"]] = np.nan
     out["status"] = out["rank"].map({v: k for k, v in rank.items()})
     return out.drop(columns="rank")
+
+
+def _tile_cells(src: Source, wanted: tuple[tuple[str, str], ...],
+                measures: tuple[str, ...] | None, dim: str, by_member: bool,
+                member: str) -> pd.DataFrame:
+    """part, member, measure, value, people, status, year: the cells of the wanted (part,
+    `grain|period`) tiles of `measures` (None: all)."""
+    return queries._run(src, """
+        with wanted as (select unnest($parts::varchar[]) as part,
+                               unnest($periods::varchar[]) as tile)
+        select w.part, c.member, c.measure, c.value, c.people, c.status,
+               left(c.period, 4)::integer as year
+        from release.cells c
+        join wanted w on w.tile = c.grain || '|' || c.period
+        where ($measures::varchar[] is null or list_contains($measures::varchar[], c.measure))
+          and c.dim = $dim and ($by_member or c.member = $member)
+    """, {"measures": None if measures is None else list(measures), "dim": dim,
+          "by_member": by_member, "member": member, "parts": [p for p, _ in wanted],
+          "periods": [t for _, t in wanted]})
 
 
 def _mark(statuses, k: int) -> str:
@@ -240,22 +344,25 @@ def _two(src: Source, f: Filters, measures: dict[str, str], people: dict[str, st
     dim, member = breakdown(f, allowed)
     about = _about(src)
     bounds, k = _bounds(f, about), about[0]
+    spans = {"current": bounds,
+             "previous": previous_period(*bounds) if bounds and f.start() else None}
+    # both periods' tiles in one query
+    got = _tiled_parts(src, {label: tiles(*span, *about[1:]) for label, span in spans.items()
+                             if span}, tuple({*measures, *people.values()}), dim,
+                       member=member) if bounds else pd.DataFrame(
+        columns=["part", "member", "measure", "value", "people", "status", "cells"])
     rows = []
-    for label, span in (("current", bounds),
-                        ("previous", previous_period(*bounds) if bounds and f.start()
-                         else None)):
+    for label, span in spans.items():
         row: dict = {"period": label}
-        got = (_tiled(src, tiles(*span, *about[1:]), tuple({*measures, *people.values()}), dim,
-                      member=member) if span else pd.DataFrame(
-                          columns=["member", "measure", "value", "people", "status", "cells"]))
-        by = got.set_index("measure")
+        part = got[got["part"] == label]
+        by = part.set_index("measure")
         for measure, col in measures.items():
             row[col] = float(by.loc[measure, "value"]) if measure in by.index else (
                 0.0 if span else np.nan)
         for col, measure in people.items():
             row[col] = by.loc[measure, "people"] if measure in by.index else 0
-        row["cells"] = int(got["cells"].sum()) if len(got) else 0
-        row[privacy.SUPPRESSED_COL] = _mark(got["status"], k) if len(got) else ""
+        row["cells"] = int(part["cells"].sum()) if len(part) else 0
+        row[privacy.SUPPRESSED_COL] = _mark(part["status"], k) if len(part) else ""
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -432,20 +539,22 @@ def _span(src: Source, f: Filters) -> tuple[int, list[tuple[str, str]]]:
 
 def _homes(src: Source) -> dict[str, str]:
     """brand → home region: the brands of the release's region cells."""
-    rows = queries._run(src, "select distinct brand_id, region from release.no_did_months")
-    return dict(zip(rows["brand_id"], rows["region"], strict=True))
+    def read():
+        rows = queries._run(src, "select distinct brand_id, region from release.no_did_months")
+        return dict(zip(rows["brand_id"], rows["region"], strict=True))
+    return _once(("homes",), read)
 
 
 def _no_did(src: Source, f: Filters, dim: str, member: str) -> pd.DataFrame:
     """The months (and brands) of f's period whose shortfall is a before/after one."""
-    return queries._run(src, """
+    return _once(("no_did", f.start(), f.end(), dim, member), lambda: queries._run(src, """
         select distinct month, brand_id from release.no_did_months
         where ($start::date is null or month >= $start::date)
           and ($end::date is null or month <= $end::date)
           and ($dim = 'all' or ($dim = 'brand' and brand_id = $member)
                or ($dim = 'channel' and channel = $member)
                or ($dim = 'region' and region = $member))
-    """, {"start": f.start(), "end": f.end(), "dim": dim, "member": member})
+    """, {"start": f.start(), "end": f.end(), "dim": dim, "member": member}))
 
 
 def shoot_days_vs_expected(src: Source, f: Filters) -> pd.DataFrame:
@@ -495,21 +604,23 @@ def _by_brand(src: Source, f: Filters, measures: tuple[str, ...]) -> tuple[pd.Da
     # no cell: nobody; a hidden cell: its people are not published either
     wide["people"] = first["people"].reindex(wide.index).where(
         first["status"].reindex(wide.index).notna(), 0)
-    wide[privacy.SUPPRESSED_COL] = [_mark(got.loc[got["member"] == b, "status"], k)
-                                    for b in wide.index]
+    statuses = got.groupby("member")["status"].agg(list)  # one pass, not one per brand
+    wide[privacy.SUPPRESSED_COL] = [_mark(statuses.get(b, []), k) for b in wide.index]
     return wide.rename_axis(index="brand_id", columns=None).reset_index(), k
 
 
 def _adoption(src: Source) -> dict[str, str]:
     """brand → its first month with a twin_images cell (a cell exists, shown or hidden,
     wherever a brand used a twin: the release publishes that much)."""
-    rows = queries._run(src, """
-        select member as brand_id, strftime(min(period_start), '%Y-%m') as adoption_month
-        from release.cells
-        where measure = 'twin_images' and grain = 'month' and dim = 'brand'
-        group by member
-    """)
-    return dict(zip(rows["brand_id"], rows["adoption_month"], strict=True))
+    def read():
+        rows = queries._run(src, """
+            select member as brand_id, strftime(min(period_start), '%Y-%m') as adoption_month
+            from release.cells
+            where measure = 'twin_images' and grain = 'month' and dim = 'brand'
+            group by member
+        """)
+        return dict(zip(rows["brand_id"], rows["adoption_month"], strict=True))
+    return _once(("adoption",), read)
 
 
 def brands_ranked(src: Source, f: Filters) -> pd.DataFrame:
@@ -818,12 +929,12 @@ def known_values(src: Source) -> Known:
 
 def provenance(src: Source) -> pd.DataFrame:
     """as_of, simulated, loads, files: what the release was built from."""
-    return queries._run(src, "select as_of, simulated, loads, files from release.provenance")
+    return _provenance(src)[["as_of", "simulated", "loads", "files"]]
 
 
 def reporting_currency(src: Source) -> str:
     """The reporting currency the release's money is in."""
-    row = queries._run(src, "select currency from release.provenance")
+    row = _provenance(src)
     return str(row["currency"].iloc[0]) if not row.empty else "EUR"
 
 
@@ -844,12 +955,13 @@ def data_quality(src: Source) -> pd.DataFrame:
                              "check_name")
 
 
-def ready_for(db: Path, aud) -> bool:
+def ready_for(db: Path, aud, k=None) -> bool:
     """Whether the warehouse has what `aud` reads: the release for the public audience it
-    serves (public pages read nothing else), else the marts (queries.warehouse_ready)."""
+    serves (public pages read nothing else), else the marts (queries.warehouse_ready).
+    `k`: a function giving the release's k (a cached release_k), else it is read here."""
     if aud.role == "public" and Path(db).exists():
         try:
-            if serves(aud, release_k(db)):
+            if serves(aud, k() if k else release_k(db)):
                 return True
         except Exception:  # noqa: BLE001 — a half-written or foreign file: not the release
             return False

@@ -83,7 +83,9 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
                  "`twinimpact demo` (simulated industry) or `twinimpact load KIND FILE…`, "
                  "then reload this page.")
         st.stop()
-    known: Known = data.get("known_values")
+    # what every page shows beside its figures, in one batch
+    known, prov, currency = data.fetch(("known_values",), ("provenance",),
+                                       ("reporting_currency",))
     aud = data.audience()
     # public mode reads the release: its periods, one breakdown at a time (issue 19)
     periods = data.release_periods() if aud.role == "public" and "period" in uses else ()
@@ -112,7 +114,7 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
         params = filters.to_params(f)
     if params != st.query_params.to_dict():
         st.query_params.from_dict(params)
-    prov = data.get("provenance").iloc[0]
+    prov = prov.iloc[0]
     as_of = "no successful load yet" if pd.isna(prov["as_of"]) else \
         f"{pd.Timestamp(prov['as_of']).tz_convert('UTC'):%Y-%m-%d %H:%M} UTC" \
         if pd.Timestamp(prov["as_of"]).tzinfo else f"{pd.Timestamp(prov['as_of']):%Y-%m-%d %H:%M}"
@@ -142,7 +144,7 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
         # never a window whose shown months could be subtracted from it
         return Ctx(f=f, hf=replace(f, against=filters.span(against) if against else None),
                    known=known, as_of=as_of, simulated=simulated, k=k,
-                   currency=data.currency(), periods=periods)
+                   currency=currency, periods=periods)
     resolved = filters.resolve(f, known)
     hf = resolved
     if not f.from_month and not f.to_month and len(options) > 12:
@@ -150,7 +152,7 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
         # before (the whole history has no "previous period" to compare with)
         hf = replace(resolved, from_month=options[-12])
     return Ctx(f=resolved, hf=hf, known=known, as_of=as_of, simulated=simulated, k=k,
-               currency=data.currency())
+               currency=currency)
 
 
 def _sidebar(f: Filters, known: Known, options: list[str], uses: tuple[str, ...]) -> Filters:

@@ -144,6 +144,27 @@ def test_public_overview_reads_only_the_release(world, recorded, monkeypatch, pa
     assert any("Shoot days booked" in label for label in shown)
 
 
+def test_public_overview_reads_shared_release_facts_once(world, recorded, monkeypatch):
+    """Issue 19's speed: the public Overview's queries are one a figure, not one a figure
+    and its lookups. Its readiness check reads the release's k (1 query); its known values
+    and provenance come in one batch (2: the currency and k are in the provenance row); its
+    period picker reads release.periods (1), which also gives its figures the release's
+    first and last month (no query of their own); its figures: the headlines' industry
+    cells of both periods at once (1: shoots, crew, twin fees, consent), the model role's
+    crew income (1), the roles (1), the halves (1), the estimates (1) and the chart's
+    months (1) — 10 in all."""
+    _public_page("overview", world, monkeypatch)
+    def count(text: str) -> int:
+        return sum(text in " ".join(sql.split()) for sql in recorded)
+    assert count("select k from release.provenance") == 1
+    assert count("from release.provenance") == 2
+    assert count("from release.periods") == 1
+    assert count("min(period_start) as a") == 0
+    assert count("from release.filter_values") == 1
+    assert count("from release.cells c join wanted") == 3
+    assert len(recorded) == 10, recorded
+
+
 def test_public_headlines_are_sums_of_release_cells(world):
     """Q2 2025 is one release cell; 2025-02..2025-06 is tiled by months: a sum of shown
     cells, hidden when one tile is hidden. The brands world: shoot days 2 a month for each
