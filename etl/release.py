@@ -169,6 +169,7 @@ class Pattern:
     people: np.ndarray
     hidden: np.ndarray  # bool
     eqs: list[tuple[int, list[int]]]
+    signed: bool = False  # the cells may take any sign (no lower bound in the attack)
     members: list[list[int]] = field(default_factory=list)  # cell → the relations it is in
     # |value| to 10 significant digits, to rank partners by: DuckDB's parallel sums differ
     # in the last bits run to run, and equal cells must tie the same way every time
@@ -185,10 +186,13 @@ class Pattern:
         total, parts = self.eqs[e]
         return [total, *parts]
 
-    def partner(self, c: int, candidates: Iterable[int]) -> int | None:
-        """The shown cell that hides least while covering half of cell c: the smallest
-        value ≥ half of c's (else the largest there is), then the fewest people."""
-        need = PROTECTION * abs(self.value[c])
+    def partner(self, c: int, candidates: Iterable[int], need: float | None = None
+                ) -> int | None:
+        """The shown cell that hides least while covering `need` (half of cell c's value
+        by default): the smallest value ≥ need (else the largest there is), then the fewest
+        people."""
+        if need is None:
+            need = PROTECTION * abs(self.value[c])
         pool = [j for j in set(candidates) if not self.hidden[j] and self.value[j] != 0]
         if not pool:
             return None
@@ -221,21 +225,59 @@ class Pattern:
                 out[x] = shown
         return out
 
+    def short(self, e: int) -> tuple[int, float, list[int]] | None:
+        """A hidden cell of relation e that the relation alone pins closer than ±PROTECTION
+        of its value, with how much room it still lacks and the shown cells that would give
+        it some; None when every hidden cell of e has room. Moving a hidden cell moves the
+        other hidden cells of its relations: a part goes up as far as the other hidden parts
+        can go down (to 0) or without bound when the total is hidden, down without bound
+        when another part is hidden or as far as the hidden total can go down; a total goes
+        up without bound when a part is hidden, down as far as its hidden parts can (signed
+        cells: without bound whenever another cell of the relation is hidden). Sizes, not
+        values: the same pattern whatever the last bits of DuckDB's sums."""
+        total, parts = self.eqs[e]
+        hidden, size = self.hidden, self.size
+        hid = [p for p in parts if hidden[p] and size[p] != 0]
+        whole = hidden[total] and size[total] != 0
+        if not hid and not whole:
+            return None
+        cap = np.inf if self.signed else 0.0  # how far a hidden cell can go down past 0
+        held = sum(size[p] for p in hid)  # how far the hidden parts can go down together
+        if whole:
+            need = PROTECTION * size[total] * (1 - 1e-9)
+            if not hid:
+                return total, need, parts
+            if self.signed or held >= need:
+                pass
+            else:
+                return total, need - held, parts
+        for c in hid:
+            need = PROTECTION * size[c] * (1 - 1e-9)
+            alone = len(hid) == 1
+            up = np.inf if whole or (self.signed and not alone) else held - size[c]
+            if up < need:
+                return c, need - up, [total, *parts]
+            if alone:
+                down = size[total] + cap if whole else 0.0
+                if down < need:
+                    return c, need - down if whole else need, [total, *parts]
+        return None
+
     def close(self) -> None:
-        """Secondary cells until no relation has exactly one hidden cell (a fixed point)."""
+        """Secondary cells until every hidden cell has room for ±PROTECTION of its value in
+        each of its relations taken alone (a fixed point): what no interval attack can miss,
+        settled before the attack runs."""
         queue = list(range(len(self.eqs)))
         while queue:
             touched: set[int] = set()
             for e in queue:
-                cells = self.cells_of(e)
-                hidden = [c for c in cells if self.hidden[c] and self.value[c] != 0]
-                if len(hidden) != 1:
-                    continue
-                j = self.partner(hidden[0], cells)
-                if j is None:
-                    continue
-                self.hidden[j] = True
-                touched.update(self.members[j])
+                while (found := self.short(e)) is not None:
+                    c, lack, candidates = found
+                    j = self.partner(c, candidates, lack)
+                    if j is None:
+                        break
+                    self.hidden[j] = True
+                    touched.update(self.members[j])
             queue = sorted(touched)
 
 
@@ -452,9 +494,9 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
     people = cells["people"].to_numpy(dtype=float)
     top = cells["top_share"].to_numpy(dtype=float)
     first = primary(people, top, value, k)
-    pattern = Pattern(value, people, first.copy(), relations(cells, homes))
-    pattern.close()
     lower = -np.inf if signed or (value < 0).any() else 0.0
+    pattern = Pattern(value, people, first.copy(), relations(cells, homes), lower < 0)
+    pattern.close()
     lo = np.full(len(value), np.nan)
     hi = np.full(len(value), np.nan)
     wide = np.zeros(len(value), dtype=bool)
