@@ -178,9 +178,20 @@ class Pattern:
     def __post_init__(self) -> None:
         self.size = [float(f"{abs(v):.10g}") for v in self.value.tolist()]
         self.members = [[] for _ in range(len(self.value))]
+        self.slots = [[] for _ in range(len(self.value))]
+        rel, cell, is_total = [], [], []
         for e, (total, parts) in enumerate(self.eqs):
             for c in (total, *parts):
                 self.members[c].append(e)
+                self.slots[c].append(len(rel))
+                rel.append(e)
+                cell.append(c)
+                is_total.append(c == total)
+        # the relations as arrays, one entry per (relation, cell): for `rooms`
+        self.slot_rel = np.array(rel, dtype=np.int64)
+        self.slot_cell = np.array(cell, dtype=np.int64)
+        self.slot_total = np.array(is_total, dtype=bool)
+        self.totals = np.array([t for t, _ in self.eqs], dtype=np.int64)
 
     def cells_of(self, e: int) -> list[int]:
         total, parts = self.eqs[e]
@@ -225,6 +236,57 @@ class Pattern:
                 out[x] = shown
         return out
 
+    def rooms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """How far each hidden cell can at most go up and down, by its relations alone and
+        each hidden cell's own bounds (no interval attack can move it further): a part goes
+        up as far as its hidden total can go up plus its other hidden parts can go down,
+        down the other way round; a total goes up (down) as far as its hidden parts can
+        together. Repeated until no bound tightens, from up = ∞ and down = the cell's size
+        (to 0; ∞ for signed cells). Returns (up, down) per cell and (up, down) per entry of
+        `slot_cell` (the room each relation alone leaves that cell). Sizes, not values: the
+        same pattern whatever the last bits of DuckDB's sums."""
+        inf = np.inf
+        size = np.asarray(self.size)
+        hid = self.hidden
+        rel, cell, is_total = self.slot_rel, self.slot_cell, self.slot_total
+        totals = self.totals
+        n_rel = len(self.eqs)
+        part = ~is_total & hid[cell]
+        total_hidden = hid[totals][rel]
+        up = np.where(hid, inf, 0.0)
+        down = np.where(hid, inf if self.signed else size, 0.0)
+
+        def sums(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """Per relation, the hidden parts' finite x summed and how many are infinite."""
+            xs = x[cell]
+            big = part & np.isinf(xs)
+            finite = np.bincount(rel, np.where(part & ~big, xs, 0.0), n_rel)
+            return finite, np.bincount(rel, big.astype(float), n_rel)
+
+        def others(x: np.ndarray, finite: np.ndarray, many: np.ndarray) -> np.ndarray:
+            """Per entry, the sum over the relation's other hidden parts."""
+            own = np.where(part, x[cell], 0.0)
+            own_inf = np.isinf(own)
+            rest = many[rel] - own_inf
+            return np.where(rest > 0, inf, finite[rel] - np.where(own_inf, 0.0, own))
+
+        for _ in range(100):
+            fin_up, inf_up = sums(up)
+            fin_down, inf_down = sums(down)
+            up_rest, down_rest = others(up, fin_up, inf_up), others(down, fin_down, inf_down)
+            slot_up = np.where(is_total, up_rest,
+                               np.where(total_hidden, up[totals][rel], 0.0) + down_rest)
+            slot_down = np.where(is_total, down_rest,
+                                 np.where(total_hidden, down[totals][rel], 0.0) + up_rest)
+            new_up, new_down = up.copy(), down.copy()
+            live = hid[cell]
+            np.minimum.at(new_up, cell[live], slot_up[live])
+            np.minimum.at(new_down, cell[live], slot_down[live])
+            if (new_up == up).all() and (new_down == down).all():
+                break
+            up, down = new_up, new_down
+        return up, down, slot_up, slot_down
+
     def short(self, e: int) -> tuple[int, float, list[int]] | None:
         """A hidden cell of relation e that the relation alone pins closer than ±PROTECTION
         of its value, with how much room it still lacks and the shown cells that would give
@@ -265,20 +327,50 @@ class Pattern:
 
     def close(self) -> None:
         """Secondary cells until every hidden cell has room for ±PROTECTION of its value in
-        each of its relations taken alone (a fixed point): what no interval attack can miss,
-        settled before the attack runs."""
+        each of its relations taken alone, then until none is pinned closer by its relations
+        and the rooms of the other hidden cells in them (`rooms`): what no interval attack
+        can miss, settled before the attack runs. A cell short in one relation hides the
+        shown cell of that relation that hides least while covering what it lacks; a cell
+        short only through the others' rooms gets the partner a narrow cell gets after an
+        attack (`partner_near`)."""
+        size = np.asarray(self.size)
+        need = PROTECTION * size * (1 - 1e-9)
         queue = list(range(len(self.eqs)))
-        while queue:
-            touched: set[int] = set()
-            for e in queue:
-                while (found := self.short(e)) is not None:
-                    c, lack, candidates = found
-                    j = self.partner(c, candidates, lack)
-                    if j is None:
-                        break
-                    self.hidden[j] = True
-                    touched.update(self.members[j])
-            queue = sorted(touched)
+        while True:
+            while queue:
+                touched: set[int] = set()
+                for e in queue:
+                    while (found := self.short(e)) is not None:
+                        c, lack, candidates = found
+                        j = self.partner(c, candidates, lack)
+                        if j is None:
+                            break
+                        self.hidden[j] = True
+                        touched.update(self.members[j])
+                queue = sorted(touched)
+            up, down, _, _ = self.rooms()
+            added = self.partner_near(np.flatnonzero(self.hidden & ((up < need) | (down < need))))
+            if not added:
+                return
+            queue = sorted({e for j in added for e in self.members[j]})
+
+    def partner_near(self, narrow: Iterable[int]) -> list[int]:
+        """Hide a partner for each narrow cell: the shown cell that hides least among those
+        in a relation with it, else among the shown cells its hidden group touches. Returns
+        the cells hidden."""
+        added = []
+        groups: dict[int, list[int]] = {}
+        for c in narrow:
+            around = [x for e in self.members[c] for x in self.cells_of(e)]
+            j = self.partner(c, around)
+            if j is None:  # every neighbour hidden: the shown cells its hidden group touches
+                if c not in groups:  # walked once per group and round
+                    groups.update(self.reachable([c]))
+                j = self.partner(c, groups[c])
+            if j is not None:
+                self.hidden[j] = True
+                added.append(j)
+        return added
 
 
 def primary(people: np.ndarray, top: np.ndarray, value: np.ndarray, k: int) -> np.ndarray:
@@ -421,8 +513,9 @@ def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np
         # the pushes run in a box a little wider than any target needs, so that every push
         # has an optimum; its solutions satisfy the model, so they are witnesses all the same
         cap = (2.0 * float(np.abs(value[every]).max()) + 1.0) / scale
-        h.changeColsBounds(n, columns, np.maximum(floor, -cap), np.full(n, cap))
-        for sense, done in ((minimize, low_enough), (maximize, high_enough)):
+        box_lo, box_hi = np.maximum(floor, -cap), np.full(n, cap)
+        h.changeColsBounds(n, columns, box_lo, box_hi)
+        for sense, done, sign in ((minimize, low_enough, -1), (maximize, high_enough, 1)):
             h.changeObjectiveSense(sense)
             # chunks of like magnitude: weights 1/|value| within one chunk stay comparable
             by_size = np.argsort(np.abs(value[t]), kind="stable")
@@ -437,11 +530,21 @@ def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np
                         continue
                     cost = np.zeros(n)
                     weight = 1.0 / np.maximum(np.abs(value[t[chunk]]), 1e-300)
-                    cost[[pos[c] for c in t[chunk]]] = weight / weight.max()
+                    at = np.array([pos[c] for c in t[chunk]], dtype=np.int32)
+                    cost[at] = weight / weight.max()
                     h.changeColsCost(n, columns, cost)
+                    # no further than each one needs: the room one cell would not use goes
+                    # to the others (each reached target is worth the same to the push)
+                    goal = value[t[chunk]] + sign * PROTECTION * np.abs(value[t[chunk]])
+                    h.changeColsBounds(len(at), at,
+                                       np.maximum(box_lo[at], goal / scale) if sign < 0
+                                       else box_lo[at],
+                                       np.minimum(box_hi[at], goal / scale) if sign > 0
+                                       else box_hi[at])
                     h.run()
                     if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
                         seen()
+                    h.changeColsBounds(len(at), at, box_lo[at], box_hi[at])
                 still = short[~done()[short]]
                 if len(still) == len(short):
                     if size <= PUSH_CHUNK:
@@ -515,19 +618,7 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
         narrow = np.flatnonzero(pattern.hidden & ~wide)
         if len(narrow) == 0:
             break
-        added = False
-        groups: dict[int, list[int]] = {}
-        for c in narrow:
-            around = [x for e in pattern.members[c] for x in pattern.cells_of(e)]
-            j = pattern.partner(c, around)
-            if j is None:  # every neighbour hidden: the shown cells its hidden group touches
-                if c not in groups:  # walked once per group and round
-                    groups.update(pattern.reachable([c]))
-                j = pattern.partner(c, groups[c])
-            if j is not None:
-                pattern.hidden[j] = True
-                added = True
-        if not added:
+        if not pattern.partner_near(narrow.tolist()):
             break  # nothing left to hide near the narrow cells: reported as not ok
         pattern.close()
     hidden = pattern.hidden
