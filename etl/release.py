@@ -11,11 +11,12 @@ are cells of it.
 Suppression, one pattern for all linked tables of a measure together:
 - primary: fewer than k people behind the cell (config.k_threshold), or one person's part
   above DOMINANCE of its value;
-- secondary: every additive relation a reader knows (a period is the sum of its months or
+- secondary: in every additive relation a reader knows (a period is the sum of its months or
   quarters, a total the sum of a breakdown's members, a region the sum of its brands, `ALL`
-  the sum of the brands' estimates) with exactly one hidden cell hides a second one, the one
-  that hides least (the smallest value that still covers half of the hidden one, then the
-  fewest people), until no relation has one hidden cell;
+  the sum of the brands' estimates) every hidden cell must have room for ±PROTECTION of its
+  value, taken alone and then through the rooms of the other hidden cells (`Pattern.close`);
+  a cell short of it hides the shown cell that hides least (the smallest value that still
+  covers what it lacks, then the fewest people), to a fixed point;
 - audit: a linear programme per measure over every published cell (the relations above,
   non-negativity, shown cells fixed) gives each protected cell, primary and secondary, the
   lowest and highest value consistent with what is published; a cell whose range does not
@@ -203,11 +204,11 @@ class Pattern:
         by default): the smallest value ≥ need (else the largest there is), then the fewest
         people."""
         if need is None:
-            need = PROTECTION * abs(self.value[c])
+            need = PROTECTION * self.size[c]
         pool = [j for j in set(candidates) if not self.hidden[j] and self.value[j] != 0]
         if not pool:
             return None
-        big = [j for j in pool if abs(self.value[j]) >= need]
+        big = [j for j in pool if self.size[j] >= need]
         if big:
             return min(big, key=lambda j: (self.size[j], self.people[j], j))
         return max(pool, key=lambda j: (self.size[j], -self.people[j], -j))
@@ -287,7 +288,7 @@ class Pattern:
             up, down = new_up, new_down
         return up, down, slot_up, slot_down
 
-    def short(self, e: int) -> tuple[int, float, list[int]] | None:
+    def short(self, e: int, hidden: list[bool]) -> tuple[int, float, list[int]] | None:
         """A hidden cell of relation e that the relation alone pins closer than ±PROTECTION
         of its value, with how much room it still lacks and the shown cells that would give
         it some; None when every hidden cell of e has room. Moving a hidden cell moves the
@@ -296,9 +297,10 @@ class Pattern:
         when another part is hidden or as far as the hidden total can go down; a total goes
         up without bound when a part is hidden, down as far as its hidden parts can (signed
         cells: without bound whenever another cell of the relation is hidden). Sizes, not
-        values: the same pattern whatever the last bits of DuckDB's sums."""
+        values: the same pattern whatever the last bits of DuckDB's sums. `hidden`: the
+        hidden flags as a list (read once per cell, faster than the array)."""
         total, parts = self.eqs[e]
-        hidden, size = self.hidden, self.size
+        size = self.size
         hid = [p for p in parts if hidden[p] and size[p] != 0]
         whole = hidden[total] and size[total] != 0
         if not hid and not whole:
@@ -329,44 +331,68 @@ class Pattern:
         """Secondary cells until every hidden cell has room for ±PROTECTION of its value in
         each of its relations taken alone, then until none is pinned closer by its relations
         and the rooms of the other hidden cells in them (`rooms`): what no interval attack
-        can miss, settled before the attack runs. A cell short in one relation hides the
-        shown cell of that relation that hides least while covering what it lacks; a cell
-        short only through the others' rooms gets the partner a narrow cell gets after an
-        attack (`partner_near`)."""
+        can miss, settled before the attack runs. A short cell hides, in the relation that
+        leaves it least room, the shown cell that hides least while covering what it lacks
+        (`partner_short`); a cell whose short relations hold no shown cell gets the partner
+        a narrow cell gets after an attack (`partner_near`)."""
         size = np.asarray(self.size)
         need = PROTECTION * size * (1 - 1e-9)
         queue = list(range(len(self.eqs)))
         while True:
+            flags = self.hidden.tolist()
             while queue:
                 touched: set[int] = set()
                 for e in queue:
-                    while (found := self.short(e)) is not None:
+                    while (found := self.short(e, flags)) is not None:
                         c, lack, candidates = found
                         j = self.partner(c, candidates, lack)
                         if j is None:
                             break
-                        self.hidden[j] = True
+                        self.hidden[j] = flags[j] = True
                         touched.update(self.members[j])
                 queue = sorted(touched)
-            up, down, _, _ = self.rooms()
-            added = self.partner_near(np.flatnonzero(self.hidden & ((up < need) | (down < need))))
+            up, down, slot_up, slot_down = self.rooms()
+            added, far = [], []
+            for c in np.flatnonzero(self.hidden & ((up < need) | (down < need))).tolist():
+                j = self.partner_short(c, need[c], slot_up if up[c] < need[c] else slot_down)
+                if j is None:
+                    far.append(c)
+                else:
+                    self.hidden[j] = True
+                    added.append(j)
+            added += self.partner_near(far)
             if not added:
                 return
             queue = sorted({e for j in added for e in self.members[j]})
 
-    def partner_near(self, narrow: Iterable[int]) -> list[int]:
-        """Hide a partner for each narrow cell: the shown cell that hides least among those
-        in a relation with it, else among the shown cells its hidden group touches. Returns
-        the cells hidden."""
+    def partner_short(self, c: int, need: float, room: np.ndarray) -> int | None:
+        """The partner of a cell whose room (`rooms`: per relation entry) is short of `need`:
+        in the relation that leaves it least room among those short of it and holding a shown
+        cell, the shown cell that hides least while covering what it lacks; None when no
+        such relation holds a shown cell."""
+        best = None
+        for i in self.slots[c]:
+            if room[i] >= need or (best is not None and room[i] >= best[0]):
+                continue
+            shown = [x for x in self.cells_of(int(self.slot_rel[i]))
+                     if not self.hidden[x] and self.value[x] != 0]
+            if shown:
+                best = (room[i], shown)
+        return None if best is None else self.partner(c, best[1], need - best[0])
+
+    def partner_near(self, narrow: Iterable[int], need: float | None = None) -> list[int]:
+        """Hide a partner for each narrow cell: the shown cell that hides least (covering
+        `need`, half the cell's value by default) among those in a relation with it, else
+        among the shown cells its hidden group touches. Returns the cells hidden."""
         added = []
         groups: dict[int, list[int]] = {}
         for c in narrow:
             around = [x for e in self.members[c] for x in self.cells_of(e)]
-            j = self.partner(c, around)
+            j = self.partner(c, around, need)
             if j is None:  # every neighbour hidden: the shown cells its hidden group touches
                 if c not in groups:  # walked once per group and round
                     groups.update(self.reachable([c]))
-                j = self.partner(c, groups[c])
+                j = self.partner(c, groups[c], need)
             if j is not None:
                 self.hidden[j] = True
                 added.append(j)
@@ -603,6 +629,7 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
     lo = np.full(len(value), np.nan)
     hi = np.full(len(value), np.nan)
     wide = np.zeros(len(value), dtype=bool)
+    times: dict[int, int] = {}  # how often each cell was found narrow
     while True:
         # hiding a cell frees a fixed variable: every range can only widen, so a cell found
         # wide enough stays so and only the others are attacked again
@@ -618,7 +645,13 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
         narrow = np.flatnonzero(pattern.hidden & ~wide)
         if len(narrow) == 0:
             break
-        if not pattern.partner_near(narrow.tolist()):
+        # a cell narrow a third time gets the largest partner near it, not the smallest (a
+        # partner that hides least can leave it narrow round after round)
+        for c in narrow.tolist():
+            times[c] = times.get(c, 0) + 1
+        again = [c for c in narrow.tolist() if times[c] > 2]
+        if not (pattern.partner_near([c for c in narrow.tolist() if times[c] <= 2])
+                + pattern.partner_near(again, need=np.inf)):
             break  # nothing left to hide near the narrow cells: reported as not ok
         pattern.close()
     hidden = pattern.hidden
