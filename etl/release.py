@@ -501,9 +501,10 @@ def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np
     mode), every solution found is kept as values each cell of the group can take, and a
     side is not solved once some solution already reached value ∓ PROTECTION: lo/hi are
     then values the cell can take, not its extremes. Witness mode first pushes every target
-    not yet far enough down (then up) together, each weighted by 1/|value|, again with the
-    ones still short until a push gains none: a few solves settle most cells, and only the
-    rest are solved one by one."""
+    not yet far enough down (then up) together, each weighted by 1/|value| and bounded at
+    its own value ∓ PROTECTION (so the push spreads the room over as many targets as it
+    can), again with the ones still short until a push gains none: a few solves settle most
+    cells, and only the rest are solved one by one."""
     pos = {c: i for i, c in enumerate(cols)}
     if not rows:  # in no relation: nothing bounds it from above
         lo[cols], hi[cols] = lower, np.inf
