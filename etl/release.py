@@ -11,11 +11,12 @@ are cells of it.
 Suppression, one pattern for all linked tables of a measure together:
 - primary: fewer than k people behind the cell (config.k_threshold), or one person's part
   above DOMINANCE of its value;
-- secondary: every additive relation a reader knows (a period is the sum of its months or
+- secondary: in every additive relation a reader knows (a period is the sum of its months or
   quarters, a total the sum of a breakdown's members, a region the sum of its brands, `ALL`
-  the sum of the brands' estimates) with exactly one hidden cell hides a second one, the one
-  that hides least (the smallest value that still covers half of the hidden one, then the
-  fewest people), until no relation has one hidden cell;
+  the sum of the brands' estimates) every hidden cell must have room for ±PROTECTION of its
+  value, taken alone and then through the rooms of the other hidden cells (`Pattern.close`);
+  a cell short of it hides the shown cell that hides least (the smallest value that still
+  covers what it lacks, then the fewest people), to a fixed point;
 - audit: a linear programme per measure over every published cell (the relations above,
   non-negativity, shown cells fixed) gives each protected cell, primary and secondary, the
   lowest and highest value consistent with what is published; a cell whose range does not
@@ -169,6 +170,7 @@ class Pattern:
     people: np.ndarray
     hidden: np.ndarray  # bool
     eqs: list[tuple[int, list[int]]]
+    signed: bool = False  # the cells may take any sign (no lower bound in the attack)
     members: list[list[int]] = field(default_factory=list)  # cell → the relations it is in
     # |value| to 10 significant digits, to rank partners by: DuckDB's parallel sums differ
     # in the last bits run to run, and equal cells must tie the same way every time
@@ -177,22 +179,36 @@ class Pattern:
     def __post_init__(self) -> None:
         self.size = [float(f"{abs(v):.10g}") for v in self.value.tolist()]
         self.members = [[] for _ in range(len(self.value))]
+        self.slots = [[] for _ in range(len(self.value))]
+        rel, cell, is_total = [], [], []
         for e, (total, parts) in enumerate(self.eqs):
             for c in (total, *parts):
                 self.members[c].append(e)
+                self.slots[c].append(len(rel))
+                rel.append(e)
+                cell.append(c)
+                is_total.append(c == total)
+        # the relations as arrays, one entry per (relation, cell): for `rooms`
+        self.slot_rel = np.array(rel, dtype=np.int64)
+        self.slot_cell = np.array(cell, dtype=np.int64)
+        self.slot_total = np.array(is_total, dtype=bool)
+        self.totals = np.array([t for t, _ in self.eqs], dtype=np.int64)
 
     def cells_of(self, e: int) -> list[int]:
         total, parts = self.eqs[e]
         return [total, *parts]
 
-    def partner(self, c: int, candidates: Iterable[int]) -> int | None:
-        """The shown cell that hides least while covering half of cell c: the smallest
-        value ≥ half of c's (else the largest there is), then the fewest people."""
-        need = PROTECTION * abs(self.value[c])
+    def partner(self, c: int, candidates: Iterable[int], need: float | None = None
+                ) -> int | None:
+        """The shown cell that hides least while covering `need` (half of cell c's value
+        by default): the smallest value ≥ need (else the largest there is), then the fewest
+        people."""
+        if need is None:
+            need = PROTECTION * self.size[c]
         pool = [j for j in set(candidates) if not self.hidden[j] and self.value[j] != 0]
         if not pool:
             return None
-        big = [j for j in pool if abs(self.value[j]) >= need]
+        big = [j for j in pool if self.size[j] >= need]
         if big:
             return min(big, key=lambda j: (self.size[j], self.people[j], j))
         return max(pool, key=lambda j: (self.size[j], -self.people[j], -j))
@@ -221,22 +237,166 @@ class Pattern:
                 out[x] = shown
         return out
 
+    def rooms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """How far each hidden cell can at most go up and down, by its relations alone and
+        each hidden cell's own bounds (no interval attack can move it further): a part goes
+        up as far as its hidden total can go up plus its other hidden parts can go down,
+        down the other way round; a total goes up (down) as far as its hidden parts can
+        together. Repeated until no bound tightens, from up = ∞ and down = the cell's size
+        (to 0; ∞ for signed cells). Returns (up, down) per cell and (up, down) per entry of
+        `slot_cell` (the room each relation alone leaves that cell). Sizes, not values: the
+        same pattern whatever the last bits of DuckDB's sums."""
+        inf = np.inf
+        size = np.asarray(self.size)
+        hid = self.hidden
+        rel, cell, is_total = self.slot_rel, self.slot_cell, self.slot_total
+        totals = self.totals
+        n_rel = len(self.eqs)
+        part = ~is_total & hid[cell]
+        total_hidden = hid[totals][rel]
+        up = np.where(hid, inf, 0.0)
+        down = np.where(hid, inf if self.signed else size, 0.0)
+
+        def sums(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """Per relation, the hidden parts' finite x summed and how many are infinite."""
+            xs = x[cell]
+            big = part & np.isinf(xs)
+            finite = np.bincount(rel, np.where(part & ~big, xs, 0.0), n_rel)
+            return finite, np.bincount(rel, big.astype(float), n_rel)
+
+        def others(x: np.ndarray, finite: np.ndarray, many: np.ndarray) -> np.ndarray:
+            """Per entry, the sum over the relation's other hidden parts."""
+            own = np.where(part, x[cell], 0.0)
+            own_inf = np.isinf(own)
+            rest = many[rel] - own_inf
+            return np.where(rest > 0, inf, finite[rel] - np.where(own_inf, 0.0, own))
+
+        for _ in range(100):
+            fin_up, inf_up = sums(up)
+            fin_down, inf_down = sums(down)
+            up_rest, down_rest = others(up, fin_up, inf_up), others(down, fin_down, inf_down)
+            slot_up = np.where(is_total, up_rest,
+                               np.where(total_hidden, up[totals][rel], 0.0) + down_rest)
+            slot_down = np.where(is_total, down_rest,
+                                 np.where(total_hidden, down[totals][rel], 0.0) + up_rest)
+            new_up, new_down = up.copy(), down.copy()
+            live = hid[cell]
+            np.minimum.at(new_up, cell[live], slot_up[live])
+            np.minimum.at(new_down, cell[live], slot_down[live])
+            if (new_up == up).all() and (new_down == down).all():
+                break
+            up, down = new_up, new_down
+        return up, down, slot_up, slot_down
+
+    def short(self, e: int, hidden: list[bool]) -> tuple[int, float, list[int]] | None:
+        """A hidden cell of relation e that the relation alone pins closer than ±PROTECTION
+        of its value, with how much room it still lacks and the shown cells that would give
+        it some; None when every hidden cell of e has room. Moving a hidden cell moves the
+        other hidden cells of its relations: a part goes up as far as the other hidden parts
+        can go down (to 0) or without bound when the total is hidden, down without bound
+        when another part is hidden or as far as the hidden total can go down; a total goes
+        up without bound when a part is hidden, down as far as its hidden parts can (signed
+        cells: without bound whenever another cell of the relation is hidden). Sizes, not
+        values: the same pattern whatever the last bits of DuckDB's sums. `hidden`: the
+        hidden flags as a list (read once per cell, faster than the array)."""
+        total, parts = self.eqs[e]
+        size = self.size
+        hid = [p for p in parts if hidden[p] and size[p] != 0]
+        whole = hidden[total] and size[total] != 0
+        if not hid and not whole:
+            return None
+        cap = np.inf if self.signed else 0.0  # how far a hidden cell can go down past 0
+        held = sum(size[p] for p in hid)  # how far the hidden parts can go down together
+        if whole:
+            need = PROTECTION * size[total] * (1 - 1e-9)
+            if not hid:
+                return total, need, parts
+            if self.signed or held >= need:
+                pass
+            else:
+                return total, need - held, parts
+        for c in hid:
+            need = PROTECTION * size[c] * (1 - 1e-9)
+            alone = len(hid) == 1
+            up = np.inf if whole or (self.signed and not alone) else held - size[c]
+            if up < need:
+                return c, need - up, [total, *parts]
+            if alone:
+                down = size[total] + cap if whole else 0.0
+                if down < need:
+                    return c, need - down if whole else need, [total, *parts]
+        return None
+
     def close(self) -> None:
-        """Secondary cells until no relation has exactly one hidden cell (a fixed point)."""
+        """Secondary cells until every hidden cell has room for ±PROTECTION of its value in
+        each of its relations taken alone, then until none is pinned closer by its relations
+        and the rooms of the other hidden cells in them (`rooms`): what no interval attack
+        can miss, settled before the attack runs. A short cell hides, in the relation that
+        leaves it least room, the shown cell that hides least while covering what it lacks
+        (`partner_short`); a cell whose short relations hold no shown cell gets the partner
+        a narrow cell gets after an attack (`partner_near`)."""
+        size = np.asarray(self.size)
+        need = PROTECTION * size * (1 - 1e-9)
         queue = list(range(len(self.eqs)))
-        while queue:
-            touched: set[int] = set()
-            for e in queue:
-                cells = self.cells_of(e)
-                hidden = [c for c in cells if self.hidden[c] and self.value[c] != 0]
-                if len(hidden) != 1:
-                    continue
-                j = self.partner(hidden[0], cells)
+        while True:
+            flags = self.hidden.tolist()
+            while queue:
+                touched: set[int] = set()
+                for e in queue:
+                    while (found := self.short(e, flags)) is not None:
+                        c, lack, candidates = found
+                        j = self.partner(c, candidates, lack)
+                        if j is None:
+                            break
+                        self.hidden[j] = flags[j] = True
+                        touched.update(self.members[j])
+                queue = sorted(touched)
+            up, down, slot_up, slot_down = self.rooms()
+            added, far = [], []
+            for c in np.flatnonzero(self.hidden & ((up < need) | (down < need))).tolist():
+                j = self.partner_short(c, need[c], slot_up if up[c] < need[c] else slot_down)
                 if j is None:
-                    continue
+                    far.append(c)
+                else:
+                    self.hidden[j] = True
+                    added.append(j)
+            added += self.partner_near(far)
+            if not added:
+                return
+            queue = sorted({e for j in added for e in self.members[j]})
+
+    def partner_short(self, c: int, need: float, room: np.ndarray) -> int | None:
+        """The partner of a cell whose room (`rooms`: per relation entry) is short of `need`:
+        in the relation that leaves it least room among those short of it and holding a shown
+        cell, the shown cell that hides least while covering what it lacks; None when no
+        such relation holds a shown cell."""
+        best = None
+        for i in self.slots[c]:
+            if room[i] >= need or (best is not None and room[i] >= best[0]):
+                continue
+            shown = [x for x in self.cells_of(int(self.slot_rel[i]))
+                     if not self.hidden[x] and self.value[x] != 0]
+            if shown:
+                best = (room[i], shown)
+        return None if best is None else self.partner(c, best[1], need - best[0])
+
+    def partner_near(self, narrow: Iterable[int], need: float | None = None) -> list[int]:
+        """Hide a partner for each narrow cell: the shown cell that hides least (covering
+        `need`, half the cell's value by default) among those in a relation with it, else
+        among the shown cells its hidden group touches. Returns the cells hidden."""
+        added = []
+        groups: dict[int, list[int]] = {}
+        for c in narrow:
+            around = [x for e in self.members[c] for x in self.cells_of(e)]
+            j = self.partner(c, around, need)
+            if j is None:  # every neighbour hidden: the shown cells its hidden group touches
+                if c not in groups:  # walked once per group and round
+                    groups.update(self.reachable([c]))
+                j = self.partner(c, groups[c], need)
+            if j is not None:
                 self.hidden[j] = True
-                touched.update(self.members[j])
-            queue = sorted(touched)
+                added.append(j)
+        return added
 
 
 def primary(people: np.ndarray, top: np.ndarray, value: np.ndarray, k: int) -> np.ndarray:
@@ -341,9 +501,10 @@ def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np
     mode), every solution found is kept as values each cell of the group can take, and a
     side is not solved once some solution already reached value ∓ PROTECTION: lo/hi are
     then values the cell can take, not its extremes. Witness mode first pushes every target
-    not yet far enough down (then up) together, each weighted by 1/|value|, again with the
-    ones still short until a push gains none: a few solves settle most cells, and only the
-    rest are solved one by one."""
+    not yet far enough down (then up) together, each weighted by 1/|value| and bounded at
+    its own value ∓ PROTECTION (so the push spreads the room over as many targets as it
+    can), again with the ones still short until a push gains none: a few solves settle most
+    cells, and only the rest are solved one by one."""
     pos = {c: i for i, c in enumerate(cols)}
     if not rows:  # in no relation: nothing bounds it from above
         lo[cols], hi[cols] = lower, np.inf
@@ -379,8 +540,9 @@ def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np
         # the pushes run in a box a little wider than any target needs, so that every push
         # has an optimum; its solutions satisfy the model, so they are witnesses all the same
         cap = (2.0 * float(np.abs(value[every]).max()) + 1.0) / scale
-        h.changeColsBounds(n, columns, np.maximum(floor, -cap), np.full(n, cap))
-        for sense, done in ((minimize, low_enough), (maximize, high_enough)):
+        box_lo, box_hi = np.maximum(floor, -cap), np.full(n, cap)
+        h.changeColsBounds(n, columns, box_lo, box_hi)
+        for sense, done, sign in ((minimize, low_enough, -1), (maximize, high_enough, 1)):
             h.changeObjectiveSense(sense)
             # chunks of like magnitude: weights 1/|value| within one chunk stay comparable
             by_size = np.argsort(np.abs(value[t]), kind="stable")
@@ -395,11 +557,21 @@ def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np
                         continue
                     cost = np.zeros(n)
                     weight = 1.0 / np.maximum(np.abs(value[t[chunk]]), 1e-300)
-                    cost[[pos[c] for c in t[chunk]]] = weight / weight.max()
+                    at = np.array([pos[c] for c in t[chunk]], dtype=np.int32)
+                    cost[at] = weight / weight.max()
                     h.changeColsCost(n, columns, cost)
+                    # no further than each one needs: the room one cell would not use goes
+                    # to the others (each reached target is worth the same to the push)
+                    goal = value[t[chunk]] + sign * PROTECTION * np.abs(value[t[chunk]])
+                    h.changeColsBounds(len(at), at,
+                                       np.maximum(box_lo[at], goal / scale) if sign < 0
+                                       else box_lo[at],
+                                       np.minimum(box_hi[at], goal / scale) if sign > 0
+                                       else box_hi[at])
                     h.run()
                     if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
                         seen()
+                    h.changeColsBounds(len(at), at, box_lo[at], box_hi[at])
                 still = short[~done()[short]]
                 if len(still) == len(short):
                     if size <= PUSH_CHUNK:
@@ -452,12 +624,13 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
     people = cells["people"].to_numpy(dtype=float)
     top = cells["top_share"].to_numpy(dtype=float)
     first = primary(people, top, value, k)
-    pattern = Pattern(value, people, first.copy(), relations(cells, homes))
-    pattern.close()
     lower = -np.inf if signed or (value < 0).any() else 0.0
+    pattern = Pattern(value, people, first.copy(), relations(cells, homes), lower < 0)
+    pattern.close()
     lo = np.full(len(value), np.nan)
     hi = np.full(len(value), np.nan)
     wide = np.zeros(len(value), dtype=bool)
+    times: dict[int, int] = {}  # how often each cell was found narrow
     while True:
         # hiding a cell frees a fixed variable: every range can only widen, so a cell found
         # wide enough stays so and only the others are attacked again
@@ -473,19 +646,13 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
         narrow = np.flatnonzero(pattern.hidden & ~wide)
         if len(narrow) == 0:
             break
-        added = False
-        groups: dict[int, list[int]] = {}
-        for c in narrow:
-            around = [x for e in pattern.members[c] for x in pattern.cells_of(e)]
-            j = pattern.partner(c, around)
-            if j is None:  # every neighbour hidden: the shown cells its hidden group touches
-                if c not in groups:  # walked once per group and round
-                    groups.update(pattern.reachable([c]))
-                j = pattern.partner(c, groups[c])
-            if j is not None:
-                pattern.hidden[j] = True
-                added = True
-        if not added:
+        # a cell narrow a third time gets the largest partner near it, not the smallest (a
+        # partner that hides least can leave it narrow round after round)
+        for c in narrow.tolist():
+            times[c] = times.get(c, 0) + 1
+        again = [c for c in narrow.tolist() if times[c] > 2]
+        if not (pattern.partner_near([c for c in narrow.tolist() if times[c] <= 2])
+                + pattern.partner_near(again, need=np.inf)):
             break  # nothing left to hide near the narrow cells: reported as not ok
         pattern.close()
     hidden = pattern.hidden

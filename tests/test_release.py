@@ -373,22 +373,28 @@ def test_primary_rule(people, top, value, k, expected):
 
 
 def test_pattern_hand_worked():
-    """A-Jan (one person) is primary; the partners that hide least close a 2 × 2 around it:
-    B-Jan (20, the smallest ≥ 1.5 in January), A-Feb (10, column A), then B-Feb (column B).
-    Under the shown margins that 2 × 2 moves with one t: A-Jan = t ∈ [0, 13], so A-Jan is
-    protected, but B-Jan = 23 − t ∈ [10, 23] (needs [10, 30]), A-Feb = 13 − t ∈ [0, 13]
-    (needs 15) and B-Feb = 12 + t ∈ [12, 25] (needs 7.5) are not. Their partners: B-Jan's the
-    January total (23: the smallest ≥ 10 of 23 and 35), A-Feb's column A's quarter (13, of
-    13 and 25), B-Feb's the February total (25, of 25 and 35); A's quarter hidden leaves
-    Q1 = A + B with one hidden cell, so B's quarter hides too (35, the smallest ≥ 6.5 of 35
-    and 48). Everything but the quarter's 48 is then hidden and each cell is anywhere in
-    [0, 48]: B's quarter (35) needs 52.5, so the quarter's total hides as well: with nothing
-    shown every cell can take any value ≥ 0."""
+    """A-Jan (one person) is primary. The closure gives every hidden cell room for ±50% in
+    each relation taken alone, the partner being the shown cell that hides least while
+    covering what is lacking. January (23 = A + B): A-Jan alone could not go up, so B-Jan
+    hides (20, the smallest ≥ 1.5 of 23 and 20); B-Jan could then go up only by A-Jan's 3
+    (needs 10), so the January total hides too (23, the only shown cell ≥ 7). Column A's
+    quarter (13 = A-Jan + A-Feb): A-Feb hides (10, of 13 and 10), then A's quarter (A-Feb
+    could go up only by 3, needs 5). Column B's quarter (35 = B-Jan + B-Feb): B-Feb (15, of
+    35 and 15). February (25 = 10 + 15): each has the other's room, wide enough. The
+    quarter (48 = A's 13 + B's 35): B's quarter (35, of 48 and 35), then the quarter's total
+    (B's quarter could go up only by 13, needs 17.5). Then the quarter (48 = January 23 +
+    February): it could go down only by January's 23 (needs 24), so February's total hides:
+    everything is hidden, and with nothing shown every cell can take any value ≥ 0 (the
+    independent LP). The audit's pushes stop where each cell has its ±50%: the witnesses it
+    keeps are exactly v ∓ 50%."""
     first, hidden, lo, hi, ok = release.protect_measure(TWO_BY_TWO, {}, 5)
+    value = TWO_BY_TWO["value"].to_numpy()
     assert first.tolist() == [False, True] + [False] * 7
     assert hidden.all() and ok.all()
-    assert (lo <= 0).all()
-    assert (hi >= 1.5 * TWO_BY_TWO["value"].to_numpy()).all()
+    assert lo.tolist() == (0.5 * value).tolist() and hi.tolist() == (1.5 * value).tolist()
+    public = TWO_BY_TWO.assign(status="secondary")  # nothing shown
+    got = ranges(public, {})
+    assert set(got.values()) == {(0.0, np.inf)} and len(got) == 9
 
 
 # A secondary cell narrow under the old rule (only primary cells audited): one month of four
