@@ -52,7 +52,7 @@ DIMS = ("all", "brand", "channel", "role", "region", "reason")
 SQL_DIR = config.SQL_DIR / "release"
 PUSH_CHUNK = 16  # the fewest short cells the attack pushes together before giving up on them
 _TWIN = ("staging.int_usage_cube", "staging.int_model_numbers")
-_CREW = ("staging.stg_booking_crew", "staging.int_crew_numbers")
+_CREW = ("staging.int_crew_people",)
 _SHOOTS = ("marts.displacement_monthly",)
 ESTIMATES = "marts.displacement_estimates"  # written by the estimator from numpy, not SQL
 # measure → the family of contributions.sql that makes it and the relations its cells are made
@@ -71,11 +71,11 @@ INPUTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "twin_fees": ("models", _TWIN),
     "crew_days": ("crew", _CREW),
     "crew_income": ("crew", _CREW),
-    "displaced_crew_days": ("crew", (*_CREW, "marts.crew_impact_monthly")),
-    "displaced_crew_income": ("crew", (*_CREW, "marts.crew_impact_monthly")),
-    # estimate_cells.sql: the estimates, their people from the crew's contributions
-    "est_crew_days": ("crew", (*_CREW, ESTIMATES)),
-    "est_crew_income": ("crew", (*_CREW, ESTIMATES)),
+    "displaced_crew_days": ("displaced", (*_CREW, "marts.crew_impact_monthly")),
+    "displaced_crew_income": ("displaced", (*_CREW, "marts.crew_impact_monthly")),
+    # estimate_cells.sql: the estimates, their people from the crew's parts
+    "est_crew_days": ("estimates", (*_CREW, ESTIMATES)),
+    "est_crew_income": ("estimates", (*_CREW, ESTIMATES)),
 }
 # the relations the fingerprint follows (what release/*.sql reads)
 READS = (*sorted({r for _, rs in INPUTS.values() for r in rs} - {ESTIMATES}), "marts.brands")
@@ -635,7 +635,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
     with _phase("contributions " + "+".join(sorted(families))):
         con.execute("create or replace temp table release_contributions as\n"
                     + _sql("contributions"),
-                    {f: f in families for f in ("models", "crew", "shoots")})
+                    {f: f in families for f in ("models", "crew", "displaced", "shoots")})
     try:
         cells = measure_cells(con, [m for m in todo if not m.startswith("est_")])
         if any(m.startswith("est_") for m in todo):
@@ -643,10 +643,15 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
                 estimates = con.execute(_sql("estimate_cells")).df()
             cells = pd.concat([cells, estimates.assign(
                 people=estimates["people"].astype(float))], ignore_index=True)
-        homes = dict(con.execute("select distinct brand_id, region from release_contributions "
-                                 "where brand_id is not null").fetchall())
     finally:
         con.execute("drop table if exists release_contributions")
+    # the home region of every brand with a cell ('unknown' where marts.brands has none)
+    homes = dict(con.execute(
+        "select b.brand_id, coalesce(nullif(h.home_region, ''), 'unknown') "
+        "from (select distinct unnest(?) as brand_id) b "
+        "left join marts.brands h using (brand_id)",
+        [cells.loc[cells["dim"].eq("brand") & cells["member"].notna(), "member"]
+         .unique().tolist()]).fetchall())
     cells["people"] = cells["people"].astype(float)
     digests = measure_digests(cells, homes, k)
     same, statuses, kept_audit = _previous(con, digests)
