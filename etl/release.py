@@ -116,12 +116,11 @@ def quarter_of(month: str) -> str:
     return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
 
 
-def period_start(grain: str, period: str) -> str:
-    if grain == "month":
-        return f"{period}-01"
-    if grain == "quarter":
-        return f"{period[:4]}-{(int(period[-1]) - 1) * 3 + 1:02d}-01"
-    return f"{period}-01-01"
+def cell_ids(cells: pd.DataFrame) -> pd.Series:
+    """cell_id of every row of a frame with columns measure, period, dim and member."""
+    dim = cells["dim"].astype(str)
+    return (cells["measure"].astype(str) + ":" + cells["period"].astype(str) + ":" + dim
+            + np.where(dim.ne("all"), "=" + cells["member"].astype(str), ""))
 
 
 # ---------------------------------------------------------------- relations
@@ -657,9 +656,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
     same, statuses, kept_audit = _previous(con, digests)
     # a measure whose cells are what they were keeps its pattern and audit
     kept = cells[cells["measure"].isin(same)]
-    kept = kept.assign(status=[statuses.get(cell_id(m, p, d, b)) for m, p, d, b in zip(
-        kept["measure"].tolist(), kept["period"].tolist(), kept["dim"].tolist(),
-        kept["member"].tolist(), strict=True)])
+    kept = kept.assign(status=cell_ids(kept).map(statuses))
     if kept["status"].isna().any():  # not the cells it was made from after all
         kept, kept_audit = kept.iloc[:0], kept_audit.iloc[:0]
     result, audit = protect(cells[~cells["measure"].isin(kept["measure"])], homes, k)
@@ -740,24 +737,8 @@ def _write(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, audit: pd.DataFr
     """Replace the release with `cells` and `audit` (the measures computed: measure →
     (digest of its cells or None for none, digest of its inputs)), keeping the rows of the
     `skipped` measures as they are."""
-    shown = cells["status"].eq("shown")
-    frame = pd.DataFrame({
-        "cell_id": [cell_id(m, p, d, b) for m, p, d, b in
-                    zip(cells["measure"].tolist(), cells["period"].tolist(),
-                        cells["dim"].tolist(), cells["member"].tolist(), strict=True)],
-        "measure": cells["measure"].astype(str),
-        "grain": cells["grain"].astype(str),
-        "period": cells["period"].astype(str),
-        "period_start": pd.to_datetime([period_start(g, p) for g, p in
-                                        zip(cells["grain"].tolist(), cells["period"].tolist(),
-                                            strict=True)]),
-        "dim": cells["dim"].astype(str),
-        "member": cells["member"].astype(str),
-        # a hidden cell's value and people never enter the release
-        "value": cells["value"].where(shown),
-        "people": cells["people"].where(shown),
-        "status": cells["status"].astype(str),
-    })
+    frame = cells[["measure", "grain", "period", "dim", "member", "value", "people",
+                   "status"]].assign(cell_id=cell_ids(cells))
     con.execute("create schema if not exists release")
     kept = {"release.cells": "release_kept_cells", "meta.release_audit": "release_kept_audit",
             "meta.release_measures": "release_kept_measures"}
@@ -772,9 +753,7 @@ def _write(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, audit: pd.DataFr
         if skipped:
             for table, temp in kept.items():
                 con.execute(f"insert into {table} select * from {temp}")  # noqa: S608
-        con.execute("insert into release.cells select cell_id, measure, grain, period, "
-                    "period_start::date, dim, member, value, people::bigint, status "
-                    "from release_frame")
+        con.execute(_sql("write_cells"))
         con.execute("insert into meta.release_audit select cell_id, measure, status, "
                     "value, lo, hi, ok from release_audit_frame")
         if measures:
