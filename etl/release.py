@@ -692,19 +692,32 @@ def measure_digests(cells: pd.DataFrame, homes: dict[str, str], k: int) -> dict[
     """SHA-256 per measure of everything its pattern and audit are made from: its cells
     (keys, value, people, top share), its brands' home regions, k and the code."""
     base = hashlib.sha256(f"{code_version()}\0k={k}".encode())
-    out = {}
     keys = ["grain", "period", "dim", "member"]
-    for measure, part in cells.groupby("measure", sort=True):
+    cells = cells.sort_values(["measure", *keys], kind="stable")
+    hashed = pd.util.hash_pandas_object(cells[keys], index=False).to_numpy()
+    # to 10 significant digits: DuckDB's parallel sums differ in the last bits run to run
+    numbers = np.column_stack([_significant(cells[c].to_numpy(dtype=float))
+                               for c in ("value", "people", "top_share")])
+    measures = cells["measure"].to_numpy()
+    brand = cells["dim"].eq("brand").to_numpy()
+    members = cells["member"].to_numpy()
+    out = {}
+    starts = np.flatnonzero(np.r_[True, measures[1:] != measures[:-1]]) if len(cells) else []
+    for a, b in zip(starts, [*starts[1:], len(cells)], strict=True):
         digest = base.copy()
-        brands = set(part.loc[part["dim"] == "brand", "member"])
-        digest.update(repr(sorted((b, r) for b, r in homes.items() if b in brands)).encode())
-        part = part.sort_values(keys)[[*keys, "value", "people", "top_share"]]
-        # to 10 significant digits: DuckDB's parallel sums differ in the last bits run to run
-        part = part.assign(**{c: part[c].map(lambda x: f"{x:.10g}")
-                              for c in ("value", "people", "top_share")})
-        digest.update(pd.util.hash_pandas_object(part, index=False).to_numpy().tobytes())
-        out[str(measure)] = digest.hexdigest()
+        brands = set(members[a:b][brand[a:b]])
+        digest.update(repr(sorted((m, r) for m, r in homes.items() if m in brands)).encode())
+        digest.update(hashed[a:b].tobytes() + numbers[a:b].tobytes())
+        out[str(measures[a])] = digest.hexdigest()
     return out
+
+
+def _significant(x: np.ndarray, digits: int = 10) -> np.ndarray:
+    """x rounded to `digits` significant digits (zeros and NaN as they are)."""
+    finite = np.isfinite(x) & (x != 0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(np.where(finite, x, 1.0)))))
+        return np.where(finite, np.round(x * scale) / scale, x)
 
 
 def _previous(con: duckdb.DuckDBPyConnection, digests: dict[str, str]) -> tuple[
