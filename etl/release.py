@@ -702,8 +702,8 @@ def measure_digests(cells: pd.DataFrame, homes: dict[str, str], k: int) -> dict[
     brand = cells["dim"].eq("brand").to_numpy()
     members = cells["member"].to_numpy()
     out = {}
-    starts = np.flatnonzero(np.r_[True, measures[1:] != measures[:-1]]) if len(cells) else []
-    for a, b in zip(starts, [*starts[1:], len(cells)], strict=True):
+    starts = np.flatnonzero(np.r_[True, measures[1:] != measures[:-1]])[:len(cells)]
+    for a, b in zip(starts, [*starts[1:], len(cells)][:len(starts)], strict=True):
         digest = base.copy()
         brands = set(members[a:b][brand[a:b]])
         digest.update(repr(sorted((m, r) for m, r in homes.items() if m in brands)).encode())
