@@ -28,6 +28,7 @@ release".
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import sys
 import time
@@ -702,8 +703,10 @@ def measure_digests(cells: pd.DataFrame, homes: dict[str, str], k: int) -> dict[
     brand = cells["dim"].eq("brand").to_numpy()
     members = cells["member"].to_numpy()
     out = {}
-    starts = np.flatnonzero(np.r_[True, measures[1:] != measures[:-1]])[:len(cells)]
-    for a, b in zip(starts, [*starts[1:], len(cells)][:len(starts)], strict=True):
+    # each measure's rows, [a, b) of the sorted frame
+    bounds = ([0, *(np.flatnonzero(measures[1:] != measures[:-1]) + 1), len(cells)]
+              if len(cells) else [])
+    for a, b in itertools.pairwise(bounds):
         digest = base.copy()
         brands = set(members[a:b][brand[a:b]])
         digest.update(repr(sorted((m, r) for m, r in homes.items() if m in brands)).encode())
