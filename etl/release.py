@@ -29,6 +29,7 @@ release".
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import sys
 import time
@@ -53,7 +54,7 @@ DIMS = ("all", "brand", "channel", "role", "region", "reason")
 SQL_DIR = config.SQL_DIR / "release"
 PUSH_CHUNK = 16  # the fewest short cells the attack pushes together before giving up on them
 _TWIN = ("staging.int_usage_cube", "staging.int_model_numbers")
-_CREW = ("staging.stg_booking_crew", "staging.int_crew_numbers")
+_CREW = ("staging.int_crew_people",)
 _SHOOTS = ("marts.displacement_monthly",)
 ESTIMATES = "marts.displacement_estimates"  # written by the estimator from numpy, not SQL
 # measure → the family of contributions.sql that makes it and the relations its cells are made
@@ -72,11 +73,11 @@ INPUTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "twin_fees": ("models", _TWIN),
     "crew_days": ("crew", _CREW),
     "crew_income": ("crew", _CREW),
-    "displaced_crew_days": ("crew", (*_CREW, "marts.crew_impact_monthly")),
-    "displaced_crew_income": ("crew", (*_CREW, "marts.crew_impact_monthly")),
-    # estimate_cells.sql: the estimates, their people from the crew's contributions
-    "est_crew_days": ("crew", (*_CREW, ESTIMATES)),
-    "est_crew_income": ("crew", (*_CREW, ESTIMATES)),
+    "displaced_crew_days": ("displaced", (*_CREW, "marts.crew_impact_monthly")),
+    "displaced_crew_income": ("displaced", (*_CREW, "marts.crew_impact_monthly")),
+    # estimate_cells.sql: the estimates, their people from the crew's parts
+    "est_crew_days": ("estimates", (*_CREW, ESTIMATES)),
+    "est_crew_income": ("estimates", (*_CREW, ESTIMATES)),
 }
 # the relations the fingerprint follows (what release/*.sql reads)
 READS = (*sorted({r for _, rs in INPUTS.values() for r in rs} - {ESTIMATES}), "marts.brands")
@@ -117,12 +118,11 @@ def quarter_of(month: str) -> str:
     return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
 
 
-def period_start(grain: str, period: str) -> str:
-    if grain == "month":
-        return f"{period}-01"
-    if grain == "quarter":
-        return f"{period[:4]}-{(int(period[-1]) - 1) * 3 + 1:02d}-01"
-    return f"{period}-01-01"
+def cell_ids(cells: pd.DataFrame) -> pd.Series:
+    """cell_id of every row of a frame with columns measure, period, dim and member."""
+    dim = cells["dim"].astype(str)
+    return (cells["measure"].astype(str) + ":" + cells["period"].astype(str) + ":" + dim
+            + np.where(dim.ne("all"), "=" + cells["member"].astype(str), ""))
 
 
 # ---------------------------------------------------------------- relations
@@ -802,7 +802,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
     with _phase("contributions " + "+".join(sorted(families))):
         con.execute("create or replace temp table release_contributions as\n"
                     + _sql("contributions"),
-                    {f: f in families for f in ("models", "crew", "shoots")})
+                    {f: f in families for f in ("models", "crew", "displaced", "shoots")})
     try:
         cells = measure_cells(con, [m for m in todo if not m.startswith("est_")])
         if any(m.startswith("est_") for m in todo):
@@ -810,18 +810,21 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
                 estimates = con.execute(_sql("estimate_cells")).df()
             cells = pd.concat([cells, estimates.assign(
                 people=estimates["people"].astype(float))], ignore_index=True)
-        homes = dict(con.execute("select distinct brand_id, region from release_contributions "
-                                 "where brand_id is not null").fetchall())
     finally:
         con.execute("drop table if exists release_contributions")
+    # the home region of every brand with a cell ('unknown' where marts.brands has none)
+    homes = dict(con.execute(
+        "select b.brand_id, coalesce(nullif(h.home_region, ''), 'unknown') "
+        "from (select distinct unnest(?) as brand_id) b "
+        "left join marts.brands h using (brand_id)",
+        [cells.loc[cells["dim"].eq("brand") & cells["member"].notna(), "member"]
+         .unique().tolist()]).fetchall())
     cells["people"] = cells["people"].astype(float)
     digests = measure_digests(cells, homes, k)
     same, statuses, kept_audit = _previous(con, digests)
     # a measure whose cells are what they were keeps its pattern and audit
     kept = cells[cells["measure"].isin(same)]
-    kept = kept.assign(status=[statuses.get(cell_id(m, p, d, b)) for m, p, d, b in zip(
-        kept["measure"].tolist(), kept["period"].tolist(), kept["dim"].tolist(),
-        kept["member"].tolist(), strict=True)])
+    kept = kept.assign(status=cell_ids(kept).map(statuses))
     if kept["status"].isna().any():  # not the cells it was made from after all
         kept, kept_audit = kept.iloc[:0], kept_audit.iloc[:0]
     result, audit = protect(cells[~cells["measure"].isin(kept["measure"])], homes, k)
@@ -857,19 +860,34 @@ def measure_digests(cells: pd.DataFrame, homes: dict[str, str], k: int) -> dict[
     """SHA-256 per measure of everything its pattern and audit are made from: its cells
     (keys, value, people, top share), its brands' home regions, k and the code."""
     base = hashlib.sha256(f"{code_version()}\0k={k}".encode())
-    out = {}
     keys = ["grain", "period", "dim", "member"]
-    for measure, part in cells.groupby("measure", sort=True):
+    cells = cells.sort_values(["measure", *keys], kind="stable")
+    hashed = pd.util.hash_pandas_object(cells[keys], index=False).to_numpy()
+    # to 10 significant digits: DuckDB's parallel sums differ in the last bits run to run
+    numbers = np.column_stack([_significant(cells[c].to_numpy(dtype=float))
+                               for c in ("value", "people", "top_share")])
+    measures = cells["measure"].to_numpy()
+    brand = cells["dim"].eq("brand").to_numpy()
+    members = cells["member"].to_numpy()
+    out = {}
+    # each measure's rows, [a, b) of the sorted frame
+    bounds = ([0, *(np.flatnonzero(measures[1:] != measures[:-1]) + 1), len(cells)]
+              if len(cells) else [])
+    for a, b in itertools.pairwise(bounds):
         digest = base.copy()
-        brands = set(part.loc[part["dim"] == "brand", "member"])
-        digest.update(repr(sorted((b, r) for b, r in homes.items() if b in brands)).encode())
-        part = part.sort_values(keys)[[*keys, "value", "people", "top_share"]]
-        # to 10 significant digits: DuckDB's parallel sums differ in the last bits run to run
-        part = part.assign(**{c: part[c].map(lambda x: f"{x:.10g}")
-                              for c in ("value", "people", "top_share")})
-        digest.update(pd.util.hash_pandas_object(part, index=False).to_numpy().tobytes())
-        out[str(measure)] = digest.hexdigest()
+        brands = set(members[a:b][brand[a:b]])
+        digest.update(repr(sorted((m, r) for m, r in homes.items() if m in brands)).encode())
+        digest.update(hashed[a:b].tobytes() + numbers[a:b].tobytes())
+        out[str(measures[a])] = digest.hexdigest()
     return out
+
+
+def _significant(x: np.ndarray, digits: int = 10) -> np.ndarray:
+    """x rounded to `digits` significant digits (zeros and NaN as they are)."""
+    finite = np.isfinite(x) & (x != 0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(np.where(finite, x, 1.0)))))
+        return np.where(finite, np.round(x * scale) / scale, x)
 
 
 def _previous(con: duckdb.DuckDBPyConnection, digests: dict[str, str]) -> tuple[
@@ -902,24 +920,8 @@ def _write(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, audit: pd.DataFr
     """Replace the release with `cells` and `audit` (the measures computed: measure →
     (digest of its cells or None for none, digest of its inputs)), keeping the rows of the
     `skipped` measures as they are."""
-    shown = cells["status"].eq("shown")
-    frame = pd.DataFrame({
-        "cell_id": [cell_id(m, p, d, b) for m, p, d, b in
-                    zip(cells["measure"].tolist(), cells["period"].tolist(),
-                        cells["dim"].tolist(), cells["member"].tolist(), strict=True)],
-        "measure": cells["measure"].astype(str),
-        "grain": cells["grain"].astype(str),
-        "period": cells["period"].astype(str),
-        "period_start": pd.to_datetime([period_start(g, p) for g, p in
-                                        zip(cells["grain"].tolist(), cells["period"].tolist(),
-                                            strict=True)]),
-        "dim": cells["dim"].astype(str),
-        "member": cells["member"].astype(str),
-        # a hidden cell's value and people never enter the release
-        "value": cells["value"].where(shown),
-        "people": cells["people"].where(shown),
-        "status": cells["status"].astype(str),
-    })
+    frame = cells[["measure", "grain", "period", "dim", "member", "value", "people",
+                   "status"]].assign(cell_id=cell_ids(cells))
     con.execute("create schema if not exists release")
     kept = {"release.cells": "release_kept_cells", "meta.release_audit": "release_kept_audit",
             "meta.release_measures": "release_kept_measures"}
@@ -934,9 +936,7 @@ def _write(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, audit: pd.DataFr
         if skipped:
             for table, temp in kept.items():
                 con.execute(f"insert into {table} select * from {temp}")  # noqa: S608
-        con.execute("insert into release.cells select cell_id, measure, grain, period, "
-                    "period_start::date, dim, member, value, people::bigint, status "
-                    "from release_frame")
+        con.execute(_sql("write_cells"))
         con.execute("insert into meta.release_audit select cell_id, measure, status, "
                     "value, lo, hi, ok from release_audit_frame")
         if measures:

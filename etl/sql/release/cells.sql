@@ -5,8 +5,9 @@
 -- (of the sum of the parts' sizes: estimates may be negative). A breakdown is a cell only
 -- where the measure has it (crew figures have no channel, twin figures no role, only
 -- unlicensed images a reason). Each
--- person's part is summed once per month and breakdown, then rolled up to quarters and
--- years (each breakdown a plain group-by: no row is copied for breakdowns it lacks). Run
+-- person's part is summed once per month and breakdown, then rolled up to quarters and the
+-- quarters to years (each breakdown a plain group-by: no row is copied for breakdowns it
+-- lacks; a year sums a person's few quarters, not their months). Run
 -- for two measures at a time ($measure, $other; $other '' for none), each a column of the
 -- same person-parts: crew days and crew income are the same people's rows, so one pass
 -- serves both; two measures' person-parts at a time stay within the memory limit on
@@ -47,17 +48,23 @@ month_parts as (
     from contributions where reason is not null group by all
 ),
 
+quarter_parts as (
+    select people, year(month) as year, quarter(month) as quarter, dim, member, person,
+        sum(a) as a, sum(b) as b
+    from month_parts group by all
+),
+
 parts as (
     select people, 'month' as grain, strftime(month, '%Y-%m') as period, dim, member,
         person, a, b
     from month_parts
     union all
-    select people, 'quarter', year(month)::varchar || '-Q' || quarter(month)::varchar,
-        dim, member, person, sum(a), sum(b)
-    from month_parts group by all
+    select people, 'quarter', year::varchar || '-Q' || quarter::varchar,
+        dim, member, person, a, b
+    from quarter_parts
     union all
-    select people, 'year', year(month)::varchar, dim, member, person, sum(a), sum(b)
-    from month_parts group by all
+    select people, 'year', year::varchar, dim, member, person, sum(a), sum(b)
+    from quarter_parts group by people, year, dim, member, person
 ),
 
 cells as (

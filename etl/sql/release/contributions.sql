@@ -11,25 +11,17 @@
 -- brands' figures, not people's: CONTRACT §6). reason: why no valid licence covered an
 -- unlicensed image (the unlicensed images are split by it, so the release's reason cells add
 -- up to the measure's total; null for every other measure). Built as a temporary table by
--- etl/release.py: it holds person numbers and never enters the release. $models, $crew and
--- $shoots: whether to build the models' measures, the crew's (crew_days, crew_income and
--- their displaced parts) and the brands' shoot figures: a publish builds only the families
--- whose inputs changed (etl/release.py, measure_inputs).
+-- etl/release.py: it holds person numbers and never enters the release. $models, $crew,
+-- $displaced and $shoots: whether to build the models' measures, the crew's (crew_days,
+-- crew_income), the crew figures displaced and the brands' shoot figures: a publish builds
+-- only the families whose inputs changed (etl/release.py, measure_inputs). The crew's parts
+-- come per person from staging.int_crew_people, which a twin-usage load leaves as it was.
 with cube as not materialized (
     select * from staging.int_usage_cube where $models
 ),
 
 numbers as (
     select twin_id, person_no from staging.int_model_numbers
-),
-
-crew as not materialized (
-    select * from staging.stg_booking_crew
-    where booking_known and not is_cancelled and $crew
-),
-
-crew_numbers as (
-    select person_id, person_no from staging.int_crew_numbers
 ),
 
 shoots as (
@@ -87,19 +79,18 @@ upper_long as (
     where shoots.displaced_shoot_days_upper <> 0
 ),
 
-crew_person as (
-    select crew.month, crew.brand_id, crew.role, crew_numbers.person_no as person,
-        coalesce(sum(crew.days), 0)::double as crew_days,
-        coalesce(sum(crew.fee_total_rep), 0)::double as crew_income
-    from crew
-    inner join crew_numbers using (person_id)
-    group by all
+-- the known, not cancelled bookings' crew: each person's days and income per month × brand
+-- × role
+crew_person as not materialized (
+    select month, brand_id, role, person, crew_days::double as crew_days,
+        crew_income::double as crew_income
+    from staging.int_crew_people
 ),
 
 crew_long as (
     select month, brand_id, null::varchar as channel, role, person, 'crew' as people,
         measure, value
-    from crew_person
+    from (select * from crew_person where $crew)
     unpivot (value for measure in (crew_days, crew_income))
 ),
 
@@ -107,7 +98,7 @@ crew_long as (
 impact as (
     select month, brand_id, role, displaced_crew_days, displaced_crew_income
     from marts.crew_impact_monthly
-    where displaced_crew_days <> 0 or displaced_crew_income <> 0
+    where (displaced_crew_days <> 0 or displaced_crew_income <> 0) and $displaced
 ),
 
 displaced_person as (

@@ -21,10 +21,16 @@ brand_rows as (
     select * from long where scope <> 'ALL'
 ),
 
+-- each crew member's days and income (the crew's contributions, contributions.sql)
 observed as (
     select year(month) as year, brand_id, person, measure, value
-    from release_contributions
-    where measure in ('crew_days', 'crew_income')
+    from (
+        select month, brand_id, person, crew_days::double as crew_days,
+            crew_income::double as crew_income
+        from staging.int_crew_people
+    )
+    unpivot (value for measure in (crew_days, crew_income))
+    where value <> 0
 ),
 
 behind as (

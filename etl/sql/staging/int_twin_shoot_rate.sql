@@ -5,6 +5,9 @@
 -- one of them), so a model's assets on a booking = the booking's assets ÷ its models. Only
 -- non-cancelled bookings that delivered assets count; income is the model's fee in the
 -- reporting currency. income_per_asset is empty when the model had no such shoots.
+-- materialized: table
+-- (made from the twins and the crew only: a twin-usage load keeps it, where a view would
+-- read every crew row again for staging.int_usage_rights)
 with twins as (
     select twin_id, model_id, created_on from staging.stg_twins
 ),
