@@ -251,44 +251,45 @@ class Pattern:
         inf = np.inf
         size = np.asarray(self.size)
         hid = self.hidden
-        rel, cell, is_total = self.slot_rel, self.slot_cell, self.slot_total
-        totals = self.totals
+        # only the entries of hidden cells move or bound anything (a shown cell is fixed)
+        keep = np.flatnonzero(hid[self.slot_cell])
+        rel, cell, part = self.slot_rel[keep], self.slot_cell[keep], ~self.slot_total[keep]
+        total = self.totals[rel]
+        total_hidden = hid[total]
         n_rel = len(self.eqs)
-        part = ~is_total & hid[cell]
-        total_hidden = hid[totals][rel]
         up = np.where(hid, inf, 0.0)
         down = np.where(hid, inf if self.signed else size, 0.0)
+        # each cell's smallest bound over its entries: entries sorted by cell, reduced at starts
+        order = np.argsort(cell, kind="stable")
+        starts = np.flatnonzero(np.r_[len(keep) > 0, cell[order][1:] != cell[order][:-1]])
+        bounded = cell[order][starts]
 
-        def sums(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            """Per relation, the hidden parts' finite x summed and how many are infinite."""
-            xs = x[cell]
-            big = part & np.isinf(xs)
-            finite = np.bincount(rel, np.where(part & ~big, xs, 0.0), n_rel)
-            return finite, np.bincount(rel, big.astype(float), n_rel)
-
-        def others(x: np.ndarray, finite: np.ndarray, many: np.ndarray) -> np.ndarray:
-            """Per entry, the sum over the relation's other hidden parts."""
+        def others(x: np.ndarray) -> np.ndarray:
+            """Per entry, the sum of x over the relation's other hidden parts."""
             own = np.where(part, x[cell], 0.0)
             own_inf = np.isinf(own)
-            rest = many[rel] - own_inf
+            finite = np.bincount(rel, np.where(own_inf, 0.0, own), n_rel)
+            rest = np.bincount(rel, own_inf.astype(float), n_rel)[rel] - own_inf
             return np.where(rest > 0, inf, finite[rel] - np.where(own_inf, 0.0, own))
 
         for _ in range(100):
-            fin_up, inf_up = sums(up)
-            fin_down, inf_down = sums(down)
-            up_rest, down_rest = others(up, fin_up, inf_up), others(down, fin_down, inf_down)
-            slot_up = np.where(is_total, up_rest,
-                               np.where(total_hidden, up[totals][rel], 0.0) + down_rest)
-            slot_down = np.where(is_total, down_rest,
-                                 np.where(total_hidden, down[totals][rel], 0.0) + up_rest)
+            up_rest, down_rest = others(up), others(down)
+            slot_up = np.where(part, np.where(total_hidden, up[total], 0.0) + down_rest,
+                               up_rest)
+            slot_down = np.where(part, np.where(total_hidden, down[total], 0.0) + up_rest,
+                                 down_rest)
             new_up, new_down = up.copy(), down.copy()
-            live = hid[cell]
-            np.minimum.at(new_up, cell[live], slot_up[live])
-            np.minimum.at(new_down, cell[live], slot_down[live])
+            if len(keep):
+                new_up[bounded] = np.minimum(up[bounded],
+                                             np.minimum.reduceat(slot_up[order], starts))
+                new_down[bounded] = np.minimum(down[bounded],
+                                               np.minimum.reduceat(slot_down[order], starts))
             if (new_up == up).all() and (new_down == down).all():
                 break
             up, down = new_up, new_down
-        return up, down, slot_up, slot_down
+        full_up, full_down = np.full(len(self.slot_cell), inf), np.full(len(self.slot_cell), inf)
+        full_up[keep], full_down[keep] = slot_up, slot_down
+        return up, down, full_up, full_down
 
     def short(self, e: int, hidden: list[bool]) -> tuple[int, float, list[int]] | None:
         """A hidden cell of relation e that the relation alone pins closer than ±PROTECTION
