@@ -415,7 +415,9 @@ def primary(people: np.ndarray, top: np.ndarray, value: np.ndarray, k: int) -> n
 
 def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]]],
            lower: float = 0.0, only: np.ndarray | None = None,
-           exact: bool = True, one_by_one: bool = True) -> tuple[np.ndarray, np.ndarray]:
+           exact: bool = True, one_by_one: bool = True,
+           matrix: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+           ) -> tuple[np.ndarray, np.ndarray]:
     """For every hidden cell (of `only`, when given), the lowest and highest value
     consistent with the shown cells and the relations (each hidden cell ≥ `lower`); NaN
     for the others. Not `exact`: a side is left unsolved once a solution found for another
@@ -424,52 +426,69 @@ def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]
     all short targets together are solved, and a cell they leave short stays short (its
     lo/hi are values it can take, maybe not far enough: the caller treats it as narrow).
 
-    One HiGHS model per connected group of hidden cells, reused for every objective."""
+    One HiGHS model per connected group of hidden cells, reused for every objective.
+    `entries`: the relations as (relation, cell, coefficient) arrays (`entries`), when the
+    caller has them already."""
     lo = np.full(len(value), np.nan)
     hi = np.full(len(value), np.nan)
     wanted = hidden if only is None else hidden & only
-    idx = np.flatnonzero(hidden)
-    if len(idx) == 0:
+    if not hidden.any():
         return lo, hi
-    parent = {int(c): int(c) for c in idx}
-
-    def find(c: int) -> int:
-        while parent[c] != c:
-            parent[c] = parent[parent[c]]
-            c = parent[c]
-        return c
-
-    rows = []  # (hidden cells with coefficients, right-hand side)
-    hid, val = hidden.tolist(), value.tolist()  # Python lists: indexed once per cell below
-    for total, parts in eqs:
-        if not hid[total] and not any(hid[p] for p in parts):
-            continue
-        coef = {total: 1.0}
-        for p in parts:
-            coef[p] = coef.get(p, 0.0) - 1.0
-        free = {c: a for c, a in coef.items() if hid[c] and a != 0}
-        if not free:
-            continue
-        rhs = -sum(a * val[c] for c, a in coef.items() if not hid[c])
-        rows.append((free, rhs))
-        first = find(next(iter(free)))
-        for c in free:
-            root = find(c)
-            if root != first:
-                parent[root] = first
-    groups: dict[int, list[int]] = defaultdict(list)
-    for c in idx:
-        groups[find(int(c))].append(int(c))
-    group_rows: dict[int, list] = defaultdict(list)
-    for free, rhs in rows:
-        group_rows[find(next(iter(free)))].append((free, rhs))
+    rel, cell, coef = entries(eqs) if matrix is None else matrix
+    free = hidden[cell]
+    # each relation with a hidden cell is an equation: its hidden cells on the left, what
+    # the shown ones make on the right (summed in the relation's order, as a reader would)
+    rhs = -np.bincount(rel, np.where(free, 0.0, coef * value[cell]), len(eqs))
+    rel, cell, coef = rel[free], cell[free], coef[free]
+    # connected groups of hidden cells: each takes the smallest cell of its group as label
+    # (a shown cell's is past the last cell, and that one's is itself)
+    label = np.where(np.r_[hidden, True], np.arange(len(value) + 1), len(value))
+    rows_of: dict[int, np.ndarray] = {}
+    if len(rel):
+        starts = np.flatnonzero(np.r_[True, rel[1:] != rel[:-1]])
+        while True:
+            least = np.minimum.reduceat(label[cell], starts)
+            new = label.copy()
+            np.minimum.at(new, cell, np.repeat(least, np.diff(np.r_[starts, len(rel)])))
+            new = new[new]  # a label's own label: shortcuts along the chain
+            if (new == label).all():
+                break
+            label = new
+        # each group's entries, in the relations' order
+        group = label[cell]
+        by_group = np.argsort(group, kind="stable")
+        bounds = np.flatnonzero(np.r_[True, group[by_group][1:] != group[by_group][:-1]])
+        rows_of = dict(zip(group[by_group][bounds].tolist(), np.split(by_group, bounds[1:]),
+                           strict=True))
+    idx = np.flatnonzero(hidden)
+    order = np.argsort(label[idx], kind="stable")
+    cuts = np.flatnonzero(np.r_[True, label[idx][order][1:] != label[idx][order][:-1]])
     want = wanted.tolist()
-    for root, cols in groups.items():
+    for cols in np.split(idx[order], cuts[1:]):  # in order of their smallest cell
+        cols = cols.tolist()
         targets = [c for c in cols if want[c]]
-        if targets:
-            _solve(cols, targets, group_rows.get(root, []), lower, lo, hi,
-                   None if exact else value, one_by_one)
+        if not targets:
+            continue
+        mine = rows_of.get(cols[0])
+        if mine is None:  # in no relation: nothing bounds it from above
+            lo[cols], hi[cols] = lower, np.inf
+            continue
+        at = np.flatnonzero(np.r_[True, rel[mine][1:] != rel[mine][:-1]])
+        _solve(cols, targets, (rhs[rel[mine][at]], at, cell[mine], coef[mine]), lower, lo,
+               hi, None if exact else value, one_by_one)
     return lo, hi
+
+
+def entries(eqs: list[tuple[int, list[int]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The relations as arrays, one entry per cell of each (in the relation's order: total,
+    then parts): (relation, cell, coefficient: 1 for the total, -1 for a part)."""
+    rel, cell, coef = [], [], []
+    for e, (total, parts) in enumerate(eqs):
+        rel += [e] * (1 + len(parts))
+        cell += [total, *parts]
+        coef += [1.0] + [-1.0] * len(parts)
+    return (np.array(rel, dtype=np.int64), np.array(cell, dtype=np.int64),
+            np.array(coef, dtype=np.float64))
 
 
 _banner_shown = False
@@ -498,8 +517,10 @@ def _highs() -> highspy.Highs:
     return h
 
 
-def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np.ndarray,
-           hi: np.ndarray, value: np.ndarray | None, one_by_one: bool = True) -> None:
+def _solve(cols: list[int], targets: list[int],
+           rows: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], lower: float,
+           lo: np.ndarray, hi: np.ndarray, value: np.ndarray | None,
+           one_by_one: bool = True) -> None:
     """Minimise and maximise each target over one group's model. With `value` (witness
     mode), every solution found is kept as values each cell of the group can take, and a
     side is not solved once some solution already reached value ∓ PROTECTION: lo/hi are
@@ -507,23 +528,20 @@ def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np
     not yet far enough down (then up) together, each weighted by 1/|value| and bounded at
     its own value ∓ PROTECTION (so the push spreads the room over as many targets as it
     can), again with the ones still short until a push gains none: a few solves settle most
-    cells, and only the rest are solved one by one."""
+    cells, and only the rest are solved one by one. `rows`: the group's equations as
+    (right-hand sides, where each row starts, cells, coefficients)."""
     pos = {c: i for i, c in enumerate(cols)}
-    if not rows:  # in no relation: nothing bounds it from above
-        lo[cols], hi[cols] = lower, np.inf
-        return
+    rhs, starts, cells, coefs = rows
     h = _highs()
     inf = highspy.kHighsInf
     n = len(cols)
     floor = np.full(n, -inf if lower == -np.inf else lower)
     # in units of the largest right-hand side: money runs from hundreds to hundreds of
     # millions, and HiGHS's tolerances are absolute
-    scale = max(1.0, max(abs(rhs) for _, rhs in rows))
+    scale = max(1.0, float(np.abs(rhs).max()))
     h.addVars(n, floor, np.full(n, inf))
-    for free, rhs in rows:
-        index = np.array([pos[c] for c in free], dtype=np.int32)
-        vals = np.array(list(free.values()), dtype=np.float64)
-        h.addRow(rhs / scale, rhs / scale, len(index), index, vals)
+    h.addRows(len(rhs), rhs / scale, rhs / scale, len(cells), starts.astype(np.int32),
+              np.searchsorted(cols, cells).astype(np.int32), coefs)
     every = np.array(cols)
     columns = np.arange(n, dtype=np.int32)
     minimize, maximize = highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize
@@ -630,6 +648,7 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
     lower = -np.inf if signed or (value < 0).any() else 0.0
     pattern = Pattern(value, people, first.copy(), relations(cells, homes), lower < 0)
     pattern.close()
+    matrix = entries(pattern.eqs)
     lo = np.full(len(value), np.nan)
     hi = np.full(len(value), np.nan)
     wide = np.zeros(len(value), dtype=bool)
@@ -642,7 +661,7 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
         # before it counts as narrow (a partner for a cell the pushes merely missed hid whole
         # years of twin figures on small worlds)
         new_lo, new_hi = attack(value, pattern.hidden, pattern.eqs, lower, only=todo,
-                                exact=False, one_by_one=True)
+                                exact=False, one_by_one=True, matrix=matrix)
         # a solution under fewer hidden cells is one under more: witnesses add up
         lo, hi = np.fmin(lo, new_lo), np.fmax(hi, new_hi)
         wide = pattern.hidden & (wide_enough(value, lo, hi) | (value == 0))
