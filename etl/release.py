@@ -180,6 +180,8 @@ class Pattern:
 
     def __post_init__(self) -> None:
         self.size = [float(f"{abs(v):.10g}") for v in self.value.tolist()]
+        # relations `close` found with nothing short since a cell of theirs was last hidden
+        self.settled = [False] * len(self.eqs)
         self.members = [[] for _ in range(len(self.value))]
         self.slots = [[] for _ in range(len(self.value))]
         rel, cell, is_total = [], [], []
@@ -195,6 +197,11 @@ class Pattern:
         self.slot_cell = np.array(cell, dtype=np.int64)
         self.slot_total = np.array(is_total, dtype=bool)
         self.totals = np.array([t for t, _ in self.eqs], dtype=np.int64)
+
+    def hide(self, j: int) -> None:
+        self.hidden[j] = True
+        for e in self.members[j]:
+            self.settled[e] = False
 
     def cells_of(self, e: int) -> list[int]:
         total, parts = self.eqs[e]
@@ -341,18 +348,23 @@ class Pattern:
         size = np.asarray(self.size)
         need = PROTECTION * size * (1 - 1e-9)
         queue = list(range(len(self.eqs)))
+        settled = self.settled  # (short only reads the hidden flags of its relation's cells)
         while True:
             flags = self.hidden.tolist()
             while queue:
                 touched: set[int] = set()
                 for e in queue:
+                    if settled[e]:
+                        continue
                     while (found := self.short(e, flags)) is not None:
                         c, lack, candidates = found
                         j = self.partner(c, candidates, lack)
                         if j is None:
                             break
-                        self.hidden[j] = flags[j] = True
+                        self.hide(j)
+                        flags[j] = True
                         touched.update(self.members[j])
+                    settled[e] = True
                 queue = sorted(touched)
             up, down, slot_up, slot_down = self.rooms()
             added, far = [], []
@@ -361,7 +373,7 @@ class Pattern:
                 if j is None:
                     far.append(c)
                 else:
-                    self.hidden[j] = True
+                    self.hide(j)
                     added.append(j)
             added += self.partner_near(far)
             if not added:
@@ -397,7 +409,7 @@ class Pattern:
                     groups.update(self.reachable([c]))
                 j = self.partner(c, groups[c], need)
             if j is not None:
-                self.hidden[j] = True
+                self.hide(j)
                 added.append(j)
         return added
 
