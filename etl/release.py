@@ -657,6 +657,9 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
     people = cells["people"].to_numpy(dtype=float)
     top = cells["top_share"].to_numpy(dtype=float)
     first = primary(people, top, value, k)
+    if not first.any():  # no primary cell: nothing is hidden, no relation needs looking at
+        none = np.full(len(value), np.nan)
+        return first, first.copy(), none, none.copy(), np.ones(len(value), dtype=bool)
     lower = -np.inf if signed or (value < 0).any() else 0.0
     pattern = Pattern(value, people, first.copy(), relations(cells, homes), lower < 0)
     pattern.close()
