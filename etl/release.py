@@ -182,20 +182,16 @@ class Pattern:
         self.size = [float(f"{abs(v):.10g}") for v in self.value.tolist()]
         # relations `close` found with nothing short since a cell of theirs was last hidden
         self.settled = [False] * len(self.eqs)
-        self.members = [[] for _ in range(len(self.value))]
-        self.slots = [[] for _ in range(len(self.value))]
-        rel, cell, is_total = [], [], []
-        for e, (total, parts) in enumerate(self.eqs):
-            for c in (total, *parts):
-                self.members[c].append(e)
-                self.slots[c].append(len(rel))
-                rel.append(e)
-                cell.append(c)
-                is_total.append(c == total)
-        # the relations as arrays, one entry per (relation, cell): for `rooms`
-        self.slot_rel = np.array(rel, dtype=np.int64)
-        self.slot_cell = np.array(cell, dtype=np.int64)
-        self.slot_total = np.array(is_total, dtype=bool)
+        # the relations as arrays, one entry per (relation, cell): for `rooms` and `attack`
+        self.matrix = entries(self.eqs)
+        self.slot_rel, self.slot_cell, coef = self.matrix
+        self.slot_total = coef > 0
+        # each cell's relations and entries, in the relations' order
+        by_cell = np.argsort(self.slot_cell, kind="stable")
+        cuts = np.searchsorted(self.slot_cell[by_cell], np.arange(len(self.value) + 1)).tolist()
+        slots, rels = by_cell.tolist(), self.slot_rel[by_cell].tolist()
+        self.slots = [slots[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+        self.members = [rels[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
         self.totals = np.array([t for t, _ in self.eqs], dtype=np.int64)
 
     def hide(self, j: int) -> None:
@@ -663,7 +659,6 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
     lower = -np.inf if signed or (value < 0).any() else 0.0
     pattern = Pattern(value, people, first.copy(), relations(cells, homes), lower < 0)
     pattern.close()
-    matrix = entries(pattern.eqs)
     lo = np.full(len(value), np.nan)
     hi = np.full(len(value), np.nan)
     wide = np.zeros(len(value), dtype=bool)
@@ -676,7 +671,7 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
         # before it counts as narrow (a partner for a cell the pushes merely missed hid whole
         # years of twin figures on small worlds)
         new_lo, new_hi = attack(value, pattern.hidden, pattern.eqs, lower, only=todo,
-                                exact=False, one_by_one=True, matrix=matrix)
+                                exact=False, one_by_one=True, matrix=pattern.matrix)
         # a solution under fewer hidden cells is one under more: witnesses add up
         lo, hi = np.fmin(lo, new_lo), np.fmax(hi, new_hi)
         wide = pattern.hidden & (wide_enough(value, lo, hi) | (value == 0))
