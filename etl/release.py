@@ -84,7 +84,8 @@ INPUTS: dict[str, tuple[str, tuple[str, ...]]] = {
 READS = (*sorted({r for _, rs in INPUTS.values() for r in rs} - {ESTIMATES}), "marts.brands")
 FINGERPRINT_KEY = "release.cells"
 # what the last build did, in order: (phase, seconds); a phase per family of contributions,
-# per pair of measures' cells, the estimates' cells and per measure protected
+# per pair of measures' cells, the estimates' cells, all measures protected ("protect", wall)
+# and each measure protected (its own wall time: two run at once)
 PHASES: list[tuple[str, float]] = []
 
 # measure → who the people behind it are (None: brands' figures, no person: never suppressed)
@@ -435,8 +436,7 @@ def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]
     lo/hi are values it can take, maybe not far enough: the caller treats it as narrow).
 
     One HiGHS model per connected group of hidden cells, reused for every objective.
-    `entries`: the relations as (relation, cell, coefficient) arrays (`entries`), when the
-    caller has them already."""
+    `matrix`: the relations as arrays (`entries(eqs)`), when the caller has them already."""
     lo = np.full(len(value), np.nan)
     hi = np.full(len(value), np.nan)
     wanted = hidden if only is None else hidden & only
@@ -713,7 +713,7 @@ def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.Data
 
     _highs()  # its first instance silences HiGHS's banner: made before the threads
     largest = sorted(parts, key=lambda m: (-len(parts[m]), m))
-    with ThreadPoolExecutor(WORKERS) as pool:
+    with _phase("protect"), ThreadPoolExecutor(WORKERS) as pool:  # all measures, wall
         done = dict(zip(largest, pool.map(one, largest), strict=True))
     for measure, part in parts.items():
         (first, hidden, lo, hi, ok), seconds = done[measure]
