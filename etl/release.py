@@ -35,6 +35,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,7 @@ PROTECTION = 0.5  # every protected cell's range must reach value ± this share 
 GRAINS = ("month", "quarter", "year")
 DIMS = ("all", "brand", "channel", "role", "region", "reason")
 SQL_DIR = config.SQL_DIR / "release"
+WORKERS = min(2, os.cpu_count() or 1)  # threads protecting measures at once (`protect`)
 PUSH_CHUNK = 16  # the fewest short cells the attack pushes together before giving up on them
 _TWIN = ("staging.int_usage_cube", "staging.int_model_numbers")
 _CREW = ("staging.int_crew_people",)
@@ -83,7 +85,8 @@ INPUTS: dict[str, tuple[str, tuple[str, ...]]] = {
 READS = (*sorted({r for _, rs in INPUTS.values() for r in rs} - {ESTIMATES}), "marts.brands")
 FINGERPRINT_KEY = "release.cells"
 # what the last build did, in order: (phase, seconds); a phase per family of contributions,
-# per pair of measures' cells, the estimates' cells and per measure protected
+# per pair of measures' cells, the estimates' cells, all measures protected ("protect", wall)
+# and each measure protected (its own wall time: two run at once)
 PHASES: list[tuple[str, float]] = []
 
 # measure → who the people behind it are (None: brands' figures, no person: never suppressed)
@@ -178,21 +181,24 @@ class Pattern:
 
     def __post_init__(self) -> None:
         self.size = [float(f"{abs(v):.10g}") for v in self.value.tolist()]
-        self.members = [[] for _ in range(len(self.value))]
-        self.slots = [[] for _ in range(len(self.value))]
-        rel, cell, is_total = [], [], []
-        for e, (total, parts) in enumerate(self.eqs):
-            for c in (total, *parts):
-                self.members[c].append(e)
-                self.slots[c].append(len(rel))
-                rel.append(e)
-                cell.append(c)
-                is_total.append(c == total)
-        # the relations as arrays, one entry per (relation, cell): for `rooms`
-        self.slot_rel = np.array(rel, dtype=np.int64)
-        self.slot_cell = np.array(cell, dtype=np.int64)
-        self.slot_total = np.array(is_total, dtype=bool)
+        # relations `close` found with nothing short since a cell of theirs was last hidden
+        self.settled = [False] * len(self.eqs)
+        # the relations as arrays, one entry per (relation, cell): for `rooms` and `attack`
+        self.matrix = entries(self.eqs)
+        self.slot_rel, self.slot_cell, coef = self.matrix
+        self.slot_total = coef > 0
+        # each cell's relations and entries, in the relations' order
+        by_cell = np.argsort(self.slot_cell, kind="stable")
+        cuts = np.searchsorted(self.slot_cell[by_cell], np.arange(len(self.value) + 1)).tolist()
+        slots, rels = by_cell.tolist(), self.slot_rel[by_cell].tolist()
+        self.slots = [slots[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+        self.members = [rels[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
         self.totals = np.array([t for t, _ in self.eqs], dtype=np.int64)
+
+    def hide(self, j: int) -> None:
+        self.hidden[j] = True
+        for e in self.members[j]:
+            self.settled[e] = False
 
     def cells_of(self, e: int) -> list[int]:
         total, parts = self.eqs[e]
@@ -249,44 +255,45 @@ class Pattern:
         inf = np.inf
         size = np.asarray(self.size)
         hid = self.hidden
-        rel, cell, is_total = self.slot_rel, self.slot_cell, self.slot_total
-        totals = self.totals
+        # only the entries of hidden cells move or bound anything (a shown cell is fixed)
+        keep = np.flatnonzero(hid[self.slot_cell])
+        rel, cell, part = self.slot_rel[keep], self.slot_cell[keep], ~self.slot_total[keep]
+        total = self.totals[rel]
+        total_hidden = hid[total]
         n_rel = len(self.eqs)
-        part = ~is_total & hid[cell]
-        total_hidden = hid[totals][rel]
         up = np.where(hid, inf, 0.0)
         down = np.where(hid, inf if self.signed else size, 0.0)
+        # each cell's smallest bound over its entries: entries sorted by cell, reduced at starts
+        order = np.argsort(cell, kind="stable")
+        starts = np.flatnonzero(np.r_[len(keep) > 0, cell[order][1:] != cell[order][:-1]])
+        bounded = cell[order][starts]
 
-        def sums(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            """Per relation, the hidden parts' finite x summed and how many are infinite."""
-            xs = x[cell]
-            big = part & np.isinf(xs)
-            finite = np.bincount(rel, np.where(part & ~big, xs, 0.0), n_rel)
-            return finite, np.bincount(rel, big.astype(float), n_rel)
-
-        def others(x: np.ndarray, finite: np.ndarray, many: np.ndarray) -> np.ndarray:
-            """Per entry, the sum over the relation's other hidden parts."""
+        def others(x: np.ndarray) -> np.ndarray:
+            """Per entry, the sum of x over the relation's other hidden parts."""
             own = np.where(part, x[cell], 0.0)
             own_inf = np.isinf(own)
-            rest = many[rel] - own_inf
+            finite = np.bincount(rel, np.where(own_inf, 0.0, own), n_rel)
+            rest = np.bincount(rel, own_inf.astype(float), n_rel)[rel] - own_inf
             return np.where(rest > 0, inf, finite[rel] - np.where(own_inf, 0.0, own))
 
         for _ in range(100):
-            fin_up, inf_up = sums(up)
-            fin_down, inf_down = sums(down)
-            up_rest, down_rest = others(up, fin_up, inf_up), others(down, fin_down, inf_down)
-            slot_up = np.where(is_total, up_rest,
-                               np.where(total_hidden, up[totals][rel], 0.0) + down_rest)
-            slot_down = np.where(is_total, down_rest,
-                                 np.where(total_hidden, down[totals][rel], 0.0) + up_rest)
+            up_rest, down_rest = others(up), others(down)
+            slot_up = np.where(part, np.where(total_hidden, up[total], 0.0) + down_rest,
+                               up_rest)
+            slot_down = np.where(part, np.where(total_hidden, down[total], 0.0) + up_rest,
+                                 down_rest)
             new_up, new_down = up.copy(), down.copy()
-            live = hid[cell]
-            np.minimum.at(new_up, cell[live], slot_up[live])
-            np.minimum.at(new_down, cell[live], slot_down[live])
+            if len(keep):
+                new_up[bounded] = np.minimum(up[bounded],
+                                             np.minimum.reduceat(slot_up[order], starts))
+                new_down[bounded] = np.minimum(down[bounded],
+                                               np.minimum.reduceat(slot_down[order], starts))
             if (new_up == up).all() and (new_down == down).all():
                 break
             up, down = new_up, new_down
-        return up, down, slot_up, slot_down
+        full_up, full_down = np.full(len(self.slot_cell), inf), np.full(len(self.slot_cell), inf)
+        full_up[keep], full_down[keep] = slot_up, slot_down
+        return up, down, full_up, full_down
 
     def short(self, e: int, hidden: list[bool]) -> tuple[int, float, list[int]] | None:
         """A hidden cell of relation e that the relation alone pins closer than ±PROTECTION
@@ -338,18 +345,23 @@ class Pattern:
         size = np.asarray(self.size)
         need = PROTECTION * size * (1 - 1e-9)
         queue = list(range(len(self.eqs)))
+        settled = self.settled  # (short only reads the hidden flags of its relation's cells)
         while True:
             flags = self.hidden.tolist()
             while queue:
                 touched: set[int] = set()
                 for e in queue:
+                    if settled[e]:
+                        continue
                     while (found := self.short(e, flags)) is not None:
                         c, lack, candidates = found
                         j = self.partner(c, candidates, lack)
                         if j is None:
                             break
-                        self.hidden[j] = flags[j] = True
+                        self.hide(j)
+                        flags[j] = True
                         touched.update(self.members[j])
+                    settled[e] = True
                 queue = sorted(touched)
             up, down, slot_up, slot_down = self.rooms()
             added, far = [], []
@@ -358,7 +370,7 @@ class Pattern:
                 if j is None:
                     far.append(c)
                 else:
-                    self.hidden[j] = True
+                    self.hide(j)
                     added.append(j)
             added += self.partner_near(far)
             if not added:
@@ -394,7 +406,7 @@ class Pattern:
                     groups.update(self.reachable([c]))
                 j = self.partner(c, groups[c], need)
             if j is not None:
-                self.hidden[j] = True
+                self.hide(j)
                 added.append(j)
         return added
 
@@ -412,7 +424,9 @@ def primary(people: np.ndarray, top: np.ndarray, value: np.ndarray, k: int) -> n
 
 def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]]],
            lower: float = 0.0, only: np.ndarray | None = None,
-           exact: bool = True, one_by_one: bool = True) -> tuple[np.ndarray, np.ndarray]:
+           exact: bool = True, one_by_one: bool = True,
+           matrix: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+           ) -> tuple[np.ndarray, np.ndarray]:
     """For every hidden cell (of `only`, when given), the lowest and highest value
     consistent with the shown cells and the relations (each hidden cell ≥ `lower`); NaN
     for the others. Not `exact`: a side is left unsolved once a solution found for another
@@ -421,52 +435,68 @@ def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]
     all short targets together are solved, and a cell they leave short stays short (its
     lo/hi are values it can take, maybe not far enough: the caller treats it as narrow).
 
-    One HiGHS model per connected group of hidden cells, reused for every objective."""
+    One HiGHS model per connected group of hidden cells, reused for every objective.
+    `matrix`: the relations as arrays (`entries(eqs)`), when the caller has them already."""
     lo = np.full(len(value), np.nan)
     hi = np.full(len(value), np.nan)
     wanted = hidden if only is None else hidden & only
-    idx = np.flatnonzero(hidden)
-    if len(idx) == 0:
+    if not hidden.any():
         return lo, hi
-    parent = {int(c): int(c) for c in idx}
-
-    def find(c: int) -> int:
-        while parent[c] != c:
-            parent[c] = parent[parent[c]]
-            c = parent[c]
-        return c
-
-    rows = []  # (hidden cells with coefficients, right-hand side)
-    hid, val = hidden.tolist(), value.tolist()  # Python lists: indexed once per cell below
-    for total, parts in eqs:
-        if not hid[total] and not any(hid[p] for p in parts):
-            continue
-        coef = {total: 1.0}
-        for p in parts:
-            coef[p] = coef.get(p, 0.0) - 1.0
-        free = {c: a for c, a in coef.items() if hid[c] and a != 0}
-        if not free:
-            continue
-        rhs = -sum(a * val[c] for c, a in coef.items() if not hid[c])
-        rows.append((free, rhs))
-        first = find(next(iter(free)))
-        for c in free:
-            root = find(c)
-            if root != first:
-                parent[root] = first
-    groups: dict[int, list[int]] = defaultdict(list)
-    for c in idx:
-        groups[find(int(c))].append(int(c))
-    group_rows: dict[int, list] = defaultdict(list)
-    for free, rhs in rows:
-        group_rows[find(next(iter(free)))].append((free, rhs))
+    rel, cell, coef = entries(eqs) if matrix is None else matrix
+    free = hidden[cell]
+    # each relation with a hidden cell is an equation: its hidden cells on the left, what
+    # the shown ones make on the right (summed in the relation's order, as a reader would)
+    rhs = -np.bincount(rel, np.where(free, 0.0, coef * value[cell]), len(eqs))
+    rel, cell, coef = rel[free], cell[free], coef[free]
+    # connected groups of hidden cells: each takes the smallest cell of its group as label
+    # (a shown cell's is past the last cell, and that one's is itself)
+    label = np.where(np.r_[hidden, True], np.arange(len(value) + 1), len(value))
+    rows_of: dict[int, np.ndarray] = {}
+    if len(rel):
+        starts = np.flatnonzero(np.r_[True, rel[1:] != rel[:-1]])
+        while True:
+            least = np.minimum.reduceat(label[cell], starts)
+            new = label.copy()
+            np.minimum.at(new, cell, np.repeat(least, np.diff(np.r_[starts, len(rel)])))
+            new = new[new]  # a label's own label: shortcuts along the chain
+            if (new == label).all():
+                break
+            label = new
+        # each group's entries, in the relations' order
+        group = label[cell]
+        by_group = np.argsort(group, kind="stable")
+        bounds = np.flatnonzero(np.r_[True, group[by_group][1:] != group[by_group][:-1]])
+        rows_of = dict(zip(group[by_group][bounds].tolist(), np.split(by_group, bounds[1:]),
+                           strict=True))
+    idx = np.flatnonzero(hidden)
+    order = np.argsort(label[idx], kind="stable")
+    cuts = np.flatnonzero(np.r_[True, label[idx][order][1:] != label[idx][order][:-1]])
     want = wanted.tolist()
-    for root, cols in groups.items():
+    for cols in np.split(idx[order], cuts[1:]):  # in order of their smallest cell
+        cols = cols.tolist()
         targets = [c for c in cols if want[c]]
-        if targets:
-            _solve(cols, targets, group_rows.get(root, []), lower, lo, hi,
-                   None if exact else value, one_by_one)
+        if not targets:
+            continue
+        mine = rows_of.get(cols[0])
+        if mine is None:  # in no relation: nothing bounds it from above
+            lo[cols], hi[cols] = lower, np.inf
+            continue
+        at = np.flatnonzero(np.r_[True, rel[mine][1:] != rel[mine][:-1]])
+        _solve(cols, targets, (rhs[rel[mine][at]], at, cell[mine], coef[mine]), lower, lo,
+               hi, None if exact else value, one_by_one)
     return lo, hi
+
+
+def entries(eqs: list[tuple[int, list[int]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The relations as arrays, one entry per cell of each (in the relation's order: total,
+    then parts): (relation, cell, coefficient: 1 for the total, -1 for a part)."""
+    rel, cell, coef = [], [], []
+    for e, (total, parts) in enumerate(eqs):
+        rel += [e] * (1 + len(parts))
+        cell += [total, *parts]
+        coef += [1.0] + [-1.0] * len(parts)
+    return (np.array(rel, dtype=np.int64), np.array(cell, dtype=np.int64),
+            np.array(coef, dtype=np.float64))
 
 
 _banner_shown = False
@@ -495,8 +525,10 @@ def _highs() -> highspy.Highs:
     return h
 
 
-def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np.ndarray,
-           hi: np.ndarray, value: np.ndarray | None, one_by_one: bool = True) -> None:
+def _solve(cols: list[int], targets: list[int],
+           rows: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], lower: float,
+           lo: np.ndarray, hi: np.ndarray, value: np.ndarray | None,
+           one_by_one: bool = True) -> None:
     """Minimise and maximise each target over one group's model. With `value` (witness
     mode), every solution found is kept as values each cell of the group can take, and a
     side is not solved once some solution already reached value ∓ PROTECTION: lo/hi are
@@ -504,23 +536,20 @@ def _solve(cols: list[int], targets: list[int], rows: list, lower: float, lo: np
     not yet far enough down (then up) together, each weighted by 1/|value| and bounded at
     its own value ∓ PROTECTION (so the push spreads the room over as many targets as it
     can), again with the ones still short until a push gains none: a few solves settle most
-    cells, and only the rest are solved one by one."""
+    cells, and only the rest are solved one by one. `rows`: the group's equations as
+    (right-hand sides, where each row starts, cells, coefficients)."""
     pos = {c: i for i, c in enumerate(cols)}
-    if not rows:  # in no relation: nothing bounds it from above
-        lo[cols], hi[cols] = lower, np.inf
-        return
+    rhs, starts, cells, coefs = rows
     h = _highs()
     inf = highspy.kHighsInf
     n = len(cols)
     floor = np.full(n, -inf if lower == -np.inf else lower)
     # in units of the largest right-hand side: money runs from hundreds to hundreds of
     # millions, and HiGHS's tolerances are absolute
-    scale = max(1.0, max(abs(rhs) for _, rhs in rows))
+    scale = max(1.0, float(np.abs(rhs).max()))
     h.addVars(n, floor, np.full(n, inf))
-    for free, rhs in rows:
-        index = np.array([pos[c] for c in free], dtype=np.int32)
-        vals = np.array(list(free.values()), dtype=np.float64)
-        h.addRow(rhs / scale, rhs / scale, len(index), index, vals)
+    h.addRows(len(rhs), rhs / scale, rhs / scale, len(cells), starts.astype(np.int32),
+              np.searchsorted(cols, cells).astype(np.int32), coefs)
     every = np.array(cols)
     columns = np.arange(n, dtype=np.int32)
     minimize, maximize = highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize
@@ -624,6 +653,9 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
     people = cells["people"].to_numpy(dtype=float)
     top = cells["top_share"].to_numpy(dtype=float)
     first = primary(people, top, value, k)
+    if not first.any():  # no primary cell: nothing is hidden, no relation needs looking at
+        none = np.full(len(value), np.nan)
+        return first, first.copy(), none, none.copy(), np.ones(len(value), dtype=bool)
     lower = -np.inf if signed or (value < 0).any() else 0.0
     pattern = Pattern(value, people, first.copy(), relations(cells, homes), lower < 0)
     pattern.close()
@@ -639,7 +671,7 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
         # before it counts as narrow (a partner for a cell the pushes merely missed hid whole
         # years of twin figures on small worlds)
         new_lo, new_hi = attack(value, pattern.hidden, pattern.eqs, lower, only=todo,
-                                exact=False, one_by_one=True)
+                                exact=False, one_by_one=True, matrix=pattern.matrix)
         # a solution under fewer hidden cells is one under more: witnesses add up
         lo, hi = np.fmin(lo, new_lo), np.fmax(hi, new_hi)
         wide = pattern.hidden & (wide_enough(value, lo, hi) | (value == 0))
@@ -662,16 +694,30 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
 
 def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.DataFrame,
                                                                          pd.DataFrame]:
-    """Every cell's status (shown, primary, secondary), and the audit of the protected ones."""
+    """Every cell's status (shown, primary, secondary), and the audit of the protected ones.
+    The measures are independent: they are protected on WORKERS threads at once (HiGHS and
+    numpy let go of the GIL while they compute; DuckDB is idle meanwhile), the largest
+    first, and put together in the order of their names."""
     out, audits = [], []
     # a fixed order: the pattern must not depend on the order SQL returned the rows in
     order = {"month": 0, "quarter": 1, "year": 2}
     cells = cells.assign(_g=cells["grain"].map(order)).sort_values(
         ["measure", "_g", "period", "dim", "member"]).drop(columns="_g")
-    for measure, part in cells.groupby("measure", sort=True):
-        part = part.reset_index(drop=True)
-        with _phase(f"protect {measure}"):
-            first, hidden, lo, hi, ok = protect_measure(part, homes, k, measure in SIGNED)
+    parts = {str(m): part.reset_index(drop=True)
+             for m, part in cells.groupby("measure", sort=True)}
+
+    def one(measure: str) -> tuple[tuple[np.ndarray, ...], float]:
+        started = time.perf_counter()
+        return (protect_measure(parts[measure], homes, k, measure in SIGNED),
+                time.perf_counter() - started)
+
+    _highs()  # its first instance silences HiGHS's banner: made before the threads
+    largest = sorted(parts, key=lambda m: (-len(parts[m]), m))
+    with _phase("protect"), ThreadPoolExecutor(WORKERS) as pool:  # all measures, wall
+        done = dict(zip(largest, pool.map(one, largest), strict=True))
+    for measure, part in parts.items():
+        (first, hidden, lo, hi, ok), seconds = done[measure]
+        PHASES.append((f"protect {measure}", seconds))
         part["status"] = np.where(first, "primary", np.where(hidden, "secondary", "shown"))
         out.append(part)
         audits.append(pd.DataFrame({
