@@ -48,7 +48,9 @@ def suppress(df: pd.DataFrame, rules: dict[str, list[str]], k: int | None,
         rest = (also or {}).get(count_col, pd.Series(False, index=out.index)) & ~small
         second = pd.Series(False, index=out.index)
         if parts is not None:
-            groups = (out.groupby(list(parts), sort=False, dropna=False).groups.values()
+            # one column by name, not a list of one: pandas 4 changes a list's group keys
+            by = list(parts)[0] if len(parts) == 1 else list(parts)
+            groups = (out.groupby(by, sort=False, dropna=False).groups.values()
                       if parts else [out.index])
             for idx in groups:
                 if not small[idx].any() or rest[idx].any():  # a hidden part of ≥ k already
