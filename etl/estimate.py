@@ -496,6 +496,7 @@ def _event_study(p: _Panel, models: dict[str, _Model]) -> tuple[list[dict], dict
         i, adopt = p.index[b], p.adoption[b]
         n = p.pre_months[b]
         es, effects, weights, controls = [], [], [], []
+        resid = set(model.resid.tolist())
         for e in range(EVENT_FIRST, EVENT_LAST + 1):
             j = adopt + e
             if not (0 <= j < len(p.months)) or not p.observed[i, j]:
@@ -505,7 +506,7 @@ def _event_study(p: _Panel, models: dict[str, _Model]) -> tuple[list[dict], dict
             if e >= 0:
                 effect, w = float(p.did[i, j]), _post_weights(p, i, model, np.array([j]))
             else:
-                if j not in set(model.resid.tolist()) or n < 2 or len(model.pre) < 2:
+                if j not in resid or n < 2 or len(model.pre) < 2:
                     continue
                 # the level from the other n − 1 pre months, per channel, × the same trend
                 effect = float((n * p.expected[i, j] - p.y_trend[i, j]) / (n - 1) - p.y[i, j])
@@ -580,7 +581,7 @@ def _sup_t(cov: np.ndarray) -> float:
         vals, vecs = np.linalg.eigh(corr)
         root = vecs * np.sqrt(np.clip(vals, 0.0, None))
     z = _draws(len(corr)) @ root.T
-    return float(max(np.quantile(np.abs(z).max(axis=1), 0.95), 1.96))
+    return float(max(np.quantile(np.abs(z, out=z).max(axis=1), 0.95), 1.96))
 
 
 @functools.lru_cache(maxsize=1)

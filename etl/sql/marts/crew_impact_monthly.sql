@@ -2,32 +2,19 @@
 -- Dense over the data's months for every brand × role the brand ever engaged or is
 -- estimated to displace. Crew on cancelled bookings and crew whose booking is unknown are
 -- left out (marts.data_quality counts the latter). Definitions: METHODOLOGY.md.
-with crew as not materialized (
-    select * from staging.stg_booking_crew
-    where booking_known and not is_cancelled
-),
-
-displacement as not materialized (
+with displacement as not materialized (
     select * from marts.displacement_monthly
 ),
 
--- people: counted from staging.int_crew_people (the same crew, one row per person and
--- month × brand × role, people as numbers): a tenth of the time of count(distinct person_id)
-people as (
-    select month, brand_id, role, count(*) as people
-    from staging.int_crew_people
-    group by all
+-- the crew's own figures (staging.int_crew_monthly, int_crew_channel_monthly,
+-- int_crew_day_rates, int_crew_role_rates): made from the crew alone, a twin-usage load keeps
+-- them and this mart reads no crew row
+actual as (
+    select * from staging.int_crew_monthly
 ),
 
-actual as (
-    select
-        crew.month, crew.brand_id, crew.role,
-        sum(crew.days)::double as crew_days,
-        sum(crew.fee_total_rep)::decimal(18, 4) as crew_income,
-        any_value(people.people) as people
-    from crew
-    inner join people using (month, brand_id, role)
-    group by all
+crew_channel_month as (
+    select * from staging.int_crew_channel_monthly
 ),
 
 pre_period as not materialized (
@@ -39,12 +26,6 @@ windows as (
     select distinct displacement.brand_id, displacement.channel, pre_period.month
     from displacement
     inner join pre_period using (brand_id)
-),
-
-crew_channel_month as (
-    select month, brand_id, channel, role, sum(days)::double as crew_days
-    from crew
-    group by all
 ),
 
 industry_crew as (
@@ -129,16 +110,14 @@ displaced as (
 -- the role's median day rate: the brand's own pre-period crew of that role, else the
 -- role's median over all crew rows
 brand_rates as (
-    select crew.brand_id, crew.role, median(crew.day_rate_rep::double) as day_rate
-    from crew
-    inner join pre_period using (brand_id, month)
+    select rates.brand_id, rates.role, median(rates.day_rate) as day_rate
+    from staging.int_crew_day_rates as rates
+    semi join pre_period using (brand_id, month)
     group by all
 ),
 
 role_rates as (
-    select role, median(day_rate_rep::double) as day_rate
-    from crew
-    group by all
+    select role, day_rate from staging.int_crew_role_rates
 ),
 
 brand_roles as (

@@ -2,12 +2,7 @@
 -- shoot_income: fees of booking-crew rows with role `model` on non-cancelled bookings, by
 -- the booking's shoot month (person_id is the model_id); twin_income: fees paid for uses of
 -- the model's twins, by month of use. Both in the reporting currency.
-with crew as not materialized (
-    select * from staging.stg_booking_crew
-    where booking_known and not is_cancelled and role = 'model'
-),
-
-usage as not materialized (
+with usage as not materialized (
     select * from staging.int_usage_twin_monthly
     where twin_known
 ),
@@ -18,13 +13,9 @@ twins as (
     group by all
 ),
 
+-- made from the crew alone (staging.int_model_shoot_monthly): a twin-usage load keeps it
 shoot as (
-    select month, person_id as model_id,
-        sum(fee_total_rep)::decimal(18, 4) as shoot_income,
-        sum(days)::double as shoot_days,
-        count(distinct booking_id) as bookings
-    from crew
-    group by all
+    select * from staging.int_model_shoot_monthly
 ),
 
 twin as (

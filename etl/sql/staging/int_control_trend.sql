@@ -70,7 +70,7 @@ by_channel as (
         eligible.brand_id,
         eligible.month,
         adopter_channels.channel,
-        count(distinct eligible.control_id) as control_brands,
+        count(*) as control_brands,  -- one row per control: eligible × channel is unique
         coalesce(sum(controls.shoot_days), 0) as control_days,
         coalesce(sum(control_pre_channel.pre_days / eligible.months), 0) as control_pre_mean
     from eligible

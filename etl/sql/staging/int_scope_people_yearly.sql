@@ -3,19 +3,13 @@
 -- The distinct people behind marts.displacement_estimates' rows: crew members booked
 -- (crew_people) and models behind the twin images (models), per brand and for every brand
 -- together, so public mode reads them at page time without counting every row.
-with crew as not materialized (
-    select brand_id, year(month) as year, person from staging.int_crew_people
-),
-
-twins as not materialized (
+with twins as not materialized (
     select brand_id, year(month) as year, person from staging.int_twin_people
 ),
 
+-- made from the crew alone: a twin-usage load keeps it
 crew_people as (
-    select brand_id as scope, year, count(distinct person) as crew_people
-    from crew group by all
-    union all
-    select 'ALL', year, count(distinct person) from crew group by all
+    select scope, year, crew_people from staging.int_crew_people_yearly
 ),
 
 models as (
