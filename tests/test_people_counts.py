@@ -21,13 +21,14 @@ from dashboard.filters import Filters
 CUR = (date(2025, 1, 1), date(2025, 6, 1))
 PREV = (date(2024, 7, 1), date(2024, 12, 1))  # the period before, of the same length
 
-# Twin use: each use's person is its twin's model, an unknown twin a person of its own.
+# Twin use (the usage cube: each use's consent judged, grouped by twin, no person numbers):
+# each use's person is its twin's model, an unknown twin a person of its own.
 USES = """
     select u.month, u.brand_id, u.channel, b.home_region as region,
            coalesce(t.model_id, 'twin:' || u.twin_id) as person,
            u.consent_code > 0 as unlicensed, not u.watermarked as unwatermarked,
            not u.disclosed as undisclosed
-    from staging.int_usage_classified u
+    from staging.int_usage_cube u
     left join staging.stg_twins t using (twin_id)
     left join marts.brands b using (brand_id)
 """

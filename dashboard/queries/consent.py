@@ -40,7 +40,7 @@ def consent_over_time(db: Source, f: Filters) -> pd.DataFrame:
 
 def unlicensed_reasons(db: Source, f: Filters) -> pd.DataFrame:
     """reason, assets, people: unlicensed twin assets by why no valid licence covered them, and
-    the distinct models behind them (staging.int_usage_classified's consent codes, named as
+    the distinct models behind them (staging.int_usage_cube's consent codes, named as
     in marts.consent_monthly's unlicensed_reason_counts)."""
     return run(db, f"""
         with uses as (

@@ -1,7 +1,7 @@
 -- grain: one row per month × brand_id (months in which the brand used twins)
 -- Counts are assets (generated images/videos), not usage events. A use is licensed when a
 -- licence covers its twin, brand, day, channel and region (rules and reason precedence:
--- staging/int_usage_classified.sql and METHODOLOGY.md). A use naming a licence granted for
+-- staging/int_usage_cube.sql and METHODOLOGY.md). A use naming a licence granted for
 -- another twin or brand counts as no_licence (marts.data_quality lists it separately).
 with usage as not materialized (
     select * from staging.int_usage_monthly

@@ -86,25 +86,24 @@ by_channel as (
     group by all
 ),
 
+-- over all channels: each eligible control's shoot days that month and its pre-period mean
 all_channels as (
-    select brand_id, month,
-        sum(control_days) as control_days,
-        sum(control_pre_mean) as control_pre_mean
-    from (
-        select eligible.brand_id, eligible.month, eligible.control_id,
-            coalesce(sum(controls.shoot_days), 0) as control_days,
-            coalesce(any_value(pre_all.pre_days) / any_value(eligible.months), 0)
-                as control_pre_mean
-        from eligible
-        left join controls
-            on controls.brand_id = eligible.control_id and controls.month = eligible.month
-        left join (
-            select brand_id, control_id, sum(pre_days) as pre_days
-            from control_pre_channel group by all
-        ) as pre_all
-            on pre_all.brand_id = eligible.brand_id and pre_all.control_id = eligible.control_id
-        group by all
-    )
+    select
+        eligible.brand_id,
+        eligible.month,
+        sum(coalesce(control_months.shoot_days, 0)) as control_days,
+        sum(coalesce(pre_all.pre_days / eligible.months, 0)) as control_pre_mean
+    from eligible
+    left join (
+        select brand_id, month, sum(shoot_days) as shoot_days from controls group by all
+    ) as control_months
+        on control_months.brand_id = eligible.control_id
+        and control_months.month = eligible.month
+    left join (
+        select brand_id, control_id, sum(pre_days) as pre_days
+        from control_pre_channel group by all
+    ) as pre_all
+        on pre_all.brand_id = eligible.brand_id and pre_all.control_id = eligible.control_id
     group by all
 ),
 

@@ -26,7 +26,7 @@ judged as (
         usage.twin_id,
         usage.assets,
         usage.fee_paid_rep,
-        -- consent codes (int_usage_classified): 0 licensed, 4 revoked, 5 no licence,
+        -- consent codes (int_usage_cube): 0 licensed, 4 revoked, 5 no licence,
         -- 6 a licence of another twin or brand, 7 a licence never loaded
         usage.license_id is not null and usage.consent_code not in (6, 7) as named,
         usage.license_id is null as unnamed,
