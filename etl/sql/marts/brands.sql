@@ -5,8 +5,10 @@
 -- (displacement, crew impact, consent): the estimators work per brand, not per region.
 -- Coverage: the months the loaded bookings files holding the brand cover (CONTRACT §2):
 -- covered_from..covered_to, each file's range in `coverage`, observed_months in all.
+-- the bookings summed by month × brand × channel × region (staging.int_bookings_monthly): a
+-- twin-usage load keeps them
 with bookings as not materialized (
-    select * from staging.stg_bookings
+    select * from staging.int_bookings_monthly
 ),
 
 usage as not materialized (
@@ -14,8 +16,7 @@ usage as not materialized (
 ),
 
 activity as (
-    select brand_id, region, month,
-        case when is_cancelled then 0 else days end::double as shoot_days
+    select brand_id, region, month, shoot_days::double as shoot_days
     from bookings
     union all
     select brand_id, null, month, 0 from usage

@@ -5,7 +5,7 @@
 -- have no row. Twin use in an unobserved month is left out here (marts.consent_monthly
 -- counts it): without bookings there is nothing to compare it with.
 with bookings as not materialized (
-    select * from staging.stg_bookings
+    select * from staging.int_bookings_monthly
 ),
 
 usage as not materialized (
@@ -19,11 +19,10 @@ observed as not materialized (
 shoots as (
     select
         month, brand_id, channel,
-        coalesce(sum(days) filter (where not is_cancelled), 0)::double as shoot_days,
-        coalesce(sum(assets) filter (where not is_cancelled), 0)::bigint as shoot_assets,
-        count(*) filter (where not is_cancelled) as bookings,
-        coalesce(sum(days) filter (where is_replaced_by_twin), 0)::double
-            as cancelled_for_twin_days
+        sum(shoot_days)::double as shoot_days,
+        sum(shoot_assets)::bigint as shoot_assets,
+        sum(bookings)::bigint as bookings,
+        sum(cancelled_for_twin_days)::double as cancelled_for_twin_days
     from bookings
     group by all
 ),
