@@ -7,8 +7,8 @@ with displacement as not materialized (
 ),
 
 -- the crew's own figures (staging.int_crew_monthly, int_crew_channel_monthly,
--- int_crew_day_rates, int_crew_role_rates): made from the crew alone, a twin-usage load keeps
--- them and this mart reads no crew row
+-- int_crew_role_rates): made from the crew alone, a twin-usage load keeps them; only the
+-- brands' pre-period day rates below read the crew rows again
 actual as (
     select * from staging.int_crew_monthly
 ),
@@ -110,9 +110,10 @@ displaced as (
 -- the role's median day rate: the brand's own pre-period crew of that role, else the
 -- role's median over all crew rows
 brand_rates as (
-    select rates.brand_id, rates.role, median(rates.day_rate) as day_rate
-    from staging.int_crew_day_rates as rates
+    select crew.brand_id, crew.role, median(crew.day_rate_rep::double) as day_rate
+    from staging.stg_booking_crew as crew
     semi join pre_period using (brand_id, month)
+    where crew.booking_known and not crew.is_cancelled
     group by all
 ),
 
