@@ -26,7 +26,7 @@ CREW_TABLES = ("staging.stg_booking_crew", "staging.int_crew_people",
                "staging.int_crew_people_industry", "staging.int_crew_numbers",
                "staging.int_crew_monthly", "staging.int_crew_channel_monthly",
                "staging.int_crew_role_rates",
-               "staging.int_crew_people_yearly", "staging.int_model_shoot_monthly",
+               "staging.int_scope_crew_people_yearly", "staging.int_model_shoot_monthly",
                "staging.int_bookings_monthly")
 USAGE_TABLES = ("staging.int_usage_cube", "staging.int_twin_people",
                 "staging.int_usage_rights")

@@ -9,7 +9,7 @@ with twins as not materialized (
 
 -- made from the crew alone: a twin-usage load keeps it
 crew_people as (
-    select scope, year, crew_people from staging.int_crew_people_yearly
+    select scope, year, crew_people from staging.int_scope_crew_people_yearly
 ),
 
 models as (
