@@ -291,8 +291,10 @@ def _fix_csv_lines(con, sf: SourceFile, land: str) -> None:
     DuckDB's reader skips blank lines and lets a quoted value hold line breaks, so a record's
     place in the file and its line can differ. The byte scan counted the lines: when they are
     exactly the header plus one per record, rowid + 2 is right (the fast, usual case).
-    Otherwise Python's csv module finds each record's first line (slower, rare); where the
-    lines were not counted (UTF-16/32 text) or the parsers disagree, rowid + 2 stays.
+    Otherwise each record's first line is found as Python's csv module reads it
+    (readers.record_lines: a byte scan, or the csv module itself where the quoting is
+    irregular); where the lines were not counted (UTF-16/32 text) or the parsers disagree,
+    rowid + 2 stays.
     """
     if sf.lines is None:
         return
