@@ -45,7 +45,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import config, marts, merge, progress, validate, warehouse
+from etl import config, merge, progress, validate, warehouse
 from etl.contracts import BY_NAME, KIND_LIST, Kind
 from etl.errors import UsageError, UserError
 from etl.mapping import Mapping
@@ -485,6 +485,9 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
     # its schema and ECB rates are prepared: about half a second less per load.
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="twinimpact-hash")
     scans = [pool.submit(files.prescan, p, encoding) for p in paths]
+    # the marts' modules import pandas and highspy (~0.4 s of CPU): here, while the hash
+    # thread runs on the other core, rather than before it starts
+    from etl import marts
     try:
         with warehouse.writer_lock(db):
             decided = None if save_map else _decide_read_only(
@@ -536,6 +539,8 @@ def _decide_read_only(db: Path, kind: str, paths: list[Path], scans: list, *,
                       names: list[str | None] | None = None,
                       ) -> list[tuple[dict, dict]] | None:
     """(result, meta.loads row) per file when none needs its rows read, else None."""
+    from etl import marts
+
     if not db.exists():
         return None  # the writer creates the warehouse
     k = BY_NAME[kind]

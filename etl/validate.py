@@ -19,7 +19,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from etl import marts
 from etl.contracts import (
     BOOL_FALSE,
     BOOL_TRUE,
@@ -518,6 +517,8 @@ def prepare(con, money: bool, reporting: str) -> None:
     have = {r[0] for r in con.execute(
         "select table_name from duckdb_tables() where temporary").fetchall()}
     if "_fx" not in have:  # the same relation the marts use: one staleness rule
+        from etl import marts
+
         con.execute("create or replace temp table _fx as "
                     + marts.model_sql("staging", "stg_fx_rates"))
     con.execute("create or replace temp table _fxr as select fx.currency, fx.day, "
