@@ -307,8 +307,9 @@ def _fix_csv_lines(con, sf: SourceFile, land: str) -> None:
     import numpy as np
     import pyarrow as pa
 
-    con.register("_record_lines", pa.table({"ord": np.arange(rows, dtype=np.int64),
-                                            "line": np.frombuffer(starts, dtype=np.int64)}))
+    line = np.frombuffer(starts, dtype=np.int64)
+    moved = np.flatnonzero(line != np.arange(2, rows + 2))  # only the rows whose line differs
+    con.register("_record_lines", pa.table({"ord": moved, "line": line[moved]}))
     try:
         con.execute(f"update {land} set _line = m.line from _record_lines m "  # noqa: S608
                     f"where m.ord = {land}.rowid")
