@@ -15,7 +15,8 @@
 -- $displaced and $shoots: whether to build the models' measures, the crew's (crew_days,
 -- crew_income), the crew figures displaced and the brands' shoot figures: a publish builds
 -- only the families whose inputs changed (etl/release.py, measure_inputs). The crew's parts
--- come per person from staging.int_crew_people, which a twin-usage load leaves as it was.
+-- come per person from staging.int_crew_people and the displaced figures' shares from
+-- staging.int_crew_day_shares, which a twin-usage load leaves as they were.
 with cube as not materialized (
     select * from staging.int_usage_cube where $models
 ),
@@ -101,18 +102,14 @@ impact as (
     where (displaced_crew_days <> 0 or displaced_crew_income <> 0) and $displaced
 ),
 
+-- (each person's share of the month × brand × role's crew days: staging.int_crew_day_shares,
+-- which a twin-usage load keeps; the whole figure where there is no crew or no crew days)
 displaced_person as (
-    select impact.month, impact.brand_id, impact.role, crew_person.person,
-        impact.displaced_crew_days * coalesce(crew_person.crew_days
-            / nullif(sum(crew_person.crew_days) over (
-                partition by impact.month, impact.brand_id, impact.role), 0), 1)
-            as displaced_crew_days,
-        impact.displaced_crew_income * coalesce(crew_person.crew_days
-            / nullif(sum(crew_person.crew_days) over (
-                partition by impact.month, impact.brand_id, impact.role), 0), 1)
-            as displaced_crew_income
+    select impact.month, impact.brand_id, impact.role, shares.person,
+        impact.displaced_crew_days * coalesce(shares.share, 1) as displaced_crew_days,
+        impact.displaced_crew_income * coalesce(shares.share, 1) as displaced_crew_income
     from impact
-    left join crew_person using (month, brand_id, role)
+    left join staging.int_crew_day_shares as shares using (month, brand_id, role)
 ),
 
 displaced_long as (

@@ -21,16 +21,11 @@ brand_rows as (
     select * from long where scope <> 'ALL'
 ),
 
--- each crew member's days and income (the crew's contributions, contributions.sql)
+-- each crew member's days and income per year and brand (the crew's contributions,
+-- contributions.sql, summed by staging.int_crew_people_yearly)
 observed as (
-    select year(month) as year, brand_id, person, measure, value
-    from (
-        select month, brand_id, person, crew_days::double as crew_days,
-            crew_income::double as crew_income
-        from staging.int_crew_people
-    )
-    unpivot (value for measure in (crew_days, crew_income))
-    where value <> 0
+    select year, brand_id, person, measure, value
+    from staging.int_crew_people_yearly
 ),
 
 behind as (
