@@ -747,8 +747,11 @@ def measure_cells(con: duckdb.DuckDBPyConnection,
     """The cells of the `wanted` measures (all by default) in the temporary table
     release_contributions (cells.sql), two measures about the same people at a time (crew
     days and income share their rows)."""
+    # the measures with a part in some row (a column each: contributions.sql)
     present = [m for (m,) in con.execute(
-        "select distinct measure from release_contributions order by 1").fetchall()
+        "select measure from (unpivot (select count(columns(* exclude (month, brand_id, "
+        "channel, role, region, reason, person, people))) from release_contributions) "
+        "on columns(*) into name measure value parts) where parts > 0 order by 1").fetchall()
         if wanted is None or m in set(wanted)]
     by_people: dict[str | None, list[str]] = defaultdict(list)
     for m in present:

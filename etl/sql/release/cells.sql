@@ -10,42 +10,74 @@
 -- lacks; a year sums a person's few quarters, not their months); periods are dates until
 -- the cells are made (a period's text is written once per cell, not once per part). Run
 -- for two measures at a time ($measure, $other; $other '' for none), each a column of the
--- same person-parts: crew days and crew income are the same people's rows, so one pass
--- serves both; two measures' person-parts at a time stay within the memory limit on
--- millions of uses.
-with contributions as not materialized (
-    select * from release_contributions where measure in ($measure, $other)
+-- same person-parts (`pair` picks the two columns of contributions.sql): crew days and crew
+-- income are the same people's rows, so one pass serves both; two measures' person-parts at
+-- a time stay within the memory limit on millions of uses.
+with pair as not materialized (
+    select month, brand_id, channel, role, region, reason, person, people,
+        case $measure
+            when 'twin_images' then twin_images
+            when 'unlicensed_images' then unlicensed_images
+            when 'unwatermarked_images' then unwatermarked_images
+            when 'undisclosed_images' then undisclosed_images
+            when 'twin_fees' then twin_fees
+            when 'displaced_days_upper' then displaced_days_upper
+            when 'crew_days' then crew_days
+            when 'crew_income' then crew_income
+            when 'displaced_crew_days' then displaced_crew_days
+            when 'displaced_crew_income' then displaced_crew_income
+            when 'shoot_days' then shoot_days
+            when 'shoot_images' then shoot_images
+            when 'cancelled_days' then cancelled_days
+            when 'displaced_days_did' then displaced_days_did
+        end as a,
+        case $other
+            when 'twin_images' then twin_images
+            when 'unlicensed_images' then unlicensed_images
+            when 'unwatermarked_images' then unwatermarked_images
+            when 'undisclosed_images' then undisclosed_images
+            when 'twin_fees' then twin_fees
+            when 'displaced_days_upper' then displaced_days_upper
+            when 'crew_days' then crew_days
+            when 'crew_income' then crew_income
+            when 'displaced_crew_days' then displaced_crew_days
+            when 'displaced_crew_income' then displaced_crew_income
+            when 'shoot_days' then shoot_days
+            when 'shoot_images' then shoot_images
+            when 'cancelled_days' then cancelled_days
+            when 'displaced_days_did' then displaced_days_did
+        end as b
+    from release_contributions
+),
+
+-- the rows with a part of either (a family's measures share their rows)
+contributions as not materialized (
+    select * from pair where a is not null or b is not null
 ),
 
 month_parts as (
     select month, 'all' as dim, '' as member, person,
-        sum(value) filter (where measure = $measure) as a,
-        sum(value) filter (where measure = $other) as b
+        sum(a) as a, sum(b) as b
     from contributions group by all
     union all
     select month, 'brand', brand_id, person,
-        sum(value) filter (where measure = $measure),
-        sum(value) filter (where measure = $other)
+        sum(a), sum(b)
     from contributions group by all
     union all
     select month, 'channel', channel, person,
-        sum(value) filter (where measure = $measure),
-        sum(value) filter (where measure = $other)
+        sum(a), sum(b)
     from contributions where channel is not null group by all
     union all
     select month, 'role', role, person,
-        sum(value) filter (where measure = $measure),
-        sum(value) filter (where measure = $other)
+        sum(a), sum(b)
     from contributions where role is not null group by all
     union all
     select month, 'region', region, person,
-        sum(value) filter (where measure = $measure),
-        sum(value) filter (where measure = $other)
+        sum(a), sum(b)
     from contributions group by all
     union all
     select month, 'reason', reason, person,
-        sum(value) filter (where measure = $measure),
-        sum(value) filter (where measure = $other)
+        sum(a), sum(b)
     from contributions where reason is not null group by all
 ),
 
