@@ -760,9 +760,12 @@ def measure_cells(con: duckdb.DuckDBPyConnection,
              for ms in by_people.values() for i in range(0, len(ms), 2)]
     sql = _sql("cells")
     frames = []
-    for a, b in pairs or [("", "")]:
+    for a, b in pairs:
         with _phase(f"cells {a}" + (f"+{b}" if b else "")):
-            frames.append(con.execute(sql, {"measure": a, "other": b}).df())
+            frames.append(con.execute(sql, {"measure": a, "other": b or a}).df())
+    if not frames:  # no measure: no rows, with the cells' columns and types
+        first = next(m for m in INPUTS if not m.startswith("est_"))
+        frames.append(con.execute(sql, {"measure": first, "other": first}).df().iloc[:0])
     return pd.concat(frames, ignore_index=True)
 
 

@@ -9,44 +9,16 @@
 -- quarters to years (each breakdown a plain group-by: no row is copied for breakdowns it
 -- lacks; a year sums a person's few quarters, not their months); periods are dates until
 -- the cells are made (a period's text is written once per cell, not once per part). Run
--- for two measures at a time ($measure, $other; $other '' for none), each a column of the
--- same person-parts (`pair` picks the two columns of contributions.sql): crew days and crew
+-- for two measures at a time ($measure, $other), each a column of the same person-parts
+-- (`pair` picks the two columns of contributions.sql by name): crew days and crew
 -- income are the same people's rows, so one pass serves both; two measures' person-parts at
 -- a time stay within the memory limit on millions of uses.
+-- the two measures' columns of the contributions (a: $measure, b: $other; a measure alone
+-- comes with $other = $measure, whose copy is left out at the end)
 with pair as not materialized (
     select month, brand_id, channel, role, region, reason, person, people,
-        case $measure
-            when 'twin_images' then twin_images
-            when 'unlicensed_images' then unlicensed_images
-            when 'unwatermarked_images' then unwatermarked_images
-            when 'undisclosed_images' then undisclosed_images
-            when 'twin_fees' then twin_fees
-            when 'displaced_days_upper' then displaced_days_upper
-            when 'crew_days' then crew_days
-            when 'crew_income' then crew_income
-            when 'displaced_crew_days' then displaced_crew_days
-            when 'displaced_crew_income' then displaced_crew_income
-            when 'shoot_days' then shoot_days
-            when 'shoot_images' then shoot_images
-            when 'cancelled_days' then cancelled_days
-            when 'displaced_days_did' then displaced_days_did
-        end as a,
-        case $other
-            when 'twin_images' then twin_images
-            when 'unlicensed_images' then unlicensed_images
-            when 'unwatermarked_images' then unwatermarked_images
-            when 'undisclosed_images' then undisclosed_images
-            when 'twin_fees' then twin_fees
-            when 'displaced_days_upper' then displaced_days_upper
-            when 'crew_days' then crew_days
-            when 'crew_income' then crew_income
-            when 'displaced_crew_days' then displaced_crew_days
-            when 'displaced_crew_income' then displaced_crew_income
-            when 'shoot_days' then shoot_days
-            when 'shoot_images' then shoot_images
-            when 'cancelled_days' then cancelled_days
-            when 'displaced_days_did' then displaced_days_did
-        end as b
+        columns('^' || $measure || '$') as a,
+        columns('^' || $other || '$') as b
     from release_contributions
 ),
 
@@ -139,7 +111,7 @@ final as (
         case when about_people then b_people end,
         case when about_people then b_top end
     from periods
-    where b_value is not null
+    where b_value is not null and $other <> $measure
 )
 
 select * from final
