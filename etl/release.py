@@ -57,6 +57,8 @@ WORKERS = min(2, os.cpu_count() or 1)  # threads protecting measures at once (`p
 PUSH_CHUNK = 16  # the fewest short cells the attack pushes together before giving up on them
 _TWIN = ("staging.int_usage_cube", "staging.int_model_numbers")
 _CREW = ("staging.int_crew_people",)
+_SHARES = ("staging.int_crew_day_shares",)  # the crew's shares of the displaced figures
+_YEARLY = ("staging.int_crew_people_yearly",)  # the crew behind the estimates
 _SHOOTS = ("marts.displacement_monthly",)
 ESTIMATES = "marts.displacement_estimates"  # written by the estimator from numpy, not SQL
 # measure → the family of contributions.sql that makes it and the relations its cells are made
@@ -75,11 +77,11 @@ INPUTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "twin_fees": ("models", _TWIN),
     "crew_days": ("crew", _CREW),
     "crew_income": ("crew", _CREW),
-    "displaced_crew_days": ("displaced", (*_CREW, "marts.crew_impact_monthly")),
-    "displaced_crew_income": ("displaced", (*_CREW, "marts.crew_impact_monthly")),
+    "displaced_crew_days": ("displaced", (*_SHARES, "marts.crew_impact_monthly")),
+    "displaced_crew_income": ("displaced", (*_SHARES, "marts.crew_impact_monthly")),
     # estimate_cells.sql: the estimates, their people from the crew's parts
-    "est_crew_days": ("estimates", (*_CREW, ESTIMATES)),
-    "est_crew_income": ("estimates", (*_CREW, ESTIMATES)),
+    "est_crew_days": ("estimates", (*_YEARLY, ESTIMATES)),
+    "est_crew_income": ("estimates", (*_YEARLY, ESTIMATES)),
 }
 # the relations the fingerprint follows (what release/*.sql reads)
 READS = (*sorted({r for _, rs in INPUTS.values() for r in rs} - {ESTIMATES}), "marts.brands")
@@ -88,6 +90,7 @@ FINGERPRINT_KEY = "release.cells"
 # per pair of measures' cells, the estimates' cells, all measures protected ("protect", wall)
 # and each measure protected (its own wall time: two run at once)
 PHASES: list[tuple[str, float]] = []
+CPU: dict[str, float] = {}  # phase → the process's CPU seconds in it (all threads), where known
 
 # measure → who the people behind it are (None: brands' figures, no person: never suppressed)
 MEASURES: dict[str, str | None] = {
@@ -744,8 +747,11 @@ def measure_cells(con: duckdb.DuckDBPyConnection,
     """The cells of the `wanted` measures (all by default) in the temporary table
     release_contributions (cells.sql), two measures about the same people at a time (crew
     days and income share their rows)."""
+    # the measures with a part in some row (a column each: contributions.sql)
     present = [m for (m,) in con.execute(
-        "select distinct measure from release_contributions order by 1").fetchall()
+        "select measure from (unpivot (select count(columns(* exclude (month, brand_id, "
+        "channel, role, region, reason, person, people))) from release_contributions) "
+        "on columns(*) into name measure value parts) where parts > 0 order by 1").fetchall()
         if wanted is None or m in set(wanted)]
     by_people: dict[str | None, list[str]] = defaultdict(list)
     for m in present:
@@ -754,19 +760,23 @@ def measure_cells(con: duckdb.DuckDBPyConnection,
              for ms in by_people.values() for i in range(0, len(ms), 2)]
     sql = _sql("cells")
     frames = []
-    for a, b in pairs or [("", "")]:
+    for a, b in pairs:
         with _phase(f"cells {a}" + (f"+{b}" if b else "")):
-            frames.append(con.execute(sql, {"measure": a, "other": b}).df())
+            frames.append(con.execute(sql, {"measure": a, "other": b or a}).df())
+    if not frames:  # no measure: no rows, with the cells' columns and types
+        first = next(m for m in INPUTS if not m.startswith("est_"))
+        frames.append(con.execute(sql, {"measure": first, "other": first}).df().iloc[:0])
     return pd.concat(frames, ignore_index=True)
 
 
 @contextmanager
 def _phase(name: str) -> Iterator[None]:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     try:
         yield
     finally:
         PHASES.append((name, time.perf_counter() - started))
+        CPU[name] = time.process_time() - cpu
 
 
 def _sql(name: str) -> str:
@@ -833,15 +843,18 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
     keep their cells, pattern and audit. Returns the seconds it took (0.0 when kept)."""
     k = config.k_threshold()
     PHASES.clear()
+    CPU.clear()
     with _phase("statistics"):
         release_statistics.rebuild(con, k)  # the release's other tables: at every publish
-    fp = fingerprint(con, models, k)
+    with _phase("fingerprint"):
+        fp = fingerprint(con, models, k)
     if not force and kept == fp:
         _record(con, fp)
         return 0.0
     started = time.perf_counter()
-    inputs = measure_inputs(con, models, k)
-    before = {} if force else _stored_inputs(con)
+    with _phase("inputs"):
+        inputs = measure_inputs(con, models, k)
+        before = {} if force else _stored_inputs(con)
     todo = sorted(m for m in INPUTS if before.get(m) != inputs[m])
     skipped = sorted(set(INPUTS) - set(todo))
     families = {INPUTS[m][0] for m in todo}
@@ -858,25 +871,30 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
                 people=estimates["people"].astype(float))], ignore_index=True)
     finally:
         con.execute("drop table if exists release_contributions")
-    # the home region of every brand with a cell ('unknown' where marts.brands has none)
-    homes = dict(con.execute(
-        "select b.brand_id, coalesce(nullif(h.home_region, ''), 'unknown') "
-        "from (select distinct unnest(?) as brand_id) b "
-        "left join marts.brands h using (brand_id)",
-        [cells.loc[cells["dim"].eq("brand") & cells["member"].notna(), "member"]
-         .unique().tolist()]).fetchall())
-    cells["people"] = cells["people"].astype(float)
-    digests = measure_digests(cells, homes, k)
-    same, statuses, kept_audit = _previous(con, digests)
-    # a measure whose cells are what they were keeps its pattern and audit
-    kept = cells[cells["measure"].isin(same)]
-    kept = kept.assign(status=cell_ids(kept).map(statuses))
-    if kept["status"].isna().any():  # not the cells it was made from after all
-        kept, kept_audit = kept.iloc[:0], kept_audit.iloc[:0]
-    result, audit = protect(cells[~cells["measure"].isin(kept["measure"])], homes, k)
-    if len(kept):
-        result = pd.concat([result, kept], ignore_index=True)
-        audit = pd.concat([audit, kept_audit], ignore_index=True)
+    with _phase("homes"):
+        # the home region of every brand with a cell ('unknown' where marts.brands has none)
+        homes = dict(con.execute(
+            "select b.brand_id, coalesce(nullif(h.home_region, ''), 'unknown') "
+            "from (select distinct unnest(?) as brand_id) b "
+            "left join marts.brands h using (brand_id)",
+            [cells.loc[cells["dim"].eq("brand") & cells["member"].notna(), "member"]
+             .unique().tolist()]).fetchall())
+        cells["people"] = cells["people"].astype(float)
+    with _phase("digests"):
+        digests = measure_digests(cells, homes, k)
+    with _phase("previous"):
+        same, statuses, kept_audit = _previous(con, digests)
+        # a measure whose cells are what they were keeps its pattern and audit
+        kept = cells[cells["measure"].isin(same)]
+        kept = kept.assign(status=cell_ids(kept).map(statuses))
+        if kept["status"].isna().any():  # not the cells it was made from after all
+            kept, kept_audit = kept.iloc[:0], kept_audit.iloc[:0]
+    with _phase("protect call"):
+        result, audit = protect(cells[~cells["measure"].isin(kept["measure"])], homes, k)
+    with _phase("concat"):
+        if len(kept):
+            result = pd.concat([result, kept], ignore_index=True)
+            audit = pd.concat([audit, kept_audit], ignore_index=True)
     if not audit["ok"].all():  # never published: the load fails and nothing is replaced
         bad = audit.loc[~audit["ok"], "cell_id"].iloc[0]
         raise UserError(f"the public release's audit failed: cell {bad} keeps a range "
@@ -887,7 +905,9 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
     _record(con, fp)
     if os.environ.get("TWINIMPACT_TIMING") == "1":  # the bench's profile of the release
         for name, seconds in PHASES:
-            print(f"timing release/{name}: {seconds:.2f}s wall", file=sys.stderr, flush=True)
+            cpu = f", {CPU[name]:.2f}s CPU" if name in CPU else ""
+            print(f"timing release/{name}: {seconds:.2f}s wall{cpu}", file=sys.stderr,
+                  flush=True)
     return time.perf_counter() - started
 
 
