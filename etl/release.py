@@ -725,9 +725,11 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
 def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.DataFrame,
                                                                          pd.DataFrame]:
     """Every cell's status (shown, primary, secondary), and the audit of the protected ones.
-    The measures are independent: they are protected on WORKERS threads at once (HiGHS and
-    numpy let go of the GIL while they compute; DuckDB is idle meanwhile), the largest
-    first, and put together in the order of their names."""
+    No relation crosses a calendar year (a quarter's months, a year's quarters and a
+    period's breakdowns are all of one year), so each measure's years are independent: each
+    is protected alone (the measure's pattern is the one it would get whole), on WORKERS
+    threads at once (HiGHS and numpy let go of the GIL while they compute; DuckDB is idle
+    meanwhile), the largest first, and put together in the order of the measures' names."""
     out, audits = [], []
     # a fixed order: the pattern must not depend on the order SQL returned the rows in
     order = {"month": 0, "quarter": 1, "year": 2}
@@ -735,28 +737,36 @@ def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.Data
         ["measure", "_g", "period", "dim", "member"]).drop(columns="_g")
     parts = {str(m): part.reset_index(drop=True)
              for m, part in cells.groupby("measure", sort=True)}
+    # (measure, year) → its rows; a measure with a value below 0 anywhere is signed throughout
+    years = {(m, str(y)): rows for m, part in parts.items()
+             for y, rows in part.groupby(part["period"].str[:4], sort=True).indices.items()}
+    signed = {m: m in SIGNED or bool((part["value"] < 0).any()) for m, part in parts.items()}
 
-    def one(measure: str) -> tuple[tuple[np.ndarray, ...], float]:
+    def one(key: tuple[str, str]) -> tuple[tuple[np.ndarray, ...], float]:
         started = time.perf_counter()
-        return (protect_measure(parts[measure], homes, k, measure in SIGNED),
-                time.perf_counter() - started)
+        measure, rows = key[0], years[key]
+        return (protect_measure(parts[measure].iloc[rows].reset_index(drop=True), homes, k,
+                                signed[measure]), time.perf_counter() - started)
 
     _highs()  # its first instance silences HiGHS's banner: made before the threads
-    largest = sorted(parts, key=lambda m: (-len(parts[m]), m))
+    largest = sorted(years, key=lambda key: (-len(years[key]), key))
     with _phase("protect"), ThreadPoolExecutor(WORKERS) as pool:  # all measures, wall
         done = dict(zip(largest, pool.map(one, largest), strict=True))
     for measure, part in parts.items():
-        (first, hidden, lo, hi, ok), seconds = done[measure]
+        first, hidden = np.zeros(len(part), dtype=bool), np.zeros(len(part), dtype=bool)
+        lo, hi = np.full(len(part), np.nan), np.full(len(part), np.nan)
+        ok, seconds = np.ones(len(part), dtype=bool), 0.0
+        for key in (key for key in years if key[0] == measure):
+            rows = years[key]
+            (first[rows], hidden[rows], lo[rows], hi[rows], ok[rows]), took = done[key]
+            seconds += took
         PHASES.append((f"protect {measure}", seconds))
         part["status"] = np.where(first, "primary", np.where(hidden, "secondary", "shown"))
         out.append(part)
         audits.append(pd.DataFrame({
-            "cell_id": [cell_id(measure, p, d, m) for p, d, m in
-                        zip(part["period"].tolist(), part["dim"].tolist(),
-                            part["member"].tolist(), strict=True)],
-            "measure": measure, "status": part["status"], "value": part["value"],
-            "lo": lo, "hi": hi, "ok": ok,
-        })[hidden])
+            "cell_id": cell_ids(part[hidden]).to_numpy(), "measure": measure,
+            "status": part["status"].to_numpy()[hidden], "value": part["value"].to_numpy()[hidden],
+            "lo": lo[hidden], "hi": hi[hidden], "ok": ok[hidden]}))
     cols = ["measure", "grain", "period", "dim", "member", "value", "people", "top_share",
             "status"]
     result = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=cols)
