@@ -174,7 +174,6 @@ class Pattern:
     hidden: np.ndarray  # bool
     eqs: list[tuple[int, list[int]]]
     signed: bool = False  # the cells may take any sign (no lower bound in the attack)
-    members: list[list[int]] = field(default_factory=list)  # cell → the relations it is in
     # |value| to 10 significant digits, to rank partners by: DuckDB's parallel sums differ
     # in the last bits run to run, and equal cells must tie the same way every time
     size: list[float] = field(default_factory=list)
@@ -187,21 +186,29 @@ class Pattern:
         self.matrix = entries(self.eqs)
         self.slot_rel, self.slot_cell, coef = self.matrix
         self.slot_total = coef > 0
-        # each cell's relations and entries, in the relations' order
+        # each cell's entries and relations, in the relations' order: cell c's are at
+        # [cuts[c], cuts[c + 1]) of these (`slots`, `members`)
         by_cell = np.argsort(self.slot_cell, kind="stable")
-        cuts = np.searchsorted(self.slot_cell[by_cell], np.arange(len(self.value) + 1)).tolist()
-        slots, rels = by_cell.tolist(), self.slot_rel[by_cell].tolist()
-        self.slots = [slots[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
-        self.members = [rels[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+        self._cuts = np.searchsorted(self.slot_cell[by_cell],
+                                     np.arange(len(self.value) + 1)).tolist()
+        self._slots, self._rels = by_cell.tolist(), self.slot_rel[by_cell].tolist()
         self.totals = np.array([t for t, _ in self.eqs], dtype=np.int64)
         # blocks of cells linked by relations (a year: no relation crosses one): hiding a
         # cell changes the rooms of its block only (`rooms` computes the others once)
         self.block = linked(self.slot_rel, self.slot_cell, np.arange(len(self.value)))
         self._rooms: tuple[np.ndarray, ...] | None = None  # hidden flags, then what rooms gave
 
+    def members(self, c: int) -> list[int]:
+        """The relations cell c is in."""
+        return self._rels[self._cuts[c]:self._cuts[c + 1]]
+
+    def slots(self, c: int) -> list[int]:
+        """Cell c's entries (positions in `slot_rel`, `slot_cell`)."""
+        return self._slots[self._cuts[c]:self._cuts[c + 1]]
+
     def hide(self, j: int) -> None:
         self.hidden[j] = True
-        for e in self.members[j]:
+        for e in self.members(j):
             self.settled[e] = False
 
     def cells_of(self, e: int) -> list[int]:
@@ -233,7 +240,7 @@ class Pattern:
             seen, queue, shown, group = {c}, [c], [], [c]
             while queue:
                 x = queue.pop()
-                for e in self.members[x]:
+                for e in self.members(x):
                     for y in self.cells_of(e):
                         if y in seen:
                             continue
@@ -381,7 +388,7 @@ class Pattern:
                             break
                         self.hide(j)
                         flags[j] = True
-                        touched.update(self.members[j])
+                        touched.update(self.members(j))
                     settled[e] = True
                 queue = sorted(touched)
             up, down, slot_up, slot_down = self.rooms()
@@ -396,7 +403,7 @@ class Pattern:
             added += self.partner_near(far)
             if not added:
                 return
-            queue = sorted({e for j in added for e in self.members[j]})
+            queue = sorted({e for j in added for e in self.members(j)})
 
     def partner_short(self, c: int, need: float, room: np.ndarray) -> int | None:
         """The partner of a cell whose room (`rooms`: per relation entry) is short of `need`:
@@ -404,7 +411,7 @@ class Pattern:
         cell, the shown cell that hides least while covering what it lacks; None when no
         such relation holds a shown cell."""
         best = None
-        for i in self.slots[c]:
+        for i in self.slots(c):
             if room[i] >= need or (best is not None and room[i] >= best[0]):
                 continue
             shown = [x for x in self.cells_of(int(self.slot_rel[i]))
@@ -420,7 +427,7 @@ class Pattern:
         added = []
         groups: dict[int, list[int]] = {}
         for c in narrow:
-            around = [x for e in self.members[c] for x in self.cells_of(e)]
+            around = [x for e in self.members(c) for x in self.cells_of(e)]
             j = self.partner(c, around, need)
             if j is None:  # every neighbour hidden: the shown cells its hidden group touches
                 if c not in groups:  # walked once per group and round
@@ -552,6 +559,8 @@ def _highs() -> highspy.Highs:
     h.setOptionValue("output_flag", False)
     # tiny models solved again and again from the last basis: presolve costs more than it saves
     h.setOptionValue("presolve", "off")
+    # its simplex runs on one thread here anyway: no scheduler for more (less to do per run)
+    h.setOptionValue("threads", 1)
     return h
 
 
