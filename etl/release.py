@@ -193,10 +193,6 @@ class Pattern:
                                      np.arange(len(self.value) + 1)).tolist()
         self._slots, self._rels = by_cell.tolist(), self.slot_rel[by_cell].tolist()
         self.totals = np.array([t for t, _ in self.eqs], dtype=np.int64)
-        # blocks of cells linked by relations (a year: no relation crosses one): hiding a
-        # cell changes the rooms of its block only (`rooms` computes the others once)
-        self.block = linked(self.slot_rel, self.slot_cell, np.arange(len(self.value)))
-        self._rooms: tuple[np.ndarray, ...] | None = None  # hidden flags, then what rooms gave
 
     def members(self, c: int) -> list[int]:
         """The relations cell c is in."""
@@ -262,28 +258,18 @@ class Pattern:
         together. Repeated until no bound tightens, from up = ∞ and down = the cell's size
         (to 0; ∞ for signed cells). Returns (up, down) per cell and (up, down) per entry of
         `slot_cell` (the room each relation alone leaves that cell). Sizes, not values: the
-        same pattern whatever the last bits of DuckDB's sums. Only the blocks holding a cell
-        hidden since the last call are computed again."""
+        same pattern whatever the last bits of DuckDB's sums."""
         inf = np.inf
         size = np.asarray(self.size)
-        hid = self.hidden.copy()
-        last = self._rooms
-        if last is None:
-            redo = np.ones(len(hid), dtype=bool)
-        else:
-            if (hid == last[0]).all():
-                return last[1], last[2], last[3], last[4]
-            redo = np.isin(self.block, self.block[hid != last[0]])
+        hid = self.hidden
         # only the entries of hidden cells move or bound anything (a shown cell is fixed)
-        keep = np.flatnonzero(hid[self.slot_cell] & redo[self.slot_cell])
+        keep = np.flatnonzero(hid[self.slot_cell])
         rel, cell, part = self.slot_rel[keep], self.slot_cell[keep], ~self.slot_total[keep]
         total = self.totals[rel]
         total_hidden = hid[total]
         n_rel = len(self.eqs)
         up = np.where(hid, inf, 0.0)
         down = np.where(hid, inf if self.signed else size, 0.0)
-        if last is not None:  # the other blocks' rooms are what they were
-            up, down = np.where(redo, up, last[1]), np.where(redo, down, last[2])
         # each cell's smallest bound over its entries: entries sorted by cell, reduced at starts
         order = np.argsort(cell, kind="stable")
         starts = np.flatnonzero(np.r_[len(keep) > 0, cell[order][1:] != cell[order][:-1]])
@@ -312,15 +298,8 @@ class Pattern:
             if (new_up == up).all() and (new_down == down).all():
                 break
             up, down = new_up, new_down
-        if last is None:
-            full_up = np.full(len(self.slot_cell), inf)
-            full_down = np.full(len(self.slot_cell), inf)
-        else:
-            again = redo[self.slot_cell]
-            full_up = np.where(again, inf, last[3])
-            full_down = np.where(again, inf, last[4])
+        full_up, full_down = np.full(len(self.slot_cell), inf), np.full(len(self.slot_cell), inf)
         full_up[keep], full_down[keep] = slot_up, slot_down
-        self._rooms = (hid, up, down, full_up, full_down)
         return up, down, full_up, full_down
 
     def short(self, e: int, hidden: list[bool]) -> tuple[int, float, list[int]] | None:
@@ -476,11 +455,20 @@ def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]
     # the shown ones make on the right (summed in the relation's order, as a reader would)
     rhs = -np.bincount(rel, np.where(free, 0.0, coef * value[cell]), len(eqs))
     rel, cell, coef = rel[free], cell[free], coef[free]
-    # connected groups of hidden cells (a shown cell's label is past the last cell)
-    label = linked(rel, cell, np.where(np.r_[hidden, True], np.arange(len(value) + 1),
-                                       len(value)))
+    # connected groups of hidden cells: each takes the smallest cell of its group as label
+    # (a shown cell's is past the last cell, and that one's is itself)
+    label = np.where(np.r_[hidden, True], np.arange(len(value) + 1), len(value))
     rows_of: dict[int, np.ndarray] = {}
     if len(rel):
+        starts = np.flatnonzero(np.r_[True, rel[1:] != rel[:-1]])
+        while True:
+            least = np.minimum.reduceat(label[cell], starts)
+            new = label.copy()
+            np.minimum.at(new, cell, np.repeat(least, np.diff(np.r_[starts, len(rel)])))
+            new = new[new]  # a label's own label: shortcuts along the chain
+            if (new == label).all():
+                break
+            label = new
         # each group's entries, in the relations' order
         group = label[cell]
         by_group = np.argsort(group, kind="stable")
@@ -504,24 +492,6 @@ def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]
         _solve(cols, targets, (rhs[rel[mine][at]], at, cell[mine], coef[mine]), lower, lo,
                hi, None if exact else value, one_by_one)
     return lo, hi
-
-
-def linked(rel: np.ndarray, cell: np.ndarray, label: np.ndarray) -> np.ndarray:
-    """Connected groups of cells: each cell's label becomes the smallest label of the cells
-    it is linked to through relations (entries `rel`, `cell`, sorted by relation). `label`:
-    each cell's own to start with (a cell's label must be a cell whose label is itself)."""
-    if not len(rel):
-        return label
-    starts = np.flatnonzero(np.r_[True, rel[1:] != rel[:-1]])
-    sizes = np.diff(np.r_[starts, len(rel)])
-    while True:
-        least = np.minimum.reduceat(label[cell], starts)
-        new = label.copy()
-        np.minimum.at(new, cell, np.repeat(least, sizes))
-        new = new[new]  # a label's own label: shortcuts along the chain
-        if (new == label).all():
-            return label
-        label = new
 
 
 def entries(eqs: list[tuple[int, list[int]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
