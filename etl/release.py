@@ -529,8 +529,6 @@ def _highs() -> highspy.Highs:
     h.setOptionValue("output_flag", False)
     # tiny models solved again and again from the last basis: presolve costs more than it saves
     h.setOptionValue("presolve", "off")
-    # its simplex runs on one thread here anyway: no scheduler for more (less to do per run)
-    h.setOptionValue("threads", 1)
     return h
 
 
