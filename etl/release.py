@@ -86,7 +86,7 @@ READS = (*sorted({r for _, rs in INPUTS.values() for r in rs} - {ESTIMATES}), "m
 FINGERPRINT_KEY = "release.cells"
 # what the last build did, in order: (phase, seconds); a phase per family of contributions,
 # per pair of measures' cells, the estimates' cells, all measures protected ("protect", wall)
-# and each measure protected (its own wall time: two run at once)
+# and each measure protected (the wall times of its years added up: two years run at once)
 PHASES: list[tuple[str, float]] = []
 
 # measure → who the people behind it are (None: brands' figures, no person: never suppressed)
