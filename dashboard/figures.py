@@ -652,9 +652,11 @@ class Rendered:
     as_of: str
     simulated: bool
     k: int | None
+    serving: bool = False  # the public release served this audience (public.serves)
 
     def source_line(self) -> str:
-        parts = [f"Source: {self.built.sources or self.chart.sources}"]
+        parts = ["Source: " + public.sourced(self.built.sources or self.chart.sources,
+                                               self.chart.needs(self.f, None), self.serving)]
         if self.simulated and not self.chart.real:
             parts.append("Simulated data")
         parts.append(f"data as of {self.as_of}")
@@ -691,7 +693,9 @@ def render(db: Path, key: str, f: Filters, aud: Audience) -> Rendered:
     with reader(db) as con:
         built = compose(con, chart, f, aud)
         prov = disclosure.governed(con, "provenance", aud=aud)
-    return Rendered(chart, f, built, as_of_text(prov), bool(prov.iloc[0]["simulated"]), aud.k)
+        serving = public.serves(aud, public.release_k(con))
+    return Rendered(chart, f, built, as_of_text(prov), bool(prov.iloc[0]["simulated"]), aud.k,
+                    serving)
 
 
 def compose(src: queries.Source, chart: Chart, f: Filters, aud: Audience,

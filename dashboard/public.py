@@ -1007,6 +1007,19 @@ def withheld(df) -> str:
     return getattr(df, "attrs", {}).get(WITHHELD, "")
 
 
+# what a public figure's source line adds: its numbers are the release's, not the marts' own
+RELEASE_SOURCE = "through the audited public release (release.cells)"
+
+
+def sourced(sources: str, calls, serving: bool) -> str:
+    """A figure's sources, saying so when the release served every one of its `calls`
+    (`serving`: the release serves this audience, see `serves`)."""
+    if serving and calls and all(name in RELEASED and name not in _NOT_RELEASED_COLUMNS
+                                 for name, *_ in calls):
+        return f"{sources} · {RELEASE_SOURCE}"
+    return sources
+
+
 def explain(df) -> str:
     """The sentence a page, image or report shows for a withheld frame ('' otherwise)."""
     return ("Withheld in public mode: not part of the public release (published figures are "

@@ -13,17 +13,17 @@ from dashboard.filters import LIST_KEYS, Filters
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 # Streamlit's Markdown links bare addresses (GFM autolink literals) after parsing, on the
 # text itself, so escapes cannot stop it: an invisible WORD JOINER (U+2060) inside `://`
-# and after `www` breaks the patterns and leaves the text as it reads. (An e-mail address
-# still becomes a mailto: link, which opens the reader's own mail program, no web page.)
-_AUTOLINK = re.compile(r"(?<=:)(?=\\/\\/)|(?<=www)(?=\\\.)", re.IGNORECASE)
+# and after `www` breaks the patterns and leaves the text as it reads; one after `@` keeps an
+# e-mail address from becoming a mailto: link (a contact in the data is shown, not offered).
+_AUTOLINK = re.compile(r"(?<=:)(?=\\/\\/)|(?<=www)(?=\\\.)|(?<=\\@)", re.IGNORECASE)
 WORD_JOINER = "\u2060"
 
 
 def plain(text) -> str:
     """Free text from the data (a brand id, a survey source) for a Markdown string: every
     ASCII punctuation mark backslash-escaped, so it renders as the same text and never as a
-    link, an image, HTML or formatting; bare `http://` and `www.` addresses are broken by an
-    invisible word joiner so they are not linked either."""
+    link, an image, HTML or formatting; bare `http://` and `www.` addresses and e-mail
+    addresses are broken by an invisible word joiner so they are not linked either."""
     return _AUTOLINK.sub(WORD_JOINER, _MD_SPECIAL.sub(r"\\\1", str(text)))
 
 

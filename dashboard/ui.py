@@ -274,6 +274,20 @@ def period_label(f: Filters) -> str:
     return f"{f.from_month} to {f.to_month}" if f.from_month else "the whole period"
 
 
+def period_text(f: Filters, known: Known) -> str:
+    """The period for a sentence: its release name where it is one (`2025`, `2025-Q2`), else
+    `2025-01 to 2025-06`, saying where the warehouse's months start later or stop earlier
+    (`2025 (data up to 2025-06 only)`), so a partial year never reads as a whole one."""
+    text = filters.period_name(f.from_month, f.to_month) or period_label(f)
+    if not (f.from_month and known.months):
+        return text
+    first, last = known.months[0], known.months[-1]
+    gaps = [f"from {first}" if f.from_month < first <= (f.to_month or first) else "",
+            f"up to {last}" if (f.to_month or last) > last >= f.from_month else ""]
+    said = " and ".join(g for g in gaps if g)
+    return f"{text} (data {said} only)" if said else text
+
+
 def comparison_label(ctx: Ctx) -> str:
     """The period the headline numbers are compared with: the release period chosen in
     public mode (`2024`, `2025-Q1`), else the period of the same length before."""
@@ -381,7 +395,7 @@ def figure(ctx: Ctx, key: str, got: Fetched | None = None, f: Filters | None = N
     frames = [known[c] for c in calls] if all(c in known for c in calls) \
         else data.fetch(*calls)
     built = figures.drawn(decl, frames, f, ctx.k, ctx.currency, opts)
-    sources = built.sources or decl.sources
+    sources = public.sourced(built.sources or decl.sources, calls, bool(ctx.periods))
     if built.empty:
         empty_state(built.empty)
     elif decl.table:

@@ -45,7 +45,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import config, marts, merge, progress, validate, warehouse
+from etl import config, merge, progress, validate, warehouse
 from etl.contracts import BY_NAME, KIND_LIST, Kind
 from etl.errors import UsageError, UserError
 from etl.mapping import Mapping
@@ -291,8 +291,10 @@ def _fix_csv_lines(con, sf: SourceFile, land: str) -> None:
     DuckDB's reader skips blank lines and lets a quoted value hold line breaks, so a record's
     place in the file and its line can differ. The byte scan counted the lines: when they are
     exactly the header plus one per record, rowid + 2 is right (the fast, usual case).
-    Otherwise Python's csv module finds each record's first line (slower, rare); where the
-    lines were not counted (UTF-16/32 text) or the parsers disagree, rowid + 2 stays.
+    Otherwise each record's first line is found as Python's csv module reads it
+    (readers.record_lines: a byte scan, or the csv module itself where the quoting is
+    irregular); where the lines were not counted (UTF-16/32 text) or the parsers disagree,
+    rowid + 2 stays.
     """
     if sf.lines is None:
         return
@@ -305,8 +307,9 @@ def _fix_csv_lines(con, sf: SourceFile, land: str) -> None:
     import numpy as np
     import pyarrow as pa
 
-    con.register("_record_lines", pa.table({"ord": np.arange(rows, dtype=np.int64),
-                                            "line": np.frombuffer(starts, dtype=np.int64)}))
+    line = np.frombuffer(starts, dtype=np.int64)
+    moved = np.flatnonzero(line != np.arange(2, rows + 2))  # only the rows whose line differs
+    con.register("_record_lines", pa.table({"ord": moved, "line": line[moved]}))
     try:
         con.execute(f"update {land} set _line = m.line from _record_lines m "  # noqa: S608
                     f"where m.ord = {land}.rowid")
@@ -483,6 +486,9 @@ def load_paths(db: Path, kind: str, paths: list[Path], *, encoding: str | None =
     # its schema and ECB rates are prepared: about half a second less per load.
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="twinimpact-hash")
     scans = [pool.submit(files.prescan, p, encoding) for p in paths]
+    # the marts' modules import pandas and highspy (~0.4 s of CPU): here, while the hash
+    # thread runs on the other core, rather than before it starts
+    from etl import marts
     try:
         with warehouse.writer_lock(db):
             decided = None if save_map else _decide_read_only(
@@ -534,6 +540,8 @@ def _decide_read_only(db: Path, kind: str, paths: list[Path], scans: list, *,
                       names: list[str | None] | None = None,
                       ) -> list[tuple[dict, dict]] | None:
     """(result, meta.loads row) per file when none needs its rows read, else None."""
+    from etl import marts
+
     if not db.exists():
         return None  # the writer creates the warehouse
     k = BY_NAME[kind]

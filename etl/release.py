@@ -57,6 +57,8 @@ WORKERS = min(2, os.cpu_count() or 1)  # threads protecting measures at once (`p
 PUSH_CHUNK = 16  # the fewest short cells the attack pushes together before giving up on them
 _TWIN = ("staging.int_usage_cube", "staging.int_model_numbers")
 _CREW = ("staging.int_crew_people",)
+_SHARES = ("staging.int_crew_day_shares",)  # the crew's shares of the displaced figures
+_YEARLY = ("staging.int_crew_people_yearly",)  # the crew behind the estimates
 _SHOOTS = ("marts.displacement_monthly",)
 ESTIMATES = "marts.displacement_estimates"  # written by the estimator from numpy, not SQL
 # measure → the family of contributions.sql that makes it and the relations its cells are made
@@ -75,19 +77,20 @@ INPUTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "twin_fees": ("models", _TWIN),
     "crew_days": ("crew", _CREW),
     "crew_income": ("crew", _CREW),
-    "displaced_crew_days": ("displaced", (*_CREW, "marts.crew_impact_monthly")),
-    "displaced_crew_income": ("displaced", (*_CREW, "marts.crew_impact_monthly")),
+    "displaced_crew_days": ("displaced", (*_SHARES, "marts.crew_impact_monthly")),
+    "displaced_crew_income": ("displaced", (*_SHARES, "marts.crew_impact_monthly")),
     # estimate_cells.sql: the estimates, their people from the crew's parts
-    "est_crew_days": ("estimates", (*_CREW, ESTIMATES)),
-    "est_crew_income": ("estimates", (*_CREW, ESTIMATES)),
+    "est_crew_days": ("estimates", (*_YEARLY, ESTIMATES)),
+    "est_crew_income": ("estimates", (*_YEARLY, ESTIMATES)),
 }
 # the relations the fingerprint follows (what release/*.sql reads)
 READS = (*sorted({r for _, rs in INPUTS.values() for r in rs} - {ESTIMATES}), "marts.brands")
 FINGERPRINT_KEY = "release.cells"
 # what the last build did, in order: (phase, seconds); a phase per family of contributions,
 # per pair of measures' cells, the estimates' cells, all measures protected ("protect", wall)
-# and each measure protected (its own wall time: two run at once)
+# and each measure protected (the wall times of its years added up: two years run at once)
 PHASES: list[tuple[str, float]] = []
+CPU: dict[str, float] = {}  # phase → the process's CPU seconds in it (all threads), where known
 
 # measure → who the people behind it are (None: brands' figures, no person: never suppressed)
 MEASURES: dict[str, str | None] = {
@@ -174,7 +177,6 @@ class Pattern:
     hidden: np.ndarray  # bool
     eqs: list[tuple[int, list[int]]]
     signed: bool = False  # the cells may take any sign (no lower bound in the attack)
-    members: list[list[int]] = field(default_factory=list)  # cell → the relations it is in
     # |value| to 10 significant digits, to rank partners by: DuckDB's parallel sums differ
     # in the last bits run to run, and equal cells must tie the same way every time
     size: list[float] = field(default_factory=list)
@@ -187,17 +189,25 @@ class Pattern:
         self.matrix = entries(self.eqs)
         self.slot_rel, self.slot_cell, coef = self.matrix
         self.slot_total = coef > 0
-        # each cell's relations and entries, in the relations' order
+        # each cell's entries and relations, in the relations' order: cell c's are at
+        # [cuts[c], cuts[c + 1]) of these (`slots`, `members`)
         by_cell = np.argsort(self.slot_cell, kind="stable")
-        cuts = np.searchsorted(self.slot_cell[by_cell], np.arange(len(self.value) + 1)).tolist()
-        slots, rels = by_cell.tolist(), self.slot_rel[by_cell].tolist()
-        self.slots = [slots[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
-        self.members = [rels[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+        self._cuts = np.searchsorted(self.slot_cell[by_cell],
+                                     np.arange(len(self.value) + 1)).tolist()
+        self._slots, self._rels = by_cell.tolist(), self.slot_rel[by_cell].tolist()
         self.totals = np.array([t for t, _ in self.eqs], dtype=np.int64)
+
+    def members(self, c: int) -> list[int]:
+        """The relations cell c is in."""
+        return self._rels[self._cuts[c]:self._cuts[c + 1]]
+
+    def slots(self, c: int) -> list[int]:
+        """Cell c's entries (positions in `slot_rel`, `slot_cell`)."""
+        return self._slots[self._cuts[c]:self._cuts[c + 1]]
 
     def hide(self, j: int) -> None:
         self.hidden[j] = True
-        for e in self.members[j]:
+        for e in self.members(j):
             self.settled[e] = False
 
     def cells_of(self, e: int) -> list[int]:
@@ -229,7 +239,7 @@ class Pattern:
             seen, queue, shown, group = {c}, [c], [], [c]
             while queue:
                 x = queue.pop()
-                for e in self.members[x]:
+                for e in self.members(x):
                     for y in self.cells_of(e):
                         if y in seen:
                             continue
@@ -360,7 +370,7 @@ class Pattern:
                             break
                         self.hide(j)
                         flags[j] = True
-                        touched.update(self.members[j])
+                        touched.update(self.members(j))
                     settled[e] = True
                 queue = sorted(touched)
             up, down, slot_up, slot_down = self.rooms()
@@ -375,7 +385,7 @@ class Pattern:
             added += self.partner_near(far)
             if not added:
                 return
-            queue = sorted({e for j in added for e in self.members[j]})
+            queue = sorted({e for j in added for e in self.members(j)})
 
     def partner_short(self, c: int, need: float, room: np.ndarray) -> int | None:
         """The partner of a cell whose room (`rooms`: per relation entry) is short of `need`:
@@ -383,7 +393,7 @@ class Pattern:
         cell, the shown cell that hides least while covering what it lacks; None when no
         such relation holds a shown cell."""
         best = None
-        for i in self.slots[c]:
+        for i in self.slots(c):
             if room[i] >= need or (best is not None and room[i] >= best[0]):
                 continue
             shown = [x for x in self.cells_of(int(self.slot_rel[i]))
@@ -399,7 +409,7 @@ class Pattern:
         added = []
         groups: dict[int, list[int]] = {}
         for c in narrow:
-            around = [x for e in self.members[c] for x in self.cells_of(e)]
+            around = [x for e in self.members(c) for x in self.cells_of(e)]
             j = self.partner(c, around, need)
             if j is None:  # every neighbour hidden: the shown cells its hidden group touches
                 if c not in groups:  # walked once per group and round
@@ -522,6 +532,9 @@ def _highs() -> highspy.Highs:
     h.setOptionValue("output_flag", False)
     # tiny models solved again and again from the last basis: presolve costs more than it saves
     h.setOptionValue("presolve", "off")
+    # the primal simplex: each push and single solve changes the objective of a model solved
+    # before (about a tenth less time in all than the dual simplex on the measuring world)
+    h.setOptionValue("simplex_strategy", 4)
     return h
 
 
@@ -695,9 +708,11 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
 def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.DataFrame,
                                                                          pd.DataFrame]:
     """Every cell's status (shown, primary, secondary), and the audit of the protected ones.
-    The measures are independent: they are protected on WORKERS threads at once (HiGHS and
-    numpy let go of the GIL while they compute; DuckDB is idle meanwhile), the largest
-    first, and put together in the order of their names."""
+    No relation crosses a calendar year (a quarter's months, a year's quarters and a
+    period's breakdowns are all of one year), so each measure's years are independent: each
+    is protected alone (the measure's pattern is the one it would get whole), on WORKERS
+    threads at once (HiGHS and numpy let go of the GIL while they compute; DuckDB is idle
+    meanwhile), the largest first, and put together in the order of the measures' names."""
     out, audits = [], []
     # a fixed order: the pattern must not depend on the order SQL returned the rows in
     order = {"month": 0, "quarter": 1, "year": 2}
@@ -705,28 +720,36 @@ def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.Data
         ["measure", "_g", "period", "dim", "member"]).drop(columns="_g")
     parts = {str(m): part.reset_index(drop=True)
              for m, part in cells.groupby("measure", sort=True)}
+    # (measure, year) → its rows; a measure with a value below 0 anywhere is signed throughout
+    years = {(m, str(y)): rows for m, part in parts.items()
+             for y, rows in part.groupby(part["period"].str[:4], sort=True).indices.items()}
+    signed = {m: m in SIGNED or bool((part["value"] < 0).any()) for m, part in parts.items()}
 
-    def one(measure: str) -> tuple[tuple[np.ndarray, ...], float]:
+    def one(key: tuple[str, str]) -> tuple[tuple[np.ndarray, ...], float]:
         started = time.perf_counter()
-        return (protect_measure(parts[measure], homes, k, measure in SIGNED),
-                time.perf_counter() - started)
+        measure, rows = key[0], years[key]
+        return (protect_measure(parts[measure].iloc[rows].reset_index(drop=True), homes, k,
+                                signed[measure]), time.perf_counter() - started)
 
     _highs()  # its first instance silences HiGHS's banner: made before the threads
-    largest = sorted(parts, key=lambda m: (-len(parts[m]), m))
+    largest = sorted(years, key=lambda key: (-len(years[key]), key))
     with _phase("protect"), ThreadPoolExecutor(WORKERS) as pool:  # all measures, wall
         done = dict(zip(largest, pool.map(one, largest), strict=True))
     for measure, part in parts.items():
-        (first, hidden, lo, hi, ok), seconds = done[measure]
+        first, hidden = np.zeros(len(part), dtype=bool), np.zeros(len(part), dtype=bool)
+        lo, hi = np.full(len(part), np.nan), np.full(len(part), np.nan)
+        ok, seconds = np.ones(len(part), dtype=bool), 0.0
+        for key in (key for key in years if key[0] == measure):
+            rows = years[key]
+            (first[rows], hidden[rows], lo[rows], hi[rows], ok[rows]), took = done[key]
+            seconds += took
         PHASES.append((f"protect {measure}", seconds))
         part["status"] = np.where(first, "primary", np.where(hidden, "secondary", "shown"))
         out.append(part)
         audits.append(pd.DataFrame({
-            "cell_id": [cell_id(measure, p, d, m) for p, d, m in
-                        zip(part["period"].tolist(), part["dim"].tolist(),
-                            part["member"].tolist(), strict=True)],
-            "measure": measure, "status": part["status"], "value": part["value"],
-            "lo": lo, "hi": hi, "ok": ok,
-        })[hidden])
+            "cell_id": cell_ids(part[hidden]).to_numpy(), "measure": measure,
+            "status": part["status"].to_numpy()[hidden], "value": part["value"].to_numpy()[hidden],
+            "lo": lo[hidden], "hi": hi[hidden], "ok": ok[hidden]}))
     cols = ["measure", "grain", "period", "dim", "member", "value", "people", "top_share",
             "status"]
     result = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=cols)
@@ -744,8 +767,11 @@ def measure_cells(con: duckdb.DuckDBPyConnection,
     """The cells of the `wanted` measures (all by default) in the temporary table
     release_contributions (cells.sql), two measures about the same people at a time (crew
     days and income share their rows)."""
+    # the measures with a part in some row (a column each: contributions.sql)
     present = [m for (m,) in con.execute(
-        "select distinct measure from release_contributions order by 1").fetchall()
+        "select measure from (unpivot (select count(columns(* exclude (month, brand_id, "
+        "channel, role, region, reason, person, people))) from release_contributions) "
+        "on columns(*) into name measure value parts) where parts > 0 order by 1").fetchall()
         if wanted is None or m in set(wanted)]
     by_people: dict[str | None, list[str]] = defaultdict(list)
     for m in present:
@@ -754,19 +780,23 @@ def measure_cells(con: duckdb.DuckDBPyConnection,
              for ms in by_people.values() for i in range(0, len(ms), 2)]
     sql = _sql("cells")
     frames = []
-    for a, b in pairs or [("", "")]:
+    for a, b in pairs:
         with _phase(f"cells {a}" + (f"+{b}" if b else "")):
-            frames.append(con.execute(sql, {"measure": a, "other": b}).df())
+            frames.append(con.execute(sql, {"measure": a, "other": b or a}).df())
+    if not frames:  # no measure: no rows, with the cells' columns and types
+        first = next(m for m in INPUTS if not m.startswith("est_"))
+        frames.append(con.execute(sql, {"measure": first, "other": first}).df().iloc[:0])
     return pd.concat(frames, ignore_index=True)
 
 
 @contextmanager
 def _phase(name: str) -> Iterator[None]:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     try:
         yield
     finally:
         PHASES.append((name, time.perf_counter() - started))
+        CPU[name] = time.process_time() - cpu
 
 
 def _sql(name: str) -> str:
@@ -833,15 +863,18 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
     keep their cells, pattern and audit. Returns the seconds it took (0.0 when kept)."""
     k = config.k_threshold()
     PHASES.clear()
+    CPU.clear()
     with _phase("statistics"):
         release_statistics.rebuild(con, k)  # the release's other tables: at every publish
-    fp = fingerprint(con, models, k)
+    with _phase("fingerprint"):
+        fp = fingerprint(con, models, k)
     if not force and kept == fp:
         _record(con, fp)
         return 0.0
     started = time.perf_counter()
-    inputs = measure_inputs(con, models, k)
-    before = {} if force else _stored_inputs(con)
+    with _phase("inputs"):
+        inputs = measure_inputs(con, models, k)
+        before = {} if force else _stored_inputs(con)
     todo = sorted(m for m in INPUTS if before.get(m) != inputs[m])
     skipped = sorted(set(INPUTS) - set(todo))
     families = {INPUTS[m][0] for m in todo}
@@ -858,25 +891,30 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
                 people=estimates["people"].astype(float))], ignore_index=True)
     finally:
         con.execute("drop table if exists release_contributions")
-    # the home region of every brand with a cell ('unknown' where marts.brands has none)
-    homes = dict(con.execute(
-        "select b.brand_id, coalesce(nullif(h.home_region, ''), 'unknown') "
-        "from (select distinct unnest(?) as brand_id) b "
-        "left join marts.brands h using (brand_id)",
-        [cells.loc[cells["dim"].eq("brand") & cells["member"].notna(), "member"]
-         .unique().tolist()]).fetchall())
-    cells["people"] = cells["people"].astype(float)
-    digests = measure_digests(cells, homes, k)
-    same, statuses, kept_audit = _previous(con, digests)
-    # a measure whose cells are what they were keeps its pattern and audit
-    kept = cells[cells["measure"].isin(same)]
-    kept = kept.assign(status=cell_ids(kept).map(statuses))
-    if kept["status"].isna().any():  # not the cells it was made from after all
-        kept, kept_audit = kept.iloc[:0], kept_audit.iloc[:0]
-    result, audit = protect(cells[~cells["measure"].isin(kept["measure"])], homes, k)
-    if len(kept):
-        result = pd.concat([result, kept], ignore_index=True)
-        audit = pd.concat([audit, kept_audit], ignore_index=True)
+    with _phase("homes"):
+        # the home region of every brand with a cell ('unknown' where marts.brands has none)
+        homes = dict(con.execute(
+            "select b.brand_id, coalesce(nullif(h.home_region, ''), 'unknown') "
+            "from (select distinct unnest(?) as brand_id) b "
+            "left join marts.brands h using (brand_id)",
+            [cells.loc[cells["dim"].eq("brand") & cells["member"].notna(), "member"]
+             .unique().tolist()]).fetchall())
+        cells["people"] = cells["people"].astype(float)
+    with _phase("digests"):
+        digests = measure_digests(cells, homes, k)
+    with _phase("previous"):
+        same, statuses, kept_audit = _previous(con, digests)
+        # a measure whose cells are what they were keeps its pattern and audit
+        kept = cells[cells["measure"].isin(same)]
+        kept = kept.assign(status=cell_ids(kept).map(statuses))
+        if kept["status"].isna().any():  # not the cells it was made from after all
+            kept, kept_audit = kept.iloc[:0], kept_audit.iloc[:0]
+    with _phase("protect call"):
+        result, audit = protect(cells[~cells["measure"].isin(kept["measure"])], homes, k)
+    with _phase("concat"):
+        if len(kept):
+            result = pd.concat([result, kept], ignore_index=True)
+            audit = pd.concat([audit, kept_audit], ignore_index=True)
     if not audit["ok"].all():  # never published: the load fails and nothing is replaced
         bad = audit.loc[~audit["ok"], "cell_id"].iloc[0]
         raise UserError(f"the public release's audit failed: cell {bad} keeps a range "
@@ -887,7 +925,9 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
     _record(con, fp)
     if os.environ.get("TWINIMPACT_TIMING") == "1":  # the bench's profile of the release
         for name, seconds in PHASES:
-            print(f"timing release/{name}: {seconds:.2f}s wall", file=sys.stderr, flush=True)
+            cpu = f", {CPU[name]:.2f}s CPU" if name in CPU else ""
+            print(f"timing release/{name}: {seconds:.2f}s wall{cpu}", file=sys.stderr,
+                  flush=True)
     return time.perf_counter() - started
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import audit, config
+from etl import config
 from etl.errors import UserError
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
@@ -95,6 +95,8 @@ def private_copy(db: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyCo
     try:
         configure(con, db.parent / (private.name + ".spill"))
         yield con
+        from etl import audit  # (pandas: not before a writer needs it)
+
         audit.fold(con, db)  # sign-ins/uploads/exports since the last publish → meta.audit
         con.execute("checkpoint")
         con.close()

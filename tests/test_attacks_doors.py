@@ -309,7 +309,8 @@ def test_one_escaping_function():
     assert ui.plain("[a](http://x) *b* <i>") == "\\[a\\]\\(http\\:\u2060\\/\\/x\\) \\*b\\* \\<i\\>"
     # bare addresses: Streamlit links them after parsing, so a word joiner breaks them
     assert ui.plain("www.evil.example") == "www\u2060\\.evil\\.example"
-    assert ui.plain("jane.doe@example.com") == "jane\\.doe\\@example\\.com"
+    # an e-mail address (a contact in the data): shown, never a mailto: link
+    assert ui.plain("jane.doe@example.com") == "jane\\.doe\\@\u2060example\\.com"
 
 
 # ---- 5. a brand user never sees another brand's id, file or row count ----------------------

@@ -81,17 +81,18 @@ def test_a_permalink_reproduces_its_filters(server, page):
 
 
 def test_no_link_from_a_url_value_in_a_warning(server, page):
-    """A URL value quoted in a warning (Markdown link, image, bare address) draws
+    """A URL value quoted in a warning (Markdown link, image, bare or e-mail address) draws
     as text: the page, also /embed inside an iframe, holds no link or image pointing at it."""
     base, _, _ = server
     evil = ("[Click here](https://evil.example/login),![i](https://evil.example/i.png),"
-            "https://evil.example/bare,www.evil.example")
+            "https://evil.example/bare,www.evil.example,jane.doe@evil.example")
     for path in ("embed?chart=displacement-shoot-days&", "displacement?", "employment?source=x&"):
         page.goto(f"{base}/{path}brand={evil}")
         _wait_rendered(page) if not path.startswith("embed") else page.wait_for_selector(
             "[data-testid=stAlert]")
         expect(page.locator("[data-testid=stAlert]").first).to_contain_text("evil.example")
-        assert page.locator("a[href*='evil'], img[src*='evil']").count() == 0, path
+        assert page.locator("a[href*='evil'], img[src*='evil'], a[href^='mailto']"
+                            ).count() == 0, path
 
 
 def test_a_load_while_open_shows_after_reload(server, page):

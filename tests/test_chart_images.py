@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from dashboard_fixture import build
 
-from dashboard import export, figures, labels
+from dashboard import export, figures, labels, public
 from dashboard.audience import Audience
 from dashboard.filters import Filters
 from etl import cli
@@ -80,6 +80,11 @@ def test_images_and_embeds_are_always_public(tiny_db):
     assert r.built.shown["displaced_crew_days"].isna().all()
     assert set(r.built.shown["suppressed"]) == {"suppressed: fewer than 7 people"}
     assert "cells of fewer than 7 people suppressed" in r.source_line()
+    # k = 7 is stricter than the release's 5: the per-query layer served it, not the release
+    assert public.RELEASE_SOURCE not in r.source_line()
+    assert public.RELEASE_SOURCE in figures.render(
+        tiny_db, "displacement-crew-by-role", Filters(from_month="2025-01", to_month="2025-06"),
+        Audience(role="public", k=5)).source_line()
     # the survey's three stylists are hidden, the 120 photographers shown
     r = figures.render(tiny_db, "employment-survey", Filters(), Audience(role="public", k=5))
     got = r.built.shown.set_index("role")["employed"].to_dict()

@@ -174,9 +174,11 @@ def test_public_mode_hides_every_small_figure_on_every_page_report_and_download(
     findings = next(md.value for md in overview.markdown if md.value.startswith("- "))
     # the consent totals are hidden with the twin images (see above), and 1 model is behind
     # the unlicensed ones
-    assert "Consent figures for the twin images in 2025-01 to 2025-12: suppressed" in findings
+    assert ("Consent figures for the twin images in 2025 (data up to 2025-06 only): "
+            "suppressed") in findings
     assert "of twin images were used without a valid licence" not in findings
-    assert "Models' income from shoots and twins in 2025-01 to 2025-12: suppressed" in findings
+    assert ("Models' income from shoots and twins in 2025 (data up to 2025-06 only): "
+            "suppressed") in findings
     consent, files = shown["consent"]
     m = {x.label: x.value for x in consent.metric}
     # six models behind the twin images, but one behind the unlicensed, the unwatermarked and

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from loadkit import TODAY, fresh_db, load, open_con, row, write
 
 from etl import warehouse
@@ -176,6 +178,45 @@ def test_lines_are_file_lines_with_blank_lines_and_values_holding_line_breaks(tm
             (11, "usage_id: key 'U5' appears 2 times in this file; all its rows are "
                  "quarantined", "U5"),
         ]
+
+
+def test_record_lines_of_a_windows_file_with_a_bom_come_from_its_bytes(tmp_path):
+    # worked by hand: \r\n line breaks, a BOM, blank lines, a quoted value holding \r\n
+    # and an escaped quote; lines: 1 header, 2 a, 3 blank, 4-5 b (its value spans two
+    # lines), 6 blank, 7 c, then a trailing blank line
+    text = ('\ufeffid,note\r\na,x\r\n\r\nb,"two\r\nlines, ""quoted"""\r\n\r\n'
+            'c,"",\r\n\r\n')
+    f = tmp_path / "windows.csv"
+    f.write_bytes(text.encode())
+    from etl.sources import readers
+    from etl.sources.files import SourceFile
+    sf = SourceFile(f, "csv")
+    assert list(readers._record_lines_by_bytes(f, ",")) == [2, 4, 7]
+    assert list(readers.record_lines(sf)) == list(readers._record_lines_by_csv(sf))
+
+
+_PIECES = ["a", "", " ", '"q"', '"a""b"', '"l\nm"', '"l\r\nm"', '""', 'a"b', '"a" ', ' "a"',
+           "é", "\r", '"', '"""x"""', '"x\n\ny"']
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.one_of(st.just(""), st.lists(st.sampled_from(_PIECES), min_size=1,
+                                                      max_size=4).map(";".join)),
+                      min_size=1, max_size=8),
+       newline=st.sampled_from(["\n", "\r\n", "\r"]), end=st.sampled_from(["", "\n", "\n\n"]),
+       bom=st.booleans())
+def test_record_lines_from_bytes_are_the_csv_modules_or_none(tmp_path, lines, newline, end,
+                                                              bom):
+    # the byte scan answers only where it agrees with the csv module, line for line
+    from etl.sources import readers
+    from etl.sources.files import SourceFile
+    f = tmp_path / "t.csv"
+    f.write_bytes((("\ufeff" if bom else "") + newline.join(lines) + end).encode())
+    fast = readers._record_lines_by_bytes(f, ";")
+    if fast is not None:
+        assert list(fast) == list(readers._record_lines_by_csv(SourceFile(f, "csv",
+                                                                          delimiter=";")))
 
 
 def test_a_plain_file_with_trailing_blank_lines_keeps_rowid_lines(tmp_path):

@@ -374,3 +374,38 @@ def test_a_brand_page_reads_the_industry_from_the_release(world, monkeypatch, re
     assert {"release.cells", "release.statistics", "marts.crew_impact_monthly"} <= read
     assert "marts.model_income_monthly" not in read
     assert metric(at, "Models' income from twins")[0] == "–"
+
+
+# ---- what a public figure says about itself ----------------------------------------------
+
+def test_public_captions_say_the_figures_are_the_releases(world, monkeypatch):
+    """Every figure's source line in public mode adds that its numbers come through the
+    release; a union user's (the marts, unsuppressed) does not. The findings name the
+    release period (`In 2025`), not its months."""
+    at = page("overview", world, monkeypatch)
+    sources = [c.value for c in at.caption if c.value.startswith("**Source:**")]
+    assert sources and all(ui.plain(public.RELEASE_SOURCE) in s for s in sources)
+    assert any(m.value.startswith("- In 2025 brands booked 96 shoot days") for m in at.markdown)
+    from dashboard import signin
+
+    monkeypatch.setattr(signin, "audience", lambda: Audience(role="union", k=None))
+    at = page("overview", world, monkeypatch, **{"from": "2025-01", "to": "2025-12"})
+    sources = [c.value for c in at.caption if c.value.startswith("**Source:**")]
+    assert sources and not any(ui.plain(public.RELEASE_SOURCE) in s for s in sources)
+
+
+@pytest.mark.parametrize(("start", "end", "text"), [
+    ("2025-01", "2025-12", "2025 (data up to 2025-06 only)"),
+    ("2025-04", "2025-06", "2025-Q2"),
+    ("2025-06", "2025-06", "2025-06"),
+    ("2024-07", "2025-06", "2024-07 to 2025-06 (data from 2024-09 only)"),
+    ("2024-01", "2025-12", "2024-01 to 2025-12 (data from 2024-09 and up to 2025-06 only)"),
+    ("2025-02", "2025-05", "2025-02 to 2025-05"),
+    (None, None, "the whole period"),
+])
+def test_a_period_in_a_sentence_says_where_the_data_stops(start, end, text):
+    """Data 2024-09..2025-06: a year the data covers half of never reads as a whole year."""
+    months = tuple(f"{y}-{m:02d}" for y, ms in ((2024, range(9, 13)), (2025, range(1, 7)))
+                   for m in ms)
+    assert ui.period_text(Filters(from_month=start, to_month=end),
+                          filters.Known(months=months)) == text

@@ -451,12 +451,15 @@ def test_random_worlds_leave_no_narrow_range(rows, k):
     """On random small worlds, the release's own SQL and pattern leave no protected cell,
     primary or secondary, a range narrower than ±50% under the independent LP."""
     con = duckdb.connect()
+    # contributions.sql's layout: the keys, then a column per measure
     con.execute("create temp table release_contributions (month date, brand_id varchar, "
                 "channel varchar, role varchar, person integer, people varchar, "
-                "measure varchar, value double, region varchar, reason varchar)")
+                "reason varchar, region varchar, "
+                + ", ".join(f"{m} double" for m in release.INPUTS if not m.startswith("est_"))
+                + ")")
     homes = {"A": "GB", "B": "GB", "C": "FR"}
-    con.executemany("insert into release_contributions values (?, ?, ?, null, ?, 'models', "
-                    "'twin_images', ?, ?, null)",
+    con.executemany("insert into release_contributions (month, brand_id, channel, person, "
+                    "people, twin_images, region) values (?, ?, ?, ?, 'models', ?, ?)",
                     [[m, b, ch, p, v, homes[b]] for m, b, ch, p, v in rows])
     cells = release.measure_cells(con)
     con.close()

@@ -59,7 +59,7 @@ unapplied = {name: text for name, text in (("crew", _across(CREW)),
                                            ("income", _across(INCOME)),
                                            ("consent", _across(CONSENT))) if text}
 sentences = findings.sentences(halves, disp, crew, top_role, income, consent,
-                               ui.period_label(ctx.hf), currency=ctx.currency,
+                               ui.period_text(ctx.hf, ctx.known), currency=ctx.currency,
                                unapplied=unapplied,
                                estimate=ui.plain(interval.sentence(
                                    estimate, year, channel_filtered=bool(f.channel)) or ""))

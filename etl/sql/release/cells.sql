@@ -7,73 +7,75 @@
 -- unlicensed images a reason). Each
 -- person's part is summed once per month and breakdown, then rolled up to quarters and the
 -- quarters to years (each breakdown a plain group-by: no row is copied for breakdowns it
--- lacks; a year sums a person's few quarters, not their months). Run
--- for two measures at a time ($measure, $other; $other '' for none), each a column of the
--- same person-parts: crew days and crew income are the same people's rows, so one pass
--- serves both; two measures' person-parts at a time stay within the memory limit on
--- millions of uses.
-with contributions as not materialized (
-    select * from release_contributions where measure in ($measure, $other)
+-- lacks; a year sums a person's few quarters, not their months); periods are dates until
+-- the cells are made (a period's text is written once per cell, not once per part). Run
+-- for two measures at a time ($measure, $other), each a column of the same person-parts
+-- (`pair` picks the two columns of contributions.sql by name): crew days and crew
+-- income are the same people's rows, so one pass serves both; two measures' person-parts at
+-- a time stay within the memory limit on millions of uses.
+-- the two measures' columns of the contributions (a: $measure, b: $other; a measure alone
+-- comes with $other = $measure, whose copy is left out at the end)
+with pair as not materialized (
+    select month, brand_id, channel, role, region, reason, person, people,
+        columns('^' || $measure || '$') as a,
+        columns('^' || $other || '$') as b
+    from release_contributions
+),
+
+-- the rows with a part of either (a family's measures share their rows)
+contributions as not materialized (
+    select * from pair where a is not null or b is not null
 ),
 
 month_parts as (
-    select people, month, 'all' as dim, '' as member, person,
-        sum(value) filter (where measure = $measure) as a,
-        sum(value) filter (where measure = $other) as b
+    select month, 'all' as dim, '' as member, person,
+        sum(a) as a, sum(b) as b
     from contributions group by all
     union all
-    select people, month, 'brand', brand_id, person,
-        sum(value) filter (where measure = $measure),
-        sum(value) filter (where measure = $other)
+    select month, 'brand', brand_id, person,
+        sum(a), sum(b)
     from contributions group by all
     union all
-    select people, month, 'channel', channel, person,
-        sum(value) filter (where measure = $measure),
-        sum(value) filter (where measure = $other)
+    select month, 'channel', channel, person,
+        sum(a), sum(b)
     from contributions where channel is not null group by all
     union all
-    select people, month, 'role', role, person,
-        sum(value) filter (where measure = $measure),
-        sum(value) filter (where measure = $other)
+    select month, 'role', role, person,
+        sum(a), sum(b)
     from contributions where role is not null group by all
     union all
-    select people, month, 'region', region, person,
-        sum(value) filter (where measure = $measure),
-        sum(value) filter (where measure = $other)
+    select month, 'region', region, person,
+        sum(a), sum(b)
     from contributions group by all
     union all
-    select people, month, 'reason', reason, person,
-        sum(value) filter (where measure = $measure),
-        sum(value) filter (where measure = $other)
+    select month, 'reason', reason, person,
+        sum(a), sum(b)
     from contributions where reason is not null group by all
 ),
 
 quarter_parts as (
-    select people, year(month) as year, quarter(month) as quarter, dim, member, person,
+    select date_trunc('quarter', month) as start, dim, member, person,
         sum(a) as a, sum(b) as b
     from month_parts group by all
 ),
 
 parts as (
-    select people, 'month' as grain, strftime(month, '%Y-%m') as period, dim, member,
-        person, a, b
+    select 'month' as grain, month as start, dim, member, person, a, b
     from month_parts
     union all
-    select people, 'quarter', year::varchar || '-Q' || quarter::varchar,
-        dim, member, person, a, b
+    select 'quarter', start, dim, member, person, a, b
     from quarter_parts
     union all
-    select people, 'year', year::varchar, dim, member, person, sum(a), sum(b)
-    from quarter_parts group by people, year, dim, member, person
+    select 'year', date_trunc('year', start), dim, member, person, sum(a), sum(b)
+    from quarter_parts group by all
 ),
 
 cells as (
     select
         grain,
-        period,
+        start,
         dim,
         member,
-        any_value(people) is not null as about_people,
         sum(a) as a_value,
         count(person) filter (where a <> 0) as a_people,
         max(abs(a)) / nullif(sum(abs(a)), 0) as a_top,
@@ -81,21 +83,35 @@ cells as (
         count(person) filter (where b <> 0) as b_people,
         max(abs(b)) / nullif(sum(abs(b)), 0) as b_top
     from parts
-    group by people, grain, period, dim, member
+    group by grain, start, dim, member
+),
+
+about as (
+    select bool_or(people is not null) as about_people from contributions
+),
+
+periods as (
+    select cells.*, about.about_people,
+        case grain
+            when 'month' then strftime(start, '%Y-%m')
+            when 'quarter' then year(start)::varchar || '-Q' || quarter(start)::varchar
+            else year(start)::varchar
+        end as period
+    from cells cross join about
 ),
 
 final as (
     select $measure as measure, grain, period, dim, member, a_value as value,
         case when about_people then a_people end as people,
         case when about_people then a_top end as top_share
-    from cells
+    from periods
     where a_value is not null
     union all
     select $other, grain, period, dim, member, b_value,
         case when about_people then b_people end,
         case when about_people then b_top end
-    from cells
-    where b_value is not null
+    from periods
+    where b_value is not null and $other <> $measure
 )
 
 select * from final

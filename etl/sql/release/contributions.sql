@@ -1,7 +1,8 @@
--- grain: one row per measure × month × brand_id × channel × role × reason × person (person null for measures about no people)
+-- grain: one row per month × brand_id × channel × role × reason × person (person null for measures about no people), each measure a column
 -- What every cell of the public release is made of: each person's part of each additive
 -- measure, by month and by the breakdowns the release publishes (brand, channel, role, the
--- brand's home region). people: 'models' (the twin's model: twin images, their unlicensed,
+-- brand's home region), one column per measure (null where the row has no part of it, or a
+-- part of zero). people: 'models' (the twin's model: twin images, their unlicensed,
 -- unwatermarked and undisclosed parts, twin fees = the models' twin income, and the
 -- substitution bound on displaced shoot days, shared out by twin images), 'crew' (crew
 -- members on known, non-cancelled bookings: crew days and income — models' own shoot work
@@ -9,13 +10,16 @@
 -- month, brand and role; a displaced figure without crew that month has a null person), or
 -- null (shoot days, shoot images, days cancelled for a twin and the DiD shortfall are
 -- brands' figures, not people's: CONTRACT §6). reason: why no valid licence covered an
--- unlicensed image (the unlicensed images are split by it, so the release's reason cells add
--- up to the measure's total; null for every other measure). Built as a temporary table by
--- etl/release.py: it holds person numbers and never enters the release. $models, $crew,
--- $displaced and $shoots: whether to build the models' measures, the crew's (crew_days,
--- crew_income), the crew figures displaced and the brands' shoot figures: a publish builds
--- only the families whose inputs changed (etl/release.py, measure_inputs). The crew's parts
--- come per person from staging.int_crew_people, which a twin-usage load leaves as it was.
+-- unlicensed image (the unlicensed images are split by it, on rows of their own, so the
+-- release's reason cells add up to the measure's total; null on every other row). Built as a
+-- temporary table by etl/release.py: it holds person numbers and never enters the release.
+-- $models, $crew, $displaced and $shoots: whether to build the models' measures, the crew's
+-- (crew_days, crew_income), the crew figures displaced and the brands' shoot figures: a
+-- publish builds only the families whose inputs changed (etl/release.py, measure_inputs).
+-- The crew's parts come per person from staging.int_crew_people and the displaced figures'
+-- shares from staging.int_crew_day_shares, which a twin-usage load leaves as they were. A
+-- family's measures share their rows (no row per measure): cells.sql reads two columns at
+-- a time.
 with cube as not materialized (
     select * from staging.int_usage_cube where $models
 ),
@@ -46,37 +50,30 @@ twin as (
     group by all
 ),
 
-twin_long as (
-    select month, brand_id, channel, null::varchar as role, person, 'models' as people,
-        measure, value
+-- the twin measures, and the substitution bound of a brand × month × channel shared by its
+-- models' twin images
+twin_wide as (
+    select twin.month, twin.brand_id, twin.channel, twin.person, 'models' as people,
+        twin.twin_images, twin.unwatermarked_images, twin.undisclosed_images, twin.twin_fees,
+        case when shoots.displaced_shoot_days_upper <> 0 then
+            shoots.displaced_shoot_days_upper * twin.twin_images
+                / sum(twin.twin_images) over (
+                    partition by twin.month, twin.brand_id, twin.channel)
+        end as displaced_days_upper
     from twin
-    unpivot (value for measure in (twin_images, unwatermarked_images, undisclosed_images,
-                                   twin_fees))
+    left join shoots using (month, brand_id, channel)
 ),
 
 -- unlicensed images by reason (consent codes as staging.int_usage_classified numbers them)
-unlicensed_long as (
-    select cube.month, cube.brand_id, cube.channel, null::varchar as role,
-        numbers.person_no as person, 'models' as people, 'unlicensed_images' as measure,
-        sum(cube.assets)::double as value,
+unlicensed_wide as (
+    select cube.month, cube.brand_id, cube.channel, numbers.person_no as person,
+        'models' as people, sum(cube.assets)::double as unlicensed_images,
         ['out_of_scope', 'expired', 'not_yet_valid', 'revoked', 'no_licence', 'no_licence',
          'unknown_licence'][cube.consent_code] as reason
     from cube
     inner join numbers using (twin_id)
     where cube.consent_code > 0
     group by all
-),
-
--- the substitution bound of a brand × month × channel, shared by its models' twin images
-upper_long as (
-    select twin.month, twin.brand_id, twin.channel, null::varchar as role, twin.person,
-        'models' as people, 'displaced_days_upper' as measure,
-        shoots.displaced_shoot_days_upper * twin.twin_images
-            / sum(twin.twin_images) over (partition by twin.month, twin.brand_id, twin.channel)
-            as value
-    from twin
-    inner join shoots using (month, brand_id, channel)
-    where shoots.displaced_shoot_days_upper <> 0
 ),
 
 -- the known, not cancelled bookings' crew: each person's days and income per month × brand
@@ -87,11 +84,10 @@ crew_person as not materialized (
     from staging.int_crew_people
 ),
 
-crew_long as (
-    select month, brand_id, null::varchar as channel, role, person, 'crew' as people,
-        measure, value
-    from (select * from crew_person where $crew)
-    unpivot (value for measure in (crew_days, crew_income))
+crew_wide as (
+    select month, brand_id, role, person, 'crew' as people, crew_days, crew_income
+    from crew_person
+    where $crew
 ),
 
 -- the crew figures displaced of a brand × month × role, shared by that month's crew days
@@ -101,62 +97,63 @@ impact as (
     where (displaced_crew_days <> 0 or displaced_crew_income <> 0) and $displaced
 ),
 
+-- (each person's share of the month × brand × role's crew days: staging.int_crew_day_shares,
+-- which a twin-usage load keeps; the whole figure where there is no crew or no crew days)
 displaced_person as (
-    select impact.month, impact.brand_id, impact.role, crew_person.person,
-        impact.displaced_crew_days * coalesce(crew_person.crew_days
-            / nullif(sum(crew_person.crew_days) over (
-                partition by impact.month, impact.brand_id, impact.role), 0), 1)
-            as displaced_crew_days,
-        impact.displaced_crew_income * coalesce(crew_person.crew_days
-            / nullif(sum(crew_person.crew_days) over (
-                partition by impact.month, impact.brand_id, impact.role), 0), 1)
-            as displaced_crew_income
+    select impact.month, impact.brand_id, impact.role, shares.person,
+        impact.displaced_crew_days * coalesce(shares.share, 1) as displaced_crew_days,
+        impact.displaced_crew_income * coalesce(shares.share, 1) as displaced_crew_income
     from impact
-    left join crew_person using (month, brand_id, role)
+    left join staging.int_crew_day_shares as shares using (month, brand_id, role)
 ),
 
-displaced_long as (
-    select month, brand_id, null::varchar as channel, role, person, 'crew' as people,
-        measure, value
-    from displaced_person
-    unpivot (value for measure in (displaced_crew_days, displaced_crew_income))
+displaced_wide as (
+    select *, 'crew' as people from displaced_person
 ),
 
-shoot_long as (
-    select month, brand_id, channel, null::varchar as role, null::integer as person,
-        null::varchar as people, measure, value
-    from (
-        select month, brand_id, channel, sum(shoot_days)::double as shoot_days,
-            sum(shoot_assets)::double as shoot_images,
-            sum(cancelled_for_twin_days)::double as cancelled_days,
-            sum(displaced_shoot_days_did)::double as displaced_days_did
-        from shoots
-        where $shoots
-        group by all
-    )
-    unpivot (value for measure in (shoot_days, shoot_images, cancelled_days,
-                                   displaced_days_did))
+shoot_wide as (
+    select month, brand_id, channel, sum(shoot_days)::double as shoot_days,
+        sum(shoot_assets)::double as shoot_images,
+        sum(cancelled_for_twin_days)::double as cancelled_days,
+        sum(displaced_shoot_days_did)::double as displaced_days_did
+    from shoots
+    where $shoots
+    group by all
 ),
 
 unioned as (
-    select * from twin_long
+    select * from twin_wide
     union all by name
-    select * from unlicensed_long
+    select * from unlicensed_wide
     union all by name
-    select * from upper_long
+    select * from crew_wide
     union all by name
-    select * from crew_long
+    select * from displaced_wide
     union all by name
-    select * from displaced_long
-    union all by name
-    select * from shoot_long
+    select * from shoot_wide
 ),
 
 final as (
-    select unioned.*, coalesce(homes.region, 'unknown') as region
+    select unioned.month, unioned.brand_id, unioned.channel::varchar as channel,
+        unioned.role::varchar as role, unioned.person::integer as person,
+        unioned.people::varchar as people, unioned.reason::varchar as reason,
+        coalesce(homes.region, 'unknown') as region,
+        nullif(unioned.twin_images, 0) as twin_images,
+        nullif(unioned.unlicensed_images, 0) as unlicensed_images,
+        nullif(unioned.unwatermarked_images, 0) as unwatermarked_images,
+        nullif(unioned.undisclosed_images, 0) as undisclosed_images,
+        nullif(unioned.twin_fees, 0) as twin_fees,
+        nullif(unioned.displaced_days_upper, 0) as displaced_days_upper,
+        nullif(unioned.crew_days, 0) as crew_days,
+        nullif(unioned.crew_income, 0) as crew_income,
+        nullif(unioned.displaced_crew_days, 0) as displaced_crew_days,
+        nullif(unioned.displaced_crew_income, 0) as displaced_crew_income,
+        nullif(unioned.shoot_days, 0) as shoot_days,
+        nullif(unioned.shoot_images, 0) as shoot_images,
+        nullif(unioned.cancelled_days, 0) as cancelled_days,
+        nullif(unioned.displaced_days_did, 0) as displaced_days_did
     from unioned
     left join homes using (brand_id)
-    where unioned.value <> 0
 )
 
 select * from final

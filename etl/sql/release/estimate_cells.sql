@@ -21,37 +21,34 @@ brand_rows as (
     select * from long where scope <> 'ALL'
 ),
 
--- each crew member's days and income (the crew's contributions, contributions.sql)
+-- each crew member's days and income per year and brand (the crew's contributions,
+-- contributions.sql, summed by staging.int_crew_people_yearly)
 observed as (
-    select year(month) as year, brand_id, person, measure, value
-    from (
-        select month, brand_id, person, crew_days::double as crew_days,
-            crew_income::double as crew_income
-        from staging.int_crew_people
-    )
-    unpivot (value for measure in (crew_days, crew_income))
-    where value <> 0
+    select year, brand_id, person, measure, value
+    from staging.int_crew_people_yearly
 ),
 
-behind as (
-    -- each estimate's brands: the brand itself, or for ALL every brand with an estimate
-    select brand_rows.measure, brand_rows.year, brand_rows.scope, brand_rows.scope as brand_id
+-- each estimate's crew members and their parts: a brand's are its own rows of the yearly
+-- table (one per person); ALL's each person's rows summed over the brands it sums (every
+-- brand with an estimate other than zero)
+per_person as (
+    select brand_rows.measure, brand_rows.year, brand_rows.scope, observed.person,
+        observed.value as part
     from brand_rows
+    inner join observed
+        on observed.year = brand_rows.year
+        and observed.brand_id = brand_rows.scope
+        and observed.measure = replace(brand_rows.measure, 'est_', '')
     where brand_rows.value <> 0
     union all
-    select brand_rows.measure, brand_rows.year, 'ALL', brand_rows.scope
+    select brand_rows.measure, brand_rows.year, 'ALL', observed.person, sum(observed.value)
     from brand_rows
-    where brand_rows.value <> 0
-),
-
-per_person as (
-    select behind.measure, behind.year, behind.scope, observed.person, sum(observed.value) as part
-    from behind
     inner join observed
-        on observed.year = behind.year
-        and observed.brand_id = behind.brand_id
-        and observed.measure = replace(behind.measure, 'est_', '')
-    group by all
+        on observed.year = brand_rows.year
+        and observed.brand_id = brand_rows.scope
+        and observed.measure = replace(brand_rows.measure, 'est_', '')
+    where brand_rows.value <> 0
+    group by brand_rows.measure, brand_rows.year, observed.person
 ),
 
 people as (
