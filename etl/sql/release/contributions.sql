@@ -64,7 +64,7 @@ twin_wide as (
     left join shoots using (month, brand_id, channel)
 ),
 
--- unlicensed images by reason (consent codes as staging.int_usage_classified numbers them)
+-- unlicensed images by reason (consent codes as staging.int_usage_cube numbers them)
 unlicensed_wide as (
     select cube.month, cube.brand_id, cube.channel, numbers.person_no as person,
         'models' as people, sum(cube.assets)::double as unlicensed_images,
