@@ -7,8 +7,11 @@
 -- unlicensed images a reason). Each
 -- person's part is summed once per month and breakdown, then rolled up to quarters and the
 -- quarters to years (each breakdown a plain group-by: no row is copied for breakdowns it
--- lacks; a year sums a person's few quarters, not their months); periods are dates until
--- the cells are made (a period's text is written once per cell, not once per part). Run
+-- lacks; a year sums a person's few quarters, not their months). Until the cells are made,
+-- a period is its first month's number (year × 12 + month − 1: a quarter starts at m − m % 3,
+-- a year at m − m % 12), and grains (0 month, 1 quarter, 2 year) and dims (0 all, 1 brand,
+-- 2 channel, 3 role, 4 region, 5 reason) are numbers: grouping by small integers, not dates
+-- and text, and a period's text is written once per cell, not once per part. Run
 -- for two measures at a time ($measure, $other), each a column of the same person-parts
 -- (`pair` picks the two columns of contributions.sql by name): crew days and crew
 -- income are the same people's rows, so one pass serves both; two measures' person-parts at
@@ -16,7 +19,8 @@
 -- the two measures' columns of the contributions (a: $measure, b: $other; a measure alone
 -- comes with $other = $measure, whose copy is left out at the end)
 with pair as not materialized (
-    select month, brand_id, channel, role, region, reason, person, people,
+    select year(month) * 12 + month(month) - 1 as m, brand_id, channel, role, region, reason,
+        person, people,
         columns('^' || $measure || '$') as a,
         columns('^' || $other || '$') as b
     from release_contributions
@@ -28,54 +32,50 @@ contributions as not materialized (
 ),
 
 month_parts as (
-    select month, 'all' as dim, '' as member, person,
+    select m, 0 as dim, '' as member, person,
         sum(a) as a, sum(b) as b
     from contributions group by all
     union all
-    select month, 'brand', brand_id, person,
+    select m, 1, brand_id, person,
         sum(a), sum(b)
     from contributions group by all
     union all
-    select month, 'channel', channel, person,
+    select m, 2, channel, person,
         sum(a), sum(b)
     from contributions where channel is not null group by all
     union all
-    select month, 'role', role, person,
+    select m, 3, role, person,
         sum(a), sum(b)
     from contributions where role is not null group by all
     union all
-    select month, 'region', region, person,
+    select m, 4, region, person,
         sum(a), sum(b)
     from contributions group by all
     union all
-    select month, 'reason', reason, person,
+    select m, 5, reason, person,
         sum(a), sum(b)
     from contributions where reason is not null group by all
 ),
 
 quarter_parts as (
-    select date_trunc('quarter', month) as start, dim, member, person,
+    select m - m % 3 as m, dim, member, person,
         sum(a) as a, sum(b) as b
     from month_parts group by all
 ),
 
 parts as (
-    select 'month' as grain, month as start, dim, member, person, a, b
+    select 0 as grain, m, dim, member, person, a, b
     from month_parts
     union all
-    select 'quarter', start, dim, member, person, a, b
+    select 1, m, dim, member, person, a, b
     from quarter_parts
     union all
-    select 'year', date_trunc('year', start), dim, member, person, sum(a), sum(b)
+    select 2, m - m % 12, dim, member, person, sum(a), sum(b)
     from quarter_parts group by all
 ),
 
 cells as (
-    select
-        grain,
-        start,
-        dim,
-        member,
+    select grain, m, dim, member,
         sum(a) as a_value,
         count(person) filter (where a <> 0) as a_people,
         max(abs(a)) / nullif(sum(abs(a)), 0) as a_top,
@@ -83,7 +83,7 @@ cells as (
         count(person) filter (where b <> 0) as b_people,
         max(abs(b)) / nullif(sum(abs(b)), 0) as b_top
     from parts
-    group by grain, start, dim, member
+    group by grain, m, dim, member
 ),
 
 about as (
@@ -91,11 +91,14 @@ about as (
 ),
 
 periods as (
-    select cells.*, about.about_people,
+    select cells.* replace (
+            ['month', 'quarter', 'year'][grain + 1] as grain,
+            ['all', 'brand', 'channel', 'role', 'region', 'reason'][dim + 1] as dim),
+        about.about_people,
         case grain
-            when 'month' then strftime(start, '%Y-%m')
-            when 'quarter' then year(start)::varchar || '-Q' || quarter(start)::varchar
-            else year(start)::varchar
+            when 0 then printf('%04d-%02d', m // 12, m % 12 + 1)
+            when 1 then (m // 12)::varchar || '-Q' || (m % 12 // 3 + 1)::varchar
+            else (m // 12)::varchar
         end as period
     from cells cross join about
 ),
