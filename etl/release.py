@@ -44,6 +44,8 @@ import duckdb
 import highspy
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl import config, release_statistics
 from etl.errors import UserError
@@ -125,10 +127,18 @@ def quarter_of(month: str) -> str:
 
 
 def cell_ids(cells: pd.DataFrame) -> pd.Series:
-    """cell_id of every row of a frame with columns measure, period, dim and member."""
-    dim = cells["dim"].astype(str)
-    return (cells["measure"].astype(str) + ":" + cells["period"].astype(str) + ":" + dim
-            + np.where(dim.ne("all"), "=" + cells["member"].astype(str), ""))
+    """cell_id of every row of a frame with columns measure, period, dim and member (in
+    Arrow: a third of the time of pandas' string sums at 10M)."""
+    measure, period, dim, member = (pa.array(cells[c], type=pa.large_string())
+                                    for c in ("measure", "period", "dim", "member"))
+
+    def text(s: str) -> pa.Scalar:
+        return pa.scalar(s, pa.large_string())
+
+    join = pc.binary_join_element_wise
+    tail = pc.if_else(pc.equal(dim, text("all")), text(""), join(text("="), member, text("")))
+    return pd.Series(join(measure, period, join(dim, tail, text("")), text(":")),
+                     index=cells.index, dtype="str")
 
 
 # ---------------------------------------------------------------- relations
@@ -713,49 +723,44 @@ def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.Data
     is protected alone (the measure's pattern is the one it would get whole), on WORKERS
     threads at once (HiGHS and numpy let go of the GIL while they compute; DuckDB is idle
     meanwhile), the largest first, and put together in the order of the measures' names."""
-    out, audits = [], []
     # a fixed order: the pattern must not depend on the order SQL returned the rows in
-    order = {"month": 0, "quarter": 1, "year": 2}
-    cells = cells.assign(_g=cells["grain"].map(order)).sort_values(
-        ["measure", "_g", "period", "dim", "member"]).drop(columns="_g")
-    parts = {str(m): part.reset_index(drop=True)
-             for m, part in cells.groupby("measure", sort=True)}
+    # (month < quarter < year as words too)
+    keys = ["measure", "grain", "period", "dim", "member"]
+    rows = pc.sort_indices(pa.table({c: pa.array(cells[c], type=pa.large_string())
+                                     for c in keys}), [(c, "ascending") for c in keys])
+    cells = cells.iloc[rows.to_numpy()].reset_index(drop=True)
+    measures = cells["measure"].to_numpy()
     # (measure, year) → its rows; a measure with a value below 0 anywhere is signed throughout
-    years = {(m, str(y)): rows for m, part in parts.items()
-             for y, rows in part.groupby(part["period"].str[:4], sort=True).indices.items()}
-    signed = {m: m in SIGNED or bool((part["value"] < 0).any()) for m, part in parts.items()}
+    years = {(str(m), str(y)): rows for (m, y), rows in
+             cells.groupby([measures, cells["period"].str[:4].to_numpy()], sort=True)
+             .indices.items()}
+    below = measures[cells["value"].to_numpy(dtype=float) < 0]
+    signed = {m: m in SIGNED or m in set(below.tolist()) for m, _ in years}
 
     def one(key: tuple[str, str]) -> tuple[tuple[np.ndarray, ...], float]:
         started = time.perf_counter()
-        measure, rows = key[0], years[key]
-        return (protect_measure(parts[measure].iloc[rows].reset_index(drop=True), homes, k,
-                                signed[measure]), time.perf_counter() - started)
+        return (protect_measure(cells.iloc[years[key]].reset_index(drop=True), homes, k,
+                                signed[key[0]]), time.perf_counter() - started)
 
     _highs()  # its first instance silences HiGHS's banner: made before the threads
     largest = sorted(years, key=lambda key: (-len(years[key]), key))
     with _phase("protect"), ThreadPoolExecutor(WORKERS) as pool:  # all measures, wall
         done = dict(zip(largest, pool.map(one, largest), strict=True))
-    for measure, part in parts.items():
-        first, hidden = np.zeros(len(part), dtype=bool), np.zeros(len(part), dtype=bool)
-        lo, hi = np.full(len(part), np.nan), np.full(len(part), np.nan)
-        ok, seconds = np.ones(len(part), dtype=bool), 0.0
-        for key in (key for key in years if key[0] == measure):
-            rows = years[key]
-            (first[rows], hidden[rows], lo[rows], hi[rows], ok[rows]), took = done[key]
-            seconds += took
-        PHASES.append((f"protect {measure}", seconds))
-        part["status"] = np.where(first, "primary", np.where(hidden, "secondary", "shown"))
-        out.append(part)
-        audits.append(pd.DataFrame({
-            "cell_id": cell_ids(part[hidden]).to_numpy(), "measure": measure,
-            "status": part["status"].to_numpy()[hidden], "value": part["value"].to_numpy()[hidden],
-            "lo": lo[hidden], "hi": hi[hidden], "ok": ok[hidden]}))
-    cols = ["measure", "grain", "period", "dim", "member", "value", "people", "top_share",
-            "status"]
-    result = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=cols)
-    audit = (pd.concat(audits, ignore_index=True) if audits
-             else pd.DataFrame(columns=["cell_id", "measure", "status", "value", "lo", "hi",
-                                        "ok"]))
+    n = len(cells)
+    first, hidden = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    lo, hi, ok = np.full(n, np.nan), np.full(n, np.nan), np.ones(n, dtype=bool)
+    seconds: dict[str, float] = defaultdict(float)
+    for key, rows in years.items():
+        (first[rows], hidden[rows], lo[rows], hi[rows], ok[rows]), took = done[key]
+        seconds[key[0]] += took
+    PHASES.extend((f"protect {measure}", took) for measure, took in seconds.items())
+    status = np.where(first, "primary", np.where(hidden, "secondary", "shown"))
+    ids = cell_ids(cells).to_numpy()  # once: the audit's and the release's (`_write`)
+    result = cells.assign(status=status, cell_id=ids)
+    audit = pd.DataFrame({"cell_id": ids[hidden], "measure": measures[hidden],
+                          "status": status[hidden],
+                          "value": cells["value"].to_numpy(dtype=float)[hidden],
+                          "lo": lo[hidden], "hi": hi[hidden], "ok": ok[hidden]})
     return result, audit
 
 
@@ -906,7 +911,8 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
         same, statuses, kept_audit = _previous(con, digests)
         # a measure whose cells are what they were keeps its pattern and audit
         kept = cells[cells["measure"].isin(same)]
-        kept = kept.assign(status=cell_ids(kept).map(statuses))
+        ids = cell_ids(kept)
+        kept = kept.assign(status=ids.map(statuses), cell_id=ids)
         if kept["status"].isna().any():  # not the cells it was made from after all
             kept, kept_audit = kept.iloc[:0], kept_audit.iloc[:0]
     with _phase("protect call"):
@@ -1003,11 +1009,11 @@ def _record(con: duckdb.DuckDBPyConnection, fp: str) -> None:
 
 def _write(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, audit: pd.DataFrame,
            k: int, measures: dict[str, tuple[str | None, str]], skipped: list[str]) -> None:
-    """Replace the release with `cells` and `audit` (the measures computed: measure →
-    (digest of its cells or None for none, digest of its inputs)), keeping the rows of the
-    `skipped` measures as they are."""
-    frame = cells[["measure", "grain", "period", "dim", "member", "value", "people",
-                   "status"]].assign(cell_id=cell_ids(cells))
+    """Replace the release with `cells` (with their cell_id: `protect`) and `audit` (the
+    measures computed: measure → (digest of its cells or None for none, digest of its
+    inputs)), keeping the rows of the `skipped` measures as they are."""
+    frame = cells[["cell_id", "measure", "grain", "period", "dim", "member", "value",
+                   "people", "status"]]
     con.execute("create schema if not exists release")
     kept = {"release.cells": "release_kept_cells", "meta.release_audit": "release_kept_audit",
             "meta.release_measures": "release_kept_measures"}
