@@ -836,17 +836,23 @@ def measure_inputs(con: duckdb.DuckDBPyConnection, models: dict[str, str],
     """SHA-256 per measure of what its cells are made from, known before any of them is
     computed: the fingerprints of the relations it reads (marts.rebuild's: their SQL and the
     state of the stored tables under them), the estimates' rows, the home regions of the
-    brands that have one (a brand without is 'unknown' wherever it appears), k and the code.
-    A twin-usage load leaves the crew measures' inputs as they were."""
+    brands that have one (a brand without is 'unknown' wherever it appears), k and the code;
+    of marts.displacement_monthly, only the rows of the measure's own column that are not zero.
+    A twin-usage load leaves the inputs of the crew measures, shoot days and images and days
+    cancelled for a twin as they were."""
     homes = con.execute("select brand_id, home_region from marts.brands "
                         "where coalesce(home_region, '') <> '' order by 1").fetchall()
     base = hashlib.sha256(f"{code_version()}\0k={k}\0{homes}".encode())
     state = {**models, ESTIMATES: _estimates_state(con)}
+    # marts.displacement_monthly by the measure's own column (shoot_inputs.sql): a twin-usage
+    # load rebuilds the mart, but leaves its bookings' columns as they were
+    shoots = dict(con.execute(_sql("shoot_inputs")).fetchall())
     out = {}
     for measure, (_, reads) in INPUTS.items():
         digest = base.copy()
         for name in reads:
-            digest.update(f"\0{name}={state.get(name, '')}".encode())
+            held = shoots[measure] if name in _SHOOTS else state.get(name, "")
+            digest.update(f"\0{name}={held}".encode())
         out[measure] = digest.hexdigest()
     return out
 

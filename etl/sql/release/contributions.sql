@@ -50,18 +50,24 @@ twin as (
     group by all
 ),
 
+-- each brand × month × channel's twin images, over its models
+twin_brand as (
+    select month, brand_id, channel, sum(twin_images) as brand_twin_images
+    from twin
+    group by all
+),
+
 -- the twin measures, and the substitution bound of a brand × month × channel shared by its
--- models' twin images
+-- models' twin images (a group-by joined back: a third of a window's time)
 twin_wide as (
     select twin.month, twin.brand_id, twin.channel, twin.person, 'models' as people,
         twin.twin_images, twin.unwatermarked_images, twin.undisclosed_images, twin.twin_fees,
         case when shoots.displaced_shoot_days_upper <> 0 then
-            shoots.displaced_shoot_days_upper * twin.twin_images
-                / sum(twin.twin_images) over (
-                    partition by twin.month, twin.brand_id, twin.channel)
+            shoots.displaced_shoot_days_upper * twin.twin_images / twin_brand.brand_twin_images
         end as displaced_days_upper
     from twin
     left join shoots using (month, brand_id, channel)
+    left join twin_brand using (month, brand_id, channel)
 ),
 
 -- unlicensed images by reason (consent codes as staging.int_usage_cube numbers them)

@@ -17,38 +17,42 @@ long as (
     where value is not null
 ),
 
+-- the brands' estimates other than zero (ALL sums these brands), each with the crew measure
+-- it is made of
 brand_rows as (
-    select * from long where scope <> 'ALL'
+    select measure, year, scope, replace(measure, 'est_', '') as crew_measure
+    from long
+    where scope <> 'ALL' and value <> 0
 ),
 
 -- each crew member's days and income per year and brand (the crew's contributions,
--- contributions.sql, summed by staging.int_crew_people_yearly)
+-- contributions.sql, summed by staging.int_crew_people_yearly: one row per person)
 observed as (
     select year, brand_id, person, measure, value
     from staging.int_crew_people_yearly
 ),
 
--- each estimate's crew members and their parts: a brand's are its own rows of the yearly
--- table (one per person); ALL's each person's rows summed over the brands it sums (every
--- brand with an estimate other than zero)
-per_person as (
+-- each brand estimate's crew members and their parts: the brand's own rows of the yearly
+-- table (joined once; ALL's parts are summed from these)
+brand_parts as materialized (
     select brand_rows.measure, brand_rows.year, brand_rows.scope, observed.person,
         observed.value as part
     from brand_rows
     inner join observed
         on observed.year = brand_rows.year
         and observed.brand_id = brand_rows.scope
-        and observed.measure = replace(brand_rows.measure, 'est_', '')
-    where brand_rows.value <> 0
+        and observed.measure = brand_rows.crew_measure
+),
+
+-- each estimate's crew members and their parts: a brand's are its own; ALL's each person's
+-- parts summed over the brands it sums
+per_person as (
+    select measure, year, scope, person, part
+    from brand_parts
     union all
-    select brand_rows.measure, brand_rows.year, 'ALL', observed.person, sum(observed.value)
-    from brand_rows
-    inner join observed
-        on observed.year = brand_rows.year
-        and observed.brand_id = brand_rows.scope
-        and observed.measure = replace(brand_rows.measure, 'est_', '')
-    where brand_rows.value <> 0
-    group by brand_rows.measure, brand_rows.year, observed.person
+    select measure, year, 'ALL', person, sum(part)
+    from brand_parts
+    group by measure, year, person
 ),
 
 people as (
