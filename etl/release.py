@@ -888,13 +888,18 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
         before = {} if force else _stored_inputs(con)
     todo = sorted(m for m in INPUTS if before.get(m) != inputs[m])
     skipped = sorted(set(INPUTS) - set(todo))
-    families = {INPUTS[m][0] for m in todo}
-    with _phase("contributions " + "+".join(sorted(families))):
-        con.execute("create or replace temp table release_contributions as\n"
-                    + _sql("contributions"),
-                    {f: f in families for f in ("models", "crew", "displaced", "shoots")})
+    # a family of contributions.sql at a time in the temporary table: each pair of measures'
+    # cells reads only its own family's rows (a twin pair read the crew's too: twice the time)
+    families = sorted({INPUTS[m][0] for m in todo} - {"estimates"})
+    frames = []
     try:
-        cells = measure_cells(con, [m for m in todo if not m.startswith("est_")])
+        for family in families or [None]:  # None: no rows, for the cells' columns
+            with _phase(f"contributions {family}"):
+                con.execute("create or replace temp table release_contributions as\n"
+                            + _sql("contributions"),
+                            {f: f == family for f in ("models", "crew", "displaced", "shoots")})
+            frames.append(measure_cells(con, [m for m in todo if INPUTS[m][0] == family]))
+        cells = pd.concat(frames, ignore_index=True)
         if any(m.startswith("est_") for m in todo):
             with _phase("estimate cells"):
                 estimates = con.execute(_sql("estimate_cells")).df()
@@ -1021,19 +1026,17 @@ def _write(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, audit: pd.DataFr
     frame = cells[["cell_id", "measure", "grain", "period", "dim", "member", "value",
                    "people", "status"]]
     con.execute("create schema if not exists release")
-    kept = {"release.cells": "release_kept_cells", "meta.release_audit": "release_kept_audit",
-            "meta.release_measures": "release_kept_measures"}
-    if skipped:  # identifiers are our own
-        for table, temp in kept.items():
-            con.execute(f"create or replace temp table {temp} as select * from {table} "  # noqa: S608
-                        "where list_contains(?, measure)", [skipped])
+    if skipped:
+        # the tables are this code's (the skipped measures' inputs hold its version): only
+        # the rows of the measures computed are replaced (identifiers are our own)
+        for table in ("release.cells", "meta.release_audit", "meta.release_measures"):
+            con.execute(f"delete from {table} where not list_contains(?, measure)",  # noqa: S608
+                        [skipped])
+    else:
+        con.execute((SQL_DIR / "tables.sql").read_text())
     con.register("release_frame", frame)
     con.register("release_audit_frame", audit)
     try:
-        con.execute((SQL_DIR / "tables.sql").read_text())
-        if skipped:
-            for table, temp in kept.items():
-                con.execute(f"insert into {table} select * from {temp}")  # noqa: S608
         con.execute(_sql("write_cells"))
         con.execute("insert into meta.release_audit select cell_id, measure, status, "
                     "value, lo, hi, ok from release_audit_frame")
@@ -1043,8 +1046,6 @@ def _write(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, audit: pd.DataFr
     finally:
         con.unregister("release_frame")
         con.unregister("release_audit_frame")
-        for temp in kept.values():
-            con.execute(f"drop table if exists {temp}")
     con.execute("create or replace table release.estimate_detail as\n"
                 + _sql("estimate_detail"))
     con.execute((SQL_DIR / "views.sql").read_text())

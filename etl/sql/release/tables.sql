@@ -1,4 +1,5 @@
--- The release's table and its audit, recreated by every release build (etl/release.py).
+-- The release's table and its audit, recreated by a release build that keeps no measure as it
+-- was (etl/release.py, _write: otherwise only the rows of the measures computed are replaced).
 -- release.cells: one row per cell; value and people only where status = 'shown'.
 create or replace table release.cells (
     cell_id varchar not null,       -- measure:period:dim[=member]
