@@ -772,12 +772,13 @@ def measure_cells(con: duckdb.DuckDBPyConnection,
     """The cells of the `wanted` measures (all by default) in the temporary table
     release_contributions (cells.sql), two measures about the same people at a time (crew
     days and income share their rows)."""
-    # the measures with a part in some row (a column each: contributions.sql)
-    present = [m for (m,) in con.execute(
-        "select measure from (unpivot (select count(columns(* exclude (month, brand_id, "
-        "channel, role, region, reason, person, people))) from release_contributions) "
-        "on columns(*) into name measure value parts) where parts > 0 order by 1").fetchall()
-        if wanted is None or m in set(wanted)]
+    # the measures with a column (contributions.sql), and how many rows have a part of each
+    parts = con.execute(
+        "select measure, parts from (unpivot (select count(columns(* exclude (month, "
+        "brand_id, channel, role, region, reason, person, people))) "
+        "from release_contributions) on columns(*) into name measure value parts) "
+        "order by 1").fetchall()
+    present = [m for m, n in parts if n > 0 and (wanted is None or m in set(wanted))]
     by_people: dict[str | None, list[str]] = defaultdict(list)
     for m in present:
         by_people[MEASURES.get(m)].append(m)
@@ -789,7 +790,7 @@ def measure_cells(con: duckdb.DuckDBPyConnection,
         with _phase(f"cells {a}" + (f"+{b}" if b else "")):
             frames.append(con.execute(sql, {"measure": a, "other": b or a}).df())
     if not frames:  # no measure: no rows, with the cells' columns and types
-        first = next(m for m in INPUTS if not m.startswith("est_"))
+        first = parts[0][0]
         frames.append(con.execute(sql, {"measure": first, "other": first}).df().iloc[:0])
     return pd.concat(frames, ignore_index=True)
 
@@ -897,7 +898,9 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
             with _phase(f"contributions {family}"):
                 con.execute("create or replace temp table release_contributions as\n"
                             + _sql("contributions"),
-                            {f: f == family for f in ("models", "crew", "displaced", "shoots")})
+                            {**{f: f == family for f in ("models", "crew", "displaced", "shoots")},
+                             "measures": [m for m, (f, _) in INPUTS.items()
+                                          if f == family or (family is None and f != "estimates")]})
             frames.append(measure_cells(con, [m for m in todo if INPUTS[m][0] == family]))
         cells = pd.concat(frames, ignore_index=True)
         if any(m.startswith("est_") for m in todo):

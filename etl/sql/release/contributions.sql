@@ -15,7 +15,9 @@
 -- temporary table by etl/release.py: it holds person numbers and never enters the release.
 -- $models, $crew, $displaced and $shoots: whether to build the models' measures, the crew's
 -- (crew_days, crew_income), the crew figures displaced and the brands' shoot figures: a
--- publish builds only the families whose inputs changed (etl/release.py, measure_inputs).
+-- publish builds only the families whose inputs changed (etl/release.py, measure_inputs), one
+-- at a time. $measures: the measure columns kept (the family's: the others would be columns
+-- of nulls, which a temporary table stores in full).
 -- The crew's parts come per person from staging.int_crew_people and the displaced figures'
 -- shares from staging.int_crew_day_shares, which a twin-usage load leaves as they were. A
 -- family's measures share their rows (no row per measure): cells.sql reads two columns at
@@ -162,4 +164,6 @@ final as (
     left join homes using (brand_id)
 )
 
-select * from final
+select columns(lambda c: list_contains(['month', 'brand_id', 'channel', 'role', 'person',
+    'people', 'reason', 'region'], c) or list_contains($measures, c))
+from final
