@@ -562,6 +562,38 @@ def _few_rows(source: Path, path: Path, rows: slice, change) -> Path:
     return path
 
 
+def test_shoot_inputs_follow_each_measure_own_column():
+    """shoot_inputs.sql: a shoot measure's inputs are its own column's rows that are not zero.
+    A new row of zeros (a usage load adds the channels a brand first used twins in) or a
+    change to another column leaves them as they were; a changed value does not."""
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute("create table marts.displacement_monthly (month date, brand_id varchar, "
+                "channel varchar, shoot_days double, shoot_assets bigint, "
+                "cancelled_for_twin_days double, displaced_shoot_days_did double, "
+                "displaced_shoot_days_upper double)")
+    con.execute("insert into marts.displacement_monthly values "
+                "('2025-01-01', 'A', 'ecommerce', 4, 40, 1, 0, 0)")
+
+    def states() -> dict[str, str]:
+        return dict(con.execute(release._sql("shoot_inputs")).fetchall())
+
+    first = states()
+    assert first["displaced_days_did"] == first["displaced_days_upper"] == "none"  # all zero
+    con.execute("insert into marts.displacement_monthly values "
+                "('2025-01-01', 'A', 'campaign', 0, 0, 0, 0.5, 2)")
+    second = states()
+    assert {m: second[m] == first[m] for m in first} == {
+        "shoot_days": True, "shoot_images": True, "cancelled_days": True,
+        "displaced_days_did": False, "displaced_days_upper": False}
+    con.execute("update marts.displacement_monthly set shoot_days = 5 "
+                "where channel = 'ecommerce'")
+    third = states()
+    assert {m: third[m] == second[m] for m in first} == {
+        "shoot_days": False, "shoot_images": True, "cancelled_days": True,
+        "displaced_days_did": True, "displaced_days_upper": True}
+
+
 def test_a_load_recomputes_only_the_measures_whose_inputs_changed(demo_db, tmp_path):
     """A twin-usage load changes no crew input: crew days and income are not computed again
     (no `cells crew_days+crew_income` phase) and keep their cells and audit byte for byte; a
@@ -594,6 +626,9 @@ def test_a_load_recomputes_only_the_measures_whose_inputs_changed(demo_db, tmp_p
     assert "cells twin_images+undisclosed_images" in phases
     assert "cells crew_days+crew_income" not in phases
     assert not any(p.startswith("protect crew_") for p in phases)
+    # the bookings' figures: their columns of marts.displacement_monthly are as they were
+    assert not any(m in p for p in phases
+                   for m in ("shoot_days", "shoot_images", "cancelled_days"))
     assert crew_rows() == before
 
     # one crew member's day rate on one booking: 700.00
