@@ -206,6 +206,7 @@ class Pattern:
                                      np.arange(len(self.value) + 1)).tolist()
         self._slots, self._rels = by_cell.tolist(), self.slot_rel[by_cell].tolist()
         self.totals = np.array([t for t, _ in self.eqs], dtype=np.int64)
+        self._size = np.asarray(self.size)
 
     def members(self, c: int) -> list[int]:
         """The relations cell c is in."""
@@ -275,45 +276,43 @@ class Pattern:
         inf = np.inf
         size = np.asarray(self.size)
         hid = self.hidden
+        n, n_rel = len(hid), len(self.eqs)
         # only the entries of hidden cells move or bound anything (a shown cell is fixed)
         keep = np.flatnonzero(hid[self.slot_cell])
+        m = len(keep)
         rel, cell, part = self.slot_rel[keep], self.slot_cell[keep], ~self.slot_total[keep]
         total = self.totals[rel]
-        total_hidden = hid[total]
-        n_rel = len(self.eqs)
-        up = np.where(hid, inf, 0.0)
-        down = np.where(hid, inf if self.signed else size, 0.0)
-        # each cell's smallest bound over its entries: entries sorted by cell, reduced at starts
-        order = np.argsort(cell, kind="stable")
-        starts = np.flatnonzero(np.r_[len(keep) > 0, cell[order][1:] != cell[order][:-1]])
-        bounded = cell[order][starts]
+        # up and down as one flat array (ups at [0, n), downs at [n, 2n)) and each entry twice
+        # (its up, then its down): one numpy call per step for both bounds
+        rel, cell, part = np.r_[rel, rel + n_rel], np.r_[cell, cell + n], np.r_[part, part]
+        total = np.r_[total, total + n]
+        total_hidden = np.r_[hid, hid][total]
+        bound = np.r_[np.where(hid, inf, 0.0), np.where(hid, inf if self.signed else size, 0.0)]
 
         def others(x: np.ndarray) -> np.ndarray:
             """Per entry, the sum of x over the relation's other hidden parts."""
             own = np.where(part, x[cell], 0.0)
             own_inf = np.isinf(own)
-            finite = np.bincount(rel, np.where(own_inf, 0.0, own), n_rel)
-            rest = np.bincount(rel, own_inf.astype(float), n_rel)[rel] - own_inf
-            return np.where(rest > 0, inf, finite[rel] - np.where(own_inf, 0.0, own))
+            mine = np.where(own_inf, 0.0, own)
+            finite = np.bincount(rel, mine, 2 * n_rel)
+            rest = np.bincount(rel, own_inf, 2 * n_rel)[rel] - own_inf
+            return np.where(rest > 0, inf, finite[rel] - mine)
 
+        slot = np.empty(2 * m)
         for _ in range(100):
-            up_rest, down_rest = others(up), others(down)
-            slot_up = np.where(part, np.where(total_hidden, up[total], 0.0) + down_rest,
-                               up_rest)
-            slot_down = np.where(part, np.where(total_hidden, down[total], 0.0) + up_rest,
-                                 down_rest)
-            new_up, new_down = up.copy(), down.copy()
-            if len(keep):
-                new_up[bounded] = np.minimum(up[bounded],
-                                             np.minimum.reduceat(slot_up[order], starts))
-                new_down[bounded] = np.minimum(down[bounded],
-                                               np.minimum.reduceat(slot_down[order], starts))
-            if (new_up == up).all() and (new_down == down).all():
+            rest = others(bound)
+            # a part: its hidden total's bound plus the other parts' opposite one (ups and
+            # downs swapped: rolled by m); a total: its parts' own
+            slot = np.where(part, np.where(total_hidden, bound[total], 0.0) + np.roll(rest, m),
+                            rest)
+            new = bound.copy()
+            np.minimum.at(new, cell, slot)  # each cell's smallest bound over its entries
+            if (new == bound).all():
                 break
-            up, down = new_up, new_down
-        full_up, full_down = np.full(len(self.slot_cell), inf), np.full(len(self.slot_cell), inf)
-        full_up[keep], full_down[keep] = slot_up, slot_down
-        return up, down, full_up, full_down
+            bound = new
+        full = np.full((2, len(self.slot_cell)), inf)
+        full[:, keep] = slot.reshape(2, m)
+        return bound[:n], bound[n:], full[0], full[1]
 
     def short(self, e: int, hidden: list[bool]) -> tuple[int, float, list[int]] | None:
         """A hidden cell of relation e that the relation alone pins closer than ±PROTECTION
@@ -354,6 +353,34 @@ class Pattern:
                     return c, need - down if whole else need, [total, *parts]
         return None
 
+    def maybe_short(self) -> np.ndarray:
+        """Per relation, whether `short` may find a hidden cell of it short (all relations at
+        once, in numpy): the same tests with a margin, so that False is certain and True
+        leaves the decision to `short`."""
+        rel, cell, total = self.slot_rel, self.slot_cell, self.slot_total
+        size = self._size
+        n_rel = len(self.eqs)
+        hid = self.hidden[cell] & (size[cell] != 0)
+        part = hid & ~total  # the hidden parts that count
+        count = np.bincount(rel, part, n_rel)
+        held = np.bincount(rel, np.where(part, size[cell], 0.0), n_rel)
+        whole = self.hidden[self.totals] & (size[self.totals] != 0)
+        # a margin far above the rounding of sums of a few hundred sizes
+        margin = PROTECTION * (1 + 1e-6)
+        found = whole & (count == 0)
+        if not self.signed:
+            found |= whole & (held < margin * size[self.totals])
+        # a hidden part: up as far as the others go down (unbounded when the total is hidden,
+        # or signed with another part hidden); alone, down only as far as the hidden total
+        need = margin * size[cell]
+        alone = count[rel] == 1
+        whole_e = whole[rel]
+        up = np.where(whole_e | (self.signed & ~alone), np.inf, held[rel] - size[cell])
+        down = np.where(whole_e, size[self.totals[rel]] + (np.inf if self.signed else 0.0), 0.0)
+        short = part & ((up < need) | (alone & (down < need)))
+        found[rel[short]] = True
+        return found
+
     def close(self) -> None:
         """Secondary cells until every hidden cell has room for ±PROTECTION of its value in
         each of its relations taken alone, then until none is pinned closer by its relations
@@ -370,8 +397,14 @@ class Pattern:
             flags = self.hidden.tolist()
             while queue:
                 touched: set[int] = set()
+                # what `short` would say of every relation with the flags as they are now: a
+                # relation it clears, and that no cell hidden since has touched, is settled
+                maybe = self.maybe_short()
                 for e in queue:
                     if settled[e]:
+                        continue
+                    if not maybe[e] and e not in touched:
+                        settled[e] = True
                         continue
                     while (found := self.short(e, flags)) is not None:
                         c, lack, candidates = found
