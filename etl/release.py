@@ -302,9 +302,9 @@ class Pattern:
         for _ in range(100):
             rest = others(bound)
             # a part: its hidden total's bound plus the other parts' opposite one (ups and
-            # downs swapped: rolled by m); a total: its parts' own
-            slot = np.where(part, np.where(total_hidden, bound[total], 0.0) + np.roll(rest, m),
-                            rest)
+            # downs swapped); a total: its parts' own
+            slot = np.where(part, np.where(total_hidden, bound[total], 0.0)
+                            + np.concatenate((rest[m:], rest[:m])), rest)
             new = bound.copy()
             np.minimum.at(new, cell, slot)  # each cell's smallest bound over its entries
             if (new == bound).all():
@@ -399,11 +399,12 @@ class Pattern:
                 touched: set[int] = set()
                 # what `short` would say of every relation with the flags as they are now: a
                 # relation it clears, and that no cell hidden since has touched, is settled
-                maybe = self.maybe_short()
+                # (worth its numpy calls for long queues only)
+                maybe = self.maybe_short() if len(queue) > 256 else None
                 for e in queue:
                     if settled[e]:
                         continue
-                    if not maybe[e] and e not in touched:
+                    if maybe is not None and not maybe[e] and e not in touched:
                         settled[e] = True
                         continue
                     while (found := self.short(e, flags)) is not None:
@@ -594,7 +595,6 @@ def _solve(cols: list[int], targets: list[int],
     can), again with the ones still short until a push gains none: a few solves settle most
     cells, and only the rest are solved one by one. `rows`: the group's equations as
     (right-hand sides, where each row starts, cells, coefficients)."""
-    pos = {c: i for i, c in enumerate(cols)}
     rhs, starts, cells, coefs = rows
     h = _highs()
     inf = highspy.kHighsInf
@@ -609,45 +609,53 @@ def _solve(cols: list[int], targets: list[int],
     every = np.array(cols)
     columns = np.arange(n, dtype=np.int32)
     minimize, maximize = highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize
+    # the group's lo/hi, by position in cols (written back at the end)
+    low, high = lo[every], hi[every]
 
     def seen() -> None:
         x = np.asarray(h.getSolution().col_value) * scale
-        lo[every] = np.fmin(lo[every], x)
-        hi[every] = np.fmax(hi[every], x)
+        np.fmin(low, x, out=low)
+        np.fmax(high, x, out=high)
+
+    def reached(at: np.ndarray, sign: int) -> np.ndarray:
+        """Whether the columns `at` have been seen ±PROTECTION from their value."""
+        return (low[at] <= own[at] - need[at]) if sign < 0 else (high[at] >= own[at] + need[at])
 
     if value is not None:  # the true values are one solution
-        lo[every] = np.fmin(lo[every], value[every])
-        hi[every] = np.fmax(hi[every], value[every])
-        need = PROTECTION * np.abs(value) - 1e-6 * np.maximum(1.0, np.abs(value))
-        t = np.array(targets)
-        low_enough = lambda: lo[t] <= value[t] - need[t]  # noqa: E731
-        high_enough = lambda: hi[t] >= value[t] + need[t]  # noqa: E731
+        own = value[every]
+        size = np.abs(own)
+        need = PROTECTION * size - 1e-6 * np.maximum(1.0, size)
+        np.fmin(low, own, out=low)
+        np.fmax(high, own, out=high)
+        t = np.searchsorted(every, targets)  # the targets' columns
         # the pushes run in a box a little wider than any target needs, so that every push
         # has an optimum; its solutions satisfy the model, so they are witnesses all the same
-        cap = (2.0 * float(np.abs(value[every]).max()) + 1.0) / scale
+        cap = (2.0 * float(size.max()) + 1.0) / scale
         box_lo, box_hi = np.maximum(floor, -cap), np.full(n, cap)
         h.changeColsBounds(n, columns, box_lo, box_hi)
-        for sense, done, sign in ((minimize, low_enough, -1), (maximize, high_enough, 1)):
+        for sense, sign in ((minimize, -1), (maximize, 1)):
             h.changeObjectiveSense(sense)
             # chunks of like magnitude: weights 1/|value| within one chunk stay comparable
-            by_size = np.argsort(np.abs(value[t]), kind="stable")
-            short = by_size[~done()[by_size]]
-            size = len(short)
+            by_size = np.argsort(size[t], kind="stable")
+            short = by_size[~reached(t[by_size], sign)]
+            chunk_size = len(short)
             while len(short):
                 # push the short ones together, in chunks; when a round gains nothing the
                 # chunks get smaller (a cell pushed with fewer others has more room)
-                for chunk in np.array_split(short, -(-len(short) // size)):
-                    chunk = chunk[~done()[chunk]]
-                    if not len(chunk):
+                parts = -(-len(short) // chunk_size)
+                each, more = divmod(len(short), parts)  # as np.array_split: the first longer
+                for i in range(parts):
+                    at = t[short[i * each + min(i, more):(i + 1) * each + min(i + 1, more)]]
+                    at = at[~reached(at, sign)].astype(np.int32)
+                    if not len(at):
                         continue
                     cost = np.zeros(n)
-                    weight = 1.0 / np.maximum(np.abs(value[t[chunk]]), 1e-300)
-                    at = np.array([pos[c] for c in t[chunk]], dtype=np.int32)
+                    weight = 1.0 / np.maximum(size[at], 1e-300)
                     cost[at] = weight / weight.max()
                     h.changeColsCost(n, columns, cost)
                     # no further than each one needs: the room one cell would not use goes
                     # to the others (each reached target is worth the same to the push)
-                    goal = value[t[chunk]] + sign * PROTECTION * np.abs(value[t[chunk]])
+                    goal = own[at] + sign * PROTECTION * size[at]
                     h.changeColsBounds(len(at), at,
                                        np.maximum(box_lo[at], goal / scale) if sign < 0
                                        else box_lo[at],
@@ -657,38 +665,37 @@ def _solve(cols: list[int], targets: list[int],
                     if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
                         seen()
                     h.changeColsBounds(len(at), at, box_lo[at], box_hi[at])
-                still = short[~done()[short]]
+                still = short[~reached(t[short], sign)]
                 if len(still) == len(short):
-                    if size <= PUSH_CHUNK:
+                    if chunk_size <= PUSH_CHUNK:
                         break
-                    size = max(PUSH_CHUNK, size // 4)
+                    chunk_size = max(PUSH_CHUNK, chunk_size // 4)
                 short = still
         h.changeColsCost(n, columns, np.zeros(n))
         h.changeColsBounds(n, columns, floor, np.full(n, inf))
-        targets = [c for c, a, b in zip(targets, low_enough(), high_enough(), strict=True)
-                   if one_by_one and not (a and b)]
-    for c in targets:
-        j = pos[c]
+        targets = (t[~(reached(t, -1) & reached(t, 1))] if one_by_one else t[:0]).tolist()
+    else:
+        targets = np.searchsorted(every, targets).tolist()
+    for j in targets:
         h.changeColCost(j, 1.0)
-        for sense, out in ((minimize, lo), (maximize, hi)):
-            is_min = sense == minimize
-            if value is not None and (lo[c] <= value[c] - need[c] if is_min
-                                      else hi[c] >= value[c] + need[c]):
+        for sense, out, sign in ((minimize, low, -1), (maximize, high, 1)):
+            if value is not None and reached(np.array([j]), sign)[0]:
                 continue  # another solution already showed this side wide enough
             h.changeObjectiveSense(sense)
             h.run()
             status = h.getModelStatus()
             if status == highspy.HighsModelStatus.kOptimal:
-                out[c] = h.getInfo().objective_function_value * scale
+                out[j] = h.getInfo().objective_function_value * scale
                 if value is not None:
                     seen()
             elif status in (highspy.HighsModelStatus.kUnbounded,
                             highspy.HighsModelStatus.kUnboundedOrInfeasible):
-                out[c] = -np.inf if is_min else np.inf
+                out[j] = -np.inf if sign < 0 else np.inf
             else:  # cannot happen with consistent data; never count it as protected
-                out[c] = hi[c] = lo[c] = np.nan
+                low[j] = high[j] = np.nan
                 break
         h.changeColCost(j, 0.0)
+    lo[every], hi[every] = low, high
 
 
 def wide_enough(value: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
