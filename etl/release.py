@@ -152,13 +152,14 @@ def relations(cells: pd.DataFrame, homes: dict[str, str]) -> list[tuple[int, lis
           enumerate(zip(cells["grain"].tolist(), cells["period"].tolist(),
                         cells["dim"].tolist(), cells["member"].tolist(), strict=True))}
     groups: dict[tuple, list[int]] = defaultdict(list)
+    quarter = {p: quarter_of(p) for g, p, _, _ in at if g == "month"}  # once per month
     for (g, p, d, m), i in at.items():
         if d != "all":
             groups[("dim", g, p, d)].append(i)
             if d == "brand" and m in homes:
                 groups[("region", g, p, homes[m])].append(i)
         if g == "month":
-            groups[("quarter", quarter_of(p), d, m)].append(i)
+            groups[("quarter", quarter[p], d, m)].append(i)
         elif g == "quarter":
             groups[("year", p[:4], d, m)].append(i)
     out = []
@@ -274,7 +275,7 @@ class Pattern:
         `slot_cell` (the room each relation alone leaves that cell). Sizes, not values: the
         same pattern whatever the last bits of DuckDB's sums."""
         inf = np.inf
-        size = np.asarray(self.size)
+        size = self._size
         hid = self.hidden
         n, n_rel = len(hid), len(self.eqs)
         # only the entries of hidden cells move or bound anything (a shown cell is fixed)
@@ -284,10 +285,11 @@ class Pattern:
         total = self.totals[rel]
         # up and down as one flat array (ups at [0, n), downs at [n, 2n)) and each entry twice
         # (its up, then its down): one numpy call per step for both bounds
-        rel, cell, part = np.r_[rel, rel + n_rel], np.r_[cell, cell + n], np.r_[part, part]
-        total = np.r_[total, total + n]
-        total_hidden = np.r_[hid, hid][total]
-        bound = np.r_[np.where(hid, inf, 0.0), np.where(hid, inf if self.signed else size, 0.0)]
+        twice = np.concatenate
+        rel, cell, part = twice((rel, rel + n_rel)), twice((cell, cell + n)), twice((part, part))
+        total = twice((total, total + n))
+        total_hidden = twice((hid, hid))[total]
+        bound = twice((np.where(hid, inf, 0.0), np.where(hid, inf if self.signed else size, 0.0)))
 
         def others(x: np.ndarray) -> np.ndarray:
             """Per entry, the sum of x over the relation's other hidden parts."""
@@ -389,8 +391,7 @@ class Pattern:
         leaves it least room, the shown cell that hides least while covering what it lacks
         (`partner_short`); a cell whose short relations hold no shown cell gets the partner
         a narrow cell gets after an attack (`partner_near`)."""
-        size = np.asarray(self.size)
-        need = PROTECTION * size * (1 - 1e-9)
+        need = PROTECTION * self._size * (1 - 1e-9)
         queue = list(range(len(self.eqs)))
         settled = self.settled  # (short only reads the hidden flags of its relation's cells)
         while True:
@@ -400,7 +401,7 @@ class Pattern:
                 # what `short` would say of every relation with the flags as they are now: a
                 # relation it clears, and that no cell hidden since has touched, is settled
                 # (worth its numpy calls for long queues only)
-                maybe = self.maybe_short() if len(queue) > 256 else None
+                maybe = self.maybe_short() if len(queue) > 64 else None
                 for e in queue:
                     if settled[e]:
                         continue
