@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import os
 import sys
 import time
@@ -486,59 +487,16 @@ def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]
     consistent with the shown cells and the relations (each hidden cell ≥ `lower`); NaN
     for the others. Not `exact`: a side is left unsolved once a solution found for another
     cell already takes this one ±PROTECTION away (lo/hi are then values it can take, for
-    every hidden cell of the groups attacked); not `one_by_one` either: only the pushes of
-    all short targets together are solved, and a cell they leave short stays short (its
-    lo/hi are values it can take, maybe not far enough: the caller treats it as narrow).
-
-    One HiGHS model per connected group of hidden cells, reused for every objective.
-    `matrix`: the relations as arrays (`entries(eqs)`), when the caller has them already."""
+    every hidden cell); not `one_by_one` either: only the pushes of all short targets
+    together are solved, and a cell they leave short stays short (its lo/hi are values it
+    can take, maybe not far enough: the caller treats it as narrow). `matrix`: the
+    relations as arrays (`entries(eqs)`), when the caller has them already."""
     lo = np.full(len(value), np.nan)
     hi = np.full(len(value), np.nan)
-    wanted = hidden if only is None else hidden & only
-    if not hidden.any():
-        return lo, hi
-    rel, cell, coef = entries(eqs) if matrix is None else matrix
-    free = hidden[cell]
-    # each relation with a hidden cell is an equation: its hidden cells on the left, what
-    # the shown ones make on the right (summed in the relation's order, as a reader would)
-    rhs = -np.bincount(rel, np.where(free, 0.0, coef * value[cell]), len(eqs))
-    rel, cell, coef = rel[free], cell[free], coef[free]
-    # connected groups of hidden cells: each takes the smallest cell of its group as label
-    # (a shown cell's is past the last cell, and that one's is itself)
-    label = np.where(np.r_[hidden, True], np.arange(len(value) + 1), len(value))
-    rows_of: dict[int, np.ndarray] = {}
-    if len(rel):
-        starts = np.flatnonzero(np.r_[True, rel[1:] != rel[:-1]])
-        while True:
-            least = np.minimum.reduceat(label[cell], starts)
-            new = label.copy()
-            np.minimum.at(new, cell, np.repeat(least, np.diff(np.r_[starts, len(rel)])))
-            new = new[new]  # a label's own label: shortcuts along the chain
-            if (new == label).all():
-                break
-            label = new
-        # each group's entries, in the relations' order
-        group = label[cell]
-        by_group = np.argsort(group, kind="stable")
-        bounds = np.flatnonzero(np.r_[True, group[by_group][1:] != group[by_group][:-1]])
-        rows_of = dict(zip(group[by_group][bounds].tolist(), np.split(by_group, bounds[1:]),
-                           strict=True))
-    idx = np.flatnonzero(hidden)
-    order = np.argsort(label[idx], kind="stable")
-    cuts = np.flatnonzero(np.r_[True, label[idx][order][1:] != label[idx][order][:-1]])
-    want = wanted.tolist()
-    for cols in np.split(idx[order], cuts[1:]):  # in order of their smallest cell
-        cols = cols.tolist()
-        targets = [c for c in cols if want[c]]
-        if not targets:
-            continue
-        mine = rows_of.get(cols[0])
-        if mine is None:  # in no relation: nothing bounds it from above
-            lo[cols], hi[cols] = lower, np.inf
-            continue
-        at = np.flatnonzero(np.r_[True, rel[mine][1:] != rel[mine][:-1]])
-        _solve(cols, targets, (rhs[rel[mine][at]], at, cell[mine], coef[mine]), lower, lo,
-               hi, None if exact else value, one_by_one)
+    if hidden.any():
+        Audit(value, entries(eqs) if matrix is None else matrix, lower).run(
+            hidden, hidden if only is None else hidden & only, lo, hi, witness=not exact,
+            one_by_one=one_by_one)
     return lo, hi
 
 
@@ -583,120 +541,162 @@ def _highs() -> highspy.Highs:
     return h
 
 
-def _solve(cols: list[int], targets: list[int],
-           rows: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], lower: float,
-           lo: np.ndarray, hi: np.ndarray, value: np.ndarray | None,
-           one_by_one: bool = True) -> None:
-    """Minimise and maximise each target over one group's model. With `value` (witness
-    mode), every solution found is kept as values each cell of the group can take, and a
-    side is not solved once some solution already reached value ∓ PROTECTION: lo/hi are
-    then values the cell can take, not its extremes. Witness mode first pushes every target
-    not yet far enough down (then up) together, each weighted by 1/|value| and bounded at
-    its own value ∓ PROTECTION (so the push spreads the room over as many targets as it
-    can), again with the ones still short until a push gains none: a few solves settle most
-    cells, and only the rest are solved one by one. `rows`: the group's equations as
-    (right-hand sides, where each row starts, cells, coefficients)."""
-    rhs, starts, cells, coefs = rows
-    h = _highs()
-    inf = highspy.kHighsInf
-    n = len(cols)
-    floor = np.full(n, -inf if lower == -np.inf else lower)
-    # in units of the largest right-hand side: money runs from hundreds to hundreds of
-    # millions, and HiGHS's tolerances are absolute
-    scale = max(1.0, float(np.abs(rhs).max()))
-    h.addVars(n, floor, np.full(n, inf))
-    h.addRows(len(rhs), rhs / scale, rhs / scale, len(cells), starts.astype(np.int32),
-              np.searchsorted(cols, cells).astype(np.int32), coefs)
-    every = np.array(cols)
-    columns = np.arange(n, dtype=np.int32)
-    minimize, maximize = highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize
-    # the group's lo/hi, by position in cols (written back at the end)
-    low, high = lo[every], hi[every]
+class Audit:
+    """The interval attack on one measure(-year): one HiGHS model, a column per hidden cell
+    and an equation per relation holding one (its hidden cells on the left, what its shown
+    cells make on the right, summed in the relation's order as a reader would). Kept across
+    the audit's rounds: a cell hidden since the last round adds its column (and the rows of
+    its relations that had none) and moves out of the right-hand sides, so that each round
+    starts from the last one's basis instead of from nothing. In units of about the largest
+    |value|: money runs from hundreds to hundreds of millions, and HiGHS's tolerances are
+    absolute."""
 
-    def seen() -> None:
-        x = np.asarray(h.getSolution().col_value) * scale
-        np.fmin(low, x, out=low)
-        np.fmax(high, x, out=high)
+    def __init__(self, value: np.ndarray, matrix: tuple[np.ndarray, np.ndarray, np.ndarray],
+                 lower: float) -> None:
+        self.rel, self.cell, self.coef = matrix  # in the relations' order
+        self.value = value
+        # a power of 2 at or above it: scaling is exact, hand-worked ranges stay exact
+        self.scale = 2.0 ** math.frexp(max(1.0, float(np.abs(value).max(initial=0.0))))[1]
+        self.lower = -highspy.kHighsInf if lower == -np.inf else lower
+        self.column = np.full(len(value), -1)  # cell → its column (-1: none yet)
+        self.cells = np.zeros(0, dtype=np.int64)  # column → its cell
+        self.row = np.full(int(self.rel.max()) + 1 if len(self.rel) else 0, -1)
+        self.rows = np.zeros(0, dtype=np.int64)  # row → its relation
+        self.h = _highs()
 
-    def reached(at: np.ndarray, sign: int) -> np.ndarray:
-        """Whether the columns `at` have been seen ±PROTECTION from their value."""
-        return (low[at] <= own[at] - need[at]) if sign < 0 else (high[at] >= own[at] + need[at])
+    def _grow(self, hidden: np.ndarray) -> None:
+        """Columns for the cells hidden since the last round, rows for their relations
+        without one, and every row's right-hand side as the shown cells now make it."""
+        new = np.flatnonzero(hidden & (self.column < 0))
+        if not len(new):
+            return
+        h = self.h
+        fresh = np.zeros(len(hidden), dtype=bool)
+        fresh[new] = True
+        mine = np.flatnonzero(fresh[self.cell])  # the new cells' entries
+        rels = np.unique(self.rel[mine])
+        rels = rels[self.row[rels] < 0]
+        self.row[rels] = np.arange(len(self.rows), len(self.rows) + len(rels))
+        self.rows = np.r_[self.rows, rels]
+        none = np.zeros(0, dtype=np.int32)
+        h.addRows(len(rels), np.zeros(len(rels)), np.zeros(len(rels)), 0,
+                  np.zeros(len(rels), dtype=np.int32), none, np.zeros(0))
+        mine = mine[np.argsort(self.cell[mine], kind="stable")]  # by cell, each in order
+        self.column[new] = np.arange(len(self.cells), len(self.cells) + len(new))
+        self.cells = np.r_[self.cells, new]
+        h.addCols(len(new), np.zeros(len(new)), np.full(len(new), self.lower),
+                  np.full(len(new), highspy.kHighsInf), len(mine),
+                  np.searchsorted(self.cell[mine], new).astype(np.int32),
+                  self.row[self.rel[mine]].astype(np.int32), self.coef[mine])
+        rhs = -np.bincount(self.rel, np.where(hidden[self.cell], 0.0,
+                                              self.coef * self.value[self.cell]),
+                           len(self.row))[self.rows] / self.scale
+        h.changeRowsBounds(len(rhs), np.arange(len(rhs), dtype=np.int32), rhs, rhs)
 
-    if value is not None:  # the true values are one solution
-        own = value[every]
-        size = np.abs(own)
+    def run(self, hidden: np.ndarray, only: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+            witness: bool = True, one_by_one: bool = True) -> None:
+        """Minimise and maximise each hidden cell of `only` (the targets), into lo/hi of the
+        hidden cells. With `witness`, every solution found is kept as values each hidden
+        cell can take, and a side is not solved once some solution already reached value ∓
+        PROTECTION: lo/hi are then values the cell can take, not its extremes. Witness mode
+        first pushes every target not yet far enough down (then up) together, each weighted
+        by 1/|value| and bounded at its own value ∓ PROTECTION (so the push spreads the room
+        over as many targets as it can), again with the ones still short until a push gains
+        none: a few solves settle most cells, and only the rest are solved one by one."""
+        self._grow(hidden)
+        h, scale, cells = self.h, self.scale, self.cells
+        value = self.value[cells]  # by column from here on: every column is a hidden cell
+        inf = highspy.kHighsInf
+        n = len(cells)
+        columns = np.arange(n, dtype=np.int32)
+        floor, ceiling = np.full(n, self.lower), np.full(n, inf)
+        minimize, maximize = highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize
+        low, high = np.full(n, np.nan), np.full(n, np.nan)
+        size = np.abs(value)
         need = PROTECTION * size - 1e-6 * np.maximum(1.0, size)
-        np.fmin(low, own, out=low)
-        np.fmax(high, own, out=high)
-        t = np.searchsorted(every, targets)  # the targets' columns
-        # the pushes run in a box a little wider than any target needs, so that every push
-        # has an optimum; its solutions satisfy the model, so they are witnesses all the same
-        cap = (2.0 * float(size.max()) + 1.0) / scale
-        box_lo, box_hi = np.maximum(floor, -cap), np.full(n, cap)
-        h.changeColsBounds(n, columns, box_lo, box_hi)
-        for sense, sign in ((minimize, -1), (maximize, 1)):
-            h.changeObjectiveSense(sense)
-            # chunks of like magnitude: weights 1/|value| within one chunk stay comparable
-            by_size = np.argsort(size[t], kind="stable")
-            short = by_size[~reached(t[by_size], sign)]
-            chunk_size = len(short)
-            while len(short):
-                # push the short ones together, in chunks; when a round gains nothing the
-                # chunks get smaller (a cell pushed with fewer others has more room)
-                parts = -(-len(short) // chunk_size)
-                each, more = divmod(len(short), parts)  # as np.array_split: the first longer
-                for i in range(parts):
-                    at = t[short[i * each + min(i, more):(i + 1) * each + min(i + 1, more)]]
-                    at = at[~reached(at, sign)].astype(np.int32)
-                    if not len(at):
-                        continue
-                    cost = np.zeros(n)
-                    weight = 1.0 / np.maximum(size[at], 1e-300)
-                    cost[at] = weight / weight.max()
-                    h.changeColsCost(n, columns, cost)
-                    # no further than each one needs: the room one cell would not use goes
-                    # to the others (each reached target is worth the same to the push)
-                    goal = own[at] + sign * PROTECTION * size[at]
-                    h.changeColsBounds(len(at), at,
-                                       np.maximum(box_lo[at], goal / scale) if sign < 0
-                                       else box_lo[at],
-                                       np.minimum(box_hi[at], goal / scale) if sign > 0
-                                       else box_hi[at])
-                    h.run()
-                    if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+        t = self.column[np.flatnonzero(hidden & only)]  # the targets' columns
+
+        def seen() -> None:
+            x = np.asarray(h.getSolution().col_value) * scale
+            np.fmin(low, x, out=low)
+            np.fmax(high, x, out=high)
+
+        def reached(at: np.ndarray, sign: int) -> np.ndarray:
+            """Whether the columns `at` have been seen ±PROTECTION from their value."""
+            return ((low[at] <= value[at] - need[at]) if sign < 0
+                    else (high[at] >= value[at] + need[at]))
+
+        if witness and len(t):  # the true values are one solution
+            low[:], high[:] = value, value
+            # the pushes run in a box a little wider than any target needs, so that every
+            # push has an optimum; its solutions satisfy the model, so they are witnesses
+            cap = (2.0 * float(size.max()) + 1.0) / scale
+            box_lo, box_hi = np.maximum(floor, -cap), np.full(n, cap)
+            h.changeColsBounds(n, columns, box_lo, box_hi)
+            costed = t[:0].astype(np.int32)  # the columns with a cost now
+            for sense, sign in ((minimize, -1), (maximize, 1)):
+                h.changeObjectiveSense(sense)
+                # chunks of like magnitude: weights 1/|value| within one chunk stay comparable
+                by_size = np.argsort(size[t], kind="stable")
+                short = by_size[~reached(t[by_size], sign)]
+                chunk_size = len(short)
+                while len(short):
+                    # push the short ones together, in chunks; when a round gains nothing the
+                    # chunks get smaller (a cell pushed with fewer others has more room)
+                    parts = -(-len(short) // chunk_size)
+                    each, more = divmod(len(short), parts)  # as np.array_split
+                    for i in range(parts):
+                        at = t[short[i * each + min(i, more):(i + 1) * each + min(i + 1, more)]]
+                        at = at[~reached(at, sign)].astype(np.int32)
+                        if not len(at):
+                            continue
+                        weight = 1.0 / np.maximum(size[at], 1e-300)
+                        h.changeColsCost(len(costed), costed, np.zeros(len(costed)))
+                        h.changeColsCost(len(at), at, weight / weight.max())
+                        costed = at
+                        # no further than each one needs: the room one cell would not use
+                        # goes to the others (each reached target is worth the same)
+                        goal = (value[at] + sign * PROTECTION * size[at]) / scale
+                        h.changeColsBounds(len(at), at,
+                                           np.maximum(box_lo[at], goal) if sign < 0
+                                           else box_lo[at],
+                                           np.minimum(box_hi[at], goal) if sign > 0
+                                           else box_hi[at])
+                        h.run()
+                        if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                            seen()
+                        h.changeColsBounds(len(at), at, box_lo[at], box_hi[at])
+                    still = short[~reached(t[short], sign)]
+                    if len(still) == len(short):
+                        if chunk_size <= PUSH_CHUNK:
+                            break
+                        chunk_size = max(PUSH_CHUNK, chunk_size // 4)
+                    short = still
+            h.changeColsCost(len(costed), costed, np.zeros(len(costed)))
+            h.changeColsBounds(n, columns, floor, ceiling)
+            t = t[~(reached(t, -1) & reached(t, 1))] if one_by_one else t[:0]
+        for j in t.tolist():
+            h.changeColCost(j, 1.0)
+            for sense, out, sign in ((minimize, low, -1), (maximize, high, 1)):
+                if witness and reached(np.array([j]), sign)[0]:
+                    continue  # another solution already showed this side wide enough
+                h.changeObjectiveSense(sense)
+                h.run()
+                status = h.getModelStatus()
+                if status == highspy.HighsModelStatus.kOptimal:
+                    out[j] = h.getInfo().objective_function_value * scale
+                    if witness:
                         seen()
-                    h.changeColsBounds(len(at), at, box_lo[at], box_hi[at])
-                still = short[~reached(t[short], sign)]
-                if len(still) == len(short):
-                    if chunk_size <= PUSH_CHUNK:
-                        break
-                    chunk_size = max(PUSH_CHUNK, chunk_size // 4)
-                short = still
-        h.changeColsCost(n, columns, np.zeros(n))
-        h.changeColsBounds(n, columns, floor, np.full(n, inf))
-        targets = (t[~(reached(t, -1) & reached(t, 1))] if one_by_one else t[:0]).tolist()
-    else:
-        targets = np.searchsorted(every, targets).tolist()
-    for j in targets:
-        h.changeColCost(j, 1.0)
-        for sense, out, sign in ((minimize, low, -1), (maximize, high, 1)):
-            if value is not None and reached(np.array([j]), sign)[0]:
-                continue  # another solution already showed this side wide enough
-            h.changeObjectiveSense(sense)
-            h.run()
-            status = h.getModelStatus()
-            if status == highspy.HighsModelStatus.kOptimal:
-                out[j] = h.getInfo().objective_function_value * scale
-                if value is not None:
-                    seen()
-            elif status in (highspy.HighsModelStatus.kUnbounded,
-                            highspy.HighsModelStatus.kUnboundedOrInfeasible):
-                out[j] = -np.inf if sign < 0 else np.inf
-            else:  # cannot happen with consistent data; never count it as protected
-                low[j] = high[j] = np.nan
-                break
-        h.changeColCost(j, 0.0)
-    lo[every], hi[every] = low, high
+                elif status in (highspy.HighsModelStatus.kUnbounded,
+                                highspy.HighsModelStatus.kUnboundedOrInfeasible):
+                    out[j] = -np.inf if sign < 0 else np.inf
+                else:  # cannot happen with consistent data; never count it as protected
+                    low[j] = high[j] = np.nan
+                    break
+            h.changeColCost(j, 0.0)
+        if not witness:  # exact: the targets' extremes only
+            low[~only[cells]], high[~only[cells]] = np.nan, np.nan
+        lo[cells], hi[cells] = low, high
 
 
 def wide_enough(value: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -727,6 +727,7 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
     hi = np.full(len(value), np.nan)
     wide = np.zeros(len(value), dtype=bool)
     times: dict[int, int] = {}  # how often each cell was found narrow
+    audit = Audit(value, pattern.matrix, lower)  # one model for every round
     while True:
         # hiding a cell frees a fixed variable: every range can only widen, so a cell found
         # wide enough stays so and only the others are attacked again
@@ -734,8 +735,8 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
         # the pushes settle most cells together; a cell they leave short is solved alone
         # before it counts as narrow (a partner for a cell the pushes merely missed hid whole
         # years of twin figures on small worlds)
-        new_lo, new_hi = attack(value, pattern.hidden, pattern.eqs, lower, only=todo,
-                                exact=False, one_by_one=True, matrix=pattern.matrix)
+        new_lo, new_hi = np.full(len(value), np.nan), np.full(len(value), np.nan)
+        audit.run(pattern.hidden, todo, new_lo, new_hi)
         # a solution under fewer hidden cells is one under more: witnesses add up
         lo, hi = np.fmin(lo, new_lo), np.fmax(hi, new_hi)
         wide = pattern.hidden & (wide_enough(value, lo, hi) | (value == 0))

@@ -464,6 +464,25 @@ def test_maybe_short_never_clears_a_short_relation(grid, signed):
         assert maybe[e] or pattern.short(e, flags) is None, e
 
 
+@settings(max_examples=40, deadline=None)
+@given(grid=grids(), more=st.lists(st.booleans(), min_size=24, max_size=24))
+def test_an_audit_kept_across_rounds_attacks_like_a_new_one(grid, more):
+    """protect_measure keeps one Audit (one HiGHS model) across its rounds, growing it as
+    cells are hidden: after a round on some hidden cells and another on more, its exact
+    ranges are a new model's."""
+    cells, homes, first = grid
+    value = cells["value"].to_numpy()
+    eqs = release.relations(cells, homes)
+    second = first | np.array(more[:len(value)])
+    kept = release.Audit(value, release.entries(eqs), 0.0)
+    lo, hi = np.full(len(value), np.nan), np.full(len(value), np.nan)
+    kept.run(first, first, lo, hi, witness=False)
+    kept.run(second, second, lo, hi, witness=False)
+    new_lo, new_hi = release.attack(value, second, eqs)
+    assert np.allclose(lo[second], new_lo[second], rtol=1e-9, atol=1e-9)
+    assert np.allclose(hi[second], new_hi[second], rtol=1e-9, atol=1e-9)
+
+
 # ---------------------------------------------------------------- random worlds
 
 
