@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import os
 import sys
 import time
@@ -152,13 +153,14 @@ def relations(cells: pd.DataFrame, homes: dict[str, str]) -> list[tuple[int, lis
           enumerate(zip(cells["grain"].tolist(), cells["period"].tolist(),
                         cells["dim"].tolist(), cells["member"].tolist(), strict=True))}
     groups: dict[tuple, list[int]] = defaultdict(list)
+    quarter = {p: quarter_of(p) for g, p, _, _ in at if g == "month"}  # once per month
     for (g, p, d, m), i in at.items():
         if d != "all":
             groups[("dim", g, p, d)].append(i)
             if d == "brand" and m in homes:
                 groups[("region", g, p, homes[m])].append(i)
         if g == "month":
-            groups[("quarter", quarter_of(p), d, m)].append(i)
+            groups[("quarter", quarter[p], d, m)].append(i)
         elif g == "quarter":
             groups[("year", p[:4], d, m)].append(i)
     out = []
@@ -206,6 +208,7 @@ class Pattern:
                                      np.arange(len(self.value) + 1)).tolist()
         self._slots, self._rels = by_cell.tolist(), self.slot_rel[by_cell].tolist()
         self.totals = np.array([t for t, _ in self.eqs], dtype=np.int64)
+        self._size = np.asarray(self.size)
 
     def members(self, c: int) -> list[int]:
         """The relations cell c is in."""
@@ -273,47 +276,46 @@ class Pattern:
         `slot_cell` (the room each relation alone leaves that cell). Sizes, not values: the
         same pattern whatever the last bits of DuckDB's sums."""
         inf = np.inf
-        size = np.asarray(self.size)
+        size = self._size
         hid = self.hidden
+        n, n_rel = len(hid), len(self.eqs)
         # only the entries of hidden cells move or bound anything (a shown cell is fixed)
         keep = np.flatnonzero(hid[self.slot_cell])
+        m = len(keep)
         rel, cell, part = self.slot_rel[keep], self.slot_cell[keep], ~self.slot_total[keep]
         total = self.totals[rel]
-        total_hidden = hid[total]
-        n_rel = len(self.eqs)
-        up = np.where(hid, inf, 0.0)
-        down = np.where(hid, inf if self.signed else size, 0.0)
-        # each cell's smallest bound over its entries: entries sorted by cell, reduced at starts
-        order = np.argsort(cell, kind="stable")
-        starts = np.flatnonzero(np.r_[len(keep) > 0, cell[order][1:] != cell[order][:-1]])
-        bounded = cell[order][starts]
+        # up and down as one flat array (ups at [0, n), downs at [n, 2n)) and each entry twice
+        # (its up, then its down): one numpy call per step for both bounds
+        twice = np.concatenate
+        rel, cell, part = twice((rel, rel + n_rel)), twice((cell, cell + n)), twice((part, part))
+        total = twice((total, total + n))
+        total_hidden = twice((hid, hid))[total]
+        bound = twice((np.where(hid, inf, 0.0), np.where(hid, inf if self.signed else size, 0.0)))
 
         def others(x: np.ndarray) -> np.ndarray:
             """Per entry, the sum of x over the relation's other hidden parts."""
             own = np.where(part, x[cell], 0.0)
             own_inf = np.isinf(own)
-            finite = np.bincount(rel, np.where(own_inf, 0.0, own), n_rel)
-            rest = np.bincount(rel, own_inf.astype(float), n_rel)[rel] - own_inf
-            return np.where(rest > 0, inf, finite[rel] - np.where(own_inf, 0.0, own))
+            mine = np.where(own_inf, 0.0, own)
+            finite = np.bincount(rel, mine, 2 * n_rel)
+            rest = np.bincount(rel, own_inf, 2 * n_rel)[rel] - own_inf
+            return np.where(rest > 0, inf, finite[rel] - mine)
 
+        slot = np.empty(2 * m)
         for _ in range(100):
-            up_rest, down_rest = others(up), others(down)
-            slot_up = np.where(part, np.where(total_hidden, up[total], 0.0) + down_rest,
-                               up_rest)
-            slot_down = np.where(part, np.where(total_hidden, down[total], 0.0) + up_rest,
-                                 down_rest)
-            new_up, new_down = up.copy(), down.copy()
-            if len(keep):
-                new_up[bounded] = np.minimum(up[bounded],
-                                             np.minimum.reduceat(slot_up[order], starts))
-                new_down[bounded] = np.minimum(down[bounded],
-                                               np.minimum.reduceat(slot_down[order], starts))
-            if (new_up == up).all() and (new_down == down).all():
+            rest = others(bound)
+            # a part: its hidden total's bound plus the other parts' opposite one (ups and
+            # downs swapped); a total: its parts' own
+            slot = np.where(part, np.where(total_hidden, bound[total], 0.0)
+                            + np.concatenate((rest[m:], rest[:m])), rest)
+            new = bound.copy()
+            np.minimum.at(new, cell, slot)  # each cell's smallest bound over its entries
+            if (new == bound).all():
                 break
-            up, down = new_up, new_down
-        full_up, full_down = np.full(len(self.slot_cell), inf), np.full(len(self.slot_cell), inf)
-        full_up[keep], full_down[keep] = slot_up, slot_down
-        return up, down, full_up, full_down
+            bound = new
+        full = np.full((2, len(self.slot_cell)), inf)
+        full[:, keep] = slot.reshape(2, m)
+        return bound[:n], bound[n:], full[0], full[1]
 
     def short(self, e: int, hidden: list[bool]) -> tuple[int, float, list[int]] | None:
         """A hidden cell of relation e that the relation alone pins closer than ±PROTECTION
@@ -354,6 +356,34 @@ class Pattern:
                     return c, need - down if whole else need, [total, *parts]
         return None
 
+    def maybe_short(self) -> np.ndarray:
+        """Per relation, whether `short` may find a hidden cell of it short (all relations at
+        once, in numpy): the same tests with a margin, so that False is certain and True
+        leaves the decision to `short`."""
+        rel, cell, total = self.slot_rel, self.slot_cell, self.slot_total
+        size = self._size
+        n_rel = len(self.eqs)
+        hid = self.hidden[cell] & (size[cell] != 0)
+        part = hid & ~total  # the hidden parts that count
+        count = np.bincount(rel, part, n_rel)
+        held = np.bincount(rel, np.where(part, size[cell], 0.0), n_rel)
+        whole = self.hidden[self.totals] & (size[self.totals] != 0)
+        # a margin far above the rounding of sums of a few hundred sizes
+        margin = PROTECTION * (1 + 1e-6)
+        found = whole & (count == 0)
+        if not self.signed:
+            found |= whole & (held < margin * size[self.totals])
+        # a hidden part: up as far as the others go down (unbounded when the total is hidden,
+        # or signed with another part hidden); alone, down only as far as the hidden total
+        need = margin * size[cell]
+        alone = count[rel] == 1
+        whole_e = whole[rel]
+        up = np.where(whole_e | (self.signed & ~alone), np.inf, held[rel] - size[cell])
+        down = np.where(whole_e, size[self.totals[rel]] + (np.inf if self.signed else 0.0), 0.0)
+        short = part & ((up < need) | (alone & (down < need)))
+        found[rel[short]] = True
+        return found
+
     def close(self) -> None:
         """Secondary cells until every hidden cell has room for ±PROTECTION of its value in
         each of its relations taken alone, then until none is pinned closer by its relations
@@ -362,16 +392,22 @@ class Pattern:
         leaves it least room, the shown cell that hides least while covering what it lacks
         (`partner_short`); a cell whose short relations hold no shown cell gets the partner
         a narrow cell gets after an attack (`partner_near`)."""
-        size = np.asarray(self.size)
-        need = PROTECTION * size * (1 - 1e-9)
+        need = PROTECTION * self._size * (1 - 1e-9)
         queue = list(range(len(self.eqs)))
         settled = self.settled  # (short only reads the hidden flags of its relation's cells)
         while True:
             flags = self.hidden.tolist()
             while queue:
                 touched: set[int] = set()
+                # what `short` would say of every relation with the flags as they are now: a
+                # relation it clears, and that no cell hidden since has touched, is settled
+                # (worth its numpy calls for long queues only)
+                maybe = self.maybe_short() if len(queue) > 64 else None
                 for e in queue:
                     if settled[e]:
+                        continue
+                    if maybe is not None and not maybe[e] and e not in touched:
+                        settled[e] = True
                         continue
                     while (found := self.short(e, flags)) is not None:
                         c, lack, candidates = found
@@ -451,59 +487,16 @@ def attack(value: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]
     consistent with the shown cells and the relations (each hidden cell ≥ `lower`); NaN
     for the others. Not `exact`: a side is left unsolved once a solution found for another
     cell already takes this one ±PROTECTION away (lo/hi are then values it can take, for
-    every hidden cell of the groups attacked); not `one_by_one` either: only the pushes of
-    all short targets together are solved, and a cell they leave short stays short (its
-    lo/hi are values it can take, maybe not far enough: the caller treats it as narrow).
-
-    One HiGHS model per connected group of hidden cells, reused for every objective.
-    `matrix`: the relations as arrays (`entries(eqs)`), when the caller has them already."""
+    every hidden cell); not `one_by_one` either: only the pushes of all short targets
+    together are solved, and a cell they leave short stays short (its lo/hi are values it
+    can take, maybe not far enough: the caller treats it as narrow). `matrix`: the
+    relations as arrays (`entries(eqs)`), when the caller has them already."""
     lo = np.full(len(value), np.nan)
     hi = np.full(len(value), np.nan)
-    wanted = hidden if only is None else hidden & only
-    if not hidden.any():
-        return lo, hi
-    rel, cell, coef = entries(eqs) if matrix is None else matrix
-    free = hidden[cell]
-    # each relation with a hidden cell is an equation: its hidden cells on the left, what
-    # the shown ones make on the right (summed in the relation's order, as a reader would)
-    rhs = -np.bincount(rel, np.where(free, 0.0, coef * value[cell]), len(eqs))
-    rel, cell, coef = rel[free], cell[free], coef[free]
-    # connected groups of hidden cells: each takes the smallest cell of its group as label
-    # (a shown cell's is past the last cell, and that one's is itself)
-    label = np.where(np.r_[hidden, True], np.arange(len(value) + 1), len(value))
-    rows_of: dict[int, np.ndarray] = {}
-    if len(rel):
-        starts = np.flatnonzero(np.r_[True, rel[1:] != rel[:-1]])
-        while True:
-            least = np.minimum.reduceat(label[cell], starts)
-            new = label.copy()
-            np.minimum.at(new, cell, np.repeat(least, np.diff(np.r_[starts, len(rel)])))
-            new = new[new]  # a label's own label: shortcuts along the chain
-            if (new == label).all():
-                break
-            label = new
-        # each group's entries, in the relations' order
-        group = label[cell]
-        by_group = np.argsort(group, kind="stable")
-        bounds = np.flatnonzero(np.r_[True, group[by_group][1:] != group[by_group][:-1]])
-        rows_of = dict(zip(group[by_group][bounds].tolist(), np.split(by_group, bounds[1:]),
-                           strict=True))
-    idx = np.flatnonzero(hidden)
-    order = np.argsort(label[idx], kind="stable")
-    cuts = np.flatnonzero(np.r_[True, label[idx][order][1:] != label[idx][order][:-1]])
-    want = wanted.tolist()
-    for cols in np.split(idx[order], cuts[1:]):  # in order of their smallest cell
-        cols = cols.tolist()
-        targets = [c for c in cols if want[c]]
-        if not targets:
-            continue
-        mine = rows_of.get(cols[0])
-        if mine is None:  # in no relation: nothing bounds it from above
-            lo[cols], hi[cols] = lower, np.inf
-            continue
-        at = np.flatnonzero(np.r_[True, rel[mine][1:] != rel[mine][:-1]])
-        _solve(cols, targets, (rhs[rel[mine][at]], at, cell[mine], coef[mine]), lower, lo,
-               hi, None if exact else value, one_by_one)
+    if hidden.any():
+        Audit(value, entries(eqs) if matrix is None else matrix, lower).run(
+            hidden, hidden if only is None else hidden & only, lo, hi, witness=not exact,
+            one_by_one=one_by_one)
     return lo, hi
 
 
@@ -548,114 +541,162 @@ def _highs() -> highspy.Highs:
     return h
 
 
-def _solve(cols: list[int], targets: list[int],
-           rows: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], lower: float,
-           lo: np.ndarray, hi: np.ndarray, value: np.ndarray | None,
-           one_by_one: bool = True) -> None:
-    """Minimise and maximise each target over one group's model. With `value` (witness
-    mode), every solution found is kept as values each cell of the group can take, and a
-    side is not solved once some solution already reached value ∓ PROTECTION: lo/hi are
-    then values the cell can take, not its extremes. Witness mode first pushes every target
-    not yet far enough down (then up) together, each weighted by 1/|value| and bounded at
-    its own value ∓ PROTECTION (so the push spreads the room over as many targets as it
-    can), again with the ones still short until a push gains none: a few solves settle most
-    cells, and only the rest are solved one by one. `rows`: the group's equations as
-    (right-hand sides, where each row starts, cells, coefficients)."""
-    pos = {c: i for i, c in enumerate(cols)}
-    rhs, starts, cells, coefs = rows
-    h = _highs()
-    inf = highspy.kHighsInf
-    n = len(cols)
-    floor = np.full(n, -inf if lower == -np.inf else lower)
-    # in units of the largest right-hand side: money runs from hundreds to hundreds of
-    # millions, and HiGHS's tolerances are absolute
-    scale = max(1.0, float(np.abs(rhs).max()))
-    h.addVars(n, floor, np.full(n, inf))
-    h.addRows(len(rhs), rhs / scale, rhs / scale, len(cells), starts.astype(np.int32),
-              np.searchsorted(cols, cells).astype(np.int32), coefs)
-    every = np.array(cols)
-    columns = np.arange(n, dtype=np.int32)
-    minimize, maximize = highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize
+class Audit:
+    """The interval attack on one measure(-year): one HiGHS model, a column per hidden cell
+    and an equation per relation holding one (its hidden cells on the left, what its shown
+    cells make on the right, summed in the relation's order as a reader would). Kept across
+    the audit's rounds: a cell hidden since the last round adds its column (and the rows of
+    its relations that had none) and moves out of the right-hand sides, so that each round
+    starts from the last one's basis instead of from nothing. In units of about the largest
+    |value|: money runs from hundreds to hundreds of millions, and HiGHS's tolerances are
+    absolute."""
 
-    def seen() -> None:
-        x = np.asarray(h.getSolution().col_value) * scale
-        lo[every] = np.fmin(lo[every], x)
-        hi[every] = np.fmax(hi[every], x)
+    def __init__(self, value: np.ndarray, matrix: tuple[np.ndarray, np.ndarray, np.ndarray],
+                 lower: float) -> None:
+        self.rel, self.cell, self.coef = matrix  # in the relations' order
+        self.value = value
+        # a power of 2 at or above it: scaling is exact, hand-worked ranges stay exact
+        self.scale = 2.0 ** math.frexp(max(1.0, float(np.abs(value).max(initial=0.0))))[1]
+        self.lower = -highspy.kHighsInf if lower == -np.inf else lower
+        self.column = np.full(len(value), -1)  # cell → its column (-1: none yet)
+        self.cells = np.zeros(0, dtype=np.int64)  # column → its cell
+        self.row = np.full(int(self.rel.max()) + 1 if len(self.rel) else 0, -1)
+        self.rows = np.zeros(0, dtype=np.int64)  # row → its relation
+        self.h = _highs()
 
-    if value is not None:  # the true values are one solution
-        lo[every] = np.fmin(lo[every], value[every])
-        hi[every] = np.fmax(hi[every], value[every])
-        need = PROTECTION * np.abs(value) - 1e-6 * np.maximum(1.0, np.abs(value))
-        t = np.array(targets)
-        low_enough = lambda: lo[t] <= value[t] - need[t]  # noqa: E731
-        high_enough = lambda: hi[t] >= value[t] + need[t]  # noqa: E731
-        # the pushes run in a box a little wider than any target needs, so that every push
-        # has an optimum; its solutions satisfy the model, so they are witnesses all the same
-        cap = (2.0 * float(np.abs(value[every]).max()) + 1.0) / scale
-        box_lo, box_hi = np.maximum(floor, -cap), np.full(n, cap)
-        h.changeColsBounds(n, columns, box_lo, box_hi)
-        for sense, done, sign in ((minimize, low_enough, -1), (maximize, high_enough, 1)):
-            h.changeObjectiveSense(sense)
-            # chunks of like magnitude: weights 1/|value| within one chunk stay comparable
-            by_size = np.argsort(np.abs(value[t]), kind="stable")
-            short = by_size[~done()[by_size]]
-            size = len(short)
-            while len(short):
-                # push the short ones together, in chunks; when a round gains nothing the
-                # chunks get smaller (a cell pushed with fewer others has more room)
-                for chunk in np.array_split(short, -(-len(short) // size)):
-                    chunk = chunk[~done()[chunk]]
-                    if not len(chunk):
-                        continue
-                    cost = np.zeros(n)
-                    weight = 1.0 / np.maximum(np.abs(value[t[chunk]]), 1e-300)
-                    at = np.array([pos[c] for c in t[chunk]], dtype=np.int32)
-                    cost[at] = weight / weight.max()
-                    h.changeColsCost(n, columns, cost)
-                    # no further than each one needs: the room one cell would not use goes
-                    # to the others (each reached target is worth the same to the push)
-                    goal = value[t[chunk]] + sign * PROTECTION * np.abs(value[t[chunk]])
-                    h.changeColsBounds(len(at), at,
-                                       np.maximum(box_lo[at], goal / scale) if sign < 0
-                                       else box_lo[at],
-                                       np.minimum(box_hi[at], goal / scale) if sign > 0
-                                       else box_hi[at])
-                    h.run()
-                    if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+    def _grow(self, hidden: np.ndarray) -> None:
+        """Columns for the cells hidden since the last round, rows for their relations
+        without one, and every row's right-hand side as the shown cells now make it."""
+        new = np.flatnonzero(hidden & (self.column < 0))
+        if not len(new):
+            return
+        h = self.h
+        fresh = np.zeros(len(hidden), dtype=bool)
+        fresh[new] = True
+        mine = np.flatnonzero(fresh[self.cell])  # the new cells' entries
+        rels = np.unique(self.rel[mine])
+        rels = rels[self.row[rels] < 0]
+        self.row[rels] = np.arange(len(self.rows), len(self.rows) + len(rels))
+        self.rows = np.r_[self.rows, rels]
+        none = np.zeros(0, dtype=np.int32)
+        h.addRows(len(rels), np.zeros(len(rels)), np.zeros(len(rels)), 0,
+                  np.zeros(len(rels), dtype=np.int32), none, np.zeros(0))
+        mine = mine[np.argsort(self.cell[mine], kind="stable")]  # by cell, each in order
+        self.column[new] = np.arange(len(self.cells), len(self.cells) + len(new))
+        self.cells = np.r_[self.cells, new]
+        h.addCols(len(new), np.zeros(len(new)), np.full(len(new), self.lower),
+                  np.full(len(new), highspy.kHighsInf), len(mine),
+                  np.searchsorted(self.cell[mine], new).astype(np.int32),
+                  self.row[self.rel[mine]].astype(np.int32), self.coef[mine])
+        rhs = -np.bincount(self.rel, np.where(hidden[self.cell], 0.0,
+                                              self.coef * self.value[self.cell]),
+                           len(self.row))[self.rows] / self.scale
+        h.changeRowsBounds(len(rhs), np.arange(len(rhs), dtype=np.int32), rhs, rhs)
+
+    def run(self, hidden: np.ndarray, only: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+            witness: bool = True, one_by_one: bool = True) -> None:
+        """Minimise and maximise each hidden cell of `only` (the targets), into lo/hi of the
+        hidden cells. With `witness`, every solution found is kept as values each hidden
+        cell can take, and a side is not solved once some solution already reached value ∓
+        PROTECTION: lo/hi are then values the cell can take, not its extremes. Witness mode
+        first pushes every target not yet far enough down (then up) together, each weighted
+        by 1/|value| and bounded at its own value ∓ PROTECTION (so the push spreads the room
+        over as many targets as it can), again with the ones still short until a push gains
+        none: a few solves settle most cells, and only the rest are solved one by one."""
+        self._grow(hidden)
+        h, scale, cells = self.h, self.scale, self.cells
+        value = self.value[cells]  # by column from here on: every column is a hidden cell
+        inf = highspy.kHighsInf
+        n = len(cells)
+        columns = np.arange(n, dtype=np.int32)
+        floor, ceiling = np.full(n, self.lower), np.full(n, inf)
+        minimize, maximize = highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize
+        low, high = np.full(n, np.nan), np.full(n, np.nan)
+        size = np.abs(value)
+        need = PROTECTION * size - 1e-6 * np.maximum(1.0, size)
+        t = self.column[np.flatnonzero(hidden & only)]  # the targets' columns
+
+        def seen() -> None:
+            x = np.asarray(h.getSolution().col_value) * scale
+            np.fmin(low, x, out=low)
+            np.fmax(high, x, out=high)
+
+        def reached(at: np.ndarray, sign: int) -> np.ndarray:
+            """Whether the columns `at` have been seen ±PROTECTION from their value."""
+            return ((low[at] <= value[at] - need[at]) if sign < 0
+                    else (high[at] >= value[at] + need[at]))
+
+        if witness and len(t):  # the true values are one solution
+            low[:], high[:] = value, value
+            # the pushes run in a box a little wider than any target needs, so that every
+            # push has an optimum; its solutions satisfy the model, so they are witnesses
+            cap = (2.0 * float(size.max()) + 1.0) / scale
+            box_lo, box_hi = np.maximum(floor, -cap), np.full(n, cap)
+            h.changeColsBounds(n, columns, box_lo, box_hi)
+            costed = t[:0].astype(np.int32)  # the columns with a cost now
+            for sense, sign in ((minimize, -1), (maximize, 1)):
+                h.changeObjectiveSense(sense)
+                # chunks of like magnitude: weights 1/|value| within one chunk stay comparable
+                by_size = np.argsort(size[t], kind="stable")
+                short = by_size[~reached(t[by_size], sign)]
+                chunk_size = len(short)
+                while len(short):
+                    # push the short ones together, in chunks; when a round gains nothing the
+                    # chunks get smaller (a cell pushed with fewer others has more room)
+                    parts = -(-len(short) // chunk_size)
+                    each, more = divmod(len(short), parts)  # as np.array_split
+                    for i in range(parts):
+                        at = t[short[i * each + min(i, more):(i + 1) * each + min(i + 1, more)]]
+                        at = at[~reached(at, sign)].astype(np.int32)
+                        if not len(at):
+                            continue
+                        weight = 1.0 / np.maximum(size[at], 1e-300)
+                        h.changeColsCost(len(costed), costed, np.zeros(len(costed)))
+                        h.changeColsCost(len(at), at, weight / weight.max())
+                        costed = at
+                        # no further than each one needs: the room one cell would not use
+                        # goes to the others (each reached target is worth the same)
+                        goal = (value[at] + sign * PROTECTION * size[at]) / scale
+                        h.changeColsBounds(len(at), at,
+                                           np.maximum(box_lo[at], goal) if sign < 0
+                                           else box_lo[at],
+                                           np.minimum(box_hi[at], goal) if sign > 0
+                                           else box_hi[at])
+                        h.run()
+                        if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                            seen()
+                        h.changeColsBounds(len(at), at, box_lo[at], box_hi[at])
+                    still = short[~reached(t[short], sign)]
+                    if len(still) == len(short):
+                        if chunk_size <= PUSH_CHUNK:
+                            break
+                        chunk_size = max(PUSH_CHUNK, chunk_size // 4)
+                    short = still
+            h.changeColsCost(len(costed), costed, np.zeros(len(costed)))
+            h.changeColsBounds(n, columns, floor, ceiling)
+            t = t[~(reached(t, -1) & reached(t, 1))] if one_by_one else t[:0]
+        for j in t.tolist():
+            h.changeColCost(j, 1.0)
+            for sense, out, sign in ((minimize, low, -1), (maximize, high, 1)):
+                if witness and reached(np.array([j]), sign)[0]:
+                    continue  # another solution already showed this side wide enough
+                h.changeObjectiveSense(sense)
+                h.run()
+                status = h.getModelStatus()
+                if status == highspy.HighsModelStatus.kOptimal:
+                    out[j] = h.getInfo().objective_function_value * scale
+                    if witness:
                         seen()
-                    h.changeColsBounds(len(at), at, box_lo[at], box_hi[at])
-                still = short[~done()[short]]
-                if len(still) == len(short):
-                    if size <= PUSH_CHUNK:
-                        break
-                    size = max(PUSH_CHUNK, size // 4)
-                short = still
-        h.changeColsCost(n, columns, np.zeros(n))
-        h.changeColsBounds(n, columns, floor, np.full(n, inf))
-        targets = [c for c, a, b in zip(targets, low_enough(), high_enough(), strict=True)
-                   if one_by_one and not (a and b)]
-    for c in targets:
-        j = pos[c]
-        h.changeColCost(j, 1.0)
-        for sense, out in ((minimize, lo), (maximize, hi)):
-            is_min = sense == minimize
-            if value is not None and (lo[c] <= value[c] - need[c] if is_min
-                                      else hi[c] >= value[c] + need[c]):
-                continue  # another solution already showed this side wide enough
-            h.changeObjectiveSense(sense)
-            h.run()
-            status = h.getModelStatus()
-            if status == highspy.HighsModelStatus.kOptimal:
-                out[c] = h.getInfo().objective_function_value * scale
-                if value is not None:
-                    seen()
-            elif status in (highspy.HighsModelStatus.kUnbounded,
-                            highspy.HighsModelStatus.kUnboundedOrInfeasible):
-                out[c] = -np.inf if is_min else np.inf
-            else:  # cannot happen with consistent data; never count it as protected
-                out[c] = hi[c] = lo[c] = np.nan
-                break
-        h.changeColCost(j, 0.0)
+                elif status in (highspy.HighsModelStatus.kUnbounded,
+                                highspy.HighsModelStatus.kUnboundedOrInfeasible):
+                    out[j] = -np.inf if sign < 0 else np.inf
+                else:  # cannot happen with consistent data; never count it as protected
+                    low[j] = high[j] = np.nan
+                    break
+            h.changeColCost(j, 0.0)
+        if not witness:  # exact: the targets' extremes only
+            low[~only[cells]], high[~only[cells]] = np.nan, np.nan
+        lo[cells], hi[cells] = low, high
 
 
 def wide_enough(value: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -686,6 +727,7 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
     hi = np.full(len(value), np.nan)
     wide = np.zeros(len(value), dtype=bool)
     times: dict[int, int] = {}  # how often each cell was found narrow
+    audit = Audit(value, pattern.matrix, lower)  # one model for every round
     while True:
         # hiding a cell frees a fixed variable: every range can only widen, so a cell found
         # wide enough stays so and only the others are attacked again
@@ -693,8 +735,8 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
         # the pushes settle most cells together; a cell they leave short is solved alone
         # before it counts as narrow (a partner for a cell the pushes merely missed hid whole
         # years of twin figures on small worlds)
-        new_lo, new_hi = attack(value, pattern.hidden, pattern.eqs, lower, only=todo,
-                                exact=False, one_by_one=True, matrix=pattern.matrix)
+        new_lo, new_hi = np.full(len(value), np.nan), np.full(len(value), np.nan)
+        audit.run(pattern.hidden, todo, new_lo, new_hi)
         # a solution under fewer hidden cells is one under more: witnesses add up
         lo, hi = np.fmin(lo, new_lo), np.fmax(hi, new_hi)
         wide = pattern.hidden & (wide_enough(value, lo, hi) | (value == 0))

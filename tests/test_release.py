@@ -425,6 +425,64 @@ def test_secondary_cells_are_protected_too():
     assert got == {f"month|2025-01|brand|{b}": (0.0, 57.0) for b in "ABCD"}
 
 
+@st.composite
+def grids(draw):
+    """Three months of 2025 (and their quarter) × three brands in two home regions, each
+    cell the sum of its parts, and a random set of hidden cells."""
+    homes = {"A": "GB", "B": "GB", "C": "FR"}
+    months = ["2025-01", "2025-02", "2025-03"]
+    part = {(m, b): float(draw(st.sampled_from([0, 1, 2, 5, 10, 20, 40])))
+            for m in months for b in homes}
+    rows = []
+    for grain, periods in (("month", [[m] for m in months]), ("quarter", [months])):
+        for ms in periods:
+            period = ms[0] if grain == "month" else "2025-Q1"
+            rows.append((grain, period, "all", "", sum(part[m, b] for m in ms for b in homes)))
+            for b in homes:
+                rows.append((grain, period, "brand", b, sum(part[m, b] for m in ms)))
+            for r in ("GB", "FR"):
+                rows.append((grain, period, "region", r,
+                             sum(part[m, b] for m in ms for b in homes if homes[b] == r)))
+    cells = _frame([(*row, 9, 0.2) for row in rows])
+    hidden = np.array(draw(st.lists(st.booleans(), min_size=len(cells),
+                                    max_size=len(cells))))
+    return cells, homes, hidden
+
+
+@settings(max_examples=60, deadline=None)
+@given(grid=grids(), signed=st.booleans())
+def test_maybe_short_never_clears_a_short_relation(grid, signed):
+    """close() settles a relation without asking short() when the numpy pre-check clears
+    it: that must never happen to a relation short() would find short."""
+    cells, homes, hidden = grid
+    value = cells["value"].to_numpy()
+    pattern = release.Pattern(value, cells["people"].to_numpy(), hidden.copy(),
+                              release.relations(cells, homes), signed)
+    maybe = pattern.maybe_short()
+    flags = hidden.tolist()
+    for e in range(len(pattern.eqs)):
+        assert maybe[e] or pattern.short(e, flags) is None, e
+
+
+@settings(max_examples=40, deadline=None)
+@given(grid=grids(), more=st.lists(st.booleans(), min_size=24, max_size=24))
+def test_an_audit_kept_across_rounds_attacks_like_a_new_one(grid, more):
+    """protect_measure keeps one Audit (one HiGHS model) across its rounds, growing it as
+    cells are hidden: after a round on some hidden cells and another on more, its exact
+    ranges are a new model's."""
+    cells, homes, first = grid
+    value = cells["value"].to_numpy()
+    eqs = release.relations(cells, homes)
+    second = first | np.array(more[:len(value)])
+    kept = release.Audit(value, release.entries(eqs), 0.0)
+    lo, hi = np.full(len(value), np.nan), np.full(len(value), np.nan)
+    kept.run(first, first, lo, hi, witness=False)
+    kept.run(second, second, lo, hi, witness=False)
+    new_lo, new_hi = release.attack(value, second, eqs)
+    assert np.allclose(lo[second], new_lo[second], rtol=1e-9, atol=1e-9)
+    assert np.allclose(hi[second], new_hi[second], rtol=1e-9, atol=1e-9)
+
+
 # ---------------------------------------------------------------- random worlds
 
 
