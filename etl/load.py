@@ -55,6 +55,9 @@ from etl.sources.files import FileProblem, SourceFile
 COUNTS = ("rows_in", "inserted", "updated", "unchanged", "quarantined")
 _TIMING = os.environ.get("TWINIMPACT_TIMING") == "1"  # phase timings on stderr (benchmarks)
 _t0 = [time.perf_counter(), time.process_time()]
+# tests only (tests/test_atomicity.py): the writer stops after this phase until its stdin
+# closes, so a test can kill it or look at the warehouse at a known point of the load
+_HOLD = os.environ.get("TWINIMPACT_TEST_HOLD")
 
 
 def _lap(phase: str) -> None:
@@ -63,6 +66,9 @@ def _lap(phase: str) -> None:
         print(f"timing {phase}: {now - _t0[0]:.2f}s wall, {cpu - _t0[1]:.2f}s CPU",
               file=sys.stderr, flush=True)
         _t0[:] = [now, cpu]
+    if phase == _HOLD:
+        print(f"held after {phase}", file=sys.stderr, flush=True)
+        sys.stdin.read()
 
 
 def _normalise(name: str) -> str:

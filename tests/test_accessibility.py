@@ -52,7 +52,9 @@ def browser(servers):
 def _settled(pg) -> None:
     """Wait until Streamlit has finished the run and every chart on the page has drawn."""
     pg.wait_for_selector("h1, .js-plotly-plot, [data-testid=stException]")
-    pg.wait_for_timeout(800)  # the run indicator appears a moment after the first paint
+    # the app says when the script's run is over (before it starts, its state is `initial`)
+    pg.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]",
+                         timeout=60_000)
     pg.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')",
                          timeout=60_000)
     pg.wait_for_function("[...document.querySelectorAll('.js-plotly-plot')].every("
