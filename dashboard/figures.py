@@ -41,6 +41,16 @@ from dashboard import (
 )
 from dashboard.audience import Audience
 from dashboard.filters import Filters
+from dashboard.keynumbers import (  # the sources and filters the headlines share
+    CONSENT,
+    CREW,
+    CREW_FOLLOWS,
+    DISPLACEMENT,
+    ESTIMATES,
+    MODEL_INCOME,
+    MODELS,
+    SHOOTS,
+)
 from dashboard.text import unapplied, unapplied_note
 from etl.errors import UsageError, UserError
 from etl.warehouse import reader
@@ -48,9 +58,6 @@ from etl.warehouse import reader
 CHROMIUM = "/usr/bin/chromium"
 # the warehouse's reporting currency while a chart is built (render and summary set it)
 CURRENCY: ContextVar[str] = ContextVar("currency", default="EUR")
-DISPLACEMENT = "bookings and twin-usage exports (marts.displacement_monthly)"
-CONSENT = "twin-usage and licence exports (marts.consent_monthly)"
-CREW = "booking-crew exports (marts.crew_impact_monthly)"
 RIGHTS = ("twin-usage, licence, twins, bookings and booking-crew exports "
           "(marts.rights_scorecard)")
 
@@ -492,11 +499,6 @@ def _brand_key(what: str):
     return lambda f: f"brand-{f.brand[0]}-{what}"
 
 
-# which filters each family of figures follows (its marts' columns): a figure says so of the
-# others when they are set
-SHOOTS = ("brand", "channel", "region")         # shoots and twin use have no role
-CREW_FOLLOWS = ("brand", "region", "role")     # the crew mart has no channel
-MODELS = ()                                    # model income is month × model: period only
 EVENT_STUDY_NOTE = ("shaded: months before the first twin use (placebo: the true effect is 0); "
                     "dotted: the simultaneous 95% band (every month inside it at once); months "
                     "count from each brand's first twin use, whatever the period chosen")
@@ -509,7 +511,6 @@ SHOOT_DAYS_NOTE = ("expected = actual + displaced days; the gap between the blue
                    "bound")
 IMAGE_CHECKS = ("published images read by scan-images, twin-usage exports "
                 "(staging.stg_image_checks, marts.image_checks_monthly)")
-ESTIMATES = "marts.displacement_estimates (all channels; ALL = every adopting brand together)"
 
 DECLARED: dict[str, Chart] = {c.key: c for c in (
     # ---- Overview
@@ -542,8 +543,7 @@ DECLARED: dict[str, Chart] = {c.key: c for c in (
           note=lambda f: BREAKDOWN_NOTE, served=False),
     # ---- Income
     Chart("income-models-monthly", "Models' income: from shoots and from their twins",
-          "booking-crew (role model) and twin-usage exports (marts.model_income_monthly)",
-          _one("model_income_over_time"), _model_income, ("period",),
+          MODEL_INCOME, _one("model_income_over_time"), _model_income, ("period",),
           note=_not_following(MODELS)),
     Chart("income-lorenz", "How unequal is models' income? Lorenz curves",
           "marts.model_income_monthly (shoots + twins per model per year)",

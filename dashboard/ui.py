@@ -12,11 +12,22 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, disclosure, export, figures, filters, labels, money, public, signin
+from dashboard import (
+    data,
+    disclosure,
+    export,
+    figures,
+    filters,
+    keynumbers,
+    labels,
+    money,
+    public,
+    signin,
+)
 from dashboard.audience import public as public_audience
 from dashboard.filters import LIST_KEYS, Filters, Known
 from dashboard.privacy import any_suppressed
-from dashboard.text import plain, unapplied, unapplied_note  # noqa: F401 — pages call ui.*
+from dashboard.text import key_number, plain, unapplied, unapplied_note  # noqa: F401 — pages call ui.*
 from etl.contracts import CHANNELS, ROLES
 
 METHODOLOGY_LINK = "How every figure is defined: [Data & method](/data)."
@@ -40,11 +51,6 @@ class Ctx:
     def money(self, x) -> str:
         """An amount in the reporting currency (`€1,234`, `$1,234`, `SEK 1,234`)."""
         return money.fmt(x, self.currency)
-
-    @property
-    def money_format(self) -> str:
-        """The `metric` format for an amount in the reporting currency."""
-        return money.streamlit_format(self.currency)
 
 
 def _month_options(known: Known) -> list[str]:
@@ -304,17 +310,16 @@ def previous_label(f: Filters) -> str:
     return f"{a:%Y-%m} to {b:%Y-%m}"
 
 
-def before(row: pd.Series) -> pd.Series:
-    """A previous-period totals row, blanked when the warehouse has no data for that period
-    (so the change reads "no data", not "new" or a fall from zero)."""
-    if "cells" in row.index and not row["cells"]:
-        return pd.Series(float("nan"), index=row.index)
-    return row
-
-
-def pair(totals: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """A two-row totals frame (current, previous) as rows; the previous one blanked if empty."""
-    return totals.iloc[0], before(totals.iloc[1])
+def metric(col, label: str, now, before, kind: str, *, share: bool = False, ctx: Ctx,
+           help: str | None = None) -> None:
+    """A headline number (`kind`: text.key_number's) with its change against the period it
+    is compared with. Pages draw declared headlines through `headlines`."""
+    delta = change(now, before, share)
+    against = comparison_label(ctx)
+    col.metric(label, key_number(now, kind, ctx.currency), delta=delta, delta_color="off",
+               delta_description=f"vs {against}" if delta else
+               f"no change shown against {against} (no data, or a hidden figure)"
+               if ctx.periods else f"no data for {against}", help=help)
 
 
 def change(now: float | None, before: float | None, share: bool = False) -> str | None:
@@ -329,19 +334,33 @@ def change(now: float | None, before: float | None, share: bool = False) -> str 
     return f"{100 * (now - before) / abs(before):+.1f}%"
 
 
-def metric(col, label: str, now, before, fmt: str, *, share: bool = False, ctx: Ctx,
-           help: str | None = None) -> None:
-    """A headline number with its change against the previous period of the same length."""
-    if now is None or (isinstance(now, float) and math.isnan(now)):
-        value = "–"
-    else:
-        value = fmt.format(now)
-    delta = change(now, before, share)
-    against = comparison_label(ctx)
-    col.metric(label, value, delta=delta, delta_color="off",
-               delta_description=f"vs {against}" if delta else
-               f"no change shown against {against} (no data, or a hidden figure)"
-               if ctx.periods else f"no data for {against}", help=help)
+def headlines(ctx: Ctx, keys: tuple[str, ...], got: Fetched | None = None,
+              f: Filters | None = None, hf: Filters | None = None) -> None:
+    """A row of declared headline numbers (keynumbers.HEADLINES), each from its query's
+    disclosed frame (from `got`, else fetched now through `data.fetch`: public mode's from
+    the release), and one source line under the row. `f`, `hf`: the page's and the
+    headlines' filters when not the page's (the brand report's one brand)."""
+    f, hf = f or ctx.f, hf or ctx.hf
+    decls = [keynumbers.HEADLINES[key] for key in keys]
+    calls = [h.call(f, hf) for h in decls]
+    known = got.by_call if got else {}
+    frames = [known[c] for c in calls] if all(c in known for c in calls) \
+        else data.fetch(*calls)
+    for col, h, frame in zip(st.columns(len(decls)), decls, frames, strict=True):
+        n = keynumbers.shown(h, frame, f, ctx.currency)
+        if h.kind == "interval":
+            col.metric(n.label, n.text, help=n.help)
+        else:
+            metric(col, n.label, n.now, n.before, h.kind, share=n.share, ctx=ctx,
+                   help=n.help or None)
+    sources = "; ".join(dict.fromkeys(h.sources for h in decls))
+    caption(ctx, public.sourced(sources, calls, bool(ctx.periods)))
+
+
+def headline_calls(ctx: Ctx, keys: tuple[str, ...], f: Filters | None = None,
+                   hf: Filters | None = None) -> tuple[tuple, ...]:
+    """The calls of declared headlines, to fetch with a page's other frames (`fetch`)."""
+    return tuple(keynumbers.HEADLINES[key].call(f or ctx.f, hf or ctx.hf) for key in keys)
 
 
 def caption(ctx: Ctx, sources: str, extra: str = "", real: bool = False) -> None:
@@ -369,13 +388,14 @@ class Fetched:
     by_call: dict
 
 
-def fetch(ctx: Ctx, *calls: tuple, showing: tuple = ()) -> Fetched:
+def fetch(ctx: Ctx, *calls: tuple, showing: tuple = (), headlines: tuple = ()) -> Fetched:
     """The page's `calls` and the frames of the figures it is `showing` (a declaration's key,
-    drawn with the page's filters, or `(key, filters)`, or `(key, filters, options)`), through
-    `data.fetch`: cached, scoped and suppressed for the audience."""
+    drawn with the page's filters, or `(key, filters)`, or `(key, filters, options)`) and of
+    its `headlines` (their calls: `headline_calls`), through `data.fetch`: cached, scoped and
+    suppressed for the audience."""
     wanted = [figures.DECLARED[key].needs(f, *opts) for key, f, *opts in
               (item if isinstance(item, tuple) else (item, ctx.f) for item in showing)]
-    every = list(dict.fromkeys([*calls, *(c for need in wanted for c in need)]))
+    every = list(dict.fromkeys([*calls, *(c for need in wanted for c in need), *headlines]))
     frames = data.fetch(*every)
     by_call = dict(zip(every, frames, strict=True))
     return Fetched([by_call[c] for c in calls], by_call)

@@ -90,7 +90,7 @@ def csv(downloads: dict[str, bytes], name: str) -> pd.DataFrame:
 def test_overview_numbers_findings_and_chart(run, downloads):
     at = run("overview")
     m = metrics(at)
-    assert m["Images made with twins"][0] == "11.1%"
+    assert m["Twin share of images"][0] == "11.1%"
     assert m["Shoot days booked"][0] == "24"
     findings = next(md.value for md in at.markdown if md.value.startswith("- "))
     assert "Twin assets made up 11% of e-commerce images in 2025 H1." in findings
@@ -110,7 +110,7 @@ def test_headlines_compare_with_the_previous_period(run):
     at = run("overview", **{"from": "2025-04"})
     m = metrics(at)
     assert m["Shoot days booked"] == ("12", "+0.0%")
-    assert m["Images made with twins"] == ("20.0%", "+20.0 pts")
+    assert m["Twin share of images"] == ("20.0%", "+20.0 pts")
     assert dict(at.query_params) == {"from": "2025-04"}
 
 
