@@ -199,7 +199,7 @@ def _crew_bars(title: str, empty: str | None = None):
     when a channel filter is set (the crew mart has no channel)."""
     def build(frames, f, k) -> Built:
         crew = frames[0]
-        t = title.format(brand=html.escape(", ".join(f.brand)), period=_period(f))
+        t = title.format(brand=html.escape(", ".join(f.brand)), period=text.period_label(f))
         t += " (all channels)" if unapplied(f, CREW_FOLLOWS) else ""
         fig = charts.by_role_bars(crew, "displaced_crew_days", t, "crew days")
         return Built(fig, crew, _top_summary(crew, "role", "displaced_crew_days",
@@ -480,10 +480,6 @@ def _key_numbers(frames, f, k) -> Built:
                          for v, kd in zip(numbers["previous"], numbers["kind"], strict=True)],
     )[["metric", "this_period", "previous_period"]]
     return Built(None, shown, None)
-
-
-def _period(f: Filters) -> str:
-    return f"{f.from_month} to {f.to_month}" if f.from_month else "the whole period"
 
 
 def _one(name: str):

@@ -27,7 +27,14 @@ from dashboard import (
 from dashboard.audience import public as public_audience
 from dashboard.filters import LIST_KEYS, Filters, Known
 from dashboard.privacy import any_suppressed
-from dashboard.text import key_number, plain, unapplied, unapplied_note  # noqa: F401 — pages call ui.*
+from dashboard.text import (  # noqa: F401 — pages call ui.*
+    key_number,
+    period_label,
+    period_text,
+    plain,
+    unapplied,
+    unapplied_note,
+)
 from etl.contracts import CHANNELS, ROLES
 
 METHODOLOGY_LINK = "How every figure is defined: [Data & method](/data)."
@@ -47,6 +54,7 @@ class Ctx:
     currency: str = "EUR"  # the warehouse's reporting currency
     # public mode: the release's periods the picker offers (f is one of them); () elsewhere
     periods: tuple[str, ...] = ()
+    served: bool = False  # the public release serves the page's figures (data.served)
 
     def money(self, x) -> str:
         """An amount in the reporting currency (`€1,234`, `$1,234`, `SEK 1,234`)."""
@@ -150,7 +158,7 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
         # never a window whose shown months could be subtracted from it
         return Ctx(f=f, hf=replace(f, against=filters.span(against) if against else None),
                    known=known, as_of=as_of, simulated=simulated, k=k,
-                   currency=currency, periods=periods)
+                   currency=currency, periods=periods, served=data.served())
     resolved = filters.resolve(f, known)
     hf = resolved
     if not f.from_month and not f.to_month and len(options) > 12:
@@ -158,7 +166,7 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
         # before (the whole history has no "previous period" to compare with)
         hf = replace(resolved, from_month=options[-12])
     return Ctx(f=resolved, hf=hf, known=known, as_of=as_of, simulated=simulated, k=k,
-               currency=currency)
+               currency=currency, served=data.served())
 
 
 def _sidebar(f: Filters, known: Known, options: list[str], uses: tuple[str, ...]) -> Filters:
@@ -276,24 +284,6 @@ def headline_caption(ctx: Ctx) -> str:
             f"{previous_label(ctx.hf)}. Charts: {period_label(ctx.f)}.")
 
 
-def period_label(f: Filters) -> str:
-    return f"{f.from_month} to {f.to_month}" if f.from_month else "the whole period"
-
-
-def period_text(f: Filters, known: Known) -> str:
-    """The period for a sentence: its release name where it is one (`2025`, `2025-Q2`), else
-    `2025-01 to 2025-06`, saying where the warehouse's months start later or stop earlier
-    (`2025 (data up to 2025-06 only)`), so a partial year never reads as a whole one."""
-    text = filters.period_name(f.from_month, f.to_month) or period_label(f)
-    if not (f.from_month and known.months):
-        return text
-    first, last = known.months[0], known.months[-1]
-    gaps = [f"from {first}" if f.from_month < first <= (f.to_month or first) else "",
-            f"up to {last}" if (f.to_month or last) > last >= f.from_month else ""]
-    said = " and ".join(g for g in gaps if g)
-    return f"{text} (data {said} only)" if said else text
-
-
 def comparison_label(ctx: Ctx) -> str:
     """The period the headline numbers are compared with: the release period chosen in
     public mode (`2024`, `2025-Q1`), else the period of the same length before."""
@@ -353,8 +343,8 @@ def headlines(ctx: Ctx, keys: tuple[str, ...], got: Fetched | None = None,
         else:
             metric(col, n.label, n.now, n.before, h.kind, share=n.share, ctx=ctx,
                    help=n.help or None)
-    sources = "; ".join(dict.fromkeys(h.sources for h in decls))
-    caption(ctx, public.sourced(sources, calls, bool(ctx.periods)))
+    caption(ctx, public.sourced_all([(h.sources, [call]) for h, call in
+                                     zip(decls, calls, strict=True)], ctx.served))
 
 
 def headline_calls(ctx: Ctx, keys: tuple[str, ...], f: Filters | None = None,
@@ -415,7 +405,7 @@ def figure(ctx: Ctx, key: str, got: Fetched | None = None, f: Filters | None = N
     frames = [known[c] for c in calls] if all(c in known for c in calls) \
         else data.fetch(*calls)
     built = figures.drawn(decl, frames, f, ctx.k, ctx.currency, opts)
-    sources = public.sourced(built.sources or decl.sources, calls, bool(ctx.periods))
+    sources = public.sourced(built.sources or decl.sources, calls, ctx.served)
     if built.empty:
         empty_state(built.empty)
     elif decl.table:
