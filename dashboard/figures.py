@@ -85,7 +85,10 @@ class Chart:
     `build(frames, f, k, **opts)` draws; `note(f)` is its caption's note on a page.
     `uses`: the filters that change it (the others are dropped from its image and embed).
     `served`: images, embeds and `twinimpact chart` draw it (REGISTRY); else a page's only.
-    `page_key(f)`: its key on a page (widgets, file names) when not `key`."""
+    `page_key(f)`: its key on a page (widgets, file names) when not `key`.
+    `options`: the page's choices (`opts`) its image and embed take too (the embed's URL
+    parameters); `defaults(src, f, aud, **given)`: the choices an image or embed without
+    them is drawn with (None: the declaration's own defaults)."""
 
     key: str
     title: str
@@ -99,6 +102,8 @@ class Chart:
     served: bool = True
     table: bool = False
     page_key: Callable[[Filters], str] | None = None
+    options: tuple[str, ...] = ()
+    defaults: Callable[..., dict] | None = None
 
     def shown_as(self, f: Filters) -> str:
         """Its key on a page: `brand-BR01-crew` for one brand's crew chart."""
@@ -433,6 +438,23 @@ def _types_calls(f: Filters, family: str, every: str, level: str, **_) -> tuple[
                  for kind in trends.EMPLOYMENT_TYPES)
 
 
+def _types_defaults(src, f: Filters, aud: Audience, family: str | None = None,
+                    every: str | None = None, level: str | None = None) -> dict:
+    """The survey family an image or embed of employees beside the self-employed shows when
+    none is chosen: the first that publishes both (as the page offers them), in the period
+    length and area level of its employees' series with the most rows."""
+    series = disclosure.governed(src, "employment_sources", f, aud=aud)
+    pairs = trends.type_pairs(list(series["source"]))
+    if not pairs:
+        raise UserError("no survey in this warehouse publishes employees and the "
+                        "self-employed apart (`twinimpact fetch-nomis` loads the ONS APS, "
+                        "which does)")
+    family = family if family in pairs else next(iter(pairs))
+    first = series[series["source"] == pairs[family][0]].iloc[0]
+    return {"family": family, "every": every or first["granularity"],
+            "level": level or first["area_level"]}
+
+
 def _types(frames, f, k, family: str, every: str, **_) -> Built:
     """Employees and the self-employed per role in the latest period, side by side."""
     both = trends.employees_and_self_employed(*frames)
@@ -577,7 +599,8 @@ DECLARED: dict[str, Chart] = {c.key: c for c in (
           table=True),
     # ---- Employment
     Chart("employment-survey", "People employed per role over time (one survey series)",
-          "union survey (marts.employment)", _series_calls, _survey, ("role", "region")),
+          "union survey (marts.employment)", _series_calls, _survey, ("role", "region"),
+          options=("source", "every", "level", "view")),
     Chart("employment-earnings", "Median earnings per role in one area (one survey series)",
           "union survey (marts.employment)", _series_calls, _earnings, ("role", "region"),
           served=False),
@@ -586,7 +609,7 @@ DECLARED: dict[str, Chart] = {c.key: c for c in (
           served=False, table=True),
     Chart("employment-types", "Employees and the self-employed per role",
           "statistics-office survey (marts.employment)", _types_calls, _types,
-          ("role", "region"), served=False,
+          ("role", "region"), options=("family", "every", "level"), defaults=_types_defaults,
           note=lambda f: "the self-employed are counted here, unlike in OEWS and ASHE; each "
                          "occupation code's caveat is in the rows' note"),
     Chart("employment-bls", "US employees in the occupation (BLS OEWS)",
@@ -649,10 +672,12 @@ class Rendered:
     simulated: bool
     k: int | None
     serving: bool = False  # the public release served this audience (public.serves)
+    opts: dict | None = None  # the page's choices it was drawn with (Chart.options)
 
     def source_line(self) -> str:
         parts = ["Source: " + public.sourced(self.built.sources or self.chart.sources,
-                                               self.chart.needs(self.f, None), self.serving)]
+                                               self.chart.needs(self.f, self.opts),
+                                               self.serving)]
         if self.simulated and not self.chart.real:
             parts.append("Simulated data")
         parts.append(f"data as of {self.as_of}")
@@ -670,8 +695,10 @@ def as_of_text(prov: pd.DataFrame) -> str:
     return f"{ts.tz_convert('UTC'):%Y-%m-%d %H:%M} UTC" if ts.tzinfo else f"{ts:%Y-%m-%d %H:%M}"
 
 
-def render(db: Path, key: str, f: Filters, aud: Audience) -> Rendered:
-    """Fetch a chart's frames through the disclosure layer as `aud` and build it."""
+def render(db: Path, key: str, f: Filters, aud: Audience, opts: dict | None = None
+           ) -> Rendered:
+    """Fetch a chart's frames through the disclosure layer as `aud` and build it, with the
+    page's choices `opts` it takes (Chart.options; the others are dropped)."""
     chart = REGISTRY.get(key)
     if chart is None:
         raise UsageError(f"unknown chart {key!r}; `twinimpact chart --list` prints every key")
@@ -686,12 +713,17 @@ def render(db: Path, key: str, f: Filters, aud: Audience) -> Rendered:
     if chart.brand_required and len(f.brand) != 1:
         raise UsageError(f"chart {key!r} is about one brand: give --brand BRAND_ID")
     f, _ = disclosure.scope(f, aud)
+    opts = {k: v for k, v in (opts or {}).items() if k in chart.options and v}
     with reader(db) as con:
-        built = compose(con, chart, f, aud)
+        if chart.defaults:
+            opts = chart.defaults(con, f, aud, **opts)
+        built = compose(con, chart, f, aud, opts)
         prov = disclosure.governed(con, "provenance", aud=aud)
         serving = public.serves(aud, public.release_k(con))
+    if built.fig is None:  # nothing to draw: say why, as the page does
+        raise UserError(f"chart {key!r}: {built.empty or 'nothing to draw'}")
     return Rendered(chart, f, built, as_of_text(prov), bool(prov.iloc[0]["simulated"]), aud.k,
-                    serving)
+                    serving, opts or None)
 
 
 def compose(src: queries.Source, chart: Chart, f: Filters, aud: Audience,

@@ -413,18 +413,19 @@ def figure(ctx: Ctx, key: str, got: Fetched | None = None, f: Filters | None = N
     else:
         note = "; ".join(n for n in (decl.note(f), built.note) if n)
         chart(ctx, built.fig, built.shown, sources=sources, key=decl.shown_as(f), note=note,
-              real=decl.real, f=f, summary=built.summary)
+              real=decl.real, f=f, summary=built.summary, opts=opts)
     return built
 
 
 def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: str,
           note: str = "", real: bool = False, f: Filters | None = None,
-          summary: str | None = None) -> None:
+          summary: str | None = None, opts: dict | None = None) -> None:
     """A chart, its text alternative (a sentence and the data as a table), its caption, and
     downloads: CSV of exactly the rows it draws, PNG/SVG images, and an embed snippet.
     Pages call `figure`, which builds the chart from its declaration and calls this.
 
-    f: the filters the chart was drawn with, when not the page's (e.g. the headline period).
+    f: the filters the chart was drawn with, when not the page's (e.g. the headline period);
+    opts: the page's choices it was drawn with (its image and embed take its `options`).
     """
     st.plotly_chart(fig, key=f"chart-{key}", theme=None, config=PLOTLY_CONFIG)
     extra = " · ".join(n for n in (note, public.explain(shown)) if n)
@@ -442,7 +443,8 @@ def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: s
         for col, fmt in zip(cols[1:3], ("png", "svg"), strict=True):
             with col:
                 st.download_button(
-                    f"Image ({fmt.upper()})", lambda fmt=fmt: _image(*found, fmt, session),
+                    f"Image ({fmt.upper()})",
+                    lambda fmt=fmt: _image(*found, fmt, session, opts),
                     file_name=f"{key}.{fmt}", mime="image/png" if fmt == "png" else
                     "image/svg+xml", key=f"img-{fmt}-{key}", on_click="ignore",
                     help="The chart as published: title, source line and data as of burned "
@@ -451,13 +453,14 @@ def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: s
         with st.expander("Embed this chart"):
             st.caption("Paste this into a web page to show the chart live (always in public "
                        "mode):")
-            st.code(embed_snippet(*found), language="html", wrap_lines=True)
+            st.code(embed_snippet(*found, opts), language="html", wrap_lines=True)
 
 
-def _image(reg_key: str, f: Filters, fmt: str, session: str) -> bytes:
+def _image(reg_key: str, f: Filters, fmt: str, session: str, opts: dict | None = None
+           ) -> bytes:
     """The chart image, drawn through the one renderer (export.RENDERER: Busy when full)."""
     def draw() -> bytes:
-        r = figures.render(data.db(), reg_key, f, public_audience())
+        r = figures.render(data.db(), reg_key, f, public_audience(), opts)
         return figures.image(figures.stamped(r), fmt)
     return export.RENDERER.run(session, draw)
 
@@ -488,10 +491,12 @@ def base_url() -> str:
     return "http://127.0.0.1:8501"
 
 
-def embed_snippet(reg_key: str, f: Filters) -> str:
-    """The <iframe> that shows one chart of the current view on another site."""
+def embed_snippet(reg_key: str, f: Filters, opts: dict | None = None) -> str:
+    """The <iframe> that shows one chart of the current view on another site (with the
+    page's choices it takes: Chart.options)."""
     chart_ = figures.REGISTRY[reg_key]
     params = {"chart": reg_key, **filters.to_params(figures.narrow(chart_, f)),
+              **{k: str(v) for k, v in (opts or {}).items() if k in chart_.options},
               "embed": "true"}
     src = f"{base_url()}/embed?{urlencode(params)}"
     return (f'<iframe src="{html.escape(src)}" title="{html.escape(chart_.title)}" '
