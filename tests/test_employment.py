@@ -303,7 +303,8 @@ def test_the_page_offers_the_side_by_side_image_and_embed(types_db, monkeypatch)
     assert images == ["Download data as CSV (3 rows)", "Image (PNG)", "Image (SVG)"], images
     codes = [c.value for c in at.code]
     # the survey chart's image and embed follow the series chosen too
-    assert any("chart=employment-survey&amp;source=ONS+APS+NM_218_1+%28all+in+employment%29"
-               "&amp;every=year&amp;level=country&amp;view=people" in c for c in codes), codes
+    assert any("chart=employment-survey&amp;view=people&amp;source=ONS+APS+NM_218_1+%28all+"
+               "in+employment%29&amp;every=year&amp;level=country&amp;embed=true" in c
+               for c in codes), codes
     assert any("chart=employment-types&amp;family=ONS+APS+NM_218_1&amp;every=year&amp;"
                "level=country" in c for c in codes), codes
