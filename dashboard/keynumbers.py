@@ -211,8 +211,10 @@ def numbers_from(displacement: pd.DataFrame, crew: pd.DataFrame,
     frames = dict(zip(KEY_QUERIES, (displacement, crew, consent), strict=True))
     keys = list(KEY_NUMBERS)
     said = displacement.get("displaced_before_after")  # (not in the public release's totals)
-    # a hidden figure might be one: its row stays, marked "–"
-    if said is not None and (said.isna() | (said != 0)).any():
+    # a period with data whose DiD is missing (its months without one) shows its before/after
+    # figure, 0 included; a hidden one might be one: its row stays, marked "–"
+    if said is not None and ((displacement["cells"] > 0) & (
+            said.isna() | (said != 0) | displacement["displaced_did"].isna())).any():
         keys.append("before-after")
     rows = [(h.label, *values(h, frames[h.query]), h.kind)
             for h in (HEADLINES[k] for k in keys)]
