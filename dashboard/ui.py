@@ -333,9 +333,7 @@ def headlines(ctx: Ctx, keys: tuple[str, ...], got: Fetched | None = None,
     f, hf = f or ctx.f, hf or ctx.hf
     decls = [keynumbers.HEADLINES[key] for key in keys]
     calls = [h.call(f, hf) for h in decls]
-    known = got.by_call if got else {}
-    frames = [known[c] for c in calls] if all(c in known for c in calls) \
-        else data.fetch(*calls)
+    frames = _frames(got, calls)
     for col, h, frame in zip(st.columns(len(decls)), decls, frames, strict=True):
         n = keynumbers.shown(h, frame, f, ctx.currency)
         if h.kind == "interval":
@@ -345,6 +343,13 @@ def headlines(ctx: Ctx, keys: tuple[str, ...], got: Fetched | None = None,
                    help=n.help or None)
     caption(ctx, public.sourced_all([(h.sources, [call]) for h, call in
                                      zip(decls, calls, strict=True)], ctx.served))
+
+
+def _frames(got: Fetched | None, calls) -> list:
+    """The frames of `calls`: from what the page fetched, else fetched now (data.fetch)."""
+    known = got.by_call if got else {}
+    return [known[c] for c in calls] if all(c in known for c in calls) \
+        else data.fetch(*calls)
 
 
 def headline_calls(ctx: Ctx, keys: tuple[str, ...], f: Filters | None = None,
@@ -401,9 +406,7 @@ def figure(ctx: Ctx, key: str, got: Fetched | None = None, f: Filters | None = N
     decl = figures.DECLARED[key]
     f = f or ctx.f
     calls = decl.needs(f, opts)
-    known = got.by_call if got else {}
-    frames = [known[c] for c in calls] if all(c in known for c in calls) \
-        else data.fetch(*calls)
+    frames = _frames(got, calls)
     built = figures.drawn(decl, frames, f, ctx.k, ctx.currency, opts)
     sources = public.sourced(built.sources or decl.sources, calls, ctx.served)
     if built.empty:
