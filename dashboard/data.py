@@ -185,6 +185,16 @@ def _routed(calls: tuple, aud: Audience, path: Path) -> tuple:
                  for name, *args in calls)
 
 
+def served() -> bool:
+    """Whether the public release serves this audience's figures (public.serves): their
+    source lines then name the release."""
+    aud = audience()
+    if aud.role != "public":
+        return False
+    path = db()
+    return public.serves(aud, _release_k(str(path), data_version(path)))
+
+
 def release_periods() -> tuple[str, ...]:
     """The periods of the published release (the public period picker's choices); () for
     a warehouse built before the release existed."""

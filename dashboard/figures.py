@@ -41,6 +41,16 @@ from dashboard import (
 )
 from dashboard.audience import Audience
 from dashboard.filters import Filters
+from dashboard.keynumbers import (  # the sources and filters the headlines share
+    CONSENT,
+    CREW,
+    CREW_FOLLOWS,
+    DISPLACEMENT,
+    ESTIMATES,
+    MODEL_INCOME,
+    MODELS,
+    SHOOTS,
+)
 from dashboard.text import unapplied, unapplied_note
 from etl.errors import UsageError, UserError
 from etl.warehouse import reader
@@ -48,9 +58,6 @@ from etl.warehouse import reader
 CHROMIUM = "/usr/bin/chromium"
 # the warehouse's reporting currency while a chart is built (render and summary set it)
 CURRENCY: ContextVar[str] = ContextVar("currency", default="EUR")
-DISPLACEMENT = "bookings and twin-usage exports (marts.displacement_monthly)"
-CONSENT = "twin-usage and licence exports (marts.consent_monthly)"
-CREW = "booking-crew exports (marts.crew_impact_monthly)"
 RIGHTS = ("twin-usage, licence, twins, bookings and booking-crew exports "
           "(marts.rights_scorecard)")
 
@@ -78,7 +85,10 @@ class Chart:
     `build(frames, f, k, **opts)` draws; `note(f)` is its caption's note on a page.
     `uses`: the filters that change it (the others are dropped from its image and embed).
     `served`: images, embeds and `twinimpact chart` draw it (REGISTRY); else a page's only.
-    `page_key(f)`: its key on a page (widgets, file names) when not `key`."""
+    `page_key(f)`: its key on a page (widgets, file names) when not `key`.
+    `options`: the page's choices (`opts`) its image and embed take too (the embed's URL
+    parameters); `defaults(src, f, aud, **given)`: the choices an image or embed without
+    them is drawn with (None: the declaration's own defaults)."""
 
     key: str
     title: str
@@ -92,6 +102,8 @@ class Chart:
     served: bool = True
     table: bool = False
     page_key: Callable[[Filters], str] | None = None
+    options: tuple[str, ...] = ()
+    defaults: Callable[..., dict] | None = None
 
     def shown_as(self, f: Filters) -> str:
         """Its key on a page: `brand-BR01-crew` for one brand's crew chart."""
@@ -192,7 +204,7 @@ def _crew_bars(title: str, empty: str | None = None):
     when a channel filter is set (the crew mart has no channel)."""
     def build(frames, f, k) -> Built:
         crew = frames[0]
-        t = title.format(brand=html.escape(", ".join(f.brand)), period=_period(f))
+        t = title.format(brand=html.escape(", ".join(f.brand)), period=text.period_label(f))
         t += " (all channels)" if unapplied(f, CREW_FOLLOWS) else ""
         fig = charts.by_role_bars(crew, "displaced_crew_days", t, "crew days")
         return Built(fig, crew, _top_summary(crew, "role", "displaced_crew_days",
@@ -426,6 +438,23 @@ def _types_calls(f: Filters, family: str, every: str, level: str, **_) -> tuple[
                  for kind in trends.EMPLOYMENT_TYPES)
 
 
+def _types_defaults(src, f: Filters, aud: Audience, family: str | None = None,
+                    every: str | None = None, level: str | None = None) -> dict:
+    """The survey family an image or embed of employees beside the self-employed shows when
+    none is chosen: the first that publishes both (as the page offers them), in the period
+    length and area level of its employees' series with the most rows."""
+    series = disclosure.governed(src, "employment_sources", f, aud=aud)
+    pairs = trends.type_pairs(list(series["source"]))
+    if not pairs:
+        raise UserError("no survey in this warehouse publishes employees and the "
+                        "self-employed apart (`twinimpact fetch-nomis` loads the ONS APS, "
+                        "which does)")
+    family = family if family in pairs else next(iter(pairs))
+    first = series[series["source"] == pairs[family][0]].iloc[0]
+    return {"family": family, "every": every or first["granularity"],
+            "level": level or first["area_level"]}
+
+
 def _types(frames, f, k, family: str, every: str, **_) -> Built:
     """Employees and the self-employed per role in the latest period, side by side."""
     both = trends.employees_and_self_employed(*frames)
@@ -475,10 +504,6 @@ def _key_numbers(frames, f, k) -> Built:
     return Built(None, shown, None)
 
 
-def _period(f: Filters) -> str:
-    return f"{f.from_month} to {f.to_month}" if f.from_month else "the whole period"
-
-
 def _one(name: str):
     return lambda f: ((name, f),)
 
@@ -492,11 +517,6 @@ def _brand_key(what: str):
     return lambda f: f"brand-{f.brand[0]}-{what}"
 
 
-# which filters each family of figures follows (its marts' columns): a figure says so of the
-# others when they are set
-SHOOTS = ("brand", "channel", "region")         # shoots and twin use have no role
-CREW_FOLLOWS = ("brand", "region", "role")     # the crew mart has no channel
-MODELS = ()                                    # model income is month × model: period only
 EVENT_STUDY_NOTE = ("shaded: months before the first twin use (placebo: the true effect is 0); "
                     "dotted: the simultaneous 95% band (every month inside it at once); months "
                     "count from each brand's first twin use, whatever the period chosen")
@@ -509,7 +529,6 @@ SHOOT_DAYS_NOTE = ("expected = actual + displaced days; the gap between the blue
                    "bound")
 IMAGE_CHECKS = ("published images read by scan-images, twin-usage exports "
                 "(staging.stg_image_checks, marts.image_checks_monthly)")
-ESTIMATES = "marts.displacement_estimates (all channels; ALL = every adopting brand together)"
 
 DECLARED: dict[str, Chart] = {c.key: c for c in (
     # ---- Overview
@@ -542,8 +561,7 @@ DECLARED: dict[str, Chart] = {c.key: c for c in (
           note=lambda f: BREAKDOWN_NOTE, served=False),
     # ---- Income
     Chart("income-models-monthly", "Models' income: from shoots and from their twins",
-          "booking-crew (role model) and twin-usage exports (marts.model_income_monthly)",
-          _one("model_income_over_time"), _model_income, ("period",),
+          MODEL_INCOME, _one("model_income_over_time"), _model_income, ("period",),
           note=_not_following(MODELS)),
     Chart("income-lorenz", "How unequal is models' income? Lorenz curves",
           "marts.model_income_monthly (shoots + twins per model per year)",
@@ -581,7 +599,8 @@ DECLARED: dict[str, Chart] = {c.key: c for c in (
           table=True),
     # ---- Employment
     Chart("employment-survey", "People employed per role over time (one survey series)",
-          "union survey (marts.employment)", _series_calls, _survey, ("role", "region")),
+          "union survey (marts.employment)", _series_calls, _survey, ("role", "region"),
+          options=("source", "every", "level", "view")),
     Chart("employment-earnings", "Median earnings per role in one area (one survey series)",
           "union survey (marts.employment)", _series_calls, _earnings, ("role", "region"),
           served=False),
@@ -590,7 +609,7 @@ DECLARED: dict[str, Chart] = {c.key: c for c in (
           served=False, table=True),
     Chart("employment-types", "Employees and the self-employed per role",
           "statistics-office survey (marts.employment)", _types_calls, _types,
-          ("role", "region"), served=False,
+          ("role", "region"), options=("family", "every", "level"), defaults=_types_defaults,
           note=lambda f: "the self-employed are counted here, unlike in OEWS and ASHE; each "
                          "occupation code's caveat is in the rows' note"),
     Chart("employment-bls", "US employees in the occupation (BLS OEWS)",
@@ -653,10 +672,12 @@ class Rendered:
     simulated: bool
     k: int | None
     serving: bool = False  # the public release served this audience (public.serves)
+    opts: dict | None = None  # the page's choices it was drawn with (Chart.options)
 
     def source_line(self) -> str:
         parts = ["Source: " + public.sourced(self.built.sources or self.chart.sources,
-                                               self.chart.needs(self.f, None), self.serving)]
+                                               self.chart.needs(self.f, self.opts),
+                                               self.serving)]
         if self.simulated and not self.chart.real:
             parts.append("Simulated data")
         parts.append(f"data as of {self.as_of}")
@@ -674,8 +695,10 @@ def as_of_text(prov: pd.DataFrame) -> str:
     return f"{ts.tz_convert('UTC'):%Y-%m-%d %H:%M} UTC" if ts.tzinfo else f"{ts:%Y-%m-%d %H:%M}"
 
 
-def render(db: Path, key: str, f: Filters, aud: Audience) -> Rendered:
-    """Fetch a chart's frames through the disclosure layer as `aud` and build it."""
+def render(db: Path, key: str, f: Filters, aud: Audience, opts: dict | None = None
+           ) -> Rendered:
+    """Fetch a chart's frames through the disclosure layer as `aud` and build it, with the
+    page's choices `opts` it takes (Chart.options; the others are dropped)."""
     chart = REGISTRY.get(key)
     if chart is None:
         raise UsageError(f"unknown chart {key!r}; `twinimpact chart --list` prints every key")
@@ -690,12 +713,17 @@ def render(db: Path, key: str, f: Filters, aud: Audience) -> Rendered:
     if chart.brand_required and len(f.brand) != 1:
         raise UsageError(f"chart {key!r} is about one brand: give --brand BRAND_ID")
     f, _ = disclosure.scope(f, aud)
+    opts = {k: v for k, v in (opts or {}).items() if k in chart.options and v}
     with reader(db) as con:
-        built = compose(con, chart, f, aud)
+        if chart.defaults:
+            opts = chart.defaults(con, f, aud, **opts)
+        built = compose(con, chart, f, aud, opts)
         prov = disclosure.governed(con, "provenance", aud=aud)
         serving = public.serves(aud, public.release_k(con))
+    if built.fig is None:  # nothing to draw: say why, as the page does
+        raise UserError(f"chart {key!r}: {built.empty or 'nothing to draw'}")
     return Rendered(chart, f, built, as_of_text(prov), bool(prov.iloc[0]["simulated"]), aud.k,
-                    serving)
+                    serving, opts or None)
 
 
 def compose(src: queries.Source, chart: Chart, f: Filters, aud: Audience,

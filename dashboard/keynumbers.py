@@ -1,14 +1,184 @@
-"""The key numbers of a selection against the period before it, from the disclosed
-two-period totals (queries.*_totals): the Brand report page and `twinimpact report` show them,
-and which brands entered or left between the two periods."""
+"""The headline numbers, declared once like the charts (dashboard/figures.py): each names
+the query it reads (a `dashboard.queries` name: the disclosure layer applies that query's
+people rule to its frame, and public mode serves it from the release), how its value is read
+from the query's row, how it is written, its sources and the filters it follows. Pages draw
+them through `ui.headlines` (one row of numbers and its source line), the Brand report page's
+table and `twinimpact report` through `numbers_from`; `turnover` says which brands entered or
+left between the two periods. No Streamlit here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pandas as pd
 
-KEY_QUERIES = ("displacement_totals", "crew_totals", "consent_totals")
+from dashboard import interval
+from dashboard.filters import Filters
+from dashboard.text import key_number, unapplied, unapplied_note
+
+# the marts behind the figures (their sources), shared with the charts' declarations
+DISPLACEMENT = "bookings and twin-usage exports (marts.displacement_monthly)"
+CONSENT = "twin-usage and licence exports (marts.consent_monthly)"
+CREW = "booking-crew exports (marts.crew_impact_monthly)"
+MODEL_INCOME = ("booking-crew (role model) and twin-usage exports "
+                "(marts.model_income_monthly)")
+ESTIMATES = "marts.displacement_estimates (all channels; ALL = every adopting brand together)"
+# which filters each family of figures follows (its marts' columns): a figure says so of the
+# others when they are set
+SHOOTS = ("brand", "channel", "region")         # shoots and twin use have no role
+CREW_FOLLOWS = ("brand", "region", "role")     # the crew mart has no channel
+MODELS = ()                                    # model income is month × model: period only
+CONSENT_FOLLOWS = ("brand", "region")          # the consent mart has no channel or role
+
 BEFORE_AFTER = ("Shoot days below the pre-twin level (before/after: no difference in "
                 "differences, fewer than 3 control brands)")
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One declared headline number. `query`: two rows, this period and the one it is
+    compared with (`queries.*_totals`, read with the headline filters), or — `kind`
+    "interval" — the yearly estimates (read with the page's filters: the headline year's
+    estimate with its 95% interval, `interval.for_year`). `read`: the number from a row.
+    `kind`: `pct` (its change in points), `num`, `money` or `interval`. `label`: its name in
+    the key numbers table; `short`: on a page's tile when not the label (`{year}`: the
+    estimate's year)."""
+
+    key: str
+    label: str
+    query: str
+    read: Callable[[pd.Series], float | None]
+    kind: str
+    sources: str
+    follows: tuple[str, ...]
+    short: str | None = None
+    help: str = ""
+
+    def call(self, f: Filters, hf: Filters) -> tuple:
+        """Its query call: the estimates with the page's filters, totals with the
+        headline's (`hf`)."""
+        return (self.query, f if self.kind == "interval" else hf)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A headline as shown: its name, its value as text, the two numbers compared (None for
+    an estimate), whether the change is in points, its help text."""
+
+    label: str
+    text: str
+    now: float | None
+    before: float | None
+    share: bool
+    help: str
+
+
+def _col(name: str):
+    # (the public release's totals hold no before/after figure: None)
+    return lambda r: r.get(name)
+
+
+def _of_twin_images(name: str):
+    # a suppressed count is NaN: the share is hidden with it
+    return lambda r: r[name] / r["twin_assets"] if r["twin_assets"] > 0 else None
+
+
+def _twin_share_of_income(r) -> float | None:
+    total = r["shoot_income"] + r["twin_income"]
+    return r["twin_income"] / total if total else None
+
+
+def _d(key, label, col, kind="num", **kw) -> Headline:
+    return Headline(key, label, "displacement_totals", _col(col), kind, DISPLACEMENT, SHOOTS,
+                    **kw)
+
+
+HEADLINES: dict[str, Headline] = {h.key: h for h in (
+    _d("twin-share", "Twin share of images", "twin_share", "pct",
+       help="Twin images ÷ (twin images + images delivered by shoots)."),
+    _d("twin-images", "Twin images", "twin_assets"),
+    _d("shoot-days", "Shoot days booked", "shoot_days"),
+    _d("displaced-did", "Shoot days displaced (difference in differences)", "displaced_did",
+       short="Shoot days displaced (DiD)"),
+    _d("displaced-upper", "Shoot days displaced (upper bound)", "displaced_upper",
+       short="Upper bound",
+       help="Twin images ÷ the brand-channel's pre-twin images per shoot day."),
+    _d("cancelled-for-twin", "Shoot days cancelled as 'replaced by twin'",
+       "cancelled_for_twin_days", short="Days cancelled, 'replaced by twin'"),
+    _d("before-after", BEFORE_AFTER, "displaced_before_after"),
+    Headline("displaced-estimate", "Shoot days displaced in the year (DiD, 95% interval)",
+             "displacement_estimates", lambda r: None, "interval", ESTIMATES,
+             ("brand", "region"), short="Shoot days displaced in {year} (DiD, 95% interval)",
+             help="Shortfall against brands that use no twins (difference in differences), "
+                  "summed over the year's observed months, with its 95% interval; all "
+                  "channels."),
+    Headline("crew-days", "Crew days displaced", "crew_totals", _col("displaced_crew_days"),
+             "num", CREW, CREW_FOLLOWS,
+             help="Displaced shoot days × the brand's pre-twin crew days per shoot day."),
+    Headline("crew-income", "Crew income displaced", "crew_totals",
+             _col("displaced_crew_income"), "money", CREW, CREW_FOLLOWS),
+    Headline("consent-images", "Twin images", "consent_totals", _col("twin_assets"), "num",
+             CONSENT, CONSENT_FOLLOWS),
+    Headline("licensed-share", "Twin images under a valid licence", "consent_totals",
+             _of_twin_images("licensed_assets"), "pct", CONSENT, CONSENT_FOLLOWS,
+             short="Twin images licensed"),
+    Headline("unlicensed-share", "Used without a valid licence", "consent_totals",
+             _of_twin_images("unlicensed_assets"), "pct", CONSENT, CONSENT_FOLLOWS),
+    Headline("watermarked-share", "Twin images watermarked", "consent_totals",
+             _col("watermarked_share"), "pct", CONSENT, CONSENT_FOLLOWS, short="Watermarked"),
+    Headline("disclosed-share", "Twin images disclosed as AI", "consent_totals",
+             _col("disclosed_share"), "pct", CONSENT, CONSENT_FOLLOWS,
+             short="Disclosed as AI"),
+    Headline("models-shoot-income", "Models' income from shoots", "model_income_totals",
+             _col("shoot_income"), "money", MODEL_INCOME, MODELS),
+    Headline("models-twin-income", "Models' income from twins", "model_income_totals",
+             _col("twin_income"), "money", MODEL_INCOME, MODELS),
+    Headline("models-twin-share", "Twin share of models' income", "model_income_totals",
+             _twin_share_of_income, "pct", MODEL_INCOME, MODELS),
+)}
+
+# the key numbers table (the Brand report page, `twinimpact report`), in order; the
+# before/after figure joins it when either period has one
+KEY_NUMBERS = ("twin-share", "twin-images", "shoot-days", "displaced-did", "displaced-upper",
+               "cancelled-for-twin", "crew-days", "crew-income", "licensed-share",
+               "watermarked-share", "disclosed-share")
+KEY_QUERIES = ("displacement_totals", "crew_totals", "consent_totals")
+
+
+def before(row: pd.Series) -> pd.Series:
+    """A previous-period totals row, blanked when the warehouse has no data for that period
+    (so the change reads "no data", not "new" or a fall from zero)."""
+    if "cells" in row.index and not row["cells"]:
+        return pd.Series(float("nan"), index=row.index)
+    return row
+
+
+def _number(v) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)
+
+
+def values(h: Headline, frame: pd.DataFrame) -> tuple[float | None, float | None]:
+    """A totals headline's number this period and in the period it is compared with."""
+    now, then = frame.iloc[0], before(frame.iloc[1])
+    return _number(h.read(now)), _number(h.read(then))
+
+
+def shown(h: Headline, frame: pd.DataFrame, f: Filters, currency: str) -> Number:
+    """A headline as a page shows it, from its query's (disclosed) frame; `f`: the page's
+    filters (the estimate's year; the filters it does not follow are named)."""
+    note = unapplied_note(f, h.follows)
+    label = h.short or h.label
+    if "channel" in unapplied(f, h.follows) and h.kind != "interval":
+        label += " (all channels)"
+    if h.kind == "interval":
+        year = interval.headline_year(f)
+        estimate = interval.for_year(frame, year)
+        return Number(label.format(year=year), interval.short(estimate), None, None, False,
+                      h.help + (" " + interval.row(estimate) if estimate else ""))
+    now, then = values(h, frame)
+    return Number(label, key_number(now, h.kind, currency), now, then, h.kind == "pct",
+                  h.help + (f" Note: {note}." if note else ""))
 
 
 def turnover(displacement: pd.DataFrame) -> str | None:
@@ -22,8 +192,8 @@ def turnover(displacement: pd.DataFrame) -> str | None:
            for x in displacement["brand_ids"]]
     if len(ids) < 2 or not ids[1]:
         return None
-    now, before = ids[0], ids[1]
-    entered, left = sorted(now - before), sorted(before - now)
+    now, before_ = ids[0], ids[1]
+    entered, left = sorted(now - before_), sorted(before_ - now)
     parts = ([f"{', '.join(entered)} entered the data (this period only)"] if entered else []) \
         + ([f"{', '.join(left)} left the data (previous period only)"] if left else [])
     if not parts:
@@ -34,43 +204,20 @@ def turnover(displacement: pd.DataFrame) -> str | None:
 
 def numbers_from(displacement: pd.DataFrame, crew: pd.DataFrame,
                  consent: pd.DataFrame) -> pd.DataFrame:
-    """The key numbers (see key_numbers) from the three disclosed KEY_QUERIES frames: a page
-    fetches them with its other frames, on its threads."""
-    d, d0 = (r for _, r in displacement.iterrows())
-    c, c0 = (r for _, r in crew.iterrows())
-    n, n0 = (r for _, r in consent.iterrows())
-    # no rows at all for the previous period: "–", not a misleading zero
-    d0, c0, n0 = (r if r["cells"] else pd.Series(float("nan"), index=r.index)
-                  for r in (d0, c0, n0))
-
-    def crew_value(row, col):
-        return float(row[col])
-
-    def licensed(row):
-        # a suppressed count is NaN: the share is hidden with it
-        return row["licensed_assets"] / row["twin_assets"] if row["twin_assets"] > 0 else None
-
-    rows = [
-        ("Twin share of images", d["twin_share"], d0["twin_share"], "pct"),
-        ("Twin images", d["twin_assets"], d0["twin_assets"], "num"),
-        ("Shoot days booked", d["shoot_days"], d0["shoot_days"], "num"),
-        ("Shoot days displaced (difference in differences)", d["displaced_did"],
-         d0["displaced_did"], "num"),
-        ("Shoot days displaced (upper bound)", d["displaced_upper"], d0["displaced_upper"], "num"),
-        ("Shoot days cancelled as 'replaced by twin'", d["cancelled_for_twin_days"],
-         d0["cancelled_for_twin_days"], "num"),
-        ("Crew days displaced", crew_value(c, "displaced_crew_days"),
-         crew_value(c0, "displaced_crew_days"), "num"),
-        ("Crew income displaced", crew_value(c, "displaced_crew_income"),
-         crew_value(c0, "displaced_crew_income"), "money"),
-        ("Twin images under a valid licence", licensed(n), licensed(n0), "pct"),
-        ("Twin images watermarked", n["watermarked_share"], n0["watermarked_share"], "pct"),
-        ("Twin images disclosed as AI", n["disclosed_share"], n0["disclosed_share"], "pct"),
-    ]
-    if d.get("displaced_before_after") or d0.get("displaced_before_after"):
-        # months without a DiD (fewer than 3 control brands): their own figure, their own name
-        rows.append((BEFORE_AFTER, d["displaced_before_after"], d0["displaced_before_after"],
-                     "num"))
+    """metric, value, previous, kind: the KEY_NUMBERS headlines from the three disclosed
+    KEY_QUERIES frames (a page fetches them with its other frames, on its threads); the
+    before/after figure when either period has one (months without a DiD: their own figure,
+    their own name)."""
+    frames = dict(zip(KEY_QUERIES, (displacement, crew, consent), strict=True))
+    keys = list(KEY_NUMBERS)
+    said = displacement.get("displaced_before_after")  # (not in the public release's totals)
+    # a period with data whose DiD is missing (its months without one) shows its before/after
+    # figure, 0 included; a hidden one might be one: its row stays, marked "–"
+    if said is not None and ((displacement["cells"] > 0) & (
+            said.isna() | (said != 0) | displacement["displaced_did"].isna())).any():
+        keys.append("before-after")
+    rows = [(h.label, *values(h, frames[h.query]), h.kind)
+            for h in (HEADLINES[k] for k in keys)]
     out = pd.DataFrame(rows, columns=["metric", "value", "previous", "kind"])
     for col in ("value", "previous"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")

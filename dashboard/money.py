@@ -21,11 +21,6 @@ def fmt(x: float | None, currency: str, *, words: bool = False) -> str:
     return f"{prefix(currency)}{x:,.0f}"
 
 
-def streamlit_format(currency: str) -> str:
-    """A `str.format` pattern for a headline amount (`ui.metric`)."""
-    return prefix(currency).replace("{", "{{").replace("}", "}}") + "{:,.0f}"
-
-
 def plotly_format(currency: str, axis: str = "y") -> str:
     """A plotly hover template for an amount on `axis`."""
     return prefix(currency) + "%{" + axis + ":,.0f}"

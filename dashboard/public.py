@@ -15,6 +15,7 @@ Queries not (yet) served from the release keep the per-query disclosure layer
 from __future__ import annotations
 
 import contextvars
+import re
 import threading
 from contextlib import contextmanager
 from datetime import date
@@ -1007,17 +1008,53 @@ def withheld(df) -> str:
     return getattr(df, "attrs", {}).get(WITHHELD, "")
 
 
-# what a public figure's source line adds: its numbers are the release's, not the marts' own
-RELEASE_SOURCE = "through the audited public release (release.cells)"
+# what a public figure's source line says: its numbers are the release's, not the marts' own
+RELEASE_SOURCE = "through the audited public release"
+# the release table each served query's figures are read from (its source line names it)
+_SURVEY = ("employment_survey", "employment_bls", "employment_sources", "employment_series")
+RELEASE_TABLES = {"displacement_estimates": "release.estimates",
+                  "income_distribution": "release.statistics", "lorenz": "release.statistics",
+                  "event_study": "release.event_study",
+                  **dict.fromkeys(_SURVEY, "release.survey"),
+                  "known_values": "release.filter_values", "provenance": "release.provenance",
+                  "reporting_currency": "release.provenance", "loads": "release.loads",
+                  "quarantine_summary": "release.quarantine",
+                  "data_quality": "release.data_quality"}
+# the warehouse's own tables a declaration's sources name (`marts.a, staging.b`)
+_WAREHOUSE = re.compile(r"\b(?:marts|staging|meta)\.[a-z_]+"
+                        r"(?:, (?:marts|staging|meta)\.[a-z_]+)*")
 
 
 def sourced(sources: str, calls, serving: bool) -> str:
-    """A figure's sources, saying so when the release served every one of its `calls`
-    (`serving`: the release serves this audience, see `serves`)."""
-    if serving and calls and all(name in RELEASED and name not in _NOT_RELEASED_COLUMNS
-                                 for name, *_ in calls):
-        return f"{sources} · {RELEASE_SOURCE}"
-    return sources
+    """A figure's sources as its source line names them: when the release served every one
+    of its `calls` (`serving`: the release serves this audience, see `serves`), the release
+    tables they were read from stand where the sources name the marts they were built from,
+    and the line says so; else the sources as declared (the marts)."""
+    return sourced_all([(sources, calls)], serving)
+
+
+def sourced_all(figures: list[tuple[str, list]], serving: bool) -> str:
+    """`sourced` for several figures under one source line (a page's row of headlines):
+    each one's sources, once, then whether the release served them all."""
+    calls = [call for _, cs in figures for call in cs]
+    if not (serving and calls and all(name in RELEASED and name not in _NOT_RELEASED_COLUMNS
+                                      for name, *_ in calls)):
+        return "; ".join(dict.fromkeys(sources for sources, _ in figures))
+    return "; ".join(dict.fromkeys(_released(sources, cs) for sources, cs in figures)) \
+        + f" · {RELEASE_SOURCE}"
+
+
+def _released(sources: str, calls) -> str:
+    """`sources` with the release tables `calls` read in place of the warehouse's."""
+    tables = ", ".join(dict.fromkeys(RELEASE_TABLES.get(name, "release.cells")
+                                     for name, *_ in calls))
+    named = _WAREHOUSE.search(sources)
+    if named is None:
+        return f"{sources} ({tables})"
+    # (any later name goes, with its brackets when it stood alone in them)
+    rest = re.sub(rf" ?\(({_WAREHOUSE.pattern})\)|{_WAREHOUSE.pattern}", "",
+                  sources[named.end():])
+    return f"{sources[:named.start()]}{tables}{rest}"
 
 
 def explain(df) -> str:

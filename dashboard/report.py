@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import figures, filters, labels, queries
+from dashboard import figures, filters, labels, public, queries
 from dashboard.audience import Audience, from_config
 from dashboard.disclosure import governed
 from dashboard.filters import Filters
 from dashboard.keynumbers import BEFORE_AFTER, KEY_QUERIES, numbers_from, turnover  # noqa: F401
 from dashboard.rights import brand_scorecard_html
-from dashboard.text import key_number
+from dashboard.text import key_number, period_text
 from etl import config
 from etl.errors import UsageError, UserError
 from etl.warehouse import reader
@@ -48,6 +48,11 @@ METHOD = [
     ("Licensed", "a twin use covered by a licence valid on the day, for the channel and region, "
                  "and not revoked."),
 ]
+
+
+# the views the report's figures are read from (its Sources section)
+VIEWS = ("marts.displacement_monthly, marts.crew_impact_monthly, marts.consent_monthly, "
+         "marts.displacement_estimates")
 
 
 def key_numbers(db: queries.Source, f: Filters, aud: Audience) -> pd.DataFrame:
@@ -159,6 +164,7 @@ def build_html(db: queries.Source, f: Filters, aud: Audience) -> str:
     k = aud.k
     currency = governed(db, "reporting_currency", aud=aud)
     numbers = key_numbers(db, f, aud)
+    known = governed(db, "known_values", aud=aud)
     prov = governed(db, "provenance", aud=aud).iloc[0]
     simulated = bool(prov["simulated"])
     as_of = "no load yet" if pd.isna(prov["as_of"]) else f"{pd.Timestamp(prov['as_of']):%Y-%m-%d %H:%M %Z}"
@@ -172,8 +178,16 @@ def build_html(db: queries.Source, f: Filters, aud: Audience) -> str:
         f'<figure class="chart">{b.fig.to_html(full_html=False, include_plotlyjs=(i == 0))}'
         f'{_alternative(b)}</figure>' for i, b in enumerate(built))
     esc = html.escape
-    prev = f"{filters.previous_period(f.start(), f.end())[0]:%Y-%m} to " \
-           f"{filters.previous_period(f.start(), f.end())[1]:%Y-%m}" if f.start() else ""
+    # the periods as the findings name them: `2025 (data up to 2025-06 only)`, `2024`
+    period = period_text(f, known)
+    prev = ""
+    if f.start():
+        a, b = filters.previous_period(f.start(), f.end())
+        prev = period_text(Filters(from_month=f"{a:%Y-%m}", to_month=f"{b:%Y-%m}"), known)
+    # the report's figures' sources: the marts, or the release tables that served them
+    calls = [(name, f) for name in (*KEY_QUERIES, "displacement_estimates")] + \
+        [call for b in CHARTS for call in figures.DECLARED[b].needs(f)]
+    views = public.sourced(VIEWS, calls, public.serves(aud, public.release_k(db)))
     rows = "\n".join(
         f"<tr><td>{esc(r.metric)}</td><td class=num>{esc(key_number(r.value, r.kind, currency))}</td>"
         f"<td class=num>{esc(key_number(r.previous, r.kind, currency))}</td></tr>"
@@ -200,7 +214,7 @@ the simulated demo industry.</p>
     banner = ('<p class="sim"><strong>Simulated data.</strong> These figures come from the '
               'demo\'s simulated industry (<code>twinimpact demo</code>), not from real '
               'bookings or twin use.</p>') if simulated else ""
-    public = (f"<p>Figures that count or sum fewer than {k} people are suppressed (–).</p>"
+    hidden = (f"<p>Figures that count or sum fewer than {k} people are suppressed (–).</p>"
               if k is not None else "")
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"""<!doctype html>
@@ -223,11 +237,11 @@ figcaption {{ color: #333; font-size: .95em; }} details {{ font-size: .85em; }}
   tr {{ break-inside: avoid; }} }}
 </style></head><body>
 <h1>Workforce impact of digital twins: {esc(brand)}</h1>
-<p class="meta">Period {esc(f.from_month or '')} to {esc(f.to_month or '')} · compared with
+<p class="meta">Period {esc(period)} · compared with
 {esc(prev)} · data as of {esc(as_of)} · generated {generated} by Twin Impact</p>
 {banner}
 <h2>Key numbers</h2>
-{public}
+{hidden}
 <table id="key-numbers"><tr><th>Measure</th><th class=num>This period</th>
 <th class=num>Previous period</th></tr>
 {rows}
@@ -244,9 +258,8 @@ with the limits of each estimate.</p>
 <h2>Provenance</h2>
 {provenance}
 <h2>Sources</h2>
-<p>Bookings, booking crew, twins, licences and twin-usage exports as listed above, through
-the published views marts.displacement_monthly, marts.crew_impact_monthly and
-marts.consent_monthly. Industry events: press reports listed in the project's
+<p>Bookings, booking crew, twins, licences and twin-usage exports as listed above; the
+figures are read from {esc(views)}. Industry events: press reports listed in the project's
 data/reference/industry_events.csv. Money in {esc(currency)} at European Central Bank reference
 rates.</p>
 </body></html>

@@ -8,7 +8,7 @@ import math
 import re
 
 from dashboard import money
-from dashboard.filters import LIST_KEYS, Filters
+from dashboard.filters import LIST_KEYS, Filters, Known, period_name
 
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 # Streamlit's Markdown links bare addresses (GFM autolink literals) after parsing, on the
@@ -52,3 +52,21 @@ def unapplied_note(f: Filters, follows: tuple[str, ...]) -> str:
     names = " and ".join(missing)
     verb = "does" if len(missing) == 1 else "do"
     return f"the {names} filter{'s' if len(missing) > 1 else ''} {verb} not apply to this figure"
+
+
+def period_label(f: Filters) -> str:
+    return f"{f.from_month} to {f.to_month}" if f.from_month else "the whole period"
+
+
+def period_text(f: Filters, known: Known) -> str:
+    """The period for a sentence: its release name where it is one (`2025`, `2025-Q2`), else
+    `2025-01 to 2025-06`, saying where the warehouse's months start later or stop earlier
+    (`2025 (data up to 2025-06 only)`), so a partial year never reads as a whole one."""
+    text = period_name(f.from_month, f.to_month) or period_label(f)
+    if not (f.from_month and known.months):
+        return text
+    first, last = known.months[0], known.months[-1]
+    gaps = [f"from {first}" if f.from_month < first <= (f.to_month or first) else "",
+            f"up to {last}" if (f.to_month or last) > last >= f.from_month else ""]
+    said = " and ".join(g for g in gaps if g)
+    return f"{text} (data {said} only)" if said else text

@@ -12,11 +12,29 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data, disclosure, export, figures, filters, labels, money, public, signin
+from dashboard import (
+    data,
+    disclosure,
+    export,
+    figures,
+    filters,
+    keynumbers,
+    labels,
+    money,
+    public,
+    signin,
+)
 from dashboard.audience import public as public_audience
 from dashboard.filters import LIST_KEYS, Filters, Known
 from dashboard.privacy import any_suppressed
-from dashboard.text import plain, unapplied, unapplied_note  # noqa: F401 — pages call ui.*
+from dashboard.text import (  # noqa: F401 — pages call ui.*
+    key_number,
+    period_label,
+    period_text,
+    plain,
+    unapplied,
+    unapplied_note,
+)
 from etl.contracts import CHANNELS, ROLES
 
 METHODOLOGY_LINK = "How every figure is defined: [Data & method](/data)."
@@ -36,15 +54,11 @@ class Ctx:
     currency: str = "EUR"  # the warehouse's reporting currency
     # public mode: the release's periods the picker offers (f is one of them); () elsewhere
     periods: tuple[str, ...] = ()
+    served: bool = False  # the public release serves the page's figures (data.served)
 
     def money(self, x) -> str:
         """An amount in the reporting currency (`€1,234`, `$1,234`, `SEK 1,234`)."""
         return money.fmt(x, self.currency)
-
-    @property
-    def money_format(self) -> str:
-        """The `metric` format for an amount in the reporting currency."""
-        return money.streamlit_format(self.currency)
 
 
 def _month_options(known: Known) -> list[str]:
@@ -144,7 +158,7 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
         # never a window whose shown months could be subtracted from it
         return Ctx(f=f, hf=replace(f, against=filters.span(against) if against else None),
                    known=known, as_of=as_of, simulated=simulated, k=k,
-                   currency=currency, periods=periods)
+                   currency=currency, periods=periods, served=data.served())
     resolved = filters.resolve(f, known)
     hf = resolved
     if not f.from_month and not f.to_month and len(options) > 12:
@@ -152,7 +166,7 @@ def setup(title: str, uses: tuple[str, ...], intro: str = "") -> Ctx:
         # before (the whole history has no "previous period" to compare with)
         hf = replace(resolved, from_month=options[-12])
     return Ctx(f=resolved, hf=hf, known=known, as_of=as_of, simulated=simulated, k=k,
-               currency=currency)
+               currency=currency, served=data.served())
 
 
 def _sidebar(f: Filters, known: Known, options: list[str], uses: tuple[str, ...]) -> Filters:
@@ -270,24 +284,6 @@ def headline_caption(ctx: Ctx) -> str:
             f"{previous_label(ctx.hf)}. Charts: {period_label(ctx.f)}.")
 
 
-def period_label(f: Filters) -> str:
-    return f"{f.from_month} to {f.to_month}" if f.from_month else "the whole period"
-
-
-def period_text(f: Filters, known: Known) -> str:
-    """The period for a sentence: its release name where it is one (`2025`, `2025-Q2`), else
-    `2025-01 to 2025-06`, saying where the warehouse's months start later or stop earlier
-    (`2025 (data up to 2025-06 only)`), so a partial year never reads as a whole one."""
-    text = filters.period_name(f.from_month, f.to_month) or period_label(f)
-    if not (f.from_month and known.months):
-        return text
-    first, last = known.months[0], known.months[-1]
-    gaps = [f"from {first}" if f.from_month < first <= (f.to_month or first) else "",
-            f"up to {last}" if (f.to_month or last) > last >= f.from_month else ""]
-    said = " and ".join(g for g in gaps if g)
-    return f"{text} (data {said} only)" if said else text
-
-
 def comparison_label(ctx: Ctx) -> str:
     """The period the headline numbers are compared with: the release period chosen in
     public mode (`2024`, `2025-Q1`), else the period of the same length before."""
@@ -304,17 +300,16 @@ def previous_label(f: Filters) -> str:
     return f"{a:%Y-%m} to {b:%Y-%m}"
 
 
-def before(row: pd.Series) -> pd.Series:
-    """A previous-period totals row, blanked when the warehouse has no data for that period
-    (so the change reads "no data", not "new" or a fall from zero)."""
-    if "cells" in row.index and not row["cells"]:
-        return pd.Series(float("nan"), index=row.index)
-    return row
-
-
-def pair(totals: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """A two-row totals frame (current, previous) as rows; the previous one blanked if empty."""
-    return totals.iloc[0], before(totals.iloc[1])
+def metric(col, label: str, now, before, kind: str, *, share: bool = False, ctx: Ctx,
+           help: str | None = None) -> None:
+    """A headline number (`kind`: text.key_number's) with its change against the period it
+    is compared with. Pages draw declared headlines through `headlines`."""
+    delta = change(now, before, share)
+    against = comparison_label(ctx)
+    col.metric(label, key_number(now, kind, ctx.currency), delta=delta, delta_color="off",
+               delta_description=f"vs {against}" if delta else
+               f"no change shown against {against} (no data, or a hidden figure)"
+               if ctx.periods else f"no data for {against}", help=help)
 
 
 def change(now: float | None, before: float | None, share: bool = False) -> str | None:
@@ -329,19 +324,38 @@ def change(now: float | None, before: float | None, share: bool = False) -> str 
     return f"{100 * (now - before) / abs(before):+.1f}%"
 
 
-def metric(col, label: str, now, before, fmt: str, *, share: bool = False, ctx: Ctx,
-           help: str | None = None) -> None:
-    """A headline number with its change against the previous period of the same length."""
-    if now is None or (isinstance(now, float) and math.isnan(now)):
-        value = "–"
-    else:
-        value = fmt.format(now)
-    delta = change(now, before, share)
-    against = comparison_label(ctx)
-    col.metric(label, value, delta=delta, delta_color="off",
-               delta_description=f"vs {against}" if delta else
-               f"no change shown against {against} (no data, or a hidden figure)"
-               if ctx.periods else f"no data for {against}", help=help)
+def headlines(ctx: Ctx, keys: tuple[str, ...], got: Fetched | None = None,
+              f: Filters | None = None, hf: Filters | None = None) -> None:
+    """A row of declared headline numbers (keynumbers.HEADLINES), each from its query's
+    disclosed frame (from `got`, else fetched now through `data.fetch`: public mode's from
+    the release), and one source line under the row. `f`, `hf`: the page's and the
+    headlines' filters when not the page's (the brand report's one brand)."""
+    f, hf = f or ctx.f, hf or ctx.hf
+    decls = [keynumbers.HEADLINES[key] for key in keys]
+    calls = [h.call(f, hf) for h in decls]
+    frames = _frames(got, calls)
+    for col, h, frame in zip(st.columns(len(decls)), decls, frames, strict=True):
+        n = keynumbers.shown(h, frame, f, ctx.currency)
+        if h.kind == "interval":
+            col.metric(n.label, n.text, help=n.help)
+        else:
+            metric(col, n.label, n.now, n.before, h.kind, share=n.share, ctx=ctx,
+                   help=n.help or None)
+    caption(ctx, public.sourced_all([(h.sources, [call]) for h, call in
+                                     zip(decls, calls, strict=True)], ctx.served))
+
+
+def _frames(got: Fetched | None, calls) -> list:
+    """The frames of `calls`: from what the page fetched, else fetched now (data.fetch)."""
+    known = got.by_call if got else {}
+    return [known[c] for c in calls] if all(c in known for c in calls) \
+        else data.fetch(*calls)
+
+
+def headline_calls(ctx: Ctx, keys: tuple[str, ...], f: Filters | None = None,
+                   hf: Filters | None = None) -> tuple[tuple, ...]:
+    """The calls of declared headlines, to fetch with a page's other frames (`fetch`)."""
+    return tuple(keynumbers.HEADLINES[key].call(f or ctx.f, hf or ctx.hf) for key in keys)
 
 
 def caption(ctx: Ctx, sources: str, extra: str = "", real: bool = False) -> None:
@@ -369,13 +383,14 @@ class Fetched:
     by_call: dict
 
 
-def fetch(ctx: Ctx, *calls: tuple, showing: tuple = ()) -> Fetched:
+def fetch(ctx: Ctx, *calls: tuple, showing: tuple = (), headlines: tuple = ()) -> Fetched:
     """The page's `calls` and the frames of the figures it is `showing` (a declaration's key,
-    drawn with the page's filters, or `(key, filters)`, or `(key, filters, options)`), through
-    `data.fetch`: cached, scoped and suppressed for the audience."""
+    drawn with the page's filters, or `(key, filters)`, or `(key, filters, options)`) and of
+    its `headlines` (their calls: `headline_calls`), through `data.fetch`: cached, scoped and
+    suppressed for the audience."""
     wanted = [figures.DECLARED[key].needs(f, *opts) for key, f, *opts in
               (item if isinstance(item, tuple) else (item, ctx.f) for item in showing)]
-    every = list(dict.fromkeys([*calls, *(c for need in wanted for c in need)]))
+    every = list(dict.fromkeys([*calls, *(c for need in wanted for c in need), *headlines]))
     frames = data.fetch(*every)
     by_call = dict(zip(every, frames, strict=True))
     return Fetched([by_call[c] for c in calls], by_call)
@@ -391,11 +406,9 @@ def figure(ctx: Ctx, key: str, got: Fetched | None = None, f: Filters | None = N
     decl = figures.DECLARED[key]
     f = f or ctx.f
     calls = decl.needs(f, opts)
-    known = got.by_call if got else {}
-    frames = [known[c] for c in calls] if all(c in known for c in calls) \
-        else data.fetch(*calls)
+    frames = _frames(got, calls)
     built = figures.drawn(decl, frames, f, ctx.k, ctx.currency, opts)
-    sources = public.sourced(built.sources or decl.sources, calls, bool(ctx.periods))
+    sources = public.sourced(built.sources or decl.sources, calls, ctx.served)
     if built.empty:
         empty_state(built.empty)
     elif decl.table:
@@ -403,18 +416,19 @@ def figure(ctx: Ctx, key: str, got: Fetched | None = None, f: Filters | None = N
     else:
         note = "; ".join(n for n in (decl.note(f), built.note) if n)
         chart(ctx, built.fig, built.shown, sources=sources, key=decl.shown_as(f), note=note,
-              real=decl.real, f=f, summary=built.summary)
+              real=decl.real, f=f, summary=built.summary, opts=opts)
     return built
 
 
 def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: str,
           note: str = "", real: bool = False, f: Filters | None = None,
-          summary: str | None = None) -> None:
+          summary: str | None = None, opts: dict | None = None) -> None:
     """A chart, its text alternative (a sentence and the data as a table), its caption, and
     downloads: CSV of exactly the rows it draws, PNG/SVG images, and an embed snippet.
     Pages call `figure`, which builds the chart from its declaration and calls this.
 
-    f: the filters the chart was drawn with, when not the page's (e.g. the headline period).
+    f: the filters the chart was drawn with, when not the page's (e.g. the headline period);
+    opts: the page's choices it was drawn with (its image and embed take its `options`).
     """
     st.plotly_chart(fig, key=f"chart-{key}", theme=None, config=PLOTLY_CONFIG)
     extra = " · ".join(n for n in (note, public.explain(shown)) if n)
@@ -432,7 +446,8 @@ def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: s
         for col, fmt in zip(cols[1:3], ("png", "svg"), strict=True):
             with col:
                 st.download_button(
-                    f"Image ({fmt.upper()})", lambda fmt=fmt: _image(*found, fmt, session),
+                    f"Image ({fmt.upper()})",
+                    lambda fmt=fmt: _image(*found, fmt, session, opts),
                     file_name=f"{key}.{fmt}", mime="image/png" if fmt == "png" else
                     "image/svg+xml", key=f"img-{fmt}-{key}", on_click="ignore",
                     help="The chart as published: title, source line and data as of burned "
@@ -441,13 +456,14 @@ def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: s
         with st.expander("Embed this chart"):
             st.caption("Paste this into a web page to show the chart live (always in public "
                        "mode):")
-            st.code(embed_snippet(*found), language="html", wrap_lines=True)
+            st.code(embed_snippet(*found, opts), language="html", wrap_lines=True)
 
 
-def _image(reg_key: str, f: Filters, fmt: str, session: str) -> bytes:
+def _image(reg_key: str, f: Filters, fmt: str, session: str, opts: dict | None = None
+           ) -> bytes:
     """The chart image, drawn through the one renderer (export.RENDERER: Busy when full)."""
     def draw() -> bytes:
-        r = figures.render(data.db(), reg_key, f, public_audience())
+        r = figures.render(data.db(), reg_key, f, public_audience(), opts)
         return figures.image(figures.stamped(r), fmt)
     return export.RENDERER.run(session, draw)
 
@@ -478,10 +494,12 @@ def base_url() -> str:
     return "http://127.0.0.1:8501"
 
 
-def embed_snippet(reg_key: str, f: Filters) -> str:
-    """The <iframe> that shows one chart of the current view on another site."""
+def embed_snippet(reg_key: str, f: Filters, opts: dict | None = None) -> str:
+    """The <iframe> that shows one chart of the current view on another site (with the
+    page's choices it takes: Chart.options)."""
     chart_ = figures.REGISTRY[reg_key]
     params = {"chart": reg_key, **filters.to_params(figures.narrow(chart_, f)),
+              **{k: str(v) for k, v in (opts or {}).items() if k in chart_.options},
               "embed": "true"}
     src = f"{base_url()}/embed?{urlencode(params)}"
     return (f'<iframe src="{html.escape(src)}" title="{html.escape(chart_.title)}" '

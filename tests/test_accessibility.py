@@ -199,7 +199,7 @@ def test_the_brand_report_page_offers_the_reporting_year_as_pdf(servers, browser
         pdf = PdfReader(dl.value.path())
         first = pdf.pages[0].extract_text()
         assert "Workforce impact of digital twins: BR02" in first
-        assert "Period 2025-01 to 2025-12" in first and "Simulated data." in first
+        assert "Period 2025 · compared with 2024 ·" in first and "Simulated data." in first
         assert "Figures that count or sum fewer than 5 people are suppressed" in first
         assert len(pdf.pages) >= 3
     finally:

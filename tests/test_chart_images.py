@@ -107,6 +107,11 @@ def test_codes_are_words_on_screen_and_codes_in_csv(tiny_db):
     assert set(labels.readable(r.built.shown)["role"]) == {"Photographer", "Stylist"}
 
 
+# the demo's survey publishes no employees and self-employed apart: tests/test_employment.py
+# draws that chart's image on a warehouse that does
+NOT_IN_DEMO = {"employment-types"}
+
+
 def test_every_listed_chart_exports_png_and_svg_on_the_demo(demo_db, tmp_path, capsys):
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
@@ -122,6 +127,8 @@ def test_every_listed_chart_exports_png_and_svg_on_the_demo(demo_db, tmp_path, c
     # every key, in one kaleido session (a browser start per image costs seconds)
     with figures.image_session():
         for key, chart in figures.REGISTRY.items():
+            if key in NOT_IN_DEMO:
+                continue
             f = Filters(brand=("BR02",)) if chart.brand_required else Filters()
             r = figures.render(demo_db, key, f, Audience(role="public", k=5))
             fig = figures.stamped(r)

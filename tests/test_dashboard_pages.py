@@ -90,7 +90,7 @@ def csv(downloads: dict[str, bytes], name: str) -> pd.DataFrame:
 def test_overview_numbers_findings_and_chart(run, downloads):
     at = run("overview")
     m = metrics(at)
-    assert m["Images made with twins"][0] == "11.1%"
+    assert m["Twin share of images"][0] == "11.1%"
     assert m["Shoot days booked"][0] == "24"
     findings = next(md.value for md in at.markdown if md.value.startswith("- "))
     assert "Twin assets made up 11% of e-commerce images in 2025 H1." in findings
@@ -106,11 +106,29 @@ def test_overview_numbers_findings_and_chart(run, downloads):
     assert [(a["text"], a["x"][:10]) for a in notes] == [("H&M", "2025-03-28")]
 
 
+def test_headlines_are_declared_figures_with_their_sources(run):
+    """Each page's headline numbers are declarations (keynumbers.HEADLINES), drawn in the
+    page's order with one source line under the row naming the marts they were read from
+    (locally: the marts themselves)."""
+    at = run("income")
+    assert [m.label for m in at.metric] == ["Models' income from shoots",
+                                            "Models' income from twins",
+                                            "Twin share of models' income"]
+    at = run("overview", channel="ecommerce")
+    assert [m.label for m in at.metric] == [
+        "Twin share of images", "Shoot days booked",
+        "Shoot days displaced in 2025 (DiD, 95% interval)", "Crew days displaced (all channels)"]
+    said = ("**Source:** bookings and twin\\-usage exports \\(marts\\.displacement\\_monthly\\)\\; "
+            "marts\\.displacement\\_estimates \\(all channels\\; ALL \\= every adopting brand "
+            "together\\)\\; booking\\-crew exports \\(marts\\.crew\\_impact\\_monthly\\) · data as of ")
+    assert any(c.value.startswith(said) for c in at.caption)
+
+
 def test_headlines_compare_with_the_previous_period(run):
     at = run("overview", **{"from": "2025-04"})
     m = metrics(at)
     assert m["Shoot days booked"] == ("12", "+0.0%")
-    assert m["Images made with twins"] == ("20.0%", "+20.0 pts")
+    assert m["Twin share of images"] == ("20.0%", "+20.0 pts")
     assert dict(at.query_params) == {"from": "2025-04"}
 
 

@@ -170,7 +170,7 @@ def test_public_mode_hides_every_small_figure_on_every_page_report_and_download(
     # 201 twin images from six models, but SOLO's 51 beside MANY's 150: MANY, hidden with
     # SOLO, must be able to move by 75 and SOLO gives way by 51 at most, so the industry's
     # 201 is hidden too (and with it the twin share)
-    assert m["Images made with twins"] == "–"
+    assert m["Twin share of images"] == "–"
     findings = next(md.value for md in overview.markdown if md.value.startswith("- "))
     # the consent totals are hidden with the twin images (see above), and 1 model is behind
     # the unlicensed ones
@@ -351,7 +351,7 @@ def test_filters_every_figure_follows_or_says_which_it_does_not(world, run, down
     at = run("overview", world, channel="campaign")
     m = {x.label: x.value for x in at.metric}
     # shoots and twin use follow the channel: MANY and D's campaign only
-    assert m["Images made with twins"] == "23.8%" != base_m["Images made with twins"]  # 150/630
+    assert m["Twin share of images"] == "23.8%" != base_m["Twin share of images"]  # 150/630
     assert m["Shoot days booked"] == "24" and base_m["Shoot days booked"] == "48"
     # crew figures cannot: the headline says so on itself, the sentence stands alone
     assert "Crew days displaced (all channels)" in m
@@ -382,7 +382,7 @@ def test_free_text_ids_render_as_text(tmp_path, run):
     assert all("[x](https://" not in w.value for w in warn.warning)
 
 
-TWIN_SHARE, SHOOT_DAYS = "Images made with twins", "Shoot days booked"
+TWIN_SHARE, SHOOT_DAYS = "Twin share of images", "Shoot days booked"
 # page → filter → (the headline numbers that change, the charts/downloads that change,
 # the filters some figure on the page must say it does not follow). Values: brand MANY
 # (150 twin images of 390, 12 shoot days, no crew), channel campaign (MANY and D), region GB

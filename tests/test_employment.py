@@ -241,3 +241,70 @@ def test_the_pairing_and_the_sums():
     out = trends.employees_and_self_employed(e, s)
     assert out[["employees", "self_employed", "self_employed_share"]].values.tolist() == [
         [30, 70, 0.7]]
+
+
+# ---- employees beside the self-employed: an image and an embed like every listed chart -----
+
+def test_the_side_by_side_chart_is_listed_and_drawn_as_an_image(types_db, tmp_path, capsys):
+    """`employment-types` is in the registry: its image and embed draw the survey family the
+    page shows (its choices: family, period length, area level), or without them the first
+    family that publishes both types; a warehouse without one says so in one line."""
+    from pathlib import Path
+
+    from dashboard import figures
+    from dashboard.audience import Audience
+    from dashboard.filters import Filters
+    from etl import cli
+    from etl.errors import UserError
+
+    assert "employment-types" in figures.REGISTRY
+    r = figures.render(types_db, "employment-types", Filters(), Audience(role="public", k=5))
+    assert r.opts == {"family": "ONS APS NM_218_1", "every": "year", "level": "country"}
+    # 2023: hair's 3 self-employed are fewer than k = 5 (hidden); employees none published
+    shown = r.built.shown.set_index("role")
+    assert shown.loc["model", ["employees", "self_employed"]].tolist() == [23600, 52800]
+    assert shown.loc["photographer", ["employees", "self_employed"]].tolist() == [25300, 45900]
+    assert r.source_line().startswith(
+        "Source: ONS APS NM_218_1 (employees) and (self-employed) (release.survey) · through "
+        "the audited public release · data as of ")
+    assert r.built.fig.layout.title.text.startswith(
+        "Employees and self-employed per role, 2023 (ONS APS NM_218_1)")
+    # the page's choices go into its embed's address
+    with pytest.raises(UserError, match="no survey in this warehouse publishes employees and "
+                                        "the self-employed apart"):
+        figures.render(_no_pairs(tmp_path), "employment-types", Filters(),
+                       Audience(role="public", k=5))
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("/usr/bin/chromium is missing")
+    out = tmp_path / "types.svg"
+    assert cli.main(["chart", "employment-types", "--out", str(out), "--db", str(types_db)]) == 0
+    svg = out.read_text()
+    assert "Source: ONS APS NM_218_1 (employees) and (self-employed) (release.survey)" in svg
+    assert "Employees and self-employed per role, 2023" in svg
+    capsys.readouterr()
+
+
+def _no_pairs(folder):
+    """A warehouse whose only survey is employees' (no self-employed beside it)."""
+    db = folder / "employees.duckdb"
+    (folder / "emp.csv").write_text("period,area,role,employed,source,note\n"
+                                    "2023,GB,model,23600,ONS APS NM_218_1 (employees),caveat\n")
+    with warehouse.writer(db, fresh=True) as con:
+        warehouse.ensure_schema(con)
+        load.load_file(con, "crew-employment", folder / "emp.csv")
+        marts.rebuild(con)
+    return db
+
+
+def test_the_page_offers_the_side_by_side_image_and_embed(types_db, monkeypatch):
+    at = _run(types_db, monkeypatch, source="ONS APS NM_218_1 (all in employment)")
+    """The page's image downloads and embed snippet carry the series it shows."""
+    images = [b.label for b in at.get("download_button") if "employment-types" in str(b.proto)]
+    assert images == ["Download data as CSV (3 rows)", "Image (PNG)", "Image (SVG)"], images
+    codes = [c.value for c in at.code]
+    # the survey chart's image and embed follow the series chosen too
+    assert any("chart=employment-survey&amp;view=people&amp;source=ONS+APS+NM_218_1+%28all+"
+               "in+employment%29&amp;every=year&amp;level=country&amp;embed=true" in c
+               for c in codes), codes
+    assert any("chart=employment-types&amp;family=ONS+APS+NM_218_1&amp;every=year&amp;"
+               "level=country" in c for c in codes), codes

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import disclosure, figures, report
+from dashboard import disclosure, figures, keynumbers, report
 from dashboard.filters import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,6 +133,50 @@ def test_a_declaration_is_a_table_or_draws_a_figure():
     for key, chart in figures.DECLARED.items():
         assert not (chart.table and chart.served), f"{key}: a table is not an image"
         assert chart.title and chart.sources, key
+
+
+# pages whose numbers at the top are not headline figures of the marts: the survey series'
+# own counts (people, roles, areas of the series chosen) and the loads' (files, rows)
+OWN_METRICS = {"employment", "data_sources"}
+
+
+def _headlines_drawn() -> dict[str, tuple[str, ...]]:
+    """page → the headline keys it draws (`ui.headlines(ctx, HEADLINES, …)` with the
+    page's literal HEADLINES tuple)."""
+    out = {}
+    for path in VIEWS:
+        tree = _tree(path)
+        consts = {t.id: node.value for node in tree.body if isinstance(node, ast.Assign)
+                  for t in node.targets if isinstance(t, ast.Name)}
+        keys: tuple[str, ...] = ()
+        for mod, attr, node in _calls(path):
+            if (mod, attr) == ("ui", "headlines"):
+                arg = node.args[1]
+                arg = consts.get(arg.id, arg) if isinstance(arg, ast.Name) else arg
+                keys += tuple(ast.literal_eval(arg))
+        out[path.stem] = keys
+    return out
+
+
+@pytest.mark.parametrize("path", VIEWS, ids=lambda p: p.stem)
+def test_a_page_draws_headlines_only_as_declared(path):
+    """Headline numbers are declarations too (keynumbers.HEADLINES): a page draws them with
+    `ui.headlines`, never a metric of its own."""
+    own = [f"{mod}.{attr}" for mod, attr, _ in _calls(path)
+           if attr == "metric" or (mod, attr) == ("ui", "metric")]
+    assert own == [] or path.stem in OWN_METRICS, f"{path.name} draws metrics itself: {own}"
+
+
+def test_every_headline_is_declared_drawn_and_ruled():
+    drawn = _headlines_drawn()
+    every = {k for keys in drawn.values() for k in keys}
+    assert every <= set(keynumbers.HEADLINES), every - set(keynumbers.HEADLINES)
+    assert set(keynumbers.HEADLINES) == every | set(keynumbers.KEY_NUMBERS) | {"before-after"}
+    assert all(drawn[page] for page in ("overview", "displacement", "income", "consent",
+                                        "brand_report"))
+    for key, h in keynumbers.HEADLINES.items():
+        assert h.query in disclosure.RULES, f"{key} reads {h.query}, which has no people rule"
+        assert h.sources and h.label and h.kind in ("pct", "num", "money", "interval"), key
 
 
 # ---- imports run one way -------------------------------------------------------------------

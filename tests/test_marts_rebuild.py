@@ -18,6 +18,8 @@ def test_models_come_after_what_they_read():
     kinds = {m.qualified: m.table for m in models}
     assert kinds["staging.stg_bookings"] is False          # plain staging: a view
     assert kinds["staging.int_usage_monthly"] is True      # `-- materialized: table`
+    # the images checked, joined with every twin use once a load (not on every page read)
+    assert kinds["staging.stg_image_checks"] is True
     assert all(kinds[f"marts.{n}"] for n in ("displacement_monthly", "consent_monthly"))
     assert all(m.grain.startswith("one row per ") for m in models)
 

@@ -169,7 +169,7 @@ def test_picker_offers_the_release_periods(world, monkeypatch):
     # headlines of the year 2025 against 2024: shoot days 96 and 72; twin share 720 of 1,680
     # images (42.86%) against 2024's 300 of 1,260 (23.81%, its year shown): +19.05 points
     assert metric(at, "Shoot days booked") == ("96", "+33.3%", "vs 2024")
-    assert metric(at, "Images made with twins") == ("42.9%", "+19.0 pts", "vs 2024")
+    assert metric(at, "Twin share of images") == ("42.9%", "+19.0 pts", "vs 2024")
     assert at.caption[0].value.startswith(
         "Headline numbers and charts: 2025, change against 2024.")
     # the chart beside them shows the same twelve months (no longer all 24 months of history)
@@ -205,7 +205,7 @@ def test_change_against_two_release_periods(world, monkeypatch):
     assert sidebar(at, "Change against").value == "2024-12"
     assert at.query_params["vs"] == "2024-12"
     assert metric(at, "Shoot days booked") == ("8", "+33.3%", "vs 2024-12")
-    assert metric(at, "Images made with twins") == ("42.9%", "+15.6 pts", "vs 2024-12")
+    assert metric(at, "Twin share of images") == ("42.9%", "+15.6 pts", "vs 2024-12")
 
 
 def test_change_is_the_difference_of_two_release_cells(world):
@@ -243,7 +243,7 @@ def test_a_hidden_comparison_cell_hides_the_change(world, monkeypatch):
     assert two["twin_assets"].iloc[0] == 180.0 and np.isnan(two["twin_assets"].iloc[1])
     assert two[privacy.SUPPRESSED_COL].tolist() == ["", privacy.note(5)]
     at = page("overview", world, monkeypatch, period="2025-Q2", vs="2024-Q1")
-    assert metric(at, "Images made with twins") == (
+    assert metric(at, "Twin share of images") == (
         "42.9%", "", "no change shown against 2024-Q1 (no data, or a hidden figure)")
     assert metric(at, "Shoot days booked") == ("24", "+33.3%", "vs 2024-Q1")
 
@@ -289,7 +289,7 @@ def test_attack_4_headline_and_chart_cover_the_same_release_period(window, monke
     at = page("overview", window, monkeypatch)
     assert sidebar(at, "Period").value == "2025"
     # the twin share headline: 680 twin images of 680 + 960 shoot images
-    assert metric(at, "Images made with twins")[0] == "41.5%"
+    assert metric(at, "Twin share of images")[0] == "41.5%"
     shown = at.table[0].value
     months = pd.to_datetime(shown.iloc[:, 0]).dt.strftime("%Y-%m").tolist()
     assert months == [f"2025-{m:02d}" for m in range(1, 13)]  # the headline's months

@@ -16,10 +16,11 @@ import pandas as pd
 import pytest
 import release_worlds as rw
 
-from dashboard import disclosure, figures, privacy, public, queries
+from dashboard import disclosure, figures, keynumbers, privacy, public, queries
 from dashboard.audience import Audience
 from dashboard.audience import public as public_audience
 from dashboard.filters import Filters
+from etl.errors import UserError
 
 RELATION = re.compile(r"\b(raw|staging|marts|meta|release|ref|sim|main|information_schema)"
                       r"\.([a-z_][a-z0-9_]*)\b")
@@ -234,6 +235,12 @@ def test_every_public_page_reads_only_the_release(release_only, recorded, monkey
     assert recorded or page == "check_image"
     assert not _outside(relations(recorded)), _outside(relations(recorded))
     assert data.ready()
+    # what each figure and each row of headlines says it was read from: the release's tables
+    sources = [c.value for c in at.caption if c.value.startswith("**Source:**")]
+    assert bool(sources) == (page != "check_image")
+    for said in sources:
+        assert " · through the audited public release · " in said and "release\\." in said
+        assert "marts" not in said and "staging" not in said and "meta\\." not in said, said
 
 
 @pytest.mark.parametrize("key", list(figures.REGISTRY))
@@ -241,8 +248,12 @@ def test_every_chart_image_and_embed_reads_only_the_release(release_only, record
     """`twinimpact chart`, the pages' image downloads and /embed draw through
     figures.render as the public audience: every registered chart, on the release alone."""
     f = Filters(brand=("BR01",)) if figures.REGISTRY[key].brand_required else Filters()
-    r = figures.render(release_only, key, f, public_audience())
-    assert r.as_of != "no successful load yet" and r.built.summary
+    if key == "employment-types":  # the demo's survey publishes no types apart: one line
+        with pytest.raises(UserError, match="no survey in this warehouse publishes"):
+            figures.render(release_only, key, f, public_audience())
+    else:
+        r = figures.render(release_only, key, f, public_audience())
+        assert r.as_of != "no successful load yet" and r.built.summary
     assert not _outside(relations(recorded)), _outside(relations(recorded))
 
 
@@ -316,3 +327,51 @@ def test_the_other_public_figures_are_release_cells(world):
     assert np.isnan(dist.loc["all", "p90_income"]) and np.isnan(dist.loc["all", "top10_share"])
     assert dist.loc["all", privacy.SUPPRESSED_COL] == privacy.note(5)
     assert curve.empty
+
+
+# ---- the headlines: declared once, drawn from the release -----------------------------------
+
+@pytest.mark.parametrize("key", list(keynumbers.HEADLINES))
+def test_every_headline_reads_only_the_release(release_only, recorded, key):
+    """Each declared headline's query, as the public audience asks it: read from the release
+    alone, the release table its source line names among what it read."""
+    h = keynumbers.HEADLINES[key]
+    f = Filters(from_month="2025-01", to_month="2025-12")
+    call = h.call(f, f)
+    frame = disclosure.governed(release_only, *call, aud=public_audience())
+    read = relations(recorded)
+    assert not _outside(read), _outside(read)
+    assert public.RELEASE_TABLES.get(h.query, "release.cells") in read
+    assert keynumbers.shown(h, frame, f, "EUR").label
+
+
+@pytest.mark.parametrize("name", [n for n in public.RELEASED
+                                  if n not in public._NOT_RELEASED_COLUMNS])
+def test_a_source_line_names_the_release_table_a_query_reads(release_only, recorded, name):
+    fn = public.RELEASED[name]
+    with duckdb.connect(str(release_only), read_only=True) as con:
+        if name == "lorenz":
+            fn(con, 2025)
+        elif name in ("known_values", "provenance", "reporting_currency", "loads",
+                      "quarantine_summary", "data_quality"):
+            fn(con)
+        else:
+            fn(con, Filters(from_month="2025-01", to_month="2025-12"))
+    assert public.RELEASE_TABLES.get(name, "release.cells") in relations(recorded)
+
+
+def test_the_public_headlines_say_they_are_the_releases(release_only, recorded, monkeypatch):
+    """The Overview's row of headlines (twin share and shoot days, the year's estimate, crew
+    days) in public mode: one source line naming the release tables it was read from, in
+    place of the marts a local reader is told about."""
+    from dashboard import ui
+
+    at = _public_page("overview", release_only, monkeypatch)
+    assert [m.label for m in at.metric] == [
+        "Twin share of images", "Shoot days booked",
+        "Shoot days displaced in 2025 (DiD, 95% interval)", "Crew days displaced"]
+    said = ui.plain("bookings and twin-usage exports (release.cells); release.estimates (all "
+                    "channels; ALL = every adopting brand together); booking-crew exports "
+                    "(release.cells)")
+    assert any(c.value.startswith(f"**Source:** {said} · through the audited public release · ")
+               for c in at.caption)

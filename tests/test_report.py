@@ -117,6 +117,43 @@ def test_bad_arguments_are_one_error_line(tiny_db, tmp_path, capsys, args, needl
     assert not out.exists()
 
 
+def test_a_partial_year_is_named_as_the_findings_name_it(tiny_db, tmp_path, capsys):
+    """The tiny warehouse holds 2025-01..06: the report for the year 2025 says so on its
+    period line (as the Overview's findings do, text.period_text), never "2025-01 to
+    2025-12"; a period that is not a release period keeps its months."""
+    out = tmp_path / "r.html"
+    code, _, _ = run(capsys, "report", "--brand", "A", "--year", "2025", "--out", out,
+                     "--db", tiny_db)
+    assert code == 0
+    assert ('<p class="meta">Period 2025 (data up to 2025-06 only) · compared with\n2024 ·'
+            in out.read_text())
+    code, _, _ = run(capsys, "report", "--brand", "A", "--from", "2025-02", "--to", "2025-06",
+                     "--out", out, "--db", tiny_db)
+    assert ('<p class="meta">Period 2025-02 to 2025-06 · compared with\n2024-09 to 2025-01 '
+            "(data from 2025-01 only) ·" in out.read_text())
+
+
+def test_the_sources_name_the_release_when_it_served_the_report(tiny_db, tmp_path, capsys):
+    """Public (the release's k): the report's figures are the release's, and its Sources
+    section names the release tables, not the marts they were built from; a stricter k is
+    served by the per-query layer from the marts, and local mode reads the marts."""
+    out = tmp_path / "r.html"
+    release = ("exports as listed above; the\nfigures are read from release.cells, "
+               "release.estimates · through the audited public release. Industry events")
+    marts = ("exports as listed above; the\nfigures are read from marts.displacement_monthly, "
+             "marts.crew_impact_monthly, marts.consent_monthly, "
+             "marts.displacement_estimates. Industry events")
+    for env, said in (({"TWINIMPACT_PUBLIC": "1"}, release),
+                      ({"TWINIMPACT_PUBLIC": "1", "TWINIMPACT_K": "7"}, marts),
+                      ({}, marts)):
+        code, _, _ = run(capsys, "report", "--brand", "A", "--out", out, "--db", tiny_db,
+                         **env)
+        assert code == 0
+        text = out.read_text()
+        assert said in text, env
+        assert ("marts." in text.split("<h2>Sources</h2>")[1]) == (said == marts)
+
+
 def test_missing_warehouse_tells_what_to_run(tmp_path, capsys):
     code, _, err = run(capsys, "report", "--brand", "A", "--out", tmp_path / "r.html",
                        "--db", tmp_path / "none.duckdb")
@@ -160,7 +197,7 @@ def test_report_defaults_to_the_last_complete_year_against_the_one_before(demo_d
     code, stdout, _ = run(capsys, "report", "--brand", "BR02", "--out", out, "--db", demo_db)
     assert code == 0 and "2025-01 to 2025-12" in stdout
     text = out.read_text()
-    assert "Period 2025-01 to 2025-12 · compared with\n2024-01 to 2024-12" in text
+    assert "Period 2025 · compared with\n2024 ·" in text
     code, stdout, _ = run(capsys, "report", "--brand", "BR02", "--year", "2023", "--out", out,
                           "--db", demo_db)
     assert code == 0 and "2023-01 to 2023-12" in stdout
@@ -194,7 +231,7 @@ def test_report_as_pdf_is_a4_with_page_numbers(demo_db, tmp_path, capsys):
     assert (width, height) == (210, 297)  # A4 in millimetres
     texts = [p.extract_text() for p in pdf.pages]
     assert "Workforce impact of digital twins: BR02" in texts[0]
-    assert "Period 2025-01 to 2025-12" in texts[0] and "Simulated data." in texts[0]
+    assert "Period 2025 · compared with 2024" in texts[0] and "Simulated data." in texts[0]
     assert all(f"page {i} of {n}" in t for i, t in enumerate(texts, 1))
     # charts are vectors: their axis labels and role names are text in the PDF
     whole = "\n".join(texts)

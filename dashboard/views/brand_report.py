@@ -7,8 +7,7 @@ import streamlit as st
 
 from dashboard import data, export, interval, keynumbers, pdf, report, signin, ui
 
-SHORT = {0: "Twin share of images", 3: "Shoot days displaced (DiD)", 6: "Crew days displaced",
-         8: "Twin images licensed"}
+HEADLINES = ("twin-share", "displaced-did", "crew-days", "licensed-share")
 
 # The brand is chosen here (one at a time), not in the sidebar; it still lives in the URL.
 ctx = ui.setup("Brand report: one brand's workforce impact", uses=("period",))
@@ -29,6 +28,7 @@ bf, bhf = replace(f, brand=(brand,)), replace(ctx.hf, brand=(brand,))
 # the key numbers are composed from the disclosed totals (keynumbers.numbers_from)
 got = ui.fetch(ctx, ("displacement_estimates", bf),
                *((name, bhf) for name in keynumbers.KEY_QUERIES),
+               headlines=ui.headline_calls(ctx, HEADLINES, bf, bhf),
                showing=(("brand-numbers", bhf), ("brand-shoot-days", bf), ("brand-crew", bhf)))
 est, *totals = got.frames
 st.caption(ui.headline_caption(ctx) + " " + ui.METHODOLOGY_LINK)
@@ -46,14 +46,7 @@ else:
     if pretrend:
         st.markdown(ui.plain(pretrend))
 
-numbers = keynumbers.numbers_from(*totals)
-cols = st.columns(4)
-for col, i in zip(cols, (0, 3, 6, 8), strict=True):
-    r = numbers.iloc[i]
-    ui.metric(col, SHORT[i], r["value"], r["previous"],
-              "{:.1%}" if r["kind"] == "pct" else ctx.money_format if r["kind"] == "money"
-              else "{:,.0f}",
-              share=r["kind"] == "pct", ctx=ctx)
+ui.headlines(ctx, HEADLINES, got, bf, bhf)
 moved = keynumbers.turnover(totals[0])
 ui.figure(ctx, "brand-numbers", got, f=bhf)
 if moved:

@@ -6,31 +6,18 @@ import streamlit as st
 
 from dashboard import public, rights, ui
 
+HEADLINES = ("consent-images", "unlicensed-share", "watermarked-share", "disclosed-share")
 ctx = ui.setup("Consent and rights: were twins used with consent, on fair terms?",
                uses=("period", "brand", "region"))
 f = ctx.f
 # every frame is suppressed for the audience by dashboard.disclosure (models behind a figure)
-got = ui.fetch(ctx, ("consent_totals", ctx.hf), ("rights_scorecard", f),
-               ("consent_over_time", f), ("image_checks_by_brand", f),
+got = ui.fetch(ctx, ("rights_scorecard", f), ("consent_over_time", f),
+               ("image_checks_by_brand", f), headlines=ui.headline_calls(ctx, HEADLINES),
                showing=("consent-rights", "consent-rights-brands", "consent-rights-trend",
                         "consent-monthly", "consent-reasons", "consent-brands",
                         "consent-image-checks"))
-totals, card, monthly, checks = got.frames
-now, before = ui.pair(totals)
-
-
-def _share(row, col):
-    return row[col] / row["twin_assets"] if row["twin_assets"] else None
-
-
-c1, c2, c3, c4 = st.columns(4)
-ui.metric(c1, "Twin images", now["twin_assets"], before["twin_assets"], "{:,.0f}", ctx=ctx)
-ui.metric(c2, "Used without a valid licence", _share(now, "unlicensed_assets"),
-          _share(before, "unlicensed_assets"), "{:.1%}", share=True, ctx=ctx)
-ui.metric(c3, "Watermarked", now["watermarked_share"], before["watermarked_share"], "{:.1%}",
-          share=True, ctx=ctx)
-ui.metric(c4, "Disclosed as AI", now["disclosed_share"], before["disclosed_share"], "{:.1%}",
-          share=True, ctx=ctx)
+card, monthly, checks = got.frames
+ui.headlines(ctx, HEADLINES, got)
 st.caption(ui.headline_caption(ctx) + " A use is licensed when a licence covers its twin, "
            "brand, day, channel and region and was not revoked · " + ui.METHODOLOGY_LINK)
 

@@ -2,13 +2,16 @@
 
 import streamlit as st
 
-from dashboard import figures, interval, keynumbers, ui
+from dashboard import interval, keynumbers, ui
+
+HEADLINES = ("twin-share", "displaced-estimate", "displaced-upper", "cancelled-for-twin")
 
 ctx = ui.setup("Displacement: shoots replaced by twins",
                uses=("period", "brand", "channel", "region", "role"))
 f = ctx.f
 # every frame comes disclosed (dashboard.disclosure): a figure about too few people is NaN
 got = ui.fetch(ctx, ("displacement_totals", ctx.hf), ("displacement_estimates", f),
+               headlines=ui.headline_calls(ctx, HEADLINES),
                showing=("displacement-share-by-channel", "displacement-shoot-days",
                         "displacement-crew-by-role", "displacement-brands",
                         "displacement-event-study"))
@@ -16,20 +19,9 @@ disp, est = got.frames
 year = interval.headline_year(f)
 estimate = interval.for_year(est, year)
 moved = keynumbers.turnover(disp)  # brands that entered or left between the two periods
-disp, disp0 = ui.pair(disp)
-c1, c2, c3, c4 = st.columns(4)
-ui.metric(c1, "Twin share of images", disp["twin_share"], disp0["twin_share"], "{:.1%}",
-          share=True, ctx=ctx)
-c2.metric(f"Shoot days displaced in {year} (DiD, 95% interval)", interval.short(estimate),
-          help="Difference in differences against brands that use no twins, summed over the "
-               "year's observed months, with its 95% interval; all channels. "
-               + (interval.row(estimate) if estimate else ""))
-ui.metric(c3, "Upper bound", disp["displaced_upper"], disp0["displaced_upper"], "{:,.0f}",
-          ctx=ctx, help="Twin images ÷ the brand-channel's pre-twin images per shoot day.")
-ui.metric(c4, "Days cancelled, 'replaced by twin'", disp["cancelled_for_twin_days"],
-          disp0["cancelled_for_twin_days"], "{:,.0f}", ctx=ctx)
-# shoots and twin use have no role (figures.SHOOTS)
-headline_note = ui.unapplied_note(f, figures.SHOOTS)
+ui.headlines(ctx, HEADLINES, got)
+# shoots and twin use have no role (keynumbers.SHOOTS)
+headline_note = ui.unapplied_note(f, keynumbers.SHOOTS)
 st.markdown(ui.plain(interval.sentence(estimate, year, channel_filtered=bool(f.channel))
                      or "No displacement estimate for this selection."))
 st.caption(ui.headline_caption(ctx) + (f" Headline numbers: {headline_note}." if headline_note

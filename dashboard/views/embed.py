@@ -24,7 +24,8 @@ f, warnings = filters.parse(params, known)
 for w in warnings:  # they quote the URL's values: text, never Markdown
     st.warning(ui.plain(w))
 try:
-    r = figures.render(data.db(), key, f, public())
+    r = figures.render(data.db(), key, f, public(),
+                       {k: params[k] for k in figures.REGISTRY[key].options if k in params})
 except (UsageError, UserError) as exc:
     st.error(ui.plain(exc))
     st.stop()

@@ -4,6 +4,8 @@ import streamlit as st
 
 from dashboard import ui
 
+HEADLINES = ("models-shoot-income", "models-twin-income", "models-twin-share")
+
 ctx = ui.setup("Income: who earns from shoots and from twins",
                uses=("period", "brand", "region", "role"))
 f = ctx.f
@@ -14,19 +16,12 @@ st.caption(ui.headline_caption(ctx) + " Models' income covers every model"
            + "; crew income follows all filters. " + ui.METHODOLOGY_LINK)
 
 # every frame comes disclosed (dashboard.disclosure): a figure about too few people is NaN
-got = ui.fetch(ctx, ("model_income_totals", ctx.hf), ("income_distribution", f),
+got = ui.fetch(ctx, ("income_distribution", f),
+               headlines=ui.headline_calls(ctx, HEADLINES),
                showing=("income-models-monthly", "income-distribution", "income-top10",
                         "income-crew-by-role"))
-inc, dist = got.frames
-inc, inc0 = ui.pair(inc)
-total, total0 = inc["shoot_income"] + inc["twin_income"], inc0["shoot_income"] + inc0["twin_income"]
-c1, c2, c3 = st.columns(3)
-ui.metric(c1, "Models' income from shoots", inc["shoot_income"], inc0["shoot_income"],
-          ctx.money_format, ctx=ctx)
-ui.metric(c2, "Models' income from twins", inc["twin_income"], inc0["twin_income"],
-          ctx.money_format, ctx=ctx)
-ui.metric(c3, "Twin share of models' income", inc["twin_income"] / total if total else None,
-          inc0["twin_income"] / total0 if total0 else None, "{:.1%}", share=True, ctx=ctx)
+(dist,) = got.frames
+ui.headlines(ctx, HEADLINES, got)
 
 ui.figure(ctx, "income-models-monthly", got)
 

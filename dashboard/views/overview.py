@@ -4,6 +4,8 @@ import streamlit as st
 
 from dashboard import findings, interval, keynumbers, ui
 
+HEADLINES = ("twin-share", "shoot-days", "displaced-estimate", "crew-days")
+
 ctx = ui.setup("Twin Impact: what AI twins do to fashion work",
                uses=("period", "brand", "channel", "region"))
 f = ctx.f
@@ -13,30 +15,16 @@ st.caption(ui.headline_caption(ctx) + " " + ui.METHODOLOGY_LINK)
 got = ui.fetch(ctx, ("displacement_totals", ctx.hf), ("crew_totals", ctx.hf),
                ("model_income_totals", ctx.hf), ("consent_totals", ctx.hf),
                ("crew_by_role", ctx.hf), ("twin_share_by_half", f), ("displacement_estimates", f),
-               showing=("overview-twin-share",))
+               headlines=ui.headline_calls(ctx, HEADLINES), showing=("overview-twin-share",))
 disp, crew, income, consent, by_role, halves, est = got.frames
 year = interval.headline_year(f)
 estimate = interval.for_year(est, year)
 moved = keynumbers.turnover(disp)  # brands that entered or left between the two periods
-disp, disp0 = ui.pair(disp)
-crew, crew0 = ui.pair(crew)
-income, consent = income.iloc[0], consent.iloc[0]
+disp, crew, income, consent = (x.iloc[0] for x in (disp, crew, income, consent))
 # which active filters each figure cannot follow (its mart has no such column)
-CREW, INCOME, CONSENT = ("brand", "region", "role"), (), ("brand", "region")
-crew_note = ui.unapplied_note(f, CREW)
+CREW, INCOME, CONSENT = keynumbers.CREW_FOLLOWS, keynumbers.MODELS, keynumbers.CONSENT_FOLLOWS
 
-c1, c2, c3, c4 = st.columns(4)
-ui.metric(c1, "Images made with twins", disp["twin_share"], disp0["twin_share"], "{:.1%}",
-          share=True, ctx=ctx, help="Twin images ÷ (twin images + images delivered by shoots).")
-ui.metric(c2, "Shoot days booked", disp["shoot_days"], disp0["shoot_days"], "{:,.0f}", ctx=ctx)
-c3.metric(f"Shoot days displaced in {year} (DiD, 95% interval)", interval.short(estimate),
-          help="Shortfall against brands that use no twins (difference in differences), "
-               "summed over the year's observed months, all channels. "
-               + (interval.row(estimate) if estimate else ""))
-ui.metric(c4, "Crew days displaced" + (" (all channels)" if crew_note else ""),
-          crew["displaced_crew_days"], crew0["displaced_crew_days"], "{:,.0f}", ctx=ctx,
-          help="Displaced shoot days × the brand's pre-twin crew days per shoot day."
-               + (f" Note: {crew_note}." if crew_note else ""))
+ui.headlines(ctx, HEADLINES, got)
 if moved:
     st.caption(ui.plain(moved))
 

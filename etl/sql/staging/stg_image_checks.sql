@@ -1,8 +1,11 @@
 -- grain: one row per image (sha256) checked by `twinimpact scan-images`
+-- materialized: table
 -- Each image's content credentials (raw.image_checks) with its links resolved: a use the map
 -- names gives the image its brand, twin and month; otherwise the map's (or --brand's) brand
 -- and twin, and the month of the signature's trusted timestamp, else the month it was
--- checked (METHODOLOGY.md, "Images as evidence"). Months are UTC.
+-- checked (METHODOLOGY.md, "Images as evidence"). Months are UTC. A table: the join with every
+-- twin use is made once a load, not on every read of the Consent page (and of the two models
+-- that read it at load: staging.int_usage_image_status, marts.image_checks_monthly).
 with checks as (
     select * from raw.image_checks
 ),
