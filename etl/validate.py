@@ -540,10 +540,10 @@ def _fx_kept(con) -> bool:
     s on a busy machine); the marts rebuild keeps it for the same reason."""
     from etl import marts
 
-    if not con.execute("select count(*) from duckdb_tables() where database_name = "
-                       "current_database() and schema_name || '.' || table_name = ?",
-                       [_FX_MODEL]).fetchone()[0]:
-        return False
+    if con.execute("select count(*) from duckdb_tables() where database_name = "
+                   "current_database() and schema_name || '.' || table_name in (?, ?)",
+                   [_FX_MODEL, "meta.model_fingerprints"]).fetchone()[0] < 2:
+        return False  # no marts yet (or built before fingerprints were recorded)
     [stored] = con.execute("select list(fingerprint) from meta.model_fingerprints "
                            "where model = ?", [_FX_MODEL]).fetchone()
     model = next(m for m in marts.load_models() if m.qualified == _FX_MODEL)
