@@ -433,7 +433,7 @@ def load_file(con: duckdb.DuckDBPyConnection, kind: str, path: Path, *,
         adopting = merge.is_empty(con, k)
         land = f"raw._landing_{k.table}" if adopting else "temp._landing"
         try:
-            merge.create_landing(con, land, temp=not adopting, columns=landing)
+            merge.create_landing(con, land, temp=not adopting, columns=landing, plain=k.plain)
             plan = _land(con, k, sf, result, land, landing, load_id=load_id, decimal=decimal,
                          reporting=reporting, today=today, bar=bar, task=task,
                          transform=transform)

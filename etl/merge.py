@@ -26,9 +26,13 @@ def raw_columns(con: duckdb.DuckDBPyConnection, kind: Kind) -> list[tuple[str, s
 
 
 def create_landing(con: duckdb.DuckDBPyConnection, name: str, temp: bool,
-                   columns: list[tuple[str, str, bool]]) -> None:
-    """An empty table shaped like raw.<table> (same types and NOT NULLs) plus _reason, _raw and _rule (the reason without values)."""
-    cols = ", ".join(f"{n} {t}{' not null' if nn else ''}" for n, t, nn in columns)
+                   columns: list[tuple[str, str, bool]], plain: tuple[str, ...] = ()) -> None:
+    """An empty table shaped like raw.<table> (same types and NOT NULLs) plus _reason, _raw and
+    _rule (the reason without values). `plain` columns are stored uncompressed (see
+    contracts.Kind.plain): a landing table that becomes the raw table stores them as
+    etl/sql/raw/tables.sql does."""
+    cols = ", ".join(f"{n} {t}{' using compression uncompressed' if n in plain else ''}"
+                     f"{' not null' if nn else ''}" for n, t, nn in columns)
     con.execute(f"drop table if exists {name}")
     con.execute(f"create {'temp ' if temp else ''}table {name} ({cols}, "
                 "_reason varchar, _raw varchar, _rule varchar)")

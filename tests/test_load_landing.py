@@ -6,7 +6,9 @@ and leave nothing of the landing behind.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
+import shutil
 from decimal import Decimal
 
 import duckdb
@@ -15,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from loadkit import TODAY, fresh_db, load, open_con, row, write
 
-from etl import warehouse
+from etl import validate, warehouse
 from etl.load import load_paths
 
 
@@ -243,3 +245,51 @@ def test_a_file_with_old_mac_line_endings_loads_with_its_lines(tmp_path):
     with warehouse.reader(db) as con:
         assert con.execute("select line, reason from meta.quarantine").fetchall() == [
             (3, "assets: must be ≥ 1, got '0'")]
+
+
+def test_a_one_column_key_is_stored_uncompressed_whichever_path_made_the_table(tmp_path):
+    # unique values: DuckDB's dictionary + FSST compression barely shrinks them and was a
+    # third of the landing write (contracts.Kind.plain); a multi-column key keeps it
+    f = write(tmp_path / "usage.csv", ROWS[:1])
+    con = open_con(_fresh(tmp_path, "a"))
+    for table in ("twin_usage", "bookings", "licenses", "twins"):
+        key = {"twin_usage": "usage_id", "bookings": "booking_id", "licenses": "license_id",
+               "twins": "twin_id"}[table]
+        assert f"({key} VARCHAR USING COMPRESSION Uncompressed NOT NULL," in _schema(con, table)
+    assert "COMPRESSION" not in _schema(con, "booking_crew")
+    made_by_sql = _schema(con, "twin_usage")
+    load(con, "twin-usage", f)  # adopts the landing table
+    assert _schema(con, "twin_usage") == made_by_sql
+    con.execute("checkpoint")
+    assert con.execute("select distinct compression from pragma_storage_info('raw.twin_usage') "
+                       "where column_name = 'usage_id' and segment_type = 'VARCHAR'"
+                       ).fetchall() == [("Uncompressed",)]
+
+
+def test_prepare_copies_the_stored_daily_rates_only_while_their_fingerprint_holds(tmp_path):
+    db = _fresh(tmp_path, "a")
+    # a Saturday in pounds: the rate is Friday 8 March 2024's fixing, 0.85168 GBP per euro
+    f = write(tmp_path / "usage.csv", [row("twin-usage", currency="GBP", used_on="2024-03-09")])
+    load_paths(db, "twin-usage", [f], today=TODAY)  # the marts build staging.stg_fx_rates
+    copy = tmp_path / "copy.duckdb"  # (the published file stays attached to the readers)
+    shutil.copyfile(db, copy)
+    con = open_con(copy)
+    assert validate._fx_kept(con)
+    validate.prepare(con, money=True, reporting="EUR")
+    saturday = ("select per_eur, rate_date from _fx "
+                "where currency = 'GBP' and day = date '2024-03-09'")
+    assert con.execute(saturday).fetchone() == (0.85168, dt.date(2024, 3, 8))
+    # another fixing (a Saturday one, made up) changes ref.fx_rates: the stored table is stale
+    con.execute("insert into ref.fx_rates values ('GBP', date '2024-03-09', 0.9)")
+    assert not validate._fx_kept(con)
+    con.execute("drop table _fx")
+    validate.prepare(con, money=True, reporting="EUR")
+    assert con.execute(saturday).fetchone() == (0.9, dt.date(2024, 3, 9))
+
+
+def test_prepare_computes_the_daily_rates_before_any_marts_exist(tmp_path):
+    con = open_con(_fresh(tmp_path, "a"))
+    assert not validate._fx_kept(con)
+    validate.prepare(con, money=True, reporting="GBP")
+    assert con.execute("select rate, rate_date from _fxr where currency = 'EUR' "
+                       "and day = date '2024-03-09'").fetchone() == (0.85168, dt.date(2024, 3, 8))

@@ -74,7 +74,7 @@ create table if not exists meta.quarantine (
 );
 
 create table if not exists raw.twins (
-    twin_id varchar not null,         -- key
+    twin_id varchar using compression uncompressed not null,  -- key (uncompressed: Kind.plain)
     model_id varchar not null,
     created_on date not null,
     platform varchar,
@@ -83,7 +83,7 @@ create table if not exists raw.twins (
 );
 
 create table if not exists raw.licenses (
-    license_id varchar not null,         -- key
+    license_id varchar using compression uncompressed not null,  -- key (uncompressed: Kind.plain)
     twin_id varchar not null,
     brand_id varchar not null,
     granted_on date not null,
@@ -104,7 +104,7 @@ create table if not exists raw.licenses (
 );
 
 create table if not exists raw.twin_usage (
-    usage_id varchar not null,         -- key
+    usage_id varchar using compression uncompressed not null,  -- key (uncompressed: Kind.plain)
     used_on date not null,
     used_at timestamp,              -- when the source gave a timestamp
     twin_id varchar not null,
@@ -124,7 +124,7 @@ create table if not exists raw.twin_usage (
 );
 
 create table if not exists raw.bookings (
-    booking_id varchar not null,         -- key
+    booking_id varchar using compression uncompressed not null,  -- key (uncompressed: Kind.plain)
     brand_id varchar not null,
     shoot_date date not null,
     channel varchar not null,
