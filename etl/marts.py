@@ -157,6 +157,23 @@ def rebuild(con: duckdb.DuckDBPyConnection, force: bool = False) -> dict[str, fl
     return timings
 
 
+def still_current(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    """Whether the stored table `qualified`, a model reading stored tables only (no other
+    model), is what its SQL makes of them now: the fingerprint the last rebuild recorded for
+    it still holds (False with no marts yet, or marts built before fingerprints)."""
+    if con.execute("select count(*) from duckdb_tables() where database_name = "
+                   "current_database() and schema_name || '.' || table_name in (?, ?)",
+                   [qualified, "meta.model_fingerprints"]).fetchone()[0] < 2:
+        return False
+    [stored] = con.execute("select list(fingerprint) from meta.model_fingerprints "
+                           "where model = ?", [qualified]).fetchone()
+    model = next(m for m in load_models() if m.qualified == qualified)
+    if model.depends:
+        return False  # its inputs' fingerprints are known only inside a rebuild
+    states = {s: _source_state(con, s) for s in model.sources}
+    return stored == [_fingerprint(model, states, {})]
+
+
 def _kept(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The fingerprint each existing table was built from."""
     existing = {r[0] for r in con.execute("""

@@ -540,15 +540,7 @@ def _fx_kept(con) -> bool:
     s on a busy machine); the marts rebuild keeps it for the same reason."""
     from etl import marts
 
-    if con.execute("select count(*) from duckdb_tables() where database_name = "
-                   "current_database() and schema_name || '.' || table_name in (?, ?)",
-                   [_FX_MODEL, "meta.model_fingerprints"]).fetchone()[0] < 2:
-        return False  # no marts yet (or built before fingerprints were recorded)
-    [stored] = con.execute("select list(fingerprint) from meta.model_fingerprints "
-                           "where model = ?", [_FX_MODEL]).fetchone()
-    model = next(m for m in marts.load_models() if m.qualified == _FX_MODEL)
-    states = {s: marts._source_state(con, s) for s in model.sources}
-    return stored == [marts._fingerprint(model, states, {})]
+    return marts.still_current(con, _FX_MODEL)
 
 
 def currencies(con) -> list[str]:
