@@ -36,7 +36,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,6 +86,10 @@ INPUTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "est_crew_days": ("estimates", (*_YEARLY, ESTIMATES)),
     "est_crew_income": ("estimates", (*_YEARLY, ESTIMATES)),
 }
+# the families in the order a build computes their cells: each family's solves start as soon
+# as its cells exist (`Protection`), so the models' (the longest) go first and overlap the SQL
+# of the crew's displaced figures (the longest), then the rest
+FAMILIES = ("models", "displaced", "crew", "shoots", "estimates")
 # the relations the fingerprint follows (what release/*.sql reads)
 READS = (*sorted({r for _, rs in INPUTS.values() for r in rs} - {ESTIMATES}), "marts.brands")
 FINGERPRINT_KEY = "release.cells"
@@ -759,54 +763,128 @@ def protect_measure(cells: pd.DataFrame, homes: dict[str, str], k: int,
 
 def protect(cells: pd.DataFrame, homes: dict[str, str], k: int) -> tuple[pd.DataFrame,
                                                                          pd.DataFrame]:
-    """Every cell's status (shown, primary, secondary), and the audit of the protected ones.
+    """Every cell's status (shown, primary, secondary), and the audit of the protected ones:
+    `Protection` with all the cells handed at once."""
+    with Protection(k) as protection:
+        protection.add(cells, homes)
+        return protection.result()
+
+
+class Protection:
+    """The protection of cells handed a frame at a time (`add`), put together by `result`.
     No relation crosses a calendar year (a quarter's months, a year's quarters and a
     period's breakdowns are all of one year), so each measure's years are independent: each
     is protected alone (the measure's pattern is the one it would get whole), on WORKERS
-    threads at once (HiGHS and numpy let go of the GIL while they compute; DuckDB is idle
-    meanwhile), the largest first, and put together in the order of the measures' names."""
-    # a fixed order: the pattern must not depend on the order SQL returned the rows in
-    # (month < quarter < year as words too)
-    keys = ["measure", "grain", "period", "dim", "member"]
-    rows = pc.sort_indices(pa.table({c: pa.array(cells[c], type=pa.large_string())
-                                     for c in keys}), [(c, "ascending") for c in keys])
-    cells = cells.iloc[rows.to_numpy()].reset_index(drop=True)
-    measures = cells["measure"].to_numpy()
-    # (measure, year) → its rows; a measure with a value below 0 anywhere is signed throughout
-    years = {(str(m), str(y)): rows for (m, y), rows in
-             cells.groupby([measures, cells["period"].str[:4].to_numpy()], sort=True)
-             .indices.items()}
-    below = measures[cells["value"].to_numpy(dtype=float) < 0]
-    signed = {m: m in SIGNED or m in set(below.tolist()) for m, _ in years}
+    threads, starting as soon as its frame is handed (the largest of the frame first) while
+    the caller goes on, so that the solves overlap the SQL that makes the next frame (HiGHS,
+    numpy and DuckDB let go of the GIL while they compute). Each (measure, year) is a model
+    of its own over its own rows in a fixed order: the result does not depend on which
+    thread solves what when. A measure's cells come in one frame; `result` puts them
+    together in the order of the measures' names."""
 
-    def one(key: tuple[str, str]) -> tuple[tuple[np.ndarray, ...], float]:
-        started = time.perf_counter()
-        return (protect_measure(cells.iloc[years[key]].reset_index(drop=True), homes, k,
-                                signed[key[0]]), time.perf_counter() - started)
+    def __init__(self, k: int) -> None:
+        self.k = k
+        self.pool = ThreadPoolExecutor(WORKERS)
+        self.parts: list[tuple[pd.DataFrame, dict[tuple[str, str], np.ndarray],
+                               dict[tuple[str, str], Future]]] = []
+        self.started = 0.0
+        self.cpu = 0.0
 
-    _highs()  # its first instance silences HiGHS's banner: made before the threads
-    largest = sorted(years, key=lambda key: (-len(years[key]), key))
-    with _phase("protect"), ThreadPoolExecutor(WORKERS) as pool:  # all measures, wall
-        done = dict(zip(largest, pool.map(one, largest), strict=True))
-    n = len(cells)
-    first, hidden = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    lo, hi, ok = np.full(n, np.nan), np.full(n, np.nan), np.ones(n, dtype=bool)
-    seconds: dict[str, float] = defaultdict(float)
-    for key, rows in years.items():
-        (first[rows], hidden[rows], lo[rows], hi[rows], ok[rows]), took = done[key]
-        seconds[key[0]] += took
-    PHASES.extend((f"protect {measure}", took) for measure, took in seconds.items())
-    status = np.where(first, "primary", np.where(hidden, "secondary", "shown"))
-    ids = cell_ids(cells).to_numpy()  # once: the audit's and the release's (`_write`)
-    result = cells.assign(status=status, cell_id=ids)
-    audit = pd.DataFrame({"cell_id": ids[hidden], "measure": measures[hidden],
-                          "status": status[hidden],
-                          "value": cells["value"].to_numpy(dtype=float)[hidden],
-                          "lo": lo[hidden], "hi": hi[hidden], "ok": ok[hidden]})
-    return result, audit
+    def __enter__(self) -> Protection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def add(self, cells: pd.DataFrame, homes: dict[str, str]) -> None:
+        """Start protecting `cells` (their measures' only frame; homes: the home region of
+        every brand among them)."""
+        if not self.parts:
+            self.started, self.cpu = time.perf_counter(), time.process_time()
+            _highs()  # its first instance silences HiGHS's banner: made before the threads
+        # a fixed order: the pattern must not depend on the order SQL returned the rows in
+        # (month < quarter < year as words too)
+        keys = ["measure", "grain", "period", "dim", "member"]
+        rows = pc.sort_indices(pa.table({c: pa.array(cells[c], type=pa.large_string())
+                                         for c in keys}), [(c, "ascending") for c in keys])
+        cells = cells.iloc[rows.to_numpy()].reset_index(drop=True)
+        measures = cells["measure"].to_numpy()
+        # (measure, year) → its rows; a measure with a value below 0 anywhere is signed
+        years = {(str(m), str(y)): rows for (m, y), rows in
+                 cells.groupby([measures, cells["period"].str[:4].to_numpy()], sort=True)
+                 .indices.items()}
+        below = set(measures[cells["value"].to_numpy(dtype=float) < 0].tolist())
+        k = self.k
+
+        def one(key: tuple[str, str]) -> tuple[tuple[np.ndarray, ...], float]:
+            started = time.perf_counter()
+            return (protect_measure(cells.iloc[years[key]].reset_index(drop=True), homes, k,
+                                    key[0] in SIGNED or key[0] in below),
+                    time.perf_counter() - started)
+
+        largest = sorted(years, key=lambda key: (-len(years[key]), key))
+        self.parts.append((cells, years, {key: self.pool.submit(one, key) for key in largest}))
+
+    def result(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Every cell handed, with its status and cell_id, in the order of the measures'
+        names, and the audit of the protected ones."""
+        with _phase("protect wait"):  # what the solves add to the caller's time
+            for _, _, futures in self.parts:
+                wait(futures.values())
+        if self.parts:  # all measures, wall (and the process's CPU, SQL of other frames too)
+            PHASES.append(("protect", time.perf_counter() - self.started))
+            CPU["protect"] = time.process_time() - self.cpu
+        seconds: dict[str, float] = defaultdict(float)
+        frames = []
+        for cells, years, futures in self.parts:
+            n = len(cells)
+            first, hidden = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+            lo, hi, ok = np.full(n, np.nan), np.full(n, np.nan), np.ones(n, dtype=bool)
+            for key, rows in years.items():
+                (first[rows], hidden[rows], lo[rows], hi[rows], ok[rows]), took = \
+                    futures[key].result()
+                seconds[key[0]] += took
+            frames.append(cells.assign(first=first, hidden=hidden, lo=lo, hi=hi, ok=ok))
+        PHASES.extend((f"protect {measure}", took) for measure, took in sorted(seconds.items()))
+        cells = pd.concat(frames, ignore_index=True)
+        if len(frames) > 1:  # each measure's rows are in order already: by measure, stably
+            cells = cells.iloc[pc.sort_indices(pa.array(cells["measure"],
+                                                        type=pa.large_string())).to_numpy()
+                               ].reset_index(drop=True)
+        first, hidden = cells.pop("first").to_numpy(bool), cells.pop("hidden").to_numpy(bool)
+        lo, hi, ok = (cells.pop(c).to_numpy() for c in ("lo", "hi", "ok"))
+        status = np.where(first, "primary", np.where(hidden, "secondary", "shown"))
+        ids = cell_ids(cells).to_numpy()  # once: the audit's and the release's (`_write`)
+        result = cells.assign(status=status, cell_id=ids)
+        audit = pd.DataFrame({"cell_id": ids[hidden],
+                              "measure": cells["measure"].to_numpy()[hidden],
+                              "status": status[hidden],
+                              "value": cells["value"].to_numpy(dtype=float)[hidden],
+                              "lo": lo[hidden].astype(float), "hi": hi[hidden].astype(float),
+                              "ok": ok[hidden].astype(bool)})
+        return result, audit
 
 
 # ---------------------------------------------------------------- the build
+
+
+def family_cells(con: duckdb.DuckDBPyConnection, family: str | None,
+                 measures: list[str]) -> pd.DataFrame:
+    """The cells of a family's `measures` (FAMILIES; None: none, with the cells' columns):
+    the estimates' from estimate_cells.sql, the others' from their family's rows of
+    contributions.sql in the temporary table release_contributions (`measure_cells`)."""
+    if family == "estimates":
+        with _phase("estimate cells"):
+            cells = con.execute(_sql("estimate_cells")).df()
+        return cells.assign(people=cells["people"].astype(float))
+    with _phase(f"contributions {family}"):
+        con.execute("create or replace temp table release_contributions as\n"
+                    + _sql("contributions"),
+                    {**{f: f == family for f in ("models", "crew", "displaced", "shoots")},
+                     "measures": [m for m, (f, _) in INPUTS.items()
+                                  if f == family or (family is None and f != "estimates")]})
+    cells = measure_cells(con, measures)
+    return cells.assign(people=cells["people"].astype(float))
 
 
 def measure_cells(con: duckdb.DuckDBPyConnection,
@@ -933,50 +1011,34 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
     skipped = sorted(set(INPUTS) - set(todo))
     # a family of contributions.sql at a time in the temporary table: each pair of measures'
     # cells reads only its own family's rows (a twin pair read the crew's too: twice the time)
-    families = sorted({INPUTS[m][0] for m in todo} - {"estimates"})
-    frames = []
-    try:
-        for family in families or [None]:  # None: no rows, for the cells' columns
-            with _phase(f"contributions {family}"):
-                con.execute("create or replace temp table release_contributions as\n"
-                            + _sql("contributions"),
-                            {**{f: f == family for f in ("models", "crew", "displaced", "shoots")},
-                             "measures": [m for m, (f, _) in INPUTS.items()
-                                          if f == family or (family is None and f != "estimates")]})
-            frames.append(measure_cells(con, [m for m in todo if INPUTS[m][0] == family]))
-        cells = pd.concat(frames, ignore_index=True)
-        if any(m.startswith("est_") for m in todo):
-            with _phase("estimate cells"):
-                estimates = con.execute(_sql("estimate_cells")).df()
-            cells = pd.concat([cells, estimates.assign(
-                people=estimates["people"].astype(float))], ignore_index=True)
-    finally:
-        con.execute("drop table if exists release_contributions")
-    with _phase("homes"):
-        # the home region of every brand with a cell ('unknown' where marts.brands has none)
-        homes = dict(con.execute(
-            "select b.brand_id, coalesce(nullif(h.home_region, ''), 'unknown') "
-            "from (select distinct unnest(?) as brand_id) b "
-            "left join marts.brands h using (brand_id)",
-            [cells.loc[cells["dim"].eq("brand") & cells["member"].notna(), "member"]
-             .unique().tolist()]).fetchall())
-        cells["people"] = cells["people"].astype(float)
-    with _phase("digests"):
-        digests = measure_digests(cells, homes, k)
-    with _phase("previous"):
-        same, statuses, kept_audit = _previous(con, digests)
-        # a measure whose cells are what they were keeps its pattern and audit
-        kept = cells[cells["measure"].isin(same)]
-        ids = cell_ids(kept)
-        kept = kept.assign(status=ids.map(statuses), cell_id=ids)
-        if kept["status"].isna().any():  # not the cells it was made from after all
-            kept, kept_audit = kept.iloc[:0], kept_audit.iloc[:0]
-    with _phase("protect call"):
-        result, audit = protect(cells[~cells["measure"].isin(kept["measure"])], homes, k)
+    families = [f for f in FAMILIES if any(INPUTS[m][0] == f for m in todo)]
+    brands = dict(con.execute("select brand_id, coalesce(nullif(home_region, ''), 'unknown') "
+                              "from marts.brands").fetchall())
+    digests: dict[str, str] = {}
+    kept_cells, kept_audit = [], []
+    with Protection(k) as protection:
+        try:
+            for family in families or [None]:  # None: no rows, for the cells' columns
+                cells = family_cells(con, family, [m for m in todo if INPUTS[m][0] == family])
+                with _phase(f"digests {family}"):
+                    # the home region of every brand with a cell ('unknown' where
+                    # marts.brands has none)
+                    homes = {b: brands.get(b, "unknown") for b in
+                             cells.loc[cells["dim"].eq("brand") & cells["member"].notna(),
+                                       "member"].unique().tolist()}
+                    found = measure_digests(cells, homes, k)
+                    digests.update(found)
+                    kept, kept_rows = _kept(con, cells, found)
+                    kept_cells.append(kept)
+                    kept_audit.append(kept_rows)
+                # the solves start now, while the next family's SQL runs
+                protection.add(cells[~cells["measure"].isin(kept["measure"])], homes)
+        finally:
+            con.execute("drop table if exists release_contributions")
+        result, audit = protection.result()
     with _phase("concat"):
-        if len(kept):
-            result = pd.concat([result, kept], ignore_index=True)
-            audit = pd.concat([audit, kept_audit], ignore_index=True)
+        result = pd.concat([result, *(c for c in kept_cells if len(c))], ignore_index=True)
+        audit = pd.concat([audit, *(a for a in kept_audit if len(a))], ignore_index=True)
     if not audit["ok"].all():  # never published: the load fails and nothing is replaced
         bad = audit.loc[~audit["ok"], "cell_id"].iloc[0]
         raise UserError(f"the public release's audit failed: cell {bad} keeps a range "
@@ -1036,6 +1098,20 @@ def _significant(x: np.ndarray, digits: int = 10) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(np.where(finite, x, 1.0)))))
         return np.where(finite, np.round(x * scale) / scale, x)
+
+
+def _kept(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, digests: dict[str, str]
+          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cells of the measures whose digest is that of the release in place (a measure
+    whose cells are what they were keeps its pattern and audit), with their status and
+    cell_id, and their audit rows; none when the release in place lacks one of their cells."""
+    same, statuses, audit = _previous(con, digests)
+    kept = cells[cells["measure"].isin(same)]
+    ids = cell_ids(kept)
+    kept = kept.assign(status=ids.map(statuses), cell_id=ids)
+    if kept["status"].isna().any():  # not the cells it was made from after all
+        return kept.iloc[:0], audit.iloc[:0]
+    return kept, audit
 
 
 def _previous(con: duckdb.DuckDBPyConnection, digests: dict[str, str]) -> tuple[

@@ -584,20 +584,21 @@ def test_unchanged_measures_keep_their_pattern(worlds, tmp_path, monkeypatch):
     meta.release_measures) instead of attacking it again; another k changes every digest."""
     db = tmp_path / "w.duckdb"
     db.write_bytes(worlds("window").read_bytes())
-    attacked: list[set[str]] = []
-    protect = release.protect
+    attacked: list[set[str]] = []  # per rebuild, the measures handed to the attack
+    add = release.Protection.add
 
-    def recording(cells, homes, k):
-        attacked.append(set(cells["measure"]))
-        return protect(cells, homes, k)
+    def recording(self, cells, homes):
+        attacked[-1].update(cells["measure"])
+        return add(self, cells, homes)
 
-    monkeypatch.setattr(release, "protect", recording)
+    monkeypatch.setattr(release.Protection, "add", recording)
     con = duckdb.connect(str(db))
     try:
         before = con.execute("select cell_id, status from release.cells order by 1").fetchall()
         audit_before = con.execute("select * from meta.release_audit order by 1").fetchall()
         models = dict(con.execute("select model, fingerprint from meta.model_fingerprints"
                                   ).fetchall())
+        attacked.append(set())
         release.rebuild(con, models, force=True)
         assert attacked == [set()]
         assert con.execute("select cell_id, status from release.cells order by 1"
@@ -605,6 +606,7 @@ def test_unchanged_measures_keep_their_pattern(worlds, tmp_path, monkeypatch):
         assert con.execute("select * from meta.release_audit order by 1"
                            ).fetchall() == audit_before
         monkeypatch.setenv("TWINIMPACT_K", "2")
+        attacked.append(set())
         release.rebuild(con, models, force=True)
         assert attacked[1] == {m for (m,) in con.execute(
             "select distinct measure from release.cells").fetchall()}
