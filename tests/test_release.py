@@ -541,6 +541,52 @@ def test_random_worlds_leave_no_narrow_range(rows, k):
 # ---------------------------------------------------------------- the publish
 
 
+def test_overlapped_solves_publish_what_protect_alone_gives(demo_db, monkeypatch):
+    """A build hands each family's cells to the solves as soon as they exist (Protection) and
+    goes on with the next family's SQL while they run, on two threads. That gives what
+    protect() gives the same cells all at once on one thread: every status, and every
+    audited range to the last bit (each (measure, year) is a model of its own, solved the
+    same way whatever thread runs it when); and the demo's release has those statuses (its
+    values, summed again, may differ in the last bits: DuckDB's parallel sums)."""
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        brands = dict(con.execute("select brand_id, coalesce(nullif(home_region, ''), "
+                                  "'unknown') from marts.brands").fetchall())
+        frames = []
+        monkeypatch.setattr(release, "WORKERS", 2)
+        with release.Protection(5) as protection:
+            for family in release.FAMILIES:
+                frames.append(release.family_cells(con, family, [
+                    m for m, (f, _) in release.INPUTS.items() if f == family]))
+                protection.add(frames[-1], {b: brands.get(b, "unknown") for b in
+                                            frames[-1].loc[frames[-1]["dim"].eq("brand"),
+                                                           "member"]})
+            overlapped, overlapped_audit = protection.result()
+        published = con.execute("select cell_id, status from release.cells order by 1").df()
+        audited = con.execute("select cell_id, status, ok from meta.release_audit "
+                              "order by cell_id").df()
+    finally:
+        con.close()
+    cells = pd.concat(frames, ignore_index=True)
+    homes = {b: brands.get(b, "unknown") for b in cells.loc[cells["dim"].eq("brand"), "member"]}
+    monkeypatch.setattr(release, "WORKERS", 1)
+    result, alone = release.protect(cells, homes, 5)
+    pd.testing.assert_frame_equal(overlapped, result, check_exact=True)
+    pd.testing.assert_frame_equal(overlapped_audit, alone, check_exact=True)
+    hidden = published[published["status"] != "shown"]
+    # the demo's pattern: hidden cells in the models', the crew's and the displaced figures
+    assert set(hidden["cell_id"].str.split(":").str[0]) == {
+        "crew_days", "crew_income", "displaced_crew_days", "displaced_crew_income",
+        "displaced_days_upper", "twin_fees", "twin_images", "undisclosed_images",
+        "unlicensed_images", "unwatermarked_images"}
+    pd.testing.assert_frame_equal(
+        result[["cell_id", "status"]].sort_values("cell_id", ignore_index=True), published,
+        check_dtype=False)
+    pd.testing.assert_frame_equal(
+        alone[["cell_id", "status", "ok"]].sort_values("cell_id", ignore_index=True), audited,
+        check_dtype=False)
+
+
 def test_release_is_kept_when_nothing_changed_and_rebuilt_for_another_k(worlds, tmp_path,
                                                                          monkeypatch):
     db = tmp_path / "w.duckdb"
