@@ -868,29 +868,37 @@ class Protection:
 # ---------------------------------------------------------------- the build
 
 
-def family_cells(con: duckdb.DuckDBPyConnection, family: str | None,
-                 measures: list[str]) -> pd.DataFrame:
-    """The cells of a family's `measures` (FAMILIES; None: none, with the cells' columns):
-    the estimates' from estimate_cells.sql, the others' from their family's rows of
-    contributions.sql in the temporary table release_contributions (`measure_cells`)."""
+def family_frames(con: duckdb.DuckDBPyConnection, family: str | None,
+                  measures: list[str]) -> Iterator[pd.DataFrame]:
+    """The cells of a family's `measures` (FAMILIES; None: none, with the cells' columns), a
+    frame as soon as it is made: the estimates' from estimate_cells.sql, the others' a pair
+    of measures at a time from their family's rows of contributions.sql in the temporary
+    table release_contributions (`pair_frames`)."""
     if family == "estimates":
         with _phase("estimate cells"):
-            cells = con.execute(_sql("estimate_cells")).df()
-        return cells.assign(people=cells["people"].astype(float))
-    with _phase(f"contributions {family}"):
-        con.execute("create or replace temp table release_contributions as\n"
-                    + _sql("contributions"),
-                    {**{f: f == family for f in ("models", "crew", "displaced", "shoots")},
-                     "measures": [m for m, (f, _) in INPUTS.items()
-                                  if f == family or (family is None and f != "estimates")]})
-    cells = measure_cells(con, measures)
-    return cells.assign(people=cells["people"].astype(float))
+            frames: Iterable[pd.DataFrame] = [con.execute(_sql("estimate_cells")).df()]
+    else:
+        with _phase(f"contributions {family}"):
+            con.execute("create or replace temp table release_contributions as\n"
+                        + _sql("contributions"),
+                        {**{f: f == family for f in ("models", "crew", "displaced", "shoots")},
+                         "measures": [m for m, (f, _) in INPUTS.items()
+                                      if f == family or (family is None and f != "estimates")]})
+        frames = pair_frames(con, measures)
+    for cells in frames:
+        yield cells.assign(people=cells["people"].astype(float))
 
 
 def measure_cells(con: duckdb.DuckDBPyConnection,
                   wanted: Iterable[str] | None = None) -> pd.DataFrame:
     """The cells of the `wanted` measures (all by default) in the temporary table
-    release_contributions (cells.sql), two measures about the same people at a time (crew
+    release_contributions (cells.sql)."""
+    return pd.concat(list(pair_frames(con, wanted)), ignore_index=True)
+
+
+def pair_frames(con: duckdb.DuckDBPyConnection,
+                wanted: Iterable[str] | None = None) -> Iterator[pd.DataFrame]:
+    """`measure_cells` a frame at a time: two measures about the same people in each (crew
     days and income share their rows)."""
     # the measures with a column (contributions.sql), and how many rows have a part of each
     parts = con.execute(
@@ -905,14 +913,13 @@ def measure_cells(con: duckdb.DuckDBPyConnection,
     pairs = [(ms[i], ms[i + 1] if i + 1 < len(ms) else "")
              for ms in by_people.values() for i in range(0, len(ms), 2)]
     sql = _sql("cells")
-    frames = []
     for a, b in pairs:
         with _phase(f"cells {a}" + (f"+{b}" if b else "")):
-            frames.append(con.execute(sql, {"measure": a, "other": b or a}).df())
-    if not frames:  # no measure: no rows, with the cells' columns and types
+            frame = con.execute(sql, {"measure": a, "other": b or a}).df()
+        yield frame
+    if not pairs:  # no measure: no rows, with the cells' columns and types
         first = parts[0][0]
-        frames.append(con.execute(sql, {"measure": first, "other": first}).df().iloc[:0])
-    return pd.concat(frames, ignore_index=True)
+        yield con.execute(sql, {"measure": first, "other": first}).df().iloc[:0]
 
 
 @contextmanager
@@ -1018,9 +1025,11 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
     kept_cells, kept_audit = [], []
     with Protection(k) as protection:
         try:
-            for family in families or [None]:  # None: no rows, for the cells' columns
-                cells = family_cells(con, family, [m for m in todo if INPUTS[m][0] == family])
-                with _phase(f"digests {family}"):
+            frames = (cells for family in families or [None]  # None: the cells' columns
+                      for cells in family_frames(con, family,
+                                                 [m for m in todo if INPUTS[m][0] == family]))
+            for cells in frames:  # a pair of measures or the estimates
+                with _phase(f"digests {'+'.join(cells['measure'].unique()) or 'none'}"):
                     # the home region of every brand with a cell ('unknown' where
                     # marts.brands has none)
                     homes = {b: brands.get(b, "unknown") for b in
@@ -1031,7 +1040,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
                     kept, kept_rows = _kept(con, cells, found)
                     kept_cells.append(kept)
                     kept_audit.append(kept_rows)
-                # the solves start now, while the next family's SQL runs
+                # the solves start now, while the next pair's SQL runs
                 protection.add(cells[~cells["measure"].isin(kept["measure"])], homes)
         finally:
             con.execute("drop table if exists release_contributions")

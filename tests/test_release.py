@@ -542,8 +542,8 @@ def test_random_worlds_leave_no_narrow_range(rows, k):
 
 
 def test_overlapped_solves_publish_what_protect_alone_gives(demo_db, monkeypatch):
-    """A build hands each family's cells to the solves as soon as they exist (Protection) and
-    goes on with the next family's SQL while they run, on two threads. That gives what
+    """A build hands each pair of measures' cells to the solves as soon as they exist
+    (Protection) and goes on with the next pair's SQL while they run, on two threads. That gives what
     protect() gives the same cells all at once on one thread: every status, and every
     audited range to the last bit (each (measure, year) is a model of its own, solved the
     same way whatever thread runs it when); and the demo's release has those statuses (its
@@ -556,11 +556,11 @@ def test_overlapped_solves_publish_what_protect_alone_gives(demo_db, monkeypatch
         monkeypatch.setattr(release, "WORKERS", 2)
         with release.Protection(5) as protection:
             for family in release.FAMILIES:
-                frames.append(release.family_cells(con, family, [
-                    m for m, (f, _) in release.INPUTS.items() if f == family]))
-                protection.add(frames[-1], {b: brands.get(b, "unknown") for b in
-                                            frames[-1].loc[frames[-1]["dim"].eq("brand"),
-                                                           "member"]})
+                for frame in release.family_frames(con, family, [
+                        m for m, (f, _) in release.INPUTS.items() if f == family]):
+                    frames.append(frame)
+                    protection.add(frame, {b: brands.get(b, "unknown") for b in
+                                           frame.loc[frame["dim"].eq("brand"), "member"]})
             overlapped, overlapped_audit = protection.result()
         published = con.execute("select cell_id, status from release.cells order by 1").df()
         audited = con.execute("select cell_id, status, ok from meta.release_audit "
