@@ -1021,6 +1021,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
     families = [f for f in FAMILIES if any(INPUTS[m][0] == f for m in todo)]
     brands = dict(con.execute("select brand_id, coalesce(nullif(home_region, ''), 'unknown') "
                               "from marts.brands").fetchall())
+    stored = _stored_digests(con)
     digests: dict[str, str] = {}
     kept_cells, kept_audit = [], []
     with Protection(k) as protection:
@@ -1037,7 +1038,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
                                        "member"].unique().tolist()}
                     found = measure_digests(cells, homes, k)
                     digests.update(found)
-                    kept, kept_rows = _kept(con, cells, found)
+                    kept, kept_rows = _kept(con, cells, found, stored)
                     kept_cells.append(kept)
                     kept_audit.append(kept_rows)
                 # the solves start now, while the next pair's SQL runs
@@ -1109,13 +1110,21 @@ def _significant(x: np.ndarray, digits: int = 10) -> np.ndarray:
         return np.where(finite, np.round(x * scale) / scale, x)
 
 
-def _kept(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, digests: dict[str, str]
-          ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The cells of the measures whose digest is that of the release in place (a measure
-    whose cells are what they were keeps its pattern and audit), with their status and
-    cell_id, and their audit rows; none when the release in place lacks one of their cells."""
-    same, statuses, audit = _previous(con, digests)
+def _kept(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, digests: dict[str, str],
+          stored: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cells of the measures whose digest is the one `stored` for the release in place
+    (a measure whose cells are what they were keeps its pattern and audit), with their
+    status and cell_id, and their audit rows; none when the release in place lacks one of
+    their cells."""
+    same = sorted(m for m, d in digests.items() if stored.get(m) == d)
     kept = cells[cells["measure"].isin(same)]
+    if not same:
+        return kept, pd.DataFrame()
+    statuses = dict(con.execute("select cell_id, status from release.cells "
+                                "where list_contains(?, measure)", [same]).fetchall())
+    audit = con.execute("select cell_id, measure, status, value, lo, hi, ok "
+                        "from meta.release_audit where list_contains(?, measure)",
+                        [same]).df()
     ids = cell_ids(kept)
     kept = kept.assign(status=ids.map(statuses), cell_id=ids)
     if kept["status"].isna().any():  # not the cells it was made from after all
@@ -1123,24 +1132,15 @@ def _kept(con: duckdb.DuckDBPyConnection, cells: pd.DataFrame, digests: dict[str
     return kept, audit
 
 
-def _previous(con: duckdb.DuckDBPyConnection, digests: dict[str, str]) -> tuple[
-        list[str], dict[str, str], pd.DataFrame]:
-    """The measures of the release in place whose digest is unchanged, their cells' statuses
-    (cell_id → status) and their audit rows."""
+def _stored_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Each measure's digest in the release in place ({} when there is none)."""
     found = con.execute("select count(*) from duckdb_tables() where database_name = "
                         "current_database() and schema_name || '.' || table_name in "
                         "('release.cells', 'meta.release_audit', 'meta.release_measures')"
                         ).fetchone()[0]
     if found != 3:
-        return [], {}, pd.DataFrame()
-    same = [m for m, d in con.execute("select measure, digest from meta.release_measures "
-                                      "order by measure").fetchall() if digests.get(m) == d]
-    statuses = dict(con.execute("select cell_id, status from release.cells "
-                                "where list_contains(?, measure)", [same]).fetchall())
-    audit = con.execute("select cell_id, measure, status, value, lo, hi, ok "
-                        "from meta.release_audit where list_contains(?, measure)",
-                        [same]).df()
-    return same, statuses, audit
+        return {}
+    return dict(con.execute("select measure, digest from meta.release_measures").fetchall())
 
 
 def _record(con: duckdb.DuckDBPyConnection, fp: str) -> None:
