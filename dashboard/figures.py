@@ -47,6 +47,7 @@ from dashboard.keynumbers import (  # the sources and filters the headlines shar
     CREW_FOLLOWS,
     DISPLACEMENT,
     ESTIMATES,
+    LOADS,
     MODEL_INCOME,
     MODELS,
     SHOOTS,
@@ -467,7 +468,13 @@ def _types(frames, f, k, family: str, every: str, **_) -> Built:
     shown = last[["period", "role", "employees", "self_employed", "self_employed_share"]]
     fig = charts.employment_by_type(last, f"Employees and self-employed per role, "
                                           f"{last['period'].iloc[0]} ({family})")
-    return Built(fig, shown, None, sources=sources)
+    # the share over the roles with both figures shown (a role with one alone is left out)
+    known = shown.dropna(subset=["employees", "self_employed"])
+    total = known["employees"].sum() + known["self_employed"].sum()
+    said = (f"In {shown['period'].iloc[0]}, {known['self_employed'].sum() / total:.0%} of the "
+            f"people in the occupations of {', '.join(known['role'])} ({family}) were "
+            "self-employed." if total > 0 else None)
+    return Built(fig, shown, said, sources=sources)
 
 
 def _bls(frames, f, k) -> Built:
@@ -628,8 +635,7 @@ DECLARED: dict[str, Chart] = {c.key: c for c in (
           _crew_bars("Crew days displaced at {brand}, by role, {period}"), ("period", "brand"),
           brand_required=True, page_key=_brand_key("crew")),
     # ---- Data & method (union and admin users)
-    Chart("data-loads", "Every load attempt",
-          "meta.loads (every load attempt, rejected ones included)", lambda f: (("loads",),),
+    Chart("data-loads", "Every load attempt", LOADS, lambda f: (("loads",),),
           _frame, (), served=False, table=True),
     Chart("data-quarantine-summary", "Quarantined rows, counted by why", "meta.quarantine",
           lambda f: (("quarantine_summary",),), _frame, (), served=False, table=True),

@@ -16,14 +16,11 @@ got = ui.fetch(ctx, ("displacement_totals", ctx.hf), ("displacement_estimates", 
                         "displacement-crew-by-role", "displacement-brands",
                         "displacement-event-study"))
 disp, est = got.frames
-year = interval.headline_year(f)
-estimate = interval.for_year(est, year)
 moved = keynumbers.turnover(disp)  # brands that entered or left between the two periods
+# the year's estimate is said under its headline (keynumbers: interval.sentence)
 ui.headlines(ctx, HEADLINES, got)
 # shoots and twin use have no role (keynumbers.SHOOTS)
 headline_note = ui.unapplied_note(f, keynumbers.SHOOTS)
-st.markdown(ui.plain(interval.sentence(estimate, year, channel_filtered=bool(f.channel))
-                     or "No displacement estimate for this selection."))
 st.caption(ui.headline_caption(ctx) + (f" Headline numbers: {headline_note}." if headline_note
                                        else "") + " " + ui.METHODOLOGY_LINK)
 if moved:
