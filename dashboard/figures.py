@@ -337,6 +337,38 @@ def _rights(kind: str):
     return build
 
 
+def _image_checks(frames, f, k) -> Built:
+    """The images checked against the brands' claims, and in words, brand by brand, whether
+    the checked images agree with what the usage exports claim (a brand hidden in public
+    mode is counted, never named)."""
+    df = frames[0]
+    said = []
+    for r in df.itertuples():
+        if any(pd.isna(getattr(r, c)) for c in ("claimed_not_found", "found_not_claimed")):
+            continue  # suppressed: fewer than k models behind the brand's checked images
+        if r.claimed_not_found or r.found_not_claimed:
+            parts = []
+            if r.claimed_not_found:
+                parts.append(f"{r.claimed_not_found:,.0f} image(s) of uses the export calls "
+                             "disclosed carry no AI label in the image")
+            if r.found_not_claimed:
+                parts.append(f"{r.found_not_claimed:,.0f} image(s) labelled AI in the image "
+                             "belong to uses the export calls not disclosed")
+            said.append(f"{r.brand_id}: checked and claimed disagree: " + "; ".join(parts)
+                        + f" (of {r.images_linked_to_use:,.0f} checked images linked to a "
+                          "use).")
+        elif r.images_linked_to_use:
+            said.append(f"{r.brand_id}: checked and claimed agree for all "
+                        f"{r.images_linked_to_use:,.0f} checked images linked to a use.")
+        else:
+            said.append(f"{r.brand_id}: no checked image is linked to a use, so nothing to "
+                        "compare with the export.")
+    if len(said) < len(df):
+        said.append(f"{len(df) - len(said)} brand(s) not shown: their checked images show "
+                    "the twins of too few models (public mode).")
+    return Built(None, df, " ".join(said) or None)
+
+
 def _rights_note(f: Filters) -> str:
     return (f"whole calendar years ({rights.years_label(f)}): the scorecard is yearly, so the "
             "period filter selects the years it touches")
@@ -602,7 +634,8 @@ DECLARED: dict[str, Chart] = {c.key: c for c in (
           note=lambda f: "every year in the data (the period filter does not apply to the "
                          "trend)"),
     Chart("consent-image-checks", "Images checked against the brands' claims", IMAGE_CHECKS,
-          _one("image_checks_by_brand"), _frame, ("period", "brand", "region"), served=False,
+          _one("image_checks_by_brand"), _image_checks, ("period", "brand", "region"),
+          served=False,
           table=True),
     # ---- Employment
     Chart("employment-survey", "People employed per role over time (one survey series)",

@@ -418,6 +418,8 @@ def figure(ctx: Ctx, key: str, got: Fetched | None = None, f: Filters | None = N
     if built.empty:
         empty_state(built.empty)
     elif decl.table:
+        if built.summary:  # what the table shows, in words (text, never Markdown)
+            st.markdown(plain(built.summary))
         table(ctx, built.shown, sources=sources, key=decl.shown_as(f))
     else:
         note = "; ".join(n for n in (decl.note(f), built.note) if n)
