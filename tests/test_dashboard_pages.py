@@ -150,6 +150,12 @@ def test_each_headline_says_what_it_shows(run):
         "each brand's crew days per shoot day before twins (from the loaded exports).")]
     # the upper bound: 20 twin images a month ÷ 20 images per shoot day over April–June
     at = run("displacement", **{"from": "2025-04"})
+    # the year's estimate is said once: under its headline, not again on the page
+    estimate = plain("Shoot days displaced in 2025 (difference in differences): not "
+                     "estimable — no adopting brand is estimable this year (from the loaded "
+                     "exports).")
+    assert said(at)[1] == estimate
+    assert not any(m.value.startswith(estimate[:60]) for m in at.markdown)
     assert said(at)[2] == plain("At most 3 shoot days in 2025-Q2 were displaced, the upper "
                                 "bound: had every twin image replaced shoot output (from "
                                 "the loaded exports).")
@@ -391,6 +397,8 @@ def test_every_page_through_the_app_on_the_demo(demo_db, monkeypatch):
         assert all("Simulated data" not in c for c in sources if c not in simulated), page
         # every headline's sentence says it is simulated; the loads' counts are facts about
         # the warehouse itself and do not
+        if page == "employment":  # the BLS rows: in its chart's data table, not again
+            assert len(at.dataframe) == 1  # (the survey series' rows)
         ends = [x.endswith(plain(" (simulated data).")) for x in said(at)]
         assert ends and all(ends) if page != "data_sources" else not any(ends), page
 
