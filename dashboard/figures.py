@@ -395,12 +395,20 @@ def _survey(frames, f, k, view: str = "people", **_) -> Built:
     """People employed per role over every survey period, one series (never summed across
     sources, period lengths or nested areas: trends.py); as published or as an index."""
     rows, arrival_rows, *share_rows = frames
-    first = trends.arrival(arrival_rows.iloc[0], bool(f.region))[0] if not arrival_rows.empty \
-        else None
+    first, where = trends.arrival(arrival_rows.iloc[0], bool(f.region)) \
+        if not arrival_rows.empty else (None, "")
     employed = trends.employed_by_role(rows)
     sources = f"{rows['source'].iloc[0]} (marts.employment)" if not rows.empty else None
     note = ("areas with fewer than k people are left out of the sums"
             if k is not None and employed["areas_hidden"].sum() else "")
+    if not rows.empty:  # which series, over which areas, and when twins arrived
+        every, level = rows["granularity"].iloc[0], rows["area_level"].iloc[0]
+        note = "; ".join(n for n in (
+            f"one series per role ({rows['source'].iloc[0]}, "
+            f"{trends.GRANULARITY_WORDS[every]}, {trends.LEVEL_WORDS[level].split(' (')[0]}); "
+            f"people summed over {', '.join(sorted(rows['area'].unique()))}",
+            f"twins arrived: first twin use {where}, {first:%Y-%m}" if first else
+            "no brand has used a twin in the data", note) if n)
     latest = trends.latest(employed)
     period = latest["period"].iloc[0] if not latest.empty else "–"
     said = _top_summary(latest, "role", "employed", f"people working in {period}", labels.role)

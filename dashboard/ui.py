@@ -439,7 +439,8 @@ def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: s
     opts: the page's choices it was drawn with (its image and embed take its `options`).
     """
     st.plotly_chart(fig, key=f"chart-{key}", theme=None, config=PLOTLY_CONFIG)
-    extra = " · ".join(n for n in (note, public.explain(shown)) if n)
+    # (a note may quote the data: a survey's name, its areas)
+    extra = " · ".join(plain(n) for n in (note, public.explain(shown)) if n)
     if ctx.k is not None and any_suppressed(shown):
         extra = (extra + " · " if extra else "") + \
             f"grey/blank cells are suppressed (fewer than {ctx.k} people)"

@@ -199,6 +199,12 @@ def test_the_survey_and_the_loads_counts_are_declared_headlines(run):
     assert any(
         c.value.startswith("**Source:** the survey series chosen \\(marts\\.employment\\)")
         for c in at.caption)
+    # which series, its areas and when twins arrived: the survey chart's caption (its
+    # declaration's note, quoting the data as text), not a sentence of the page's own
+    assert any(c.value.endswith(" · " + plain(
+        "one series per role (Union survey, yearly, countries); people summed over GB; twins "
+        "arrived: first twin use by any brand, 2025-04")) for c in at.caption)
+    assert not any("Twins arrived" in c.value for c in at.caption)
     at = run("employment", public=True)
     assert at.metric[0].value == "120"
     at = run("data_sources")

@@ -1,8 +1,6 @@
 """Employment: people and earnings per role over every survey period, next to when twins
 arrived; then the BLS figures with their caveats."""
 
-from dataclasses import replace
-
 import streamlit as st
 
 from dashboard import trends, ui
@@ -17,9 +15,6 @@ asked = {k: st.query_params.get(k) for k in PAGE_KEYS}
 ctx = ui.setup("Employment: who works in each role, and what they earn, over time",
                uses=("role", "region"))
 f = ctx.f
-# this page has no brand or channel filter: the twin-share context covers every brand
-# based in the chosen regions, every channel
-ctx_f = replace(f, brand=(), channel=())
 got = ui.fetch(ctx, ("employment_sources", f), showing=("employment-bls",))
 (families,) = got.frames
 
@@ -60,22 +55,16 @@ view = choose("view", "Show", ["people", "index"],
 
 series = {"source": source, "every": every, "level": level}
 # the series, and what its charts and table need beside it, at once
-shown = ui.fetch(ctx, ("employment_series", f, source, every, level), ("twin_arrival", ctx_f),
+shown = ui.fetch(ctx, ("employment_series", f, source, every, level),
                  showing=(("employment-survey", f, series),),
                  headlines=ui.headline_calls(ctx, HEADLINES, opts=series))
-rows, arrival_row = shown.frames
-arrival, where = trends.arrival(arrival_row.iloc[0], bool(f.region))
+(rows,) = shown.frames
 
 ui.headlines(ctx, HEADLINES, shown, opts=series)
-areas = ", ".join(sorted(rows["area"].unique()))
-series_words = (f"{source}, {trends.GRANULARITY_WORDS[every]}, "
-                f"{trends.LEVEL_WORDS[level].split(' (')[0]}")
-twins = (f"Twins arrived: first twin use {where}, {arrival:%Y-%m}." if arrival else
-         "No brand has used a twin in the data.")
-st.caption(f"One series per role: **{ui.plain(series_words)}** — never added up across "
-           f"sources, period lengths or nested areas. People are summed over "
-           f"{ui.plain(areas)}; earnings stay per area in their published currency and basis. "
-           f"{ui.plain(twins)} " + ui.METHODOLOGY_LINK)
+# which series, its areas and when twins arrived: in the chart's caption (its declaration)
+st.caption("One series per role, never added up across sources, period lengths or nested "
+           "areas; earnings stay per area in their published currency and basis. "
+           + ui.METHODOLOGY_LINK)
 
 ui.figure(ctx, "employment-survey", shown, view=view, **series)
 
