@@ -309,3 +309,4 @@ def test_the_page_offers_the_side_by_side_image_and_embed(types_db, monkeypatch)
                for c in codes), codes
     assert any("chart=employment-types&amp;family=ONS+APS+NM_218_1&amp;every=year&amp;"
                "level=country" in c for c in codes), codes
+
