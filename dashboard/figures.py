@@ -227,7 +227,8 @@ ESTIMATE_COLUMNS = ["scope", "year", "estimate", "upper", "crew_days_estimate", 
 
 
 def _estimates(frames, f, k) -> Built:
-    """The estimates table: each row's interval in words beside its numbers."""
+    """The estimates table: each row's interval in words beside its numbers; its sentence:
+    the joint pre-trend test of the selection's scope (interval.pretrend_sentence)."""
     est = frames[0]
     if est.empty:
         return Built(None, est, None,
@@ -237,7 +238,8 @@ def _estimates(frames, f, k) -> Built:
                        crew_days_estimate=[interval.row(r, "crew days", "crew_days")
                                            for r in rows])
     return Built(None, shown[[*ESTIMATE_COLUMNS,
-                              *(["suppressed"] if "suppressed" in est else [])]], None)
+                              *(["suppressed"] if "suppressed" in est else [])]],
+                 interval.pretrend_sentence(est))
 
 
 def _breakdown(frames, f, k) -> Built:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import interval, keynumbers, ui
+from dashboard import keynumbers, ui
 
 HEADLINES = ("twin-share", "displaced-estimate", "displaced-upper", "cancelled-for-twin")
 
@@ -44,9 +44,7 @@ st.markdown("The **difference in differences** (DiD) is the shortfall of shoot d
             "than 3 pre-twin months with them (the brand's scatter cannot be measured). The "
             "interval allows for shocks that last several months (rho); the pre-trend test "
             "and the breakdown M̄ say how far the comparison held before the first twin use.")
+# (the estimates' sentence: the joint pre-trend test, interval.pretrend_sentence)
 ui.figure(ctx, "displacement-estimates", got)
 ui.figure(ctx, "displacement-event-study", got)
-pretrend = interval.pretrend_sentence(est)
-if pretrend:
-    st.markdown(ui.plain(pretrend))
 ui.figure(ctx, "displacement-breakdown", got)
