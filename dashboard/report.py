@@ -114,28 +114,29 @@ def _alternative(built: figures.Built) -> str:
             "</details>")
 
 
-def _estimates_html(est: pd.DataFrame) -> str:
-    """The brand's displacement per calendar year with its 95% interval (interval.py words)."""
-    from dashboard import interval
-
+def _estimates_html(built: figures.Built) -> str:
+    """The brand's displacement per calendar year with its 95% interval: the estimates
+    table's declaration (figures: its rows' intervals in words, its sentence the pre-trend
+    test), drawn as HTML."""
     head = ("<h2>Shoot days displaced, with a 95% interval</h2>\n<p>Difference in differences "
             "against brands that use no twins, per calendar year of the period, all channels; "
             "the upper bound is what the twin images would have cost in shoot days had every "
             "one replaced shoot output.</p>")
-    if est.empty:
+    if built.shown.empty:
         return head + "\n<p>No estimate: the brand used no twins in these years.</p>"
     esc = html.escape
     rows = "\n".join(
-        f"<tr><td>{int(r['year'])}</td><td>{esc(interval.row(r))}</td>"
+        f"<tr><td>{int(r['year'])}</td><td>{esc(r['estimate'])}</td>"
         f"<td class=num>{key_number(r['upper'], 'num')}</td>"
-        f"<td>{esc(interval.row(r, 'crew days', 'crew_days'))}</td>"
+        f"<td>{esc(r['crew_days_estimate'])}</td>"
         f"<td class=num>{esc(_p(r.get('pretrend_p')))}</td>"
         f"<td class=num>{esc(_m(r.get('breakdown_m')))}</td></tr>"
-        for r in est.to_dict("records"))
+        for r in built.shown.to_dict("records"))
+    said = f"\n<p id=\"pretrend\">{esc(built.summary)}</p>" if built.summary else ""
     return (f"{head}\n<table id=\"displacement-estimates\"><tr><th>Year</th><th>Shoot days "
             "displaced (DiD)</th><th class=num>Upper bound</th><th>Crew days displaced</th>"
             "<th class=num>Pre-trend test p</th><th class=num>Breakdown M̄</th></tr>"
-            f"\n{rows}\n</table>\n<p>{esc(SENSITIVITY_WORDS)}</p>")
+            f"\n{rows}\n</table>{said}\n<p>{esc(SENSITIVITY_WORDS)}</p>")
 
 
 SENSITIVITY_WORDS = (
@@ -197,7 +198,8 @@ def build_html(db: queries.Source, f: Filters, aud: Audience) -> str:
         f"<td class=num>{esc(key_number(r.previous, r.kind, currency))}</td></tr>\n"
         f'<tr class="said"><td colspan=3>{esc(r.sentence)}</td></tr>'
         for r in numbers.itertuples())
-    estimates = _estimates_html(governed(db, "displacement_estimates", f, aud=aud))
+    estimates = _estimates_html(figures.compose(db, figures.DECLARED["displacement-estimates"],
+                                                f, aud))
     moved = turnover(governed(db, "displacement_totals", f, aud=aud))
     moved_html = f'<p class="meta" id="brand-turnover">{esc(moved)}</p>' if moved else ""
     load_rows = "\n".join(
