@@ -340,6 +340,14 @@ def test_brand_report_page(run, downloads):
     row = numbers.set_index("metric").loc["Twin images"]
     assert (row["this_period"], row["previous_period"]) == ("60", "–")
     assert any(d.label == "Download the A report (HTML)" for d in at.get("download_button"))
+    # the brand's yearly estimate is a declared headline with its sentence (one control
+    # brand: not estimable), and its estimates table the declared one, as in the report
+    assert at.metric[2].label == "Shoot days displaced in 2025 (DiD, 95% interval)"
+    assert said(at)[2] == plain(
+        "Shoot days displaced in 2025 (difference in differences): not estimable — fewer than "
+        "3 control brands observed in these months (1) (from the loaded exports).")
+    est = csv(downloads, "displacement-estimates.csv")
+    assert est[["scope", "year", "estimable"]].values.tolist() == [["A", 2025, False]]
 
 
 def test_data_page(run, downloads):
