@@ -75,10 +75,12 @@ def sentences(halves: pd.DataFrame, disp: pd.Series, crew: pd.Series, top_role: 
     s = share_sentence(halves)
     if s:
         out.append(s)
-    if disp["shoot_days"] > 0 and estimate:
-        # the yearly estimate carries the DiD with its interval and the bound (interval.py)
+    if disp["shoot_days"] > 0 and estimate is not None:
+        # the yearly estimate carries the DiD with its interval and the bound (interval.py);
+        # "" when there is one, said elsewhere (under its headline); None: there is none
         out.append(f"In {period} brands booked {num(disp['shoot_days'])} shoot days.")
-        out.append(estimate)
+        if estimate:
+            out.append(estimate)
     elif disp["shoot_days"] > 0:
         did = "a suppressed number of" if _hidden(disp["displaced_did"]) else \
             f"about {num(disp['displaced_did'])}"

@@ -97,6 +97,8 @@ def test_overview_numbers_findings_and_chart(run, downloads):
     findings = next(md.value for md in at.markdown if md.value.startswith("- "))
     assert "Twin assets made up 11% of e-commerce images in 2025 H1." in findings
     assert "brands booked 24 shoot days" in findings
+    # the year's estimate is said once: under its headline, not again among the findings
+    assert "not estimable" not in findings and "not estimable" in said(at)[2]
     assert "33.3% of twin images were used without a valid licence" in findings
     line = chart(at, 0)["data"][0]
     assert [round(y, 4) for y in line["y"]] == [0, 0, 0, 0.2, 0.2, 0.2]  # 20 ÷ (20 + 2 × 40)

@@ -49,8 +49,8 @@ unapplied = {name: text for name, text in (("crew", _across(CREW)),
 sentences = findings.sentences(halves, disp, crew, top_role, income, consent,
                                ui.period_text(ctx.hf, ctx.known), currency=ctx.currency,
                                unapplied=unapplied,
-                               estimate=ui.plain(interval.sentence(
-                                   estimate, year, channel_filtered=bool(f.channel)) or ""))
+                               # the year's estimate is said under its headline, not again
+                               estimate="" if interval.sentence(estimate, year) else None)
 if sentences:
     st.markdown("\n".join(f"- {s}" for s in sentences))
 else:
