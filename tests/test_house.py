@@ -89,6 +89,17 @@ def test_a_page_builds_no_figure_of_its_own(path):
     assert own == [], f"{path.name} builds figures itself: {own}"
 
 
+# what the declarations say in a sentence (their summaries): a page never says it again
+SENTENCES = {("interval", "sentence"), ("interval", "pretrend_sentence"),
+             ("rights", "worst_gaps")}
+
+
+@pytest.mark.parametrize("path", VIEWS, ids=lambda p: p.stem)
+def test_a_page_says_no_declarations_sentence_itself(path):
+    own = [f"{mod}.{attr}" for mod, attr, _ in _calls(path) if (mod, attr) in SENTENCES]
+    assert own == [], f"{path.name} says a declaration's sentence itself: {own}"
+
+
 def _drawn() -> dict[str, set[str]]:
     """page → the declaration keys it draws (`ui.figure(ctx, "key", …)`)."""
     out = {}

@@ -50,7 +50,7 @@ sentences = findings.sentences(halves, disp, crew, top_role, income, consent,
                                ui.period_text(ctx.hf, ctx.known), currency=ctx.currency,
                                unapplied=unapplied,
                                # the year's estimate is said under its headline, not again
-                               estimate="" if interval.sentence(estimate, year) else None)
+                               estimate="" if estimate else None)
 if sentences:
     st.markdown("\n".join(f"- {s}" for s in sentences))
 else:
