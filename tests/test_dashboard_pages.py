@@ -477,3 +477,30 @@ def test_marts_from_another_version_say_how_to_rebuild(run, tiny_db, tmp_path):
     assert len(at.error) == 1 and "built by another version" in at.error[0].value
     assert "licensed_assets" in at.error[0].value and "twinimpact load" in at.error[0].value
     assert not at.metric  # the page stops there: no half-drawn figures
+
+
+@pytest.mark.parametrize("days, role", [
+    ([6.0, 3.0], "photographer"),        # the most days
+    ([3.0, 6.0], "stylist"),
+    ([6.0, float("nan")], None),          # a hidden role might have lost more: none named
+    ([0.0, 0.0], None),                   # nobody lost any
+    ([], None),
+])
+def test_the_findings_name_the_role_that_lost_most(days, role):
+    """The Overview's findings name a role from crew_by_role (findings.top_role: the logic
+    the page held before)."""
+    from dashboard import findings
+
+    by_role = pd.DataFrame({"role": ["photographer", "stylist"][:len(days)],
+                            "displaced_crew_days": pd.Series(days, dtype="float64")})
+    assert findings.top_role(by_role) == role
+
+
+def test_the_findings_say_which_filters_a_figure_ignores():
+    from dashboard import findings
+    from dashboard.filters import Filters
+
+    assert findings.ignored(Filters(channel=("ecommerce",), brand=("A",))) == {
+        "crew": "all channels", "income": "all brands and channels",
+        "consent": "all channels"}
+    assert findings.ignored(Filters()) == {}
