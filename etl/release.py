@@ -60,8 +60,8 @@ WORKERS = min(2, os.cpu_count() or 1)  # threads protecting measures at once (`p
 PUSH_CHUNK = 16  # the fewest short cells the attack pushes together before giving up on them
 _TWIN = ("staging.int_usage_cube", "staging.int_model_numbers")
 _CREW = ("staging.int_crew_people",)
-_SHARES = ("staging.int_crew_day_shares",)  # the crew's shares of the displaced figures
-_YEARLY = ("staging.int_crew_people_yearly",)  # the crew behind the estimates
+# the pre-period crew: the people the displaced figures and the crew estimates are made of
+_SHARES = _YEARLY = ("staging.int_crew_pre_people",)
 _SHOOTS = ("marts.displacement_monthly",)
 ESTIMATES = "marts.displacement_estimates"  # written by the estimator from numpy, not SQL
 # measure → the family of contributions.sql that makes it and the relations its cells are made
