@@ -9,8 +9,9 @@
 -- (etl/sql/release/estimate_cells.sql, contributions.sql).
 -- Shared by who worked in the month after adoption, a brand whose pre-period had one
 -- photographer published that person's day rate (displaced crew income ÷ displaced crew
--- days) and pre-period days (÷ the DiD × the shown shoot days). Adoption moves with the twin usage, so a usage load builds this table again
--- (a group-by over the pre-period months of int_crew_people).
+-- days) and pre-period days (÷ the DiD × the shown shoot days). Adoption moves with the
+-- twin usage, so a usage load builds this table again (a group-by over the pre-period
+-- months of int_crew_people).
 with crew as not materialized (
     select month, brand_id, role, person, crew_days::double as crew_days,
         crew_income::double as crew_income
