@@ -31,7 +31,7 @@ from test_attacks_doors import downloads  # noqa: F401 — every download's byte
 from test_release import audit, public_equations, published
 from test_release_public import _public_page
 
-from dashboard import figures
+from dashboard import figures, report
 from dashboard.audience import public as public_audience
 from dashboard.filters import Filters
 from etl import release
@@ -269,7 +269,7 @@ def test_a_brand_alone_in_its_channel(worlds, page):
     Q2: 2.25): a reader ties the two measures cell for cell. The channels are two (social =
     SOLO, e-commerce = E1 + E2) under one total, so the pattern hides every twin-images cell
     other than zeros (Q2's 405 too); with the Displacement page for social, for SOLO and for
-    all, and the Consent page's brands, SOLO keeps ±50%."""
+    all, the Consent page's brands and SOLO's public brand report, SOLO keeps ±50%."""
     db = worlds("one_channel")
     r = Reader(db, ["twin_images", "displaced_days_upper"])
     solo = key("twin_images", "quarter", "2025-Q2", "brand", "SOLO")
@@ -295,6 +295,11 @@ def test_a_brand_alone_in_its_channel(worlds, page):
     n += served(r, csvs["consent-brands.csv"], "twin_assets", "twin_images", Q2, "brand",
                 "brand_id")
     assert n == 0  # the pages serve none of them either
+    with duckdb.connect(str(db), read_only=True) as con:  # SOLO's public brand report
+        numbers = report.key_numbers(con, report.selection(db, "SOLO", None, None),
+                                     public_audience()).set_index("metric")["value"]
+    assert numbers[["Twin images", "Twin share of images",
+                    "Shoot days displaced (upper bound)"]].isna().all()
     lo, hi = r.ranges([solo])[solo]
     assert lo <= 22.5 and hi >= 67.5
     assert not r.narrow()
