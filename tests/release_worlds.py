@@ -330,9 +330,32 @@ def reasons() -> World:
     return w
 
 
+def pre_period_total() -> World:
+    """Adopter A (from 2024-04, one model) books 4, 5, 3 days in 2024-01..03 and 2, 3, 1, …
+    after, always with six photographers (Q0..Q5): its pre-period crew days are 6 × 12 = 72
+    (2024-Q1). B never adopts and books 2 days a month with one photographer, P1 (6 crew days
+    a quarter: primary). The controls C1..C3 book 10 photographers each. A's crew figures
+    displaced are shown (six people): 108 days in 2024 against a DiD of 18, so a reader has
+    A's pre-period crew days per shoot day (6) and, with A's shown 12 shoot days of 2024-Q1,
+    its crew days then: 72, a cell the release hides as B's partner."""
+    w = World()
+    pre, post = _months(2024, 1, 3), _months(2024, 4, 12)
+    six = [(f"Q{j}", "photographer", 300 + 10 * j) for j in range(6)]
+    for month, days in zip(pre, (4, 5, 3), strict=True):
+        w.shoots("A", "ecommerce", [month], days=days, crew=six)
+    for i, month in enumerate(post):
+        w.shoots("A", "ecommerce", [month], days=(2, 3, 1)[i % 3], crew=six)
+    for month in pre + post:
+        w.shoots("B", "ecommerce", [month], days=2, crew=[("P1", "photographer", 400)])
+    _controls(w, pre + post)
+    for m in post:
+        w.twin_use("A", "ecommerce", "MA", m, 5)
+    return w
+
+
 HIDDEN = {"pre_period_rate": pre_period_rate, "one_channel": one_channel,
           "k_minus_one": k_minus_one, "lone_stylist": lone_stylist,
           "lone_region": lone_region, "late_export": late_export,
           "only_adopter": only_adopter, "signed_crew": signed_crew, "usd": usd,
-          "reasons": reasons}
+          "reasons": reasons, "pre_period_total": pre_period_total}
 """The hidden worlds; `usd` loads with `--currency USD`."""

@@ -500,3 +500,47 @@ def test_unlicensed_secondary_cells_under_the_twin_images_bound(worlds):
     for part, whole in _pairs(r, "unlicensed_images", "twin_images"):
         r.at_most([part], [whole])
     assert not r.narrow()
+
+
+def _pre_period_reader(db: Path) -> tuple[Reader, str, str]:
+    """The reader of `pre_period_total`, with A's crew days per shoot day from every shown
+    pair of its displaced crew days and DiD: crew days(A, 2024-Q1) = that × shoot days(A,
+    2024-Q1) (its pre-period: every month before its adoption in 2024-04, shown on the
+    Displacement page's brands)."""
+    r = Reader(db, ["crew_days", "displaced_crew_days", "displaced_days_did", "shoot_days"])
+    a_q1, b_q1 = key("crew_days", "quarter", "2024-Q1", "brand", "A"), \
+        key("crew_days", "quarter", "2024-Q1", "brand", "B")
+    for grain, period in (("year", "2024"), *(("quarter", f"2024-Q{q}") for q in (2, 3, 4))):
+        days, did = (r.shown.get(key(m, grain, period, "brand", "A"))
+                     for m in ("displaced_crew_days", "displaced_days_did"))
+        if days and did:
+            r.ratio(days / did, [a_q1], [key("shoot_days", "quarter", "2024-Q1", "brand",
+                                                 "A")])
+    return r, a_q1, b_q1
+
+
+def test_pre_period_crew_days_from_the_displaced_ratio(worlds, page):
+    """B's one photographer (6 days in 2024-Q1) keeps ±50% though the reader pins A's
+    2024-Q1 (72, B's partner) from the displaced ratio: C1 and C2 hide with them."""
+    db = worlds("pre_period_total")
+    _, csvs = page("displacement", db, period="2024")
+    assert csvs["displacement-brands.csv"].set_index("brand_id").loc["A", "adoption_month"] \
+        == "2024-04"
+    r, a_q1, b_q1 = _pre_period_reader(db)
+    assert (r.value(a_q1), r.status[a_q1]) == (72, "secondary")
+    assert (r.value(b_q1), r.status[b_q1]) == (6, "primary")
+    assert r.shown[key("displaced_crew_days", "year", "2024", "brand", "A")] == 108
+    assert r.shown[key("displaced_days_did", "year", "2024", "brand", "A")] == 18
+    got = r.ranges([a_q1, b_q1])
+    assert got[a_q1] == pytest.approx((72, 72))  # the secondary cell: see below
+    assert got[b_q1][0] <= 3 and got[b_q1][1] >= 9, got
+    assert not r.narrow([k for k in r.hidden() if r.status[k] == "primary"])
+
+
+@pytest.mark.xfail(strict=True, reason="the audit attacks each measure alone: a brand's "
+                   "displaced crew days ÷ its DiD is its pre-period crew days per shoot day "
+                   "(METHODOLOGY, Limits), which pins a secondary cell of its crew days")
+def test_pre_period_secondary_cell_from_the_displaced_ratio(worlds):
+    """A's 2024-Q1 crew days (72, six people, secondary) are pinned: 108 ÷ 18 × 12."""
+    r, a_q1, _ = _pre_period_reader(worlds("pre_period_total"))
+    assert not r.narrow([a_q1])
