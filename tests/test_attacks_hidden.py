@@ -17,7 +17,6 @@ days could be had from shown figures.
 
 from __future__ import annotations
 
-import io
 import itertools
 from pathlib import Path
 
@@ -26,10 +25,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import release_worlds as rw
-from scipy.optimize import linprog
-from test_attacks_doors import downloads  # noqa: F401 — every download's bytes, by name
-from test_release import audit, public_equations, published
-from test_release_public import _public_page
+from test_attacks_doors import downloads  # noqa: F401 — a fixture: every download's bytes
+from test_attacks_public import page  # noqa: F401 — a fixture: a public page's numbers
+from test_release import audit, extremes, public_equations, published
 
 from dashboard import figures, report
 from dashboard.audience import public as public_audience
@@ -50,18 +48,6 @@ def worlds(tmp_path_factory):
                                    *options)
         return built[name]
     return get
-
-
-@pytest.fixture
-def page(monkeypatch, downloads):  # noqa: F811 — the fixture imported above
-    """A page in public mode: (its metrics by label, its CSV downloads by file name)."""
-    def run(name: str, db: Path, **params) -> tuple[dict[str, str], dict[str, pd.DataFrame]]:
-        downloads.clear()
-        at = _public_page(name, db, monkeypatch, **params)
-        csvs = {n: pd.read_csv(io.BytesIO(b)) for n, b in downloads.items()
-                if n.endswith(".csv")}
-        return {m.label: m.value for m in at.metric}, csvs
-    return run
 
 
 # ---------------------------------------------------------------- the independent attack
@@ -145,18 +131,8 @@ class Reader:
         bounds = [(None if k.split("|")[0] in release.SIGNED else 0.0, None) for k in hidden]
         out = {}
         for k in which if which is not None else hidden:
-            ends = []
-            for sign in (1.0, -1.0):
-                cost = np.zeros(len(hidden))
-                cost[col[k]] = sign
-                r = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
-                            method="highs")
-                if r.status == 3:  # unbounded
-                    ends.append(-np.inf if sign > 0 else np.inf)
-                else:
-                    assert r.status == 0, r.message
-                    ends.append(sign * r.fun)
-            out[k] = (ends[0], ends[1])
+            out[k] = extremes(col[k], len(hidden), bounds, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq,
+                              b_eq=b_eq)
         return out
 
     def narrow(self, which: list[str] | None = None) -> dict[str, tuple[float, float, float]]:
@@ -196,7 +172,7 @@ def _months(a: str, b: str) -> list[str]:
 # ---------------------------------------------------------------- 1. the leak
 
 
-def test_pre_period_crew_behind_the_displaced_figures(worlds, page):
+def test_pre_period_crew_behind_the_displaced_figures(worlds, page):  # noqa: F811
     """P1 (400 a day, 12 days in 2024-Q1: 4,800) is A's only pre-period photographer, so
     A's crew figures displaced (18 days, 7,200) and its crew estimates are about one person:
     primary, with the industry's (A is the only adopter). Before the fix they were shown
@@ -262,7 +238,7 @@ def _pairs(r: Reader, a: str, b: str) -> list[tuple[str, str]]:
             if f"{b}|{t}" in r.status]
 
 
-def test_a_brand_alone_in_its_channel(worlds, page):
+def test_a_brand_alone_in_its_channel(worlds, page):  # noqa: F811
     """SOLO's one model (45 images in Q2, 15 a month) is all of `social`: its brand cells
     and its channel's are one figure, both primary. Every brand books 40 images on 2 days a
     month (20 a shoot day, shown), so the substitution bound is its twin images ÷ 20 (SOLO's
@@ -305,7 +281,7 @@ def test_a_brand_alone_in_its_channel(worlds, page):
     assert not r.narrow()
 
 
-def test_k_minus_one_people(worlds, page):
+def test_k_minus_one_people(worlds, page):  # noqa: F811
     """K has exactly k − 1 = 4 models (120 images in Q1), L six (180): K is primary and L
     hides with it; the quarter's 300 is shown, so each is anywhere in 0..300."""
     db = worlds("k_minus_one")
@@ -323,7 +299,7 @@ def test_k_minus_one_people(worlds, page):
     assert not r.narrow()
 
 
-def test_one_stylist_across_regions(worlds, page):
+def test_one_stylist_across_regions(worlds, page):  # noqa: F811
     """S1, the only stylist, works in three brands and three regions: 18 days and 4,500 in
     Q1 (6 days a month), primary by role. Each brand's and region's cells are S1 and six
     photographers (42 days, 13,200 a quarter); the photographers' role cell hides with the
@@ -348,7 +324,7 @@ def test_one_stylist_across_regions(worlds, page):
     assert not r.narrow()
 
 
-def test_a_brand_alone_in_its_region(worlds, page):
+def test_a_brand_alone_in_its_region(worlds, page):  # noqa: F811
     """R is FR's only brand (one model, 36 images in Q2): the region's cells are R's, both
     primary; with the Consent page's brands and the Overview's months, R keeps ±50%."""
     db = worlds("lone_region")
@@ -367,7 +343,7 @@ def test_a_brand_alone_in_its_region(worlds, page):
     assert not r.narrow()
 
 
-def test_an_export_that_starts_late_and_stops_early(worlds, page):
+def test_an_export_that_starts_late_and_stops_early(worlds, page):  # noqa: F811
     """2024 is one quarter of one month (December, two models: 20 = Q4 = the year), 2025
     one quarter of two months (January 60 from six models, February 10 from one: 70 = Q1 =
     the year). December's cells are primary at every grain; February is primary, January
@@ -403,7 +379,7 @@ def test_an_export_that_starts_late_and_stops_early(worlds, page):
     assert not r.narrow()
 
 
-def test_a_month_with_one_adopter(worlds, page):
+def test_a_month_with_one_adopter(worlds, page):  # noqa: F811
     """In 2025-01 only A uses twins (two models, 20 images): the month's industry cell is
     A's, both primary. Q1: 380, A 140; February and March 180 a month, 60 a brand."""
     db = worlds("only_adopter")
@@ -468,7 +444,7 @@ def test_a_warehouse_reporting_in_usd(worlds):
     assert not r.narrow()
 
 
-def test_unlicensed_images_by_reason(worlds, page):
+def test_unlicensed_images_by_reason(worlds, page):  # noqa: F811
     """Every image is unlicensed: six models name no licence (180 in Q2), one an unknown
     licence (21: primary). The twin images (201) are shown and the reader knows no part of
     them exceeds the whole: unlicensed ≤ twin images, cell for cell; the Consent page's
@@ -519,7 +495,7 @@ def _pre_period_reader(db: Path) -> tuple[Reader, str, str]:
     return r, a_q1, b_q1
 
 
-def test_pre_period_crew_days_from_the_displaced_ratio(worlds, page):
+def test_pre_period_crew_days_from_the_displaced_ratio(worlds, page):  # noqa: F811
     """B's one photographer (6 days in 2024-Q1) keeps ±50% though the reader pins A's
     2024-Q1 (72, B's partner) from the displaced ratio: C1 and C2 hide with them."""
     db = worlds("pre_period_total")
