@@ -290,8 +290,12 @@ def _crew_income(frames, f, k) -> Built:
 def _consent(frames, f, k) -> Built:
     df = frames[0]
     tot, unl = df["twin_assets"].sum(), df["unlicensed_assets"].sum()
-    s = (f"Of {_num(tot)} twin images shown, {_num(unl)} had no valid licence."
-         if not df.empty else "No twin use in this selection.")
+    if df.empty:
+        s = "No twin use in this selection."
+    elif df["twin_assets"].isna().all():  # every month hidden: no "Of 0 shown" sentence
+        s = "No month's twin images can be shown in this selection (all suppressed)."
+    else:
+        s = f"Of {_num(tot)} twin images shown, {_num(unl)} had no valid licence."
     return Built(charts.consent_over_time(df, _events()), df, s)
 
 
@@ -300,6 +304,9 @@ def _reasons(frames, f, k) -> Built:
     if df.empty:
         return Built(charts.unlicensed_reasons(df), df,
                      "Every twin image in this selection was licensed.")
+    if df["assets"].isna().all():
+        return Built(charts.unlicensed_reasons(df), df,
+                     "No reason's count can be shown in this selection (all suppressed).")
     top = df.sort_values("assets", ascending=False).iloc[0]
     s = (f"{_num(df['assets'].sum())} twin images had no valid licence; the commonest reason: "
          f"{labels.reason(top['reason'])} ({_num(top['assets'])}).")

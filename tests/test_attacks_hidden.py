@@ -370,10 +370,15 @@ def test_an_export_that_starts_late_and_stops_early(worlds, page):  # noqa: F811
         assert metrics["Twin share of images"] == "–"
         served(r, csvs["overview-twin-share.csv"], "twin_assets", "twin_images", months)
         assert csvs["overview-twin-share.csv"]["twin_share"].isna().all()
-    embed = figures.render(db, "consent-monthly", Filters(from_month="2024-12",
+    built = figures.render(db, "consent-monthly", Filters(from_month="2024-12",
                                                           to_month="2025-02"),
-                           public_audience()).built.shown
+                           public_audience()).built
+    embed = built.shown
     assert embed["twin_assets"].isna().all() and len(embed) == 3
+    # every month hidden: the sentence says so (it said "Of 0 twin images shown, 0 had no
+    # valid licence")
+    assert built.summary == ("No month's twin images can be shown in this selection "
+                             "(all suppressed).")
     got = r.ranges()
     assert got[key("twin_images", "month", "2025-02")][1] >= 15
     assert not r.narrow()
