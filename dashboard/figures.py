@@ -47,6 +47,7 @@ from dashboard.keynumbers import (  # the sources and filters the headlines shar
     CREW_FOLLOWS,
     DISPLACEMENT,
     ESTIMATES,
+    LOADS,
     MODEL_INCOME,
     MODELS,
     SHOOTS,
@@ -226,7 +227,8 @@ ESTIMATE_COLUMNS = ["scope", "year", "estimate", "upper", "crew_days_estimate", 
 
 
 def _estimates(frames, f, k) -> Built:
-    """The estimates table: each row's interval in words beside its numbers."""
+    """The estimates table: each row's interval in words beside its numbers; its sentence:
+    the joint pre-trend test of the selection's scope (interval.pretrend_sentence)."""
     est = frames[0]
     if est.empty:
         return Built(None, est, None,
@@ -236,7 +238,8 @@ def _estimates(frames, f, k) -> Built:
                        crew_days_estimate=[interval.row(r, "crew days", "crew_days")
                                            for r in rows])
     return Built(None, shown[[*ESTIMATE_COLUMNS,
-                              *(["suppressed"] if "suppressed" in est else [])]], None)
+                              *(["suppressed"] if "suppressed" in est else [])]],
+                 interval.pretrend_sentence(est))
 
 
 def _breakdown(frames, f, k) -> Built:
@@ -287,8 +290,12 @@ def _crew_income(frames, f, k) -> Built:
 def _consent(frames, f, k) -> Built:
     df = frames[0]
     tot, unl = df["twin_assets"].sum(), df["unlicensed_assets"].sum()
-    s = (f"Of {_num(tot)} twin images shown, {_num(unl)} had no valid licence."
-         if not df.empty else "No twin use in this selection.")
+    if df.empty:
+        s = "No twin use in this selection."
+    elif df["twin_assets"].isna().all():  # every month hidden: no "Of 0 shown" sentence
+        s = "No month's twin images can be shown in this selection (all suppressed)."
+    else:
+        s = f"Of {_num(tot)} twin images shown, {_num(unl)} had no valid licence."
     return Built(charts.consent_over_time(df, _events()), df, s)
 
 
@@ -297,6 +304,9 @@ def _reasons(frames, f, k) -> Built:
     if df.empty:
         return Built(charts.unlicensed_reasons(df), df,
                      "Every twin image in this selection was licensed.")
+    if df["assets"].isna().all():
+        return Built(charts.unlicensed_reasons(df), df,
+                     "No reason's count can be shown in this selection (all suppressed).")
     top = df.sort_values("assets", ascending=False).iloc[0]
     s = (f"{_num(df['assets'].sum())} twin images had no valid licence; the commonest reason: "
          f"{labels.reason(top['reason'])} ({_num(top['assets'])}).")
@@ -336,6 +346,38 @@ def _rights(kind: str):
     return build
 
 
+def _image_checks(frames, f, k) -> Built:
+    """The images checked against the brands' claims, and in words, brand by brand, whether
+    the checked images agree with what the usage exports claim (a brand hidden in public
+    mode is counted, never named)."""
+    df = frames[0]
+    said = []
+    for r in df.itertuples():
+        if any(pd.isna(getattr(r, c)) for c in ("claimed_not_found", "found_not_claimed")):
+            continue  # suppressed: fewer than k models behind the brand's checked images
+        if r.claimed_not_found or r.found_not_claimed:
+            parts = []
+            if r.claimed_not_found:
+                parts.append(f"{r.claimed_not_found:,.0f} image(s) of uses the export calls "
+                             "disclosed carry no AI label in the image")
+            if r.found_not_claimed:
+                parts.append(f"{r.found_not_claimed:,.0f} image(s) labelled AI in the image "
+                             "belong to uses the export calls not disclosed")
+            said.append(f"{r.brand_id}: checked and claimed disagree: " + "; ".join(parts)
+                        + f" (of {r.images_linked_to_use:,.0f} checked images linked to a "
+                          "use).")
+        elif r.images_linked_to_use:
+            said.append(f"{r.brand_id}: checked and claimed agree for all "
+                        f"{r.images_linked_to_use:,.0f} checked images linked to a use.")
+        else:
+            said.append(f"{r.brand_id}: no checked image is linked to a use, so nothing to "
+                        "compare with the export.")
+    if len(said) < len(df):
+        said.append(f"{len(df) - len(said)} brand(s) not shown: their checked images show "
+                    "the twins of too few models (public mode).")
+    return Built(None, df, " ".join(said) or None)
+
+
 def _rights_note(f: Filters) -> str:
     return (f"whole calendar years ({rights.years_label(f)}): the scorecard is yearly, so the "
             "period filter selects the years it touches")
@@ -362,12 +404,20 @@ def _survey(frames, f, k, view: str = "people", **_) -> Built:
     """People employed per role over every survey period, one series (never summed across
     sources, period lengths or nested areas: trends.py); as published or as an index."""
     rows, arrival_rows, *share_rows = frames
-    first = trends.arrival(arrival_rows.iloc[0], bool(f.region))[0] if not arrival_rows.empty \
-        else None
+    first, where = trends.arrival(arrival_rows.iloc[0], bool(f.region)) \
+        if not arrival_rows.empty else (None, "")
     employed = trends.employed_by_role(rows)
     sources = f"{rows['source'].iloc[0]} (marts.employment)" if not rows.empty else None
     note = ("areas with fewer than k people are left out of the sums"
             if k is not None and employed["areas_hidden"].sum() else "")
+    if not rows.empty:  # which series, over which areas, and when twins arrived
+        every, level = rows["granularity"].iloc[0], rows["area_level"].iloc[0]
+        note = "; ".join(n for n in (
+            f"one series per role ({rows['source'].iloc[0]}, "
+            f"{trends.GRANULARITY_WORDS[every]}, {trends.LEVEL_WORDS[level].split(' (')[0]}); "
+            f"people summed over {', '.join(sorted(rows['area'].unique()))}",
+            f"twins arrived: first twin use {where}, {first:%Y-%m}" if first else
+            "no brand has used a twin in the data", note) if n)
     latest = trends.latest(employed)
     period = latest["period"].iloc[0] if not latest.empty else "–"
     said = _top_summary(latest, "role", "employed", f"people working in {period}", labels.role)
@@ -467,7 +517,13 @@ def _types(frames, f, k, family: str, every: str, **_) -> Built:
     shown = last[["period", "role", "employees", "self_employed", "self_employed_share"]]
     fig = charts.employment_by_type(last, f"Employees and self-employed per role, "
                                           f"{last['period'].iloc[0]} ({family})")
-    return Built(fig, shown, None, sources=sources)
+    # the share over the roles with both figures shown (a role with one alone is left out)
+    known = shown.dropna(subset=["employees", "self_employed"])
+    total = known["employees"].sum() + known["self_employed"].sum()
+    said = (f"In {shown['period'].iloc[0]}, {known['self_employed'].sum() / total:.0%} of the "
+            f"people in the occupations of {', '.join(known['role'])} ({family}) were "
+            "self-employed." if total > 0 else None)
+    return Built(fig, shown, said, sources=sources)
 
 
 def _bls(frames, f, k) -> Built:
@@ -595,7 +651,8 @@ DECLARED: dict[str, Chart] = {c.key: c for c in (
           note=lambda f: "every year in the data (the period filter does not apply to the "
                          "trend)"),
     Chart("consent-image-checks", "Images checked against the brands' claims", IMAGE_CHECKS,
-          _one("image_checks_by_brand"), _frame, ("period", "brand", "region"), served=False,
+          _one("image_checks_by_brand"), _image_checks, ("period", "brand", "region"),
+          served=False,
           table=True),
     # ---- Employment
     Chart("employment-survey", "People employed per role over time (one survey series)",
@@ -628,8 +685,7 @@ DECLARED: dict[str, Chart] = {c.key: c for c in (
           _crew_bars("Crew days displaced at {brand}, by role, {period}"), ("period", "brand"),
           brand_required=True, page_key=_brand_key("crew")),
     # ---- Data & method (union and admin users)
-    Chart("data-loads", "Every load attempt",
-          "meta.loads (every load attempt, rejected ones included)", lambda f: (("loads",),),
+    Chart("data-loads", "Every load attempt", LOADS, lambda f: (("loads",),),
           _frame, (), served=False, table=True),
     Chart("data-quarantine-summary", "Quarantined rows, counted by why", "meta.quarantine",
           lambda f: (("quarantine_summary",),), _frame, (), served=False, table=True),

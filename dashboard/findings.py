@@ -7,6 +7,9 @@ import math
 import pandas as pd
 
 from dashboard import money
+from dashboard.filters import Filters
+from dashboard.keynumbers import CONSENT_FOLLOWS, CREW_FOLLOWS, MODELS
+from dashboard.text import unapplied
 
 CHANNEL_NAMES = {"ecommerce": "e-commerce", "campaign": "campaign", "editorial": "editorial",
                  "lookbook": "lookbook", "social": "social-media", "other": "other"}
@@ -60,6 +63,30 @@ def share_sentence(halves: pd.DataFrame) -> str | None:
     return text + "."
 
 
+def top_role(by_role: pd.DataFrame) -> str | None:
+    """The role that lost the most crew days (crew_by_role), or None: none lost any, or a
+    hidden role might have lost more (name none rather than a wrong one)."""
+    days = by_role["displaced_crew_days"]
+    if days.isna().any() or days.empty or not days.max() > 0:
+        return None
+    return str(by_role.sort_values("displaced_crew_days", ascending=False,
+                                   kind="stable").iloc[0]["role"])
+
+
+def across(f: Filters, follows: tuple[str, ...]) -> str | None:
+    """'all channels and roles': the active filters a figure that follows only `follows`
+    ignores, for its sentence; None when it follows every one."""
+    missing = unapplied(f, follows)
+    return f"all {' and '.join(m + 's' for m in missing)}" if missing else None
+
+
+def ignored(f: Filters) -> dict[str, str]:
+    """figure (`crew`, `income`, `consent`) → the active filters its mart cannot follow."""
+    return {name: text for name, text in (
+        ("crew", across(f, CREW_FOLLOWS)), ("income", across(f, MODELS)),
+        ("consent", across(f, CONSENT_FOLLOWS))) if text}
+
+
 def sentences(halves: pd.DataFrame, disp: pd.Series, crew: pd.Series, top_role: str | None,
               income: pd.Series, consent: pd.Series, period: str, *, currency: str = "EUR",
               unapplied: dict[str, str] | None = None,
@@ -75,10 +102,12 @@ def sentences(halves: pd.DataFrame, disp: pd.Series, crew: pd.Series, top_role: 
     s = share_sentence(halves)
     if s:
         out.append(s)
-    if disp["shoot_days"] > 0 and estimate:
-        # the yearly estimate carries the DiD with its interval and the bound (interval.py)
+    if disp["shoot_days"] > 0 and estimate is not None:
+        # the yearly estimate carries the DiD with its interval and the bound (interval.py);
+        # "" when there is one, said elsewhere (under its headline); None: there is none
         out.append(f"In {period} brands booked {num(disp['shoot_days'])} shoot days.")
-        out.append(estimate)
+        if estimate:
+            out.append(estimate)
     elif disp["shoot_days"] > 0:
         did = "a suppressed number of" if _hidden(disp["displaced_did"]) else \
             f"about {num(disp['displaced_did'])}"

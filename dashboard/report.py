@@ -55,10 +55,13 @@ VIEWS = ("marts.displacement_monthly, marts.crew_impact_monthly, marts.consent_m
          "marts.displacement_estimates")
 
 
-def key_numbers(db: queries.Source, f: Filters, aud: Audience) -> pd.DataFrame:
+def key_numbers(db: queries.Source, f: Filters, aud: Audience, period: str | None = None,
+                simulated: bool = False, currency: str = "EUR") -> pd.DataFrame:
     """metric, value, previous, kind (`pct`, `money`, `num`) for one selection and the period
-    before it, from frames disclosed for `aud` (a suppressed figure is blank)."""
-    return numbers_from(*(governed(db, name, f, aud=aud) for name in KEY_QUERIES))
+    before it, from frames disclosed for `aud` (a suppressed figure is blank); with
+    `period`, each one's summary sentence (keynumbers.numbers_from)."""
+    return numbers_from(*(governed(db, name, f, aud=aud) for name in KEY_QUERIES),
+                        period=period, simulated=simulated, currency=currency)
 
 
 def reporting_year(months: tuple[str, ...]) -> int | None:
@@ -111,28 +114,29 @@ def _alternative(built: figures.Built) -> str:
             "</details>")
 
 
-def _estimates_html(est: pd.DataFrame) -> str:
-    """The brand's displacement per calendar year with its 95% interval (interval.py words)."""
-    from dashboard import interval
-
+def _estimates_html(built: figures.Built) -> str:
+    """The brand's displacement per calendar year with its 95% interval: the estimates
+    table's declaration (figures: its rows' intervals in words, its sentence the pre-trend
+    test), drawn as HTML."""
     head = ("<h2>Shoot days displaced, with a 95% interval</h2>\n<p>Difference in differences "
             "against brands that use no twins, per calendar year of the period, all channels; "
             "the upper bound is what the twin images would have cost in shoot days had every "
             "one replaced shoot output.</p>")
-    if est.empty:
+    if built.shown.empty:
         return head + "\n<p>No estimate: the brand used no twins in these years.</p>"
     esc = html.escape
     rows = "\n".join(
-        f"<tr><td>{int(r['year'])}</td><td>{esc(interval.row(r))}</td>"
+        f"<tr><td>{int(r['year'])}</td><td>{esc(r['estimate'])}</td>"
         f"<td class=num>{key_number(r['upper'], 'num')}</td>"
-        f"<td>{esc(interval.row(r, 'crew days', 'crew_days'))}</td>"
+        f"<td>{esc(r['crew_days_estimate'])}</td>"
         f"<td class=num>{esc(_p(r.get('pretrend_p')))}</td>"
         f"<td class=num>{esc(_m(r.get('breakdown_m')))}</td></tr>"
-        for r in est.to_dict("records"))
+        for r in built.shown.to_dict("records"))
+    said = f"\n<p id=\"pretrend\">{esc(built.summary)}</p>" if built.summary else ""
     return (f"{head}\n<table id=\"displacement-estimates\"><tr><th>Year</th><th>Shoot days "
             "displaced (DiD)</th><th class=num>Upper bound</th><th>Crew days displaced</th>"
             "<th class=num>Pre-trend test p</th><th class=num>Breakdown M̄</th></tr>"
-            f"\n{rows}\n</table>\n<p>{esc(SENSITIVITY_WORDS)}</p>")
+            f"\n{rows}\n</table>{said}\n<p>{esc(SENSITIVITY_WORDS)}</p>")
 
 
 SENSITIVITY_WORDS = (
@@ -163,10 +167,12 @@ def build_html(db: queries.Source, f: Filters, aud: Audience) -> str:
     brand = f.brand[0]
     k = aud.k
     currency = governed(db, "reporting_currency", aud=aud)
-    numbers = key_numbers(db, f, aud)
     known = governed(db, "known_values", aud=aud)
     prov = governed(db, "provenance", aud=aud).iloc[0]
     simulated = bool(prov["simulated"])
+    # the periods as the findings name them: `2025 (data up to 2025-06 only)`, `2024`
+    period = period_text(f, known)
+    numbers = key_numbers(db, f, aud, period, simulated, currency)
     as_of = "no load yet" if pd.isna(prov["as_of"]) else f"{pd.Timestamp(prov['as_of']):%Y-%m-%d %H:%M %Z}"
     # every brand's files: a brand audience gets none (disclosure.RULES["loads"])
     loads = governed(db, "loads", aud=aud)
@@ -178,8 +184,6 @@ def build_html(db: queries.Source, f: Filters, aud: Audience) -> str:
         f'<figure class="chart">{b.fig.to_html(full_html=False, include_plotlyjs=(i == 0))}'
         f'{_alternative(b)}</figure>' for i, b in enumerate(built))
     esc = html.escape
-    # the periods as the findings name them: `2025 (data up to 2025-06 only)`, `2024`
-    period = period_text(f, known)
     prev = ""
     if f.start():
         a, b = filters.previous_period(f.start(), f.end())
@@ -188,11 +192,14 @@ def build_html(db: queries.Source, f: Filters, aud: Audience) -> str:
     calls = [(name, f) for name in (*KEY_QUERIES, "displacement_estimates")] + \
         [call for b in CHARTS for call in figures.DECLARED[b].needs(f)]
     views = public.sourced(VIEWS, calls, public.serves(aud, public.release_k(db)))
+    # each number with its summary sentence under it (keynumbers.sentence)
     rows = "\n".join(
         f"<tr><td>{esc(r.metric)}</td><td class=num>{esc(key_number(r.value, r.kind, currency))}</td>"
-        f"<td class=num>{esc(key_number(r.previous, r.kind, currency))}</td></tr>"
+        f"<td class=num>{esc(key_number(r.previous, r.kind, currency))}</td></tr>\n"
+        f'<tr class="said"><td colspan=3>{esc(r.sentence)}</td></tr>'
         for r in numbers.itertuples())
-    estimates = _estimates_html(governed(db, "displacement_estimates", f, aud=aud))
+    estimates = _estimates_html(figures.compose(db, figures.DECLARED["displacement-estimates"],
+                                                f, aud))
     moved = turnover(governed(db, "displacement_totals", f, aud=aud))
     moved_html = f'<p class="meta" id="brand-turnover">{esc(moved)}</p>' if moved else ""
     load_rows = "\n".join(
@@ -231,6 +238,7 @@ td, th {{ border-bottom: 1px solid #ddd; padding: .35em .5em; text-align: left; 
 .meta {{ color: #555; }} dt {{ font-weight: bold; margin-top: .6em; }}
 .chart {{ margin: 1.2em 0; break-inside: avoid; }}
 figcaption {{ color: #333; font-size: .95em; }} details {{ font-size: .85em; }}
+tr.said td {{ color: #444; font-size: .9em; padding-top: 0; }}
 .meta {{ color: #444; }}
 @page {{ size: A4; }}
 @media print {{ body {{ margin: 0; max-width: none; }} h2 {{ break-after: avoid; }}

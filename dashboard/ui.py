@@ -325,22 +325,27 @@ def change(now: float | None, before: float | None, share: bool = False) -> str 
 
 
 def headlines(ctx: Ctx, keys: tuple[str, ...], got: Fetched | None = None,
-              f: Filters | None = None, hf: Filters | None = None) -> None:
+              f: Filters | None = None, hf: Filters | None = None,
+              opts: dict | None = None) -> None:
     """A row of declared headline numbers (keynumbers.HEADLINES), each from its query's
     disclosed frame (from `got`, else fetched now through `data.fetch`: public mode's from
-    the release), and one source line under the row. `f`, `hf`: the page's and the
-    headlines' filters when not the page's (the brand report's one brand)."""
+    the release) with its summary sentence under it, and one source line under the row.
+    `f`, `hf`: the page's and the headlines' filters when not the page's (the brand
+    report's one brand); `opts`: the page's choices a count of its frame takes (a survey
+    series)."""
     f, hf = f or ctx.f, hf or ctx.hf
     decls = [keynumbers.HEADLINES[key] for key in keys]
-    calls = [h.call(f, hf) for h in decls]
+    calls = [h.call(f, hf, opts) for h in decls]
     frames = _frames(got, calls)
+    period = period_text(hf, ctx.known)
     for col, h, frame in zip(st.columns(len(decls)), decls, frames, strict=True):
-        n = keynumbers.shown(h, frame, f, ctx.currency)
-        if h.kind == "interval":
-            col.metric(n.label, n.text, help=n.help)
+        n = keynumbers.shown(h, frame, f, ctx.currency, period, ctx.simulated)
+        if h.kind == "interval" or h.args:  # no period before it to compare with
+            col.metric(n.label, n.text, help=n.help or None)
         else:
             metric(col, n.label, n.now, n.before, h.kind, share=n.share, ctx=ctx,
                    help=n.help or None)
+        col.caption(plain(n.sentence))
     caption(ctx, public.sourced_all([(h.sources, [call]) for h, call in
                                      zip(decls, calls, strict=True)], ctx.served))
 
@@ -353,9 +358,10 @@ def _frames(got: Fetched | None, calls) -> list:
 
 
 def headline_calls(ctx: Ctx, keys: tuple[str, ...], f: Filters | None = None,
-                   hf: Filters | None = None) -> tuple[tuple, ...]:
+                   hf: Filters | None = None, opts: dict | None = None) -> tuple[tuple, ...]:
     """The calls of declared headlines, to fetch with a page's other frames (`fetch`)."""
-    return tuple(keynumbers.HEADLINES[key].call(f or ctx.f, hf or ctx.hf) for key in keys)
+    return tuple(keynumbers.HEADLINES[key].call(f or ctx.f, hf or ctx.hf, opts)
+                 for key in keys)
 
 
 def caption(ctx: Ctx, sources: str, extra: str = "", real: bool = False) -> None:
@@ -412,6 +418,8 @@ def figure(ctx: Ctx, key: str, got: Fetched | None = None, f: Filters | None = N
     if built.empty:
         empty_state(built.empty)
     elif decl.table:
+        if built.summary:  # what the table shows, in words (text, never Markdown)
+            st.markdown(plain(built.summary))
         table(ctx, built.shown, sources=sources, key=decl.shown_as(f))
     else:
         note = "; ".join(n for n in (decl.note(f), built.note) if n)
@@ -431,7 +439,8 @@ def chart(ctx: Ctx, fig: go.Figure, shown: pd.DataFrame, *, sources: str, key: s
     opts: the page's choices it was drawn with (its image and embed take its `options`).
     """
     st.plotly_chart(fig, key=f"chart-{key}", theme=None, config=PLOTLY_CONFIG)
-    extra = " · ".join(n for n in (note, public.explain(shown)) if n)
+    # (a note may quote the data: a survey's name, its areas)
+    extra = " · ".join(plain(n) for n in (note, public.explain(shown)) if n)
     if ctx.k is not None and any_suppressed(shown):
         extra = (extra + " · " if extra else "") + \
             f"grey/blank cells are suppressed (fewer than {ctx.k} people)"

@@ -60,8 +60,10 @@ WORKERS = min(2, os.cpu_count() or 1)  # threads protecting measures at once (`p
 PUSH_CHUNK = 16  # the fewest short cells the attack pushes together before giving up on them
 _TWIN = ("staging.int_usage_cube", "staging.int_model_numbers")
 _CREW = ("staging.int_crew_people",)
-_SHARES = ("staging.int_crew_day_shares",)  # the crew's shares of the displaced figures
-_YEARLY = ("staging.int_crew_people_yearly",)  # the crew behind the estimates
+# the crew's shares of the displaced figures: of the month's crew days, or of the brand's
+# pre-period crew (whose work they are made of) where that crew is few or one dominates
+_SHARES = ("staging.int_crew_day_shares", "staging.int_crew_pre_people")
+_YEARLY = ("staging.int_crew_pre_people",)  # the crew behind the estimates
 _SHOOTS = ("marts.displacement_monthly",)
 ESTIMATES = "marts.displacement_estimates"  # written by the estimator from numpy, not SQL
 # measure → the family of contributions.sql that makes it and the relations its cells are made
@@ -868,8 +870,8 @@ class Protection:
 # ---------------------------------------------------------------- the build
 
 
-def family_frames(con: duckdb.DuckDBPyConnection, family: str | None,
-                  measures: list[str]) -> Iterator[pd.DataFrame]:
+def family_frames(con: duckdb.DuckDBPyConnection, family: str | None, measures: list[str],
+                  k: int) -> Iterator[pd.DataFrame]:
     """The cells of a family's `measures` (FAMILIES; None: none, with the cells' columns), a
     frame as soon as it is made: the estimates' from estimate_cells.sql, the others' a pair
     of measures at a time from their family's rows of contributions.sql in the temporary
@@ -882,6 +884,7 @@ def family_frames(con: duckdb.DuckDBPyConnection, family: str | None,
             con.execute("create or replace temp table release_contributions as\n"
                         + _sql("contributions"),
                         {**{f: f == family for f in ("models", "crew", "displaced", "shoots")},
+                         "k": k, "dominance": DOMINANCE,
                          "measures": [m for m, (f, _) in INPUTS.items()
                                       if f == family or (family is None and f != "estimates")]})
         frames = pair_frames(con, measures)
@@ -1028,7 +1031,8 @@ def rebuild(con: duckdb.DuckDBPyConnection, models: dict[str, str], *, force: bo
         try:
             frames = (cells for family in families or [None]  # None: the cells' columns
                       for cells in family_frames(con, family,
-                                                 [m for m in todo if INPUTS[m][0] == family]))
+                                                 [m for m in todo if INPUTS[m][0] == family],
+                                                 k))
             for cells in frames:  # a pair of measures or the estimates
                 with _phase(f"digests {'+'.join(cells['measure'].unique()) or 'none'}"):
                     # the home region of every brand with a cell ('unknown' where

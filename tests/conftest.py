@@ -31,7 +31,7 @@ def run_cli(*args: str, env: dict | None = None, input: str | None = None,
 # pyproject's --no-loadscope-reorder keeps this order (xdist otherwise puts the modules with
 # the most tests first). The rest follow in their usual order.
 SLOWEST_FIRST = (
-    "test_cli_errors.py", "test_accessibility.py", "test_release.py", "test_disclosure.py",
+    "test_cli_errors.py", "test_accessibility.py", "test_attacks_hidden.py", "test_release.py", "test_disclosure.py",
     "test_browser.py", "test_marts_demo.py", "test_signin_browser.py", "test_bench.py",
     "test_schema.py", "test_validate_cmd.py", "test_attacks_public.py", "test_install.py",
     "test_estimates_messy.py", "test_atomicity.py", "test_dashboard_pages.py",

@@ -22,6 +22,8 @@ from dashboard_fixture import build
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from dashboard.text import plain
+
 ROOT = Path(__file__).resolve().parents[1]
 VIEWS = ROOT / "dashboard" / "views"
 
@@ -95,6 +97,8 @@ def test_overview_numbers_findings_and_chart(run, downloads):
     findings = next(md.value for md in at.markdown if md.value.startswith("- "))
     assert "Twin assets made up 11% of e-commerce images in 2025 H1." in findings
     assert "brands booked 24 shoot days" in findings
+    # the year's estimate is said once: under its headline, not again among the findings
+    assert "not estimable" not in findings and "not estimable" in said(at)[2]
     assert "33.3% of twin images were used without a valid licence" in findings
     line = chart(at, 0)["data"][0]
     assert [round(y, 4) for y in line["y"]] == [0, 0, 0, 0.2, 0.2, 0.2]  # 20 ÷ (20 + 2 × 40)
@@ -122,6 +126,98 @@ def test_headlines_are_declared_figures_with_their_sources(run):
             "marts\\.displacement\\_estimates \\(all channels\\; ALL \\= every adopting brand "
             "together\\)\\; booking\\-crew exports \\(marts\\.crew\\_impact\\_monthly\\) · data as of ")
     assert any(c.value.startswith(said) for c in at.caption)
+
+
+def said(at: AppTest) -> list[str]:
+    """The sentences under the headline numbers, as text (ui.headlines: one per number)."""
+    n = len(at.metric)
+    captions = [c.value for c in at.caption]
+    first = next(i for i, c in enumerate(captions) if c.startswith("**Source:**")) - n
+    return captions[first:first + n]
+
+
+def test_each_headline_says_what_it_shows(run):
+    """Under each headline number, its declared sentence (keynumbers.sentence): what the
+    number means and its period, made from the value as shown. The tiny world, 2025-01..06:
+    24 shoot days, 60 twin images of 540 images (11.1%), no control brand to estimate with,
+    no crew booked after A's first twin use; the fixture is not simulated."""
+    at = run("overview")
+    assert said(at) == [plain(s) for s in (
+        "11.1% of the fashion images in 2025-01 to 2025-06 were made with digital twins "
+        "(from the loaded exports).",
+        "24 shoot days were booked in 2025-01 to 2025-06 (from the loaded exports).",
+        "Shoot days displaced in 2025 (difference in differences): not estimable — no "
+        "adopting brand is estimable this year (from the loaded exports).",
+        "0 days of crew work were displaced in 2025-01 to 2025-06: the displaced shoot days × "
+        "each brand's crew days per shoot day before twins (from the loaded exports).")]
+    # the upper bound: 20 twin images a month ÷ 20 images per shoot day over April–June
+    at = run("displacement", **{"from": "2025-04"})
+    # the year's estimate is said once: under its headline, not again on the page
+    estimate = plain("Shoot days displaced in 2025 (difference in differences): not "
+                     "estimable — no adopting brand is estimable this year (from the loaded "
+                     "exports).")
+    assert said(at)[1] == estimate
+    assert not any(m.value.startswith(estimate[:60]) for m in at.markdown)
+    assert said(at)[2] == plain("At most 3 shoot days in 2025-Q2 were displaced, the upper "
+                                "bound: had every twin image replaced shoot output (from "
+                                "the loaded exports).")
+    at = run("income")
+    assert said(at) == [plain(s) for s in (
+        "Models earned €0 from shoots in 2025-01 to 2025-06 (from the loaded exports).",
+        "Models earned €600 from licences of their twins in 2025-01 to 2025-06 (from the "
+        "loaded exports).",
+        "100.0% of models' income in 2025-01 to 2025-06 came from their twins (from the "
+        "loaded exports).")]
+
+
+def test_a_hidden_headline_says_why_never_a_number(run):
+    """Public mode, 2025-Q2: A's twin images show one model's twin (fewer than k = 5): each
+    consent headline is hidden and its sentence says so, without a figure; the 12 shoot
+    days booked in the quarter keep theirs."""
+    at = run("consent", public=True)
+    assert [m.value for m in at.metric] == ["–"] * 4
+    assert said(at) == [plain(f"{name} for 2025-Q2: hidden (suppressed: fewer than 5 people).")
+                        for name in ("Twin images", "Used without a valid licence",
+                                     "Twin images watermarked", "Twin images disclosed as AI")]
+    at = run("overview", public=True)
+    assert said(at)[:2] == [
+        plain("Twin share of images for 2025-Q2: hidden (suppressed: fewer than 5 people)."),
+        plain("12 shoot days were booked in 2025-Q2 (from the loaded exports).")]
+
+
+def test_the_survey_and_the_loads_counts_are_declared_headlines(run):
+    """The Employment page's counts of the survey series (2024: 120 photographers + 3
+    stylists in GB) and the Data page's of the loads (6 files, 29 rows of which 1
+    quarantined) are declared headlines, each with its sentence and a source line; in
+    public mode the 3 stylists are left out of the people (fewer than k)."""
+    at = run("employment")
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("People in the survey, 2024", "123"), ("Roles", "2"), ("Areas covered", "1")]
+    assert said(at) == [plain(s) for s in (
+        "123 people worked in the series' roles in 2024, its latest period, summed over the "
+        "areas shown (from the loaded exports).",
+        "Roles the series counts people in: 2 (from the loaded exports).",
+        "Areas the series covers: 1 (from the loaded exports).")]
+    assert any(
+        c.value.startswith("**Source:** the survey series chosen \\(marts\\.employment\\)")
+        for c in at.caption)
+    # which series, its areas and when twins arrived: the survey chart's caption (its
+    # declaration's note, quoting the data as text), not a sentence of the page's own
+    assert any(c.value.endswith(" · " + plain(
+        "one series per role (Union survey, yearly, countries); people summed over GB; twins "
+        "arrived: first twin use by any brand, 2025-04")) for c in at.caption)
+    assert not any("Twins arrived" in c.value for c in at.caption)
+    at = run("employment", public=True)
+    assert at.metric[0].value == "120"
+    at = run("data_sources")
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("Files loaded", "6"), ("Rows loaded", "28"), ("Rows quarantined", "1")]
+    # a fact about the warehouse itself: never "simulated" nor "from the loaded exports"
+    assert said(at) == [plain(s) for s in (
+        "Files loaded into the warehouse: 6.",
+        "Rows loaded from those files, the quarantined ones not counted: 28.",
+        "Rows kept aside in the quarantine, each having broken a rule of the data "
+        "contract: 1.")]
 
 
 def test_headlines_compare_with_the_previous_period(run):
@@ -246,6 +342,14 @@ def test_brand_report_page(run, downloads):
     row = numbers.set_index("metric").loc["Twin images"]
     assert (row["this_period"], row["previous_period"]) == ("60", "–")
     assert any(d.label == "Download the A report (HTML)" for d in at.get("download_button"))
+    # the brand's yearly estimate is a declared headline with its sentence (one control
+    # brand: not estimable), and its estimates table the declared one, as in the report
+    assert at.metric[2].label == "Shoot days displaced in 2025 (DiD, 95% interval)"
+    assert said(at)[2] == plain(
+        "Shoot days displaced in 2025 (difference in differences): not estimable — fewer than "
+        "3 control brands observed in these months (1) (from the loaded exports).")
+    est = csv(downloads, "displacement-estimates.csv")
+    assert est[["scope", "year", "estimable"]].values.tolist() == [["A", 2025, False]]
 
 
 def test_data_page(run, downloads):
@@ -295,6 +399,7 @@ def test_every_page_through_the_app_on_the_demo(demo_db, monkeypatch):
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
     assert at.title[0].value.startswith("Twin Impact")
+    assert [x.endswith(plain(" (simulated data).")) for x in said(at)] == [True] * 4
     for page in ("displacement", "income", "consent", "employment", "brand_report",
                  "data_sources"):
         at.switch_page(f"views/{page}.py").run()
@@ -306,6 +411,12 @@ def test_every_page_through_the_app_on_the_demo(demo_db, monkeypatch):
         simulated = [c for c in sources if "US Bureau of Labor Statistics" not in c]
         assert simulated and all("Simulated data" in c for c in simulated), page
         assert all("Simulated data" not in c for c in sources if c not in simulated), page
+        # every headline's sentence says it is simulated; the loads' counts are facts about
+        # the warehouse itself and do not
+        if page == "employment":  # the BLS rows: in its chart's data table, not again
+            assert len(at.dataframe) == 1  # (the survey series' rows)
+        ends = [x.endswith(plain(" (simulated data).")) for x in said(at)]
+        assert ends and all(ends) if page != "data_sources" else not any(ends), page
 
 
 def test_covered_time_counts_overlaps_once():
@@ -366,3 +477,30 @@ def test_marts_from_another_version_say_how_to_rebuild(run, tiny_db, tmp_path):
     assert len(at.error) == 1 and "built by another version" in at.error[0].value
     assert "licensed_assets" in at.error[0].value and "twinimpact load" in at.error[0].value
     assert not at.metric  # the page stops there: no half-drawn figures
+
+
+@pytest.mark.parametrize("days, role", [
+    ([6.0, 3.0], "photographer"),        # the most days
+    ([3.0, 6.0], "stylist"),
+    ([6.0, float("nan")], None),          # a hidden role might have lost more: none named
+    ([0.0, 0.0], None),                   # nobody lost any
+    ([], None),
+])
+def test_the_findings_name_the_role_that_lost_most(days, role):
+    """The Overview's findings name a role from crew_by_role (findings.top_role: the logic
+    the page held before)."""
+    from dashboard import findings
+
+    by_role = pd.DataFrame({"role": ["photographer", "stylist"][:len(days)],
+                            "displaced_crew_days": pd.Series(days, dtype="float64")})
+    assert findings.top_role(by_role) == role
+
+
+def test_the_findings_say_which_filters_a_figure_ignores():
+    from dashboard import findings
+    from dashboard.filters import Filters
+
+    assert findings.ignored(Filters(channel=("ecommerce",), brand=("A",))) == {
+        "crew": "all channels", "income": "all brands and channels",
+        "consent": "all channels"}
+    assert findings.ignored(Filters()) == {}

@@ -7,12 +7,13 @@ Every world: 2024, ecommerce, assets = 10 × days; noisy controls C1 (2 days), C
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import marts_fixture as mf
 from test_estimates import CONTROLS, _booking, _days, _use
 
-from dashboard import queries, report
+from dashboard import figures, queries, report
 from dashboard.audience import Audience
 from dashboard.filters import Filters
 from etl.load import load_paths
@@ -158,3 +159,18 @@ def test_shoots_cut_before_the_first_twin_use_fail_the_pre_trend_test(tmp_path):
     deviation = mf.rows(db, "select max(abs(effect)) from marts.displacement_event_study "
                             "where scope = 'R' and placebo")[0][0]
     assert m == (0.0 if low <= 0 else low / (deviation * 6))
+    # the test said in words under the estimates table: the table declaration's sentence
+    # (the page builds none of its own); ALL is flagged
+    built = figures.compose(db, figures.DECLARED["displacement-estimates"],
+                            Filters(from_month="2024-01", to_month="2024-12"), LOCAL)
+    assert built.summary.startswith("Joint pre-trend test over the 3 months before the first "
+                                    "twin use: p ")
+    assert built.summary.endswith(
+        "; below 0.05: shoots had already departed from the comparison before the first twin "
+        "use (anticipation, or trends that are not parallel), so the estimate may be biased.")
+    # and the brand report prints the same declaration's sentence under its estimates table
+    text = report.build_html(db, Filters(from_month="2024-01", to_month="2024-12",
+                                         brand=("Q1",)), LOCAL)
+    said = re.search(r'<p id="pretrend">([^<]*)</p>', text).group(1)
+    assert said.startswith("Joint pre-trend test over the 3 months before the first twin use: "
+                           "p ") and said.endswith("so the estimate may be biased.")

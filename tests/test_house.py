@@ -89,6 +89,17 @@ def test_a_page_builds_no_figure_of_its_own(path):
     assert own == [], f"{path.name} builds figures itself: {own}"
 
 
+# what the declarations say in a sentence (their summaries): a page never says it again
+SENTENCES = {("interval", "sentence"), ("interval", "pretrend_sentence"),
+             ("rights", "worst_gaps")}
+
+
+@pytest.mark.parametrize("path", VIEWS, ids=lambda p: p.stem)
+def test_a_page_says_no_declarations_sentence_itself(path):
+    own = [f"{mod}.{attr}" for mod, attr, _ in _calls(path) if (mod, attr) in SENTENCES]
+    assert own == [], f"{path.name} says a declaration's sentence itself: {own}"
+
+
 def _drawn() -> dict[str, set[str]]:
     """page → the declaration keys it draws (`ui.figure(ctx, "key", …)`)."""
     out = {}
@@ -135,11 +146,6 @@ def test_a_declaration_is_a_table_or_draws_a_figure():
         assert chart.title and chart.sources, key
 
 
-# pages whose numbers at the top are not headline figures of the marts: the survey series'
-# own counts (people, roles, areas of the series chosen) and the loads' (files, rows)
-OWN_METRICS = {"employment", "data_sources"}
-
-
 def _headlines_drawn() -> dict[str, tuple[str, ...]]:
     """page → the headline keys it draws (`ui.headlines(ctx, HEADLINES, …)` with the
     page's literal HEADLINES tuple)."""
@@ -161,10 +167,11 @@ def _headlines_drawn() -> dict[str, tuple[str, ...]]:
 @pytest.mark.parametrize("path", VIEWS, ids=lambda p: p.stem)
 def test_a_page_draws_headlines_only_as_declared(path):
     """Headline numbers are declarations too (keynumbers.HEADLINES): a page draws them with
-    `ui.headlines`, never a metric of its own."""
+    `ui.headlines`, never a metric of its own (no page is excepted: the survey's and the
+    loads' own counts are declared too)."""
     own = [f"{mod}.{attr}" for mod, attr, _ in _calls(path)
            if attr == "metric" or (mod, attr) == ("ui", "metric")]
-    assert own == [] or path.stem in OWN_METRICS, f"{path.name} draws metrics itself: {own}"
+    assert own == [], f"{path.name} draws metrics itself: {own}"
 
 
 def test_every_headline_is_declared_drawn_and_ruled():
@@ -173,10 +180,13 @@ def test_every_headline_is_declared_drawn_and_ruled():
     assert every <= set(keynumbers.HEADLINES), every - set(keynumbers.HEADLINES)
     assert set(keynumbers.HEADLINES) == every | set(keynumbers.KEY_NUMBERS) | {"before-after"}
     assert all(drawn[page] for page in ("overview", "displacement", "income", "consent",
-                                        "brand_report"))
+                                        "brand_report", "employment", "data_sources"))
     for key, h in keynumbers.HEADLINES.items():
         assert h.query in disclosure.RULES, f"{key} reads {h.query}, which has no people rule"
         assert h.sources and h.label and h.kind in ("pct", "num", "money", "interval"), key
+        # each has its summary sentence, saying the number as shown (the estimate's:
+        # interval.sentence)
+        assert "{value}" in h.says or h.kind == "interval", key
 
 
 # ---- imports run one way -------------------------------------------------------------------

@@ -416,3 +416,28 @@ def test_the_demo_images_are_the_same_apart_from_their_signatures(tmp_path):
             assert (one / name).read_bytes() == (two / name).read_bytes()
         kinds[name] = (a["manifest"], a["validation"], a["ai_declared"])
     assert len(set(kinds.values())) >= 3  # signed, tampered, unlabelled or IPTC-only
+
+
+def test_the_consent_page_says_brand_by_brand_whether_checked_and_claimed_agree(
+        world, monkeypatch):
+    """The image checks' sentence is their declaration's summary (figures._image_checks),
+    shown as text above the table: A's b.png declares AI though its use (U2) says "not
+    disclosed"; B's two images of U3 ("disclosed") carry no AI label (2024)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.text import plain
+
+    monkeypatch.setenv("TWINIMPACT_DB", str(world))
+    monkeypatch.setenv("TWINIMPACT_PUBLIC", "0")
+    st.cache_data.clear()
+    views = os.path.join(os.path.dirname(__file__), "..", "dashboard", "views")
+    at = AppTest.from_file(os.path.join(views, "consent.py"), default_timeout=60)
+    at.query_params["from"], at.query_params["to"] = "2024-01", "2024-12"
+    at.run()
+    assert not at.exception, at.exception[0].message
+    assert plain(
+        "A: checked and claimed disagree: 1 image(s) labelled AI in the image belong to uses "
+        "the export calls not disclosed (of 3 checked images linked to a use). B: checked and "
+        "claimed disagree: 2 image(s) of uses the export calls disclosed carry no AI label in "
+        "the image (of 2 checked images linked to a use).") in [m.value for m in at.markdown]

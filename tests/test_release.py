@@ -94,20 +94,25 @@ def ranges(cells: pd.DataFrame, homes: dict[str, str], which: list[str] | None =
         if not rows:
             out[key] = (lower if lower is not None else -np.inf, np.inf)
             continue
-        bounds = [(lower, None)] * len(hidden)
-        ends = []
-        for sign in (1.0, -1.0):
-            cost = np.zeros(len(hidden))
-            cost[col[key]] = sign
-            r = linprog(cost, A_eq=np.array(rows), b_eq=np.array(rhs), bounds=bounds,
-                        method="highs")
-            if r.status == 3:  # unbounded
-                ends.append(-np.inf if sign > 0 else np.inf)
-            else:
-                assert r.status == 0, r.message
-                ends.append(sign * r.fun)
-        out[key] = (ends[0], ends[1])
+        out[key] = extremes(col[key], len(hidden), [(lower, None)] * len(hidden),
+                            A_eq=np.array(rows), b_eq=np.array(rhs))
     return out
+
+
+def extremes(i: int, n: int, bounds: list, **constraints) -> tuple[float, float]:
+    """The lowest and highest value of variable i of n within `bounds` under linprog's
+    `constraints` (A_eq and b_eq, A_ub and b_ub)."""
+    ends = []
+    for sign in (1.0, -1.0):
+        cost = np.zeros(n)
+        cost[i] = sign
+        r = linprog(cost, bounds=bounds, method="highs", **constraints)
+        if r.status == 3:  # unbounded
+            ends.append(-np.inf if sign > 0 else np.inf)
+        else:
+            assert r.status == 0, r.message
+            ends.append(sign * r.fun)
+    return ends[0], ends[1]
 
 
 def published(db: Path) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -557,7 +562,7 @@ def test_overlapped_solves_publish_what_protect_alone_gives(demo_db, monkeypatch
         with release.Protection(5) as protection:
             for family in release.FAMILIES:
                 for frame in release.family_frames(con, family, [
-                        m for m, (f, _) in release.INPUTS.items() if f == family]):
+                        m for m, (f, _) in release.INPUTS.items() if f == family], 5):
                     frames.append(frame)
                     protection.add(frame, {b: brands.get(b, "unknown") for b in
                                            frame.loc[frame["dim"].eq("brand"), "member"]})

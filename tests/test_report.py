@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from pathlib import Path
@@ -65,6 +66,38 @@ def test_report_holds_the_brands_numbers_method_and_provenance(report_a):
     assert "Simulated data" not in text  # the fixture is not simulated
 
 
+
+def _said(text: str) -> list[str]:
+    """The sentence under each key number (keynumbers.sentence), in the table's order."""
+    return [html.unescape(s) for s in re.findall(r'<tr class="said"><td colspan=3>([^<]*)</td>',
+                                                 text)]
+
+
+def test_each_key_number_says_what_it_shows(report_a, tiny_db, tmp_path, capsys):
+    """Under each key number, its declared sentence, from the number as shown: A in 2025-Q2
+    (60 twin images, 20 ÷ (20 + 40) of the images each month; no control brand: no DiD)."""
+    said = _said(report_a.read_text())
+    assert len(said) == 12
+    assert said[:4] == [
+        "33.3% of the fashion images in 2025-Q2 were made with digital twins (from the "
+        "loaded exports).",
+        "60 images made with digital twins were used in 2025-Q2 (from the loaded exports).",
+        "6 shoot days were booked in 2025-Q2 (from the loaded exports).",
+        "Shoot days displaced (difference in differences) for 2025-Q2: no figure in this "
+        "selection."]
+    assert said[-1] == ("0 shoot days in 2025-Q2 fell below the brands' own pre-twin level "
+                        "(before/after), in months without a difference in differences (from "
+                        "the loaded exports).")
+    # published (public mode): A's twin images show one model's twin, fewer than k = 5: the
+    # sentence says it is hidden and never gives the number
+    out = tmp_path / "public.html"
+    code, _, _ = run(capsys, "report", "--brand", "A", "--from", "2025-04", "--to", "2025-06",
+                     "--out", out, "--db", tiny_db, TWINIMPACT_PUBLIC="1")
+    assert code == 0
+    said = _said(out.read_text())
+    assert said[1] == "Twin images for 2025-Q2: hidden (suppressed: fewer than 5 people)."
+    assert not any("60" in s for s in said)
+
 def test_report_is_self_contained(report_a):
     text = report_a.read_text()
     assert text.count("plotly.js v") >= 1  # the library itself is inlined…
@@ -101,6 +134,9 @@ def test_simulated_warehouse_says_so(demo_db, tmp_path, capsys):
     code, stdout, _ = run(capsys, "report", "--brand", "BR02", "--out", out, "--db", demo_db)
     assert code == 0 and f"wrote {out}" in stdout
     assert "<strong>Simulated data.</strong>" in out.read_text()
+    # and each key number's sentence says so
+    said = _said(out.read_text())
+    assert said and all(s.endswith(" (simulated data).") for s in said)
 
 
 @pytest.mark.parametrize("args, needle", [

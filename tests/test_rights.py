@@ -296,14 +296,16 @@ def test_the_consent_page_scores_every_right_and_names_the_worst(
     assert {r["right"]: (r["assets_met"], r["assets_not_met"], r["assets_unknown"])
             for _, r in card.iterrows()} == ALL_YEARS
     assert set(card["twin_assets"]) == {59} and set(card["models"]) == {3}
-    # the sentence is shown as text (ui.plain escapes what Markdown would read)
-    finding = next(m.value for m in at.markdown if m.value.startswith("**Finding.**"))
-    assert finding == "**Finding.** " + text.plain(
+    # the sentence is the scorecard declaration's summary, said once, under its chart, as
+    # text (ui.plain escapes what Markdown would read)
+    finding = [m.value for m in at.markdown if m.value.startswith("Of 59 twin images in")]
+    assert finding == [text.plain(
         "Of 59 twin images in 2022–2025, the widest gaps were licensed (not met "
         "for 54.2%), time-limited (54.2%) and purpose-limited (54.2%). Unknown, because the "
         "data do not say: disclosed in the image 100.0%, fair pay 37.3%, non-exclusive 16.9%, "
-        "no training allowed 13.6%.")
-    assert "\\." in finding  # escaped: a value from the data never reads as Markdown
+        "no training allowed 13.6%.")]
+    assert "\\." in finding[0]  # escaped: a value from the data never reads as Markdown
+    assert not any(m.value.startswith("**Finding.**") for m in at.markdown)  # not twice
     brands = csv(downloads, "consent-rights-brands.csv")
     b = brands[brands["right"] == "fair_pay"].set_index("brand_id")
     assert (b.loc["A", "assets_met"], b.loc["A", "assets_unknown"]) == (16, 17)
@@ -325,7 +327,7 @@ def test_public_mode_withholds_the_scorecard(
     # release, so public mode shows none of them (and says why), whatever the models
     at = _page(world, monkeypatch, public=True)
     assert "consent-rights.csv" not in downloads
-    assert not any(m.value.startswith("**Finding.**") for m in at.markdown)
+    assert not any("the widest gaps were" in m.value for m in at.markdown)
     assert any(i.value.startswith("Withheld in public mode: not part of the public release")
                for i in at.info)
 

@@ -5,9 +5,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import data, export, interval, keynumbers, pdf, report, signin, ui
+from dashboard import data, export, keynumbers, pdf, report, signin, ui
 
-HEADLINES = ("twin-share", "displaced-did", "crew-days", "licensed-share")
+HEADLINES = ("twin-share", "displaced-did", "displaced-estimate", "crew-days",
+             "licensed-share")
 
 # The brand is chosen here (one at a time), not in the sidebar; it still lives in the URL.
 ctx = ui.setup("Brand report: one brand's workforce impact", uses=("period",))
@@ -26,11 +27,11 @@ if (brand,) != f.brand:
 bf, bhf = replace(f, brand=(brand,)), replace(ctx.hf, brand=(brand,))
 # every frame comes disclosed (dashboard.disclosure), fetched at once (the page's threads);
 # the key numbers are composed from the disclosed totals (keynumbers.numbers_from)
-got = ui.fetch(ctx, ("displacement_estimates", bf),
-               *((name, bhf) for name in keynumbers.KEY_QUERIES),
+got = ui.fetch(ctx, *((name, bhf) for name in keynumbers.KEY_QUERIES),
                headlines=ui.headline_calls(ctx, HEADLINES, bf, bhf),
-               showing=(("brand-numbers", bhf), ("brand-shoot-days", bf), ("brand-crew", bhf)))
-est, *totals = got.frames
+               showing=(("brand-numbers", bhf), ("displacement-estimates", bf),
+                        ("brand-shoot-days", bf), ("brand-crew", bhf)))
+totals = got.frames
 st.caption(ui.headline_caption(ctx) + " " + ui.METHODOLOGY_LINK)
 adoption = ranked.set_index("brand_id")["adoption_month"].get(brand)
 if adoption is None or adoption != adoption:  # None or NaN: never used a twin
@@ -38,19 +39,14 @@ if adoption is None or adoption != adoption:  # None or NaN: never used a twin
             "displaced by twins.", icon=":material/info:")
 else:
     st.markdown(f"**{ui.plain(brand)}** first used a digital twin in **{adoption}**.")
-    year = interval.headline_year(bf)
-    said = interval.sentence(interval.for_year(est, year), year)
-    if said:
-        st.markdown(ui.plain(said))
-    pretrend = interval.pretrend_sentence(est)
-    if pretrend:
-        st.markdown(ui.plain(pretrend))
 
+# the year's estimate is said under its headline, the pre-trend test above the estimates
 ui.headlines(ctx, HEADLINES, got, bf, bhf)
 moved = keynumbers.turnover(totals[0])
 ui.figure(ctx, "brand-numbers", got, f=bhf)
 if moved:
     st.caption(ui.plain(moved))
+ui.figure(ctx, "displacement-estimates", got, f=bf)
 
 ui.figure(ctx, "brand-shoot-days", got, f=bf)
 ui.figure(ctx, "brand-crew", got, f=bhf)

@@ -1,7 +1,6 @@
 """Consent and rights: licensed against unlicensed twin images, the reasons, and the ten
 rights a union bargains for, scored per brand and over time."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import public, rights, ui
@@ -32,10 +31,7 @@ st.markdown("What performers' unions ask of a digital-replica licence (Equity's 
             "to compare pay with — is never counted as met.")
 if card.empty:
     ui.empty_state(public.explain(card) or "No twin use in these years: nothing to score.")
-else:
-    sentence = rights.worst_gaps(card, years)
-    if sentence:
-        st.markdown("**Finding.** " + ui.plain(sentence))
+else:  # (the scorecard's summary names the widest gaps: rights.worst_gaps)
     ui.figure(ctx, "consent-rights", got)
     ui.figure(ctx, "consent-rights-brands", got)
     ui.figure(ctx, "consent-rights-trend", got)
@@ -65,32 +61,7 @@ if checks.empty:
     ui.empty_state(public.explain(checks) or (
         "No published image of these brands and months has been checked: "
         "`twinimpact scan-images FOLDER --map links.csv` reads them."))
-else:
-    lines = []
-    for r in checks.itertuples():
-        if any(pd.isna(getattr(r, c)) for c in ("claimed_not_found", "found_not_claimed")):
-            continue  # suppressed: fewer than k models behind the brand's checked images
-        brand = ui.plain(r.brand_id)
-        if r.claimed_not_found or r.found_not_claimed:
-            parts = []
-            if r.claimed_not_found:
-                parts.append(f"{r.claimed_not_found:,.0f} image(s) of uses the export calls "
-                             "disclosed carry no AI label in the image")
-            if r.found_not_claimed:
-                parts.append(f"{r.found_not_claimed:,.0f} image(s) labelled AI in the image "
-                             "belong to uses the export calls not disclosed")
-            lines.append(f"- **{brand}: checked and claimed disagree.** " + "; ".join(parts)
-                         + f" (of {r.images_linked_to_use:,.0f} checked images linked to a use).")
-        elif r.images_linked_to_use:
-            lines.append(f"- {brand}: checked and claimed agree for all "
-                         f"{r.images_linked_to_use:,.0f} checked images linked to a use.")
-        else:
-            lines.append(f"- {brand}: no checked image is linked to a use, so nothing to "
-                         "compare with the export.")
-    if len(lines) < len(checks):
-        lines.append(f"- {len(checks) - len(lines)} brand(s) not shown: their checked images "
-                     "show the twins of too few models (public mode).")
-    st.markdown("\n".join(lines))
+else:  # its summary says, brand by brand, whether checked and claimed agree
     ui.figure(ctx, "consent-image-checks", got)
     st.caption("A missing label proves nothing about how an image was made: metadata can be "
                "stripped by any re-save. Only a sample of images is usually checked; the "

@@ -5,6 +5,8 @@ import streamlit as st
 from dashboard import data, ui
 from etl import config
 
+# the loads' own counts (keynumbers.HEADLINES)
+HEADLINES = ("files-loaded", "rows-loaded", "rows-quarantined")
 ctx = ui.setup("Data & method: where every number comes from", uses=())
 aud = data.audience()
 
@@ -16,14 +18,10 @@ if aud.role == "brand":
                    "to union and admin users only. Your figures carry their sources and "
                    "\"data as of\" on every chart.")
 else:
-    got = ui.fetch(ctx, ("loads",), ("quarantine_summary",),
+    got = ui.fetch(ctx, ("quarantine_summary",), headlines=ui.headline_calls(ctx, HEADLINES),
                    showing=("data-loads", "data-quarantine-summary", "data-quality"))
-    loads, summary = got.frames
-    ok = loads[loads["status"] == "loaded"]
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Files loaded", f"{len(ok):,}")
-    c2.metric("Rows loaded", f"{int(ok['rows_in'].sum() - ok['quarantined'].sum()):,}")
-    c3.metric("Rows quarantined", f"{int(loads['quarantined'].sum()):,}")
+    (summary,) = got.frames
+    ui.headlines(ctx, HEADLINES, got)
 
     st.subheader("Loads")
     ui.figure(ctx, "data-loads", got)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import interval, keynumbers, ui
+from dashboard import keynumbers, ui
 
 HEADLINES = ("twin-share", "displaced-estimate", "displaced-upper", "cancelled-for-twin")
 
@@ -16,14 +16,11 @@ got = ui.fetch(ctx, ("displacement_totals", ctx.hf), ("displacement_estimates", 
                         "displacement-crew-by-role", "displacement-brands",
                         "displacement-event-study"))
 disp, est = got.frames
-year = interval.headline_year(f)
-estimate = interval.for_year(est, year)
 moved = keynumbers.turnover(disp)  # brands that entered or left between the two periods
+# the year's estimate is said under its headline (keynumbers: interval.sentence)
 ui.headlines(ctx, HEADLINES, got)
 # shoots and twin use have no role (keynumbers.SHOOTS)
 headline_note = ui.unapplied_note(f, keynumbers.SHOOTS)
-st.markdown(ui.plain(interval.sentence(estimate, year, channel_filtered=bool(f.channel))
-                     or "No displacement estimate for this selection."))
 st.caption(ui.headline_caption(ctx) + (f" Headline numbers: {headline_note}." if headline_note
                                        else "") + " " + ui.METHODOLOGY_LINK)
 if moved:
@@ -47,9 +44,7 @@ st.markdown("The **difference in differences** (DiD) is the shortfall of shoot d
             "than 3 pre-twin months with them (the brand's scatter cannot be measured). The "
             "interval allows for shocks that last several months (rho); the pre-trend test "
             "and the breakdown M̄ say how far the comparison held before the first twin use.")
+# (the estimates' sentence: the joint pre-trend test, interval.pretrend_sentence)
 ui.figure(ctx, "displacement-estimates", got)
 ui.figure(ctx, "displacement-event-study", got)
-pretrend = interval.pretrend_sentence(est)
-if pretrend:
-    st.markdown(ui.plain(pretrend))
 ui.figure(ctx, "displacement-breakdown", got)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, figures, filters, labels, privacy, ui
+from dashboard import data, figures, filters, privacy, ui
 from dashboard.audience import public
 from etl.errors import UsageError, UserError
 
@@ -30,12 +30,11 @@ except (UsageError, UserError) as exc:
     st.error(ui.plain(exc))
     st.stop()
 st.plotly_chart(r.built.fig, key=f"embed-{key}", theme=None, config=ui.PLOTLY_CONFIG)
-st.markdown(ui.plain(r.built.summary))
+# its sentence and its data as a table, as on the pages (the declaration's summary)
+ui.alternative(key, r.built.shown, r.built.summary)
 # an embed is always public, whoever serves it (CONTRACT §6)
 st.caption(f"Public view: figures about fewer than {r.k} people are suppressed"
            + ("; some in this chart are (blank or marked)."
               if privacy.any_suppressed(r.built.shown) else "."))
 st.caption(ui.plain(r.source_line()) + f" · {ui.plain(filters.describe(r.f))} · "
            "[Twin Impact](" + ui.base_url() + ")")
-with st.expander(f"Data table ({len(r.built.shown):,} rows)"):
-    st.table(labels.readable(r.built.shown).reset_index(drop=True))

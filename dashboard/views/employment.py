@@ -1,8 +1,6 @@
 """Employment: people and earnings per role over every survey period, next to when twins
 arrived; then the BLS figures with their caveats."""
 
-from dataclasses import replace
-
 import streamlit as st
 
 from dashboard import trends, ui
@@ -10,14 +8,13 @@ from dashboard import trends, ui
 # The series shown (source, granularity, area level, view, earnings area) is chosen on this
 # page; it lives in the URL beside the shared filters, read before ui.setup rewrites the URL.
 PAGE_KEYS = ("source", "every", "level", "view", "area")
+# the series' own counts (keynumbers.HEADLINES: counts of the series chosen)
+HEADLINES = ("survey-people", "survey-roles", "survey-areas")
 asked = {k: st.query_params.get(k) for k in PAGE_KEYS}
 
 ctx = ui.setup("Employment: who works in each role, and what they earn, over time",
                uses=("role", "region"))
 f = ctx.f
-# this page has no brand or channel filter: the twin-share context covers every brand
-# based in the chosen regions, every channel
-ctx_f = replace(f, brand=(), channel=())
 got = ui.fetch(ctx, ("employment_sources", f), showing=("employment-bls",))
 (families,) = got.frames
 
@@ -58,27 +55,16 @@ view = choose("view", "Show", ["people", "index"],
 
 series = {"source": source, "every": every, "level": level}
 # the series, and what its charts and table need beside it, at once
-shown = ui.fetch(ctx, ("employment_series", f, source, every, level), ("twin_arrival", ctx_f),
-                 showing=(("employment-survey", f, series),))
-rows, arrival_row = shown.frames
-arrival, where = trends.arrival(arrival_row.iloc[0], bool(f.region))
+shown = ui.fetch(ctx, ("employment_series", f, source, every, level),
+                 showing=(("employment-survey", f, series),),
+                 headlines=ui.headline_calls(ctx, HEADLINES, opts=series))
+(rows,) = shown.frames
 
-employed = trends.employed_by_role(rows)
-now = trends.latest(employed)
-c1, c2, c3 = st.columns(3)
-period = now["period"].iloc[0] if not now.empty else "–"
-c1.metric(f"People in the survey, {period}", f"{now['employed'].sum(min_count=1):,.0f}")
-c2.metric("Roles", f"{employed['role'].nunique()}")
-c3.metric("Areas covered", f"{rows['area'].nunique()}")
-areas = ", ".join(sorted(rows["area"].unique()))
-series_words = (f"{source}, {trends.GRANULARITY_WORDS[every]}, "
-                f"{trends.LEVEL_WORDS[level].split(' (')[0]}")
-twins = (f"Twins arrived: first twin use {where}, {arrival:%Y-%m}." if arrival else
-         "No brand has used a twin in the data.")
-st.caption(f"One series per role: **{ui.plain(series_words)}** — never added up across "
-           f"sources, period lengths or nested areas. People are summed over "
-           f"{ui.plain(areas)}; earnings stay per area in their published currency and basis. "
-           f"{ui.plain(twins)} " + ui.METHODOLOGY_LINK)
+ui.headlines(ctx, HEADLINES, shown, opts=series)
+# which series, its areas and when twins arrived: in the chart's caption (its declaration)
+st.caption("One series per role, never added up across sources, period lengths or nested "
+           "areas; earnings stay per area in their published currency and basis. "
+           + ui.METHODOLOGY_LINK)
 
 ui.figure(ctx, "employment-survey", shown, view=view, **series)
 
@@ -100,15 +86,7 @@ if pairs:
                                                                            "employment)")),
                   next(iter(pairs)))
     st.subheader("Employees and the self-employed")
-    types = ui.figure(ctx, "employment-types", family=family, every=every, level=level)
-    if types.empty is None:
-        known = types.shown.dropna(subset=["employees", "self_employed"])  # both shown
-        total = known["employees"].sum() + known["self_employed"].sum()
-        if total > 0:
-            st.markdown(f"In {ui.plain(types.shown['period'].iloc[0])}, "
-                        f"**{known['self_employed'].sum() / total:.0%}** of the people in "
-                        f"the occupations of {ui.plain(', '.join(known['role']))} "
-                        f"({ui.plain(family)}) were self-employed.")
+    ui.figure(ctx, "employment-types", family=family, every=every, level=level)
 
 st.subheader("US Bureau of Labor Statistics (real published figures)")
 st.warning(
@@ -117,6 +95,4 @@ st.warning(
     "estimate has a relative standard error of 21.2%. BLS changed occupation coding and "
     "method around 2021, so years on either side are not strictly comparable.",
     icon=":material/straighten:")
-bls = ui.figure(ctx, "employment-bls", got)
-if bls.empty is None:
-    st.dataframe(bls.shown, hide_index=True)
+ui.figure(ctx, "employment-bls", got)

@@ -21,36 +21,17 @@ year = interval.headline_year(f)
 estimate = interval.for_year(est, year)
 moved = keynumbers.turnover(disp)  # brands that entered or left between the two periods
 disp, crew, income, consent = (x.iloc[0] for x in (disp, crew, income, consent))
-# which active filters each figure cannot follow (its mart has no such column)
-CREW, INCOME, CONSENT = keynumbers.CREW_FOLLOWS, keynumbers.MODELS, keynumbers.CONSENT_FOLLOWS
 
 ui.headlines(ctx, HEADLINES, got)
 if moved:
     st.caption(ui.plain(moved))
 
 st.subheader("What the data says")
-top_role = None
-shown_roles = by_role.dropna(subset=["displaced_crew_days"])
-if not shown_roles.empty and shown_roles["displaced_crew_days"].max() > 0:
-    top_role = str(shown_roles.sort_values("displaced_crew_days", ascending=False,
-                                           kind="stable").iloc[0]["role"])
-if by_role["displaced_crew_days"].isna().any():
-    top_role = None  # a hidden role might have lost more: name none rather than a wrong one
-
-
-def _across(follows: tuple[str, ...]) -> str | None:
-    missing = ui.unapplied(f, follows)
-    return f"all {' and '.join(m + 's' for m in missing)}" if missing else None
-
-
-unapplied = {name: text for name, text in (("crew", _across(CREW)),
-                                           ("income", _across(INCOME)),
-                                           ("consent", _across(CONSENT))) if text}
-sentences = findings.sentences(halves, disp, crew, top_role, income, consent,
-                               ui.period_text(ctx.hf, ctx.known), currency=ctx.currency,
-                               unapplied=unapplied,
-                               estimate=ui.plain(interval.sentence(
-                                   estimate, year, channel_filtered=bool(f.channel)) or ""))
+sentences = findings.sentences(halves, disp, crew, findings.top_role(by_role), income,
+                               consent, ui.period_text(ctx.hf, ctx.known),
+                               currency=ctx.currency, unapplied=findings.ignored(f),
+                               # the year's estimate is said under its headline, not again
+                               estimate="" if estimate else None)
 if sentences:
     st.markdown("\n".join(f"- {s}" for s in sentences))
 else:

@@ -1,6 +1,8 @@
 -- grain: one row per measure × period (whole month, quarter or calendar year) × breakdown (all, brand, channel, role, region, reason) × member
 -- The release's cells before suppression, from the temporary contributions table (see
 -- contributions.sql): value = the sum; people = the distinct people whose part is not zero
+-- (beyond 1e-9: a signed part that cancels over a period's months, e.g. a brand's crew
+-- figures displaced in a quarter of +x and −x, sums to 0 or to a few ulps run to run)
 -- (null for measures about no people); top_share = the largest person's part of the value
 -- (of the sum of the parts' sizes: estimates may be negative). A breakdown is a cell only
 -- where the measure has it (crew figures have no channel, twin figures no role, only
@@ -77,10 +79,10 @@ parts as (
 cells as (
     select grain, m, dim, member,
         sum(a) as a_value,
-        count(person) filter (where a <> 0) as a_people,
+        count(person) filter (where abs(a) > 1e-9) as a_people,
         max(abs(a)) / nullif(sum(abs(a)), 0) as a_top,
         sum(b) as b_value,
-        count(person) filter (where b <> 0) as b_people,
+        count(person) filter (where abs(b) > 1e-9) as b_people,
         max(abs(b)) / nullif(sum(abs(b)), 0) as b_top
     from parts
     group by grain, m, dim, member

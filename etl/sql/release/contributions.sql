@@ -7,7 +7,9 @@
 -- substitution bound on displaced shoot days, shared out by twin images), 'crew' (crew
 -- members on known, non-cancelled bookings: crew days and income — models' own shoot work
 -- is role `model` — and the crew days and income displaced, shared out by crew days of the
--- month, brand and role; a displaced figure without crew that month has a null person), or
+-- month, brand and role, or by the brand's pre-period crew of the role, whose days per shoot
+-- day and day rates they are made of, where those are fewer than k or one dominates; a
+-- displaced figure without crew that month has a null person), or
 -- null (shoot days, shoot images, days cancelled for a twin and the DiD shortfall are
 -- brands' figures, not people's: CONTRACT §6). reason: why no valid licence covered an
 -- unlicensed image (the unlicensed images are split by it, on rows of their own, so the
@@ -19,7 +21,9 @@
 -- at a time. $measures: the measure columns kept (the family's: the others would be columns
 -- of nulls, which a temporary table stores in full).
 -- The crew's parts come per person from staging.int_crew_people and the displaced figures'
--- shares from staging.int_crew_day_shares, which a twin-usage load leaves as they were. A
+-- shares from staging.int_crew_day_shares, which a twin-usage load leaves as they were, and
+-- from staging.int_crew_pre_people (built again when adoption moves). $k and $dominance:
+-- the release's rules (etl/release.py; k is in every measure's inputs digest). A
 -- family's measures share their rows (no row per measure): cells.sql reads two columns at
 -- a time.
 with cube as not materialized (
@@ -98,20 +102,44 @@ crew_wide as (
     where $crew
 ),
 
--- the crew figures displaced of a brand × month × role, shared by that month's crew days
+-- the crew figures displaced of a brand × month × role
 impact as (
     select month, brand_id, role, displaced_crew_days, displaced_crew_income
     from marts.crew_impact_monthly
     where (displaced_crew_days <> 0 or displaced_crew_income <> 0) and $displaced
 ),
 
--- (each person's share of the month × brand × role's crew days: staging.int_crew_day_shares,
--- which a twin-usage load keeps; the whole figure where there is no crew or no crew days)
+-- each pre-period crew member's share of the brand × role's pre-period crew days
+-- (staging.int_crew_pre_people), where the figures displaced would show their work: fewer
+-- than $k of them, or one above $dominance of their days. The figures are the DiD × their
+-- crew days per shoot day × their median day rate, so displaced income ÷ days is then one
+-- person's day rate, and displaced days ÷ the DiD their days per shoot day: the figures are
+-- theirs, shared out by their days then (and counted as theirs, so primary)
+few as (
+    select brand_id, role, person,
+        crew_days / sum(crew_days) over (partition by brand_id, role) as share
+    from staging.int_crew_pre_people
+    where $displaced
+    qualify count(*) over (partition by brand_id, role) < $k
+        or max(crew_days) over (partition by brand_id, role)
+            > $dominance * sum(crew_days) over (partition by brand_id, role)
+),
+
+-- otherwise each person's share of the month × brand × role's crew days
+-- (staging.int_crew_day_shares, which a twin-usage load keeps; the whole figure, with no
+-- person, where there is no crew or no crew days: it counts as nobody)
 displaced_person as (
-    select impact.month, impact.brand_id, impact.role, shares.person,
-        impact.displaced_crew_days * coalesce(shares.share, 1) as displaced_crew_days,
-        impact.displaced_crew_income * coalesce(shares.share, 1) as displaced_crew_income
+    select impact.month, impact.brand_id, impact.role, few.person,
+        impact.displaced_crew_days * few.share as displaced_crew_days,
+        impact.displaced_crew_income * few.share as displaced_crew_income
     from impact
+    inner join few using (brand_id, role)
+    union all
+    select impact.month, impact.brand_id, impact.role, shares.person,
+        impact.displaced_crew_days * coalesce(shares.share, 1),
+        impact.displaced_crew_income * coalesce(shares.share, 1)
+    from impact
+    anti join few using (brand_id, role)
     left join staging.int_crew_day_shares as shares using (month, brand_id, role)
 ),
 

@@ -1,10 +1,11 @@
 -- grain: one row per measure (est_crew_days, est_crew_income) × year × scope (ALL, or a brand)
 -- The crew estimates of marts.displacement_estimates as release cells. A brand's people are
--- the crew members it booked that year; ALL's people are the people of the brands it sums
--- (those with an estimate other than zero), not of every brand in the warehouse. top_share:
--- the largest crew member's part of those brands' observed crew days (or crew income) that
--- year: an estimate is days × the brands' own crew and day rates, so one dominant person
--- dominates it too.
+-- its pre-period crew (staging.int_crew_pre_people): an estimate is the DiD × the brand's
+-- pre-period crew days per shoot day, priced at its pre-period day rates, so it is made of
+-- their work, not of whoever the brand booked that year; ALL's people are the people of the
+-- brands it sums (those with an estimate other than zero), not of every brand in the
+-- warehouse. top_share: the largest crew member's part of those brands' pre-period crew
+-- days (or crew income): one dominant person dominates the estimate too.
 with estimates as (
     select scope, year, crew_days as est_crew_days, crew_income as est_crew_income
     from marts.displacement_estimates
@@ -25,22 +26,24 @@ brand_rows as (
     where scope <> 'ALL' and value <> 0
 ),
 
--- each crew member's days and income per year and brand (the crew's contributions,
--- contributions.sql, summed by staging.int_crew_people_yearly: one row per person)
+-- each pre-period crew member's days and income per brand (staging.int_crew_pre_people's
+-- roles summed)
 observed as (
-    select year, brand_id, person, measure, value
-    from staging.int_crew_people_yearly
+    select brand_id, person, measure, sum(value) as value
+    from staging.int_crew_pre_people
+    unpivot (value for measure in (crew_days, crew_income))
+    where value <> 0
+    group by all
 ),
 
--- each brand estimate's crew members and their parts: the brand's own rows of the yearly
--- table (joined once; ALL's parts are summed from these)
+-- each brand estimate's crew members and their parts: the brand's own pre-period crew
+-- (joined once; ALL's parts are summed from these)
 brand_parts as materialized (
     select brand_rows.measure, brand_rows.year, brand_rows.scope, observed.person,
         observed.value as part
     from brand_rows
     inner join observed
-        on observed.year = brand_rows.year
-        and observed.brand_id = brand_rows.scope
+        on observed.brand_id = brand_rows.scope
         and observed.measure = brand_rows.crew_measure
 ),
 
