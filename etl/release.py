@@ -88,9 +88,9 @@ INPUTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "est_crew_days": ("estimates", (*_YEARLY, ESTIMATES)),
     "est_crew_income": ("estimates", (*_YEARLY, ESTIMATES)),
 }
-# the families in the order a build computes their cells: each family's solves start as soon
-# as its cells exist (`Protection`), so the models' (the longest) go first and overlap the SQL
-# of the crew's displaced figures (the longest), then the rest
+# the families in the order a build computes their cells: each measure's solves start as
+# soon as its cells exist (`Protection`), so the models' (the longest solves) go first and run
+# beside the SQL of the crew's displaced figures (the longest SQL), then the rest
 FAMILIES = ("models", "displaced", "crew", "shoots", "estimates")
 # the relations the fingerprint follows (what release/*.sql reads)
 READS = (*sorted({r for _, rs in INPUTS.values() for r in rs} - {ESTIMATES}), "marts.brands")
