@@ -33,6 +33,10 @@ from dashboard.queries.employment import AREA_LEVEL, GRANULARITY, SURVEY_AREA
 
 # the order a breakdown is taken in when several are set: a public figure follows one
 BREAKDOWNS = ("brand", "channel", "region")
+# measures with a cell wherever they have a figure, 0 included (the DiD shortfall: every
+# observed brand-month, contributions.sql): no cell is no figure. Every other measure has no
+# cell where nothing happened: no cell is 0.
+ZERO_CELLS = frozenset({"displaced_days_did"})
 
 
 def breakdown(f: Filters, allowed: tuple[str, ...] = BREAKDOWNS) -> tuple[str, str]:
@@ -95,9 +99,11 @@ def _wide(cells: pd.DataFrame, keys: list[str], names: dict[str, str],
     wide.columns = list(names.values())
     status = cells.pivot_table(index=keys, columns="measure", values="status",
                                aggfunc="first").reindex(index=wide.index, columns=list(names))
-    # no cell: nothing happened (the release has no cell where nothing happened)
+    # no cell: nothing happened (the release has no cell where nothing happened), or no
+    # figure (ZERO_CELLS)
     for measure, col in names.items():
-        wide[col] = wide[col].where(status[measure].notna(), 0.0)
+        wide[col] = wide[col].where(status[measure].notna(),
+                                    np.nan if measure in ZERO_CELLS else 0.0)
     first = next(iter(names))
     counts = cells[cells["measure"] == first].set_index(keys)["people"]
     out = wide.join(counts.rename(people)).reset_index()
@@ -365,7 +371,7 @@ def _two(src: Source, f: Filters, measures: dict[str, str], people: dict[str, st
         by = part.set_index("measure")
         for measure, col in measures.items():
             row[col] = float(by.loc[measure, "value"]) if measure in by.index else (
-                0.0 if span else np.nan)
+                0.0 if span and measure not in ZERO_CELLS else np.nan)
         for col, measure in people.items():
             row[col] = by.loc[measure, "people"] if measure in by.index else 0
         row["cells"] = int(part["cells"].sum()) if len(part) else 0
@@ -383,8 +389,8 @@ def displacement_totals(src: Source, f: Filters) -> pd.DataFrame:
                         "displaced_days_upper": "displaced_upper"},
                {"models": "twin_images"})
     # a period with a month after a brand's first twin use but without a difference in
-    # differences (release.no_did_months) has no DiD figure: not the 0 of no cell, nor the
-    # before/after shortfall its cells hold (as the private figure)
+    # differences (release.no_did_months) has no DiD figure: not the 0 or the before/after
+    # shortfall its cells hold (as the private figure)
     dim, member = breakdown(f)
     for label, span in _spans(f, _about(src)).items():
         if span and not _no_did(src, *span, dim, member).empty:
@@ -615,7 +621,9 @@ def _by_brand(src: Source, f: Filters, measures: tuple[str, ...]) -> tuple[pd.Da
         columns=list(measures))
     found = got.pivot(index="member", columns="measure", values="status").reindex(
         index=wide.index, columns=list(measures))
-    wide = wide.where(found.notna(), 0.0)  # no cell: nothing happened (hidden: NaN already)
+    # no cell: nothing happened, or no figure (ZERO_CELLS; hidden: NaN already)
+    zeros = [m for m in measures if m not in ZERO_CELLS]
+    wide[zeros] = wide[zeros].where(found[zeros].notna(), 0.0)
     first = got[got["measure"] == measures[0]].set_index("member")
     # no cell: nobody; a hidden cell: its people are not published either
     wide["people"] = first["people"].reindex(wide.index).where(
