@@ -22,8 +22,8 @@ from dashboard_fixture import build
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from dashboard import findings, queries
 from dashboard import public as release
-from dashboard import queries
 from dashboard.filters import Filters
 from dashboard.text import plain
 from etl import cli
@@ -567,3 +567,13 @@ def test_no_did_is_no_figure_and_a_did_of_zero_is_zero(run, downloads, did_world
     brands = csv(downloads, "displacement-brands.csv").set_index("brand_id")
     assert brands["displaced_did"].to_dict() == {"A": "", "B": "0.0", "C1": "0.0", "C2": "0.0",
                                                  "C3": "0.0"}
+    # the findings without the yearly estimate: no DiD is said to be none, not suppressed
+    a_q2 = Filters(from_month="2025-04", to_month="2025-06", brand=("A",))
+    source = release if public else queries
+    disp, crew, income, consent = (getattr(source, name)(did_world, a_q2).iloc[0] for name in (
+        "displacement_totals", "crew_totals", "model_income_totals", "consent_totals"))
+    assert findings.sentences(source.twin_share_by_half(did_world, a_q2), disp, crew, None,
+                              income, consent, "2025-Q2")[1] == (
+        "In 2025-Q2 brands booked 6 shoot days; no difference in differences against brands "
+        "that use no twins covers them; at most 9 were displaced if every twin image replaced "
+        "shoot output.")
