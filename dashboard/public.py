@@ -392,8 +392,9 @@ def displacement_totals(src: Source, f: Filters) -> pd.DataFrame:
     # differences (release.no_did_months) has no DiD figure: not the 0 or the before/after
     # shortfall its cells hold (as the private figure)
     dim, member = breakdown(f)
-    for label, span in _spans(f, _about(src)).items():
-        if span and not _no_did(src, *span, dim, member).empty:
+    months = pd.to_datetime(_no_did(src, None, None, dim, member)["month"]).dt.date
+    for label, span in _spans(f, _about(src)).items():  # both periods from one query
+        if span and months.between(*span).any():
             out.loc[out["period"] == label, "displaced_did"] = np.nan
     out["twin_share"] = out["twin_assets"] / (out["twin_assets"] + out["shoot_assets"])
     return out[["period", "shoot_days", "shoot_assets", "twin_assets", "twin_share",
