@@ -564,6 +564,10 @@ def test_no_did_is_no_figure_and_a_did_of_zero_is_zero(run, downloads, did_world
     q2 = Filters(from_month="2025-04", to_month="2025-06")
     read = release.displacement_totals if public else queries.displacement_totals
     assert read(did_world, q2)["displaced_did"].isna().tolist() == [True, True]
+    # B's half-year: 0; the half before it, observed by nobody, has no figure (the release
+    # holds B's DiD of 0 as cells: no cell is no figure)
+    half = read(did_world, Filters(from_month="2025-01", to_month="2025-06", brand=("B",)))
+    assert half["displaced_did"].fillna(-1).tolist() == [0.0, -1]
     brands = csv(downloads, "displacement-brands.csv").set_index("brand_id")
     assert brands["displaced_did"].to_dict() == {"A": "", "B": "0.0", "C1": "0.0", "C2": "0.0",
                                                  "C3": "0.0"}
