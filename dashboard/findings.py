@@ -109,14 +109,19 @@ def sentences(halves: pd.DataFrame, disp: pd.Series, crew: pd.Series, top_role: 
         if estimate:
             out.append(estimate)
     elif disp["shoot_days"] > 0:
-        did = "a suppressed number of" if _hidden(disp["displaced_did"]) else \
-            f"about {num(disp['displaced_did'])}"
         upper = "" if _hidden(disp["displaced_upper"]) else \
             f" (at most {num(disp['displaced_upper'])} if every twin image replaced shoot output)"
-        out.append(
-            f"In {period} brands booked {num(disp['shoot_days'])} shoot days; against brands "
-            f"that use no twins, {did} more days would have been expected without twins"
-            f"{upper}.")
+        booked = f"In {period} brands booked {num(disp['shoot_days'])} shoot days"
+        # the DiD is about no people (never suppressed): empty, it does not exist (a month
+        # after a brand's first twin use without one, or no brand observed)
+        bound = "" if _hidden(disp["displaced_upper"]) else \
+            f"; at most {num(disp['displaced_upper'])} were displaced if every twin image " \
+            "replaced shoot output"
+        out.append(f"{booked}; no difference in differences against brands that use no "
+                   f"twins covers them{bound}." if _hidden(disp["displaced_did"]) else
+                   f"{booked}; against brands that use no twins, about "
+                   f"{num(disp['displaced_did'])} more days would have been expected without "
+                   f"twins{upper}.")
     lost = crew["displaced_crew_days"]
     if _hidden(lost):
         out.append(f"Crew days and income lost in {period}: suppressed (fewer than the "

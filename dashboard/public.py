@@ -33,6 +33,10 @@ from dashboard.queries.employment import AREA_LEVEL, GRANULARITY, SURVEY_AREA
 
 # the order a breakdown is taken in when several are set: a public figure follows one
 BREAKDOWNS = ("brand", "channel", "region")
+# measures with a cell wherever they have a figure, 0 included (the DiD shortfall: every
+# observed brand-month, contributions.sql): no cell is no figure. Every other measure has no
+# cell where nothing happened: no cell is 0.
+ZERO_CELLS = frozenset({"displaced_days_did"})
 
 
 def breakdown(f: Filters, allowed: tuple[str, ...] = BREAKDOWNS) -> tuple[str, str]:
@@ -95,9 +99,11 @@ def _wide(cells: pd.DataFrame, keys: list[str], names: dict[str, str],
     wide.columns = list(names.values())
     status = cells.pivot_table(index=keys, columns="measure", values="status",
                                aggfunc="first").reindex(index=wide.index, columns=list(names))
-    # no cell: nothing happened (the release has no cell where nothing happened)
+    # no cell: nothing happened (the release has no cell where nothing happened), or no
+    # figure (ZERO_CELLS)
     for measure, col in names.items():
-        wide[col] = wide[col].where(status[measure].notna(), 0.0)
+        wide[col] = wide[col].where(status[measure].notna(),
+                                    np.nan if measure in ZERO_CELLS else 0.0)
     first = next(iter(names))
     counts = cells[cells["measure"] == first].set_index(keys)["people"]
     out = wide.join(counts.rename(people)).reset_index()
@@ -337,6 +343,14 @@ def _mark(statuses, k: int) -> str:
             privacy.secondary_note(k) if "secondary" in seen else "")
 
 
+def _spans(f: Filters, about: tuple) -> dict[str, tuple[date, date] | None]:
+    """The first and last month of the period (`current`) and of the one of the same length
+    before it (`previous`: none without a chosen start); none when the release is empty."""
+    bounds = _bounds(f, about)
+    return {"current": bounds,
+            "previous": previous_period(*bounds) if bounds and f.start() else None}
+
+
 def _two(src: Source, f: Filters, measures: dict[str, str], people: dict[str, str],
          allowed: tuple[str, ...] = BREAKDOWNS) -> pd.DataFrame:
     """Two rows — the period, then the one of the same length before it — of `measures`
@@ -344,13 +358,11 @@ def _two(src: Source, f: Filters, measures: dict[str, str], people: dict[str, st
     is) and `cells`; the release cells tiling each period."""
     dim, member = breakdown(f, allowed)
     about = _about(src)
-    bounds, k = _bounds(f, about), about[0]
-    spans = {"current": bounds,
-             "previous": previous_period(*bounds) if bounds and f.start() else None}
+    spans, k = _spans(f, about), about[0]
     # both periods' tiles in one query
     got = _tiled_parts(src, {label: tiles(*span, *about[1:]) for label, span in spans.items()
                              if span}, tuple({*measures, *people.values()}), dim,
-                       member=member) if bounds else pd.DataFrame(
+                       member=member) if spans["current"] else pd.DataFrame(
         columns=["part", "member", "measure", "value", "people", "status", "cells"])
     rows = []
     for label, span in spans.items():
@@ -359,7 +371,7 @@ def _two(src: Source, f: Filters, measures: dict[str, str], people: dict[str, st
         by = part.set_index("measure")
         for measure, col in measures.items():
             row[col] = float(by.loc[measure, "value"]) if measure in by.index else (
-                0.0 if span else np.nan)
+                0.0 if span and measure not in ZERO_CELLS else np.nan)
         for col, measure in people.items():
             row[col] = by.loc[measure, "people"] if measure in by.index else 0
         row["cells"] = int(part["cells"].sum()) if len(part) else 0
@@ -376,6 +388,14 @@ def displacement_totals(src: Source, f: Filters) -> pd.DataFrame:
                         "displaced_days_did": "displaced_did",
                         "displaced_days_upper": "displaced_upper"},
                {"models": "twin_images"})
+    # a period with a month after a brand's first twin use but without a difference in
+    # differences (release.no_did_months) has no DiD figure: not the 0 or the before/after
+    # shortfall its cells hold (as the private figure)
+    dim, member = breakdown(f)
+    months = pd.to_datetime(_no_did(src, None, None, dim, member)["month"]).dt.date
+    for label, span in _spans(f, _about(src)).items():  # both periods from one query
+        if span and months.between(*span).any():
+            out.loc[out["period"] == label, "displaced_did"] = np.nan
     out["twin_share"] = out["twin_assets"] / (out["twin_assets"] + out["shoot_assets"])
     return out[["period", "shoot_days", "shoot_assets", "twin_assets", "twin_share",
                 "cancelled_for_twin_days", "displaced_did", "displaced_upper", "cells",
@@ -546,16 +566,18 @@ def _homes(src: Source) -> dict[str, str]:
     return _once(("homes",), read)
 
 
-def _no_did(src: Source, f: Filters, dim: str, member: str) -> pd.DataFrame:
-    """The months (and brands) of f's period whose shortfall is a before/after one."""
-    return _once(("no_did", f.start(), f.end(), dim, member), lambda: queries._run(src, """
+def _no_did(src: Source, start: date | None, end: date | None, dim: str,
+            member: str) -> pd.DataFrame:
+    """The months (and brands) of start..end (none: unbounded) whose shortfall is a
+    before/after one: no difference in differences."""
+    return _once(("no_did", start, end, dim, member), lambda: queries._run(src, """
         select distinct month, brand_id from release.no_did_months
         where ($start::date is null or month >= $start::date)
           and ($end::date is null or month <= $end::date)
           and ($dim = 'all' or ($dim = 'brand' and brand_id = $member)
                or ($dim = 'channel' and channel = $member)
                or ($dim = 'region' and region = $member))
-    """, {"start": f.start(), "end": f.end(), "dim": dim, "member": member}))
+    """, {"start": start, "end": end, "dim": dim, "member": member}))
 
 
 def shoot_days_vs_expected(src: Source, f: Filters) -> pd.DataFrame:
@@ -574,7 +596,7 @@ def shoot_days_vs_expected(src: Source, f: Filters) -> pd.DataFrame:
     order = {"displaced_days_upper": "upper", **names}
     out = _wide(cells, ["month"], order, "models", _k(src))
     out = out.rename(columns={"upper": "expected_upper"})
-    no_did = set(pd.to_datetime(_no_did(src, f, dim, member)["month"]))
+    no_did = set(pd.to_datetime(_no_did(src, f.start(), f.end(), dim, member)["month"]))
     out["month"] = pd.to_datetime(out["month"])
     expected = out["actual_shoot_days"] + out["did"]
     before_after = out["month"].isin(no_did)
@@ -600,7 +622,9 @@ def _by_brand(src: Source, f: Filters, measures: tuple[str, ...]) -> tuple[pd.Da
         columns=list(measures))
     found = got.pivot(index="member", columns="measure", values="status").reindex(
         index=wide.index, columns=list(measures))
-    wide = wide.where(found.notna(), 0.0)  # no cell: nothing happened (hidden: NaN already)
+    # no cell: nothing happened, or no figure (ZERO_CELLS; hidden: NaN already)
+    zeros = [m for m in measures if m not in ZERO_CELLS]
+    wide[zeros] = wide[zeros].where(found[zeros].notna(), 0.0)
     first = got[got["measure"] == measures[0]].set_index("member")
     # no cell: nobody; a hidden cell: its people are not published either
     wide["people"] = first["people"].reindex(wide.index).where(
@@ -642,7 +666,7 @@ def brands_ranked(src: Source, f: Filters) -> pd.DataFrame:
     out["adoption_month"] = out["brand_id"].map(_adoption(src))
     out["twin_share"] = out["twin_assets"] / (out["twin_assets"] + out["shoot_assets"])
     out["shortfall"] = out["displaced_did"]
-    no_did = set(_no_did(src, f, "all", "")["brand_id"])
+    no_did = set(_no_did(src, f.start(), f.end(), "all", "")["brand_id"])
     out.loc[out["brand_id"].isin(no_did), "displaced_did"] = np.nan
     out = out.sort_values(["shortfall", "twin_assets", "brand_id"],
                           ascending=[False, False, True], na_position="last", kind="stable")

@@ -22,7 +22,11 @@ from dashboard_fixture import build
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from dashboard import findings, queries
+from dashboard import public as release
+from dashboard.filters import Filters
 from dashboard.text import plain
+from etl import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 VIEWS = ROOT / "dashboard" / "views"
@@ -504,3 +508,76 @@ def test_the_findings_say_which_filters_a_figure_ignores():
         "crew": "all channels", "income": "all brands and channels",
         "consent": "all channels"}
     assert findings.ignored(Filters()) == {}
+
+
+@pytest.fixture(scope="module")
+def did_world(tmp_path_factory) -> Path:
+    """Three controls C1–C3 and two adopters, each a 2-day e-commerce shoot a month
+    2025-01..06 (release_worlds.World), twin images from six models (10 each a month, never
+    fewer than k = 5 people). B adopts in 2025-04: its pre-period level (2 days) × the
+    controls' trend (2 ÷ 2 = 1) − its 2 days = a DiD of exactly 0 in each month after.
+    A uses twins from its first observed month (2025-01): no pre-period, no DiD
+    (did_method 'none'; its shortfall column holds 0), which no cell must turn into 0."""
+    import release_worlds as rw
+
+    world = rw.World()
+    months = [f"2025-0{m}" for m in range(1, 7)]
+    for brand in ("A", "B", "C1", "C2", "C3"):
+        world.shoots(brand, "ecommerce", months)
+    for brand, first in (("A", 1), ("B", 4)):
+        for month in months[first - 1:]:
+            for model in range(6):
+                world.twin_use(brand, "ecommerce", f"{brand}M{model}", month, 10)
+    return rw.build(world, tmp_path_factory.mktemp("did"))
+
+
+DID = "Shoot days displaced (difference in differences)"
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_no_did_is_no_figure_and_a_did_of_zero_is_zero(run, downloads, did_world, public,
+                                                       tmp_path):
+    """2025-Q2 against 2025-Q1. Brand A has no DiD: "–" with no figure in its sentence,
+    privately and in public mode, on the brand report page, in its CSV and in the HTML
+    report (public mode read 0: the release has no cell for it); brand B's DiD of exactly 0
+    is 0 everywhere (none before its adoption either); the industry's, with A in it, has
+    none; the brands table says the same."""
+    for brand, shown in (("A", ["–", "–"]), ("B", ["0", "0"])):
+        downloads.clear()
+        at = run("brand_report", public=public, db=did_world, brand=brand, period="2025-Q2",
+                 **{"from": "2025-04", "to": "2025-06"})
+        numbers = csv(downloads, f"brand-{brand}-numbers.csv").set_index("metric")
+        assert numbers.loc[DID, ["this_period", "previous_period"]].tolist() == shown
+        page = dict(zip([m.label for m in at.metric], said(at), strict=True))
+        assert metrics(at)["Shoot days displaced (DiD)"][0] == shown[0]
+        assert page["Shoot days displaced (DiD)"] == plain(
+            f"{DID} for 2025-Q2: no figure in this selection." if brand == "A" else
+            "0 shoot days were displaced by twins in 2025-Q2, by difference in differences "
+            "against brands that use no twins (from the loaded exports).")
+        out = tmp_path / f"{brand}.html"
+        assert cli.main(["report", "--brand", brand, "--from", "2025-04", "--to", "2025-06",
+                         "--out", str(out), "--db", str(did_world)]) == 0
+        assert (f"<tr><td>{DID}</td><td class=num>{shown[0]}</td>"
+                f"<td class=num>{shown[1]}</td></tr>") in out.read_text()
+    run("displacement", public=public, db=did_world, period="2025-Q2",
+        **{"from": "2025-04", "to": "2025-06"})
+    q2 = Filters(from_month="2025-04", to_month="2025-06")
+    read = release.displacement_totals if public else queries.displacement_totals
+    assert read(did_world, q2)["displaced_did"].isna().tolist() == [True, True]
+    # B's half-year: 0; the half before it, observed by nobody, has no figure (the release
+    # holds B's DiD of 0 as cells: no cell is no figure)
+    half = read(did_world, Filters(from_month="2025-01", to_month="2025-06", brand=("B",)))
+    assert half["displaced_did"].fillna(-1).tolist() == [0.0, -1]
+    brands = csv(downloads, "displacement-brands.csv").set_index("brand_id")
+    assert brands["displaced_did"].to_dict() == {"A": "", "B": "0.0", "C1": "0.0", "C2": "0.0",
+                                                 "C3": "0.0"}
+    # the findings without the yearly estimate: no DiD is said to be none, not suppressed
+    a_q2 = Filters(from_month="2025-04", to_month="2025-06", brand=("A",))
+    source = release if public else queries
+    disp, crew, income, consent = (getattr(source, name)(did_world, a_q2).iloc[0] for name in (
+        "displacement_totals", "crew_totals", "model_income_totals", "consent_totals"))
+    assert findings.sentences(source.twin_share_by_half(did_world, a_q2), disp, crew, None,
+                              income, consent, "2025-Q2")[1] == (
+        "In 2025-Q2 brands booked 6 shoot days; no difference in differences against brands "
+        "that use no twins covers them; at most 9 were displaced if every twin image replaced "
+        "shoot output.")

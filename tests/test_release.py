@@ -676,7 +676,8 @@ def _few_rows(source: Path, path: Path, rows: slice, change) -> Path:
 def test_shoot_inputs_follow_each_measure_own_column():
     """shoot_inputs.sql: a shoot measure's inputs are its own column's rows that are not zero.
     A new row of zeros (a usage load adds the channels a brand first used twins in) or a
-    change to another column leaves them as they were; a changed value does not."""
+    change to another column leaves them as they were; a changed value does not. The DiD
+    shortfall's rows count with their zeros: each is a cell (0 where nothing fell short)."""
     con = duckdb.connect()
     con.execute("create schema marts")
     con.execute("create table marts.displacement_monthly (month date, brand_id varchar, "
@@ -690,7 +691,16 @@ def test_shoot_inputs_follow_each_measure_own_column():
         return dict(con.execute(release._sql("shoot_inputs")).fetchall())
 
     first = states()
-    assert first["displaced_days_did"] == first["displaced_days_upper"] == "none"  # all zero
+    assert first["displaced_days_upper"] == "none"  # all zero
+    assert first["displaced_days_did"] != "none"  # a DiD of 0: a cell
+    con.execute("insert into marts.displacement_monthly values "
+                "('2025-01-01', 'A', 'print', 0, 0, 0, 0, 0)")
+    zeros = states()
+    assert {m: zeros[m] == first[m] for m in first} == {
+        "shoot_days": True, "shoot_images": True, "cancelled_days": True,
+        "displaced_days_did": False, "displaced_days_upper": True}
+    con.execute("delete from marts.displacement_monthly where channel = 'print'")
+    assert states() == first
     con.execute("insert into marts.displacement_monthly values "
                 "('2025-01-01', 'A', 'campaign', 0, 0, 0, 0.5, 2)")
     second = states()

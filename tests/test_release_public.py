@@ -153,7 +153,8 @@ def test_public_overview_reads_shared_release_facts_once(world, recorded, monkey
     first and last month (no query of their own); its figures: the headlines' industry
     cells of both periods at once (1: shoots, crew, twin fees, consent), the model role's
     crew income (1), the roles (1), the halves (1), the estimates (1) and the chart's
-    months (1) — 10 in all."""
+    months (1), and which months have no DiD (1: release.no_did_months, for both periods)
+    — 11 in all."""
     _public_page("overview", world, monkeypatch)
     def count(text: str) -> int:
         return sum(text in " ".join(sql.split()) for sql in recorded)
@@ -163,7 +164,8 @@ def test_public_overview_reads_shared_release_facts_once(world, recorded, monkey
     assert count("min(period_start) as a") == 0
     assert count("from release.filter_values") == 1
     assert count("from release.cells c join wanted") == 3
-    assert len(recorded) == 10, recorded
+    assert count("from release.no_did_months") == 1
+    assert len(recorded) == 11, recorded
 
 
 def test_public_headlines_are_sums_of_release_cells(world):

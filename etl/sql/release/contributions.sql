@@ -2,7 +2,8 @@
 -- What every cell of the public release is made of: each person's part of each additive
 -- measure, by month and by the breakdowns the release publishes (brand, channel, role, the
 -- brand's home region), one column per measure (null where the row has no part of it, or a
--- part of zero). people: 'models' (the twin's model: twin images, their unlicensed,
+-- part of zero; the DiD shortfall keeps its zeros: every observed brand-month has a part).
+-- people: 'models' (the twin's model: twin images, their unlicensed,
 -- unwatermarked and undisclosed parts, twin fees = the models' twin income, and the
 -- substitution bound on displaced shoot days, shared out by twin images), 'crew' (crew
 -- members on known, non-cancelled bookings: crew days and income — models' own shoot work
@@ -187,7 +188,8 @@ final as (
         nullif(unioned.shoot_days, 0) as shoot_days,
         nullif(unioned.shoot_images, 0) as shoot_images,
         nullif(unioned.cancelled_days, 0) as cancelled_days,
-        nullif(unioned.displaced_days_did, 0) as displaced_days_did
+        -- zeros kept: a DiD cell wherever a brand was observed, so no cell is no figure
+        unioned.displaced_days_did
     from unioned
     left join homes using (brand_id)
 )
