@@ -968,8 +968,8 @@ def measure_inputs(con: duckdb.DuckDBPyConnection, models: dict[str, str],
     computed: the fingerprints of the relations it reads (marts.rebuild's: their SQL and the
     state of the stored tables under them), the estimates' rows, the home regions of the
     brands that have one (a brand without is 'unknown' wherever it appears), k and the code;
-    of marts.displacement_monthly, only the rows of the measure's own column that are not zero.
-    A twin-usage load leaves the inputs of the crew measures, shoot days and images and days
+    of marts.displacement_monthly, only the rows of the measure's own column that are not zero
+    (for the DiD shortfall its zeros too: a zero is a cell, shoot_inputs.sql). A twin-usage load leaves the inputs of the crew measures, shoot days and images and days
     cancelled for a twin as they were."""
     homes = con.execute("select brand_id, home_region from marts.brands "
                         "where coalesce(home_region, '') <> '' order by 1").fetchall()
